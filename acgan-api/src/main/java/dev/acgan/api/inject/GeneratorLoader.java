@@ -1,0 +1,27 @@
+package dev.acgan.api.inject;
+
+import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.api.model.Generator;
+import dev.acgan.api.spi.GanBackend;
+import java.nio.file.Path;
+
+/** Loads generators from checkpoints (training or generator-only) on one backend. */
+public final class GeneratorLoader {
+
+    private final GanBackend backend;
+
+    /** Loads on this backend. */
+    public GeneratorLoader(GanBackend backend) {
+        this.backend = backend;
+    }
+
+    /** The generator of the checkpoint in {@code dir}; the caller closes it. */
+    public Generator load(Path dir) {
+        return load(Checkpoint.read(dir));
+    }
+
+    /** The generator of a checkpoint already read; the caller closes it. */
+    public Generator load(Checkpoint checkpoint) {
+        return backend.loadGenerator(checkpoint.metadata().spec(), checkpoint.tensors());
+    }
+}

@@ -1,0 +1,92 @@
+package dev.acgan.api.model;
+
+import dev.acgan.api.spec.InferredModel;
+import dev.acgan.api.spec.ParameterSpec;
+import dev.acgan.api.tensor.NamedTensors;
+import dev.acgan.api.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Names of the tensors in a full training state, beside the parameters themselves
+ * ({@code generator/...}, {@code discriminator/...}):
+ * <ul>
+ *   <li>{@code adam/m/<parameter>} and {@code adam/v/<parameter>}: first and second moments, shaped like
+ *       the parameter;</li>
+ *   <li>{@code adam/iterations/generator} and {@code adam/iterations/discriminator}: scalars counting the
+ *       updates made (the {@code t} of Adam's bias correction).</li>
+ * </ul>
+ */
+public final class StateNames {
+
+    /** Prefix of first moments. */
+    public static final String ADAM_M = "adam/m/";
+    /** Prefix of second moments. */
+    public static final String ADAM_V = "adam/v/";
+    /** Update counter of the generator optimizer. */
+    public static final String ITERATIONS_GENERATOR = "adam/iterations/generator";
+    /** Update counter of the discriminator optimizer. */
+    public static final String ITERATIONS_DISCRIMINATOR = "adam/iterations/discriminator";
+
+    private StateNames() {
+    }
+
+    /** Every name a full state has for this model, with shapes, in canonical order. */
+    public static Map<String, int[]> fullStateShapes(InferredModel model) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (ParameterSpec p : model.parameters()) {
+            out.put(p.name(), p.shape());
+        }
+        for (String prefix : List.of(ADAM_M, ADAM_V)) {
+            for (ParameterSpec p : model.parameters()) {
+                if (p.trainable()) {
+                    out.put(prefix + p.name(), p.shape());
+                }
+            }
+        }
+        out.put(ITERATIONS_GENERATOR, new int[0]);
+        out.put(ITERATIONS_DISCRIMINATOR, new int[0]);
+        return out;
+    }
+
+    /**
+     * Completes a state with zero Adam moments and counters where absent, and checks every name and
+     * shape against the model. Throws with the offending name when a tensor is missing, unknown or
+     * misshapen.
+     */
+    public static NamedTensors completeAndCheck(InferredModel model, NamedTensors state) {
+        Map<String, int[]> expected = fullStateShapes(model);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            String name = e.getKey();
+            if (state.contains(name)) {
+                Tensor t = state.get(name);
+                if (!Arrays.equals(t.shape(), e.getValue())) {
+                    throw new IllegalArgumentException("state tensor '" + name + "' has shape "
+                            + Arrays.toString(t.shape()) + ", the model expects " + Arrays.toString(e.getValue()));
+                }
+                out.put(name, t);
+            } else if (name.startsWith("adam/")) {
+                out.put(name, Tensor.zeros(e.getValue()));
+            } else {
+                throw new IllegalArgumentException("state lacks parameter '" + name + "' of model "
+                        + model.spec().name());
+            }
+        }
+        Set<String> unknown = new java.util.TreeSet<>(state.names());
+        unknown.removeAll(expected.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("state has tensors the model " + model.spec().name()
+                    + " does not know: " + unknown);
+        }
+        return new NamedTensors(out);
+    }
+
+    /** Only the generator's parameters and statistics (what a generator export holds). */
+    public static NamedTensors generatorOnly(NamedTensors state) {
+        return state.withPrefix("generator/");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.acgan.api.spi;
+
+/** Optional features a backend declares; tests of a missing capability are skipped, not passed. */
+public enum Capability {
+    /** Runs on the CPU. */
+    CPU,
+    /** Runs on a GPU. */
+    GPU,
+    /** Same seed and inputs give bit-identical results run after run (at a fixed thread count). */
+    DETERMINISTIC,
+    /** Exposes loss gradients ({@code GanModel.*Gradients}) for gradient-parity checks. */
+    GRADIENTS,
+    /** One generator serves concurrent callers. */
+    CONCURRENT_GENERATION
+}

@@ -1,0 +1,52 @@
+package dev.acgan.api.spi;
+
+import dev.acgan.api.model.GanModel;
+import dev.acgan.api.model.Generator;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.tensor.NamedTensors;
+import dev.acgan.api.train.AdamConfig;
+import java.util.Set;
+
+/**
+ * A compute backend: a compiler of {@link ModelSpec}s. Implementations are discovered with
+ * {@link java.util.ServiceLoader} (list the class in
+ * {@code META-INF/services/dev.acgan.api.spi.GanBackend}) or registered with
+ * {@link Backends#register}. They must have a public no-argument constructor and must not load
+ * native code before {@link #createModel} or {@link #loadGenerator} is called, so that discovery
+ * stays cheap.
+ */
+public interface GanBackend {
+
+    /** Short unique name used for selection, e.g. {@code tensorflow}, {@code nd4j}. */
+    String name();
+
+    /** Human-readable versions of the backend and its native library. */
+    String version();
+
+    /** Preference when several backends are present and none is named; higher wins. */
+    int priority();
+
+    /** Features this backend provides. */
+    Set<Capability> capabilities();
+
+    /**
+     * Compiles a model for training.
+     *
+     * @param spec                   the model
+     * @param generatorOptimizer     Adam settings of the generator
+     * @param discriminatorOptimizer Adam settings of the discriminator
+     * @param state                  initial state: every parameter and statistic (see
+     *                               {@link dev.acgan.api.spec.ParameterInitializer}), Adam entries optional
+     * @throws dev.acgan.api.spec.SpecException when the spec is invalid
+     */
+    GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                         NamedTensors state);
+
+    /**
+     * Compiles a generator for serving.
+     *
+     * @param spec    the model
+     * @param weights the generator's parameters and statistics ({@code generator/...}); other entries ignored
+     */
+    Generator loadGenerator(ModelSpec spec, NamedTensors weights);
+}

@@ -1,0 +1,108 @@
+package dev.acgan.api.train;
+
+/**
+ * Hyper-parameters of a training run. One seed derives every random stream (initial weights, data
+ * order, noise, labels, dropout; see {@link SeedStreams}), so a run is reproducible and resumable.
+ * Defaults ({@link #defaults()}) are those of the Keras / TensorFlow.js ACGAN example.
+ *
+ * @param seed                   the one seed of the run
+ * @param batchSize              real images per step; the discriminator also sees as many fakes
+ * @param generatorBatchFactor   the generator step uses {@code factor * batchSize} fresh samples
+ * @param epochs                 passes over the dataset
+ * @param maxSteps               stop after this many steps in total (0: no limit)
+ * @param generatorOptimizer     Adam settings of the generator
+ * @param discriminatorOptimizer Adam settings of the discriminator
+ * @param realLabel              discriminator target for real images (one-sided label smoothing: 0.95)
+ * @param fakeLabel              discriminator target for fakes
+ * @param generatorTarget        target the generator pushes its fakes' validity towards
+ * @param auxWeightReal          weight of the class loss on real images (ACGAN)
+ * @param auxWeightFake          weight of the class loss on fakes in the discriminator step (ACGAN);
+ *                               the older Keras example uses 2 and 0 for these two
+ * @param auxWeightGenerator     weight of the class loss in the generator step (ACGAN)
+ */
+public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor, int epochs, long maxSteps,
+                             AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                             float realLabel, float fakeLabel, float generatorTarget,
+                             float auxWeightReal, float auxWeightFake, float auxWeightGenerator) {
+
+    /** Validates ranges with messages naming the field. */
+    public TrainingConfig {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (generatorBatchFactor < 1) {
+            throw new IllegalArgumentException("generatorBatchFactor must be at least 1, got " + generatorBatchFactor);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        }
+        if (maxSteps < 0) {
+            throw new IllegalArgumentException("maxSteps must be 0 (no limit) or positive, got " + maxSteps);
+        }
+        java.util.Objects.requireNonNull(generatorOptimizer, "generatorOptimizer");
+        java.util.Objects.requireNonNull(discriminatorOptimizer, "discriminatorOptimizer");
+        for (float target : new float[] {realLabel, fakeLabel, generatorTarget}) {
+            if (!(target >= 0 && target <= 1)) {
+                throw new IllegalArgumentException("realLabel, fakeLabel and generatorTarget must be in [0, 1], got "
+                        + realLabel + ", " + fakeLabel + ", " + generatorTarget);
+            }
+        }
+        for (float w : new float[] {auxWeightReal, auxWeightFake, auxWeightGenerator}) {
+            if (!(w >= 0) || Float.isInfinite(w)) {
+                throw new IllegalArgumentException("auxiliary weights must be finite and non-negative");
+            }
+        }
+    }
+
+    /** Seed 42, batch 100, generator factor 2, 100 epochs, Adam 2e-4/0.5, label smoothing 0.95. */
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(42, 100, 2, 100, 0, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
+                0.95f, 0f, 0.95f, 1f, 1f, 1f);
+    }
+
+    /** With another seed. */
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(s, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
+                auxWeightGenerator);
+    }
+
+    /** With another batch size. */
+    public TrainingConfig withBatchSize(int b) {
+        return new TrainingConfig(seed, b, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
+                auxWeightGenerator);
+    }
+
+    /** With another number of epochs. */
+    public TrainingConfig withEpochs(int e) {
+        return new TrainingConfig(seed, batchSize, generatorBatchFactor, e, maxSteps, generatorOptimizer,
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
+                auxWeightGenerator);
+    }
+
+    /** With a step limit (0: none). */
+    public TrainingConfig withMaxSteps(long steps) {
+        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, steps, generatorOptimizer,
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
+                auxWeightGenerator);
+    }
+
+    /** With other optimizers. */
+    public TrainingConfig withOptimizers(AdamConfig generator, AdamConfig discriminator) {
+        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generator, discriminator,
+                realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake, auxWeightGenerator);
+    }
+
+    /** With the real-image target (label smoothing) used for both the discriminator and generator steps. */
+    public TrainingConfig withLabelSmoothing(float real) {
+        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
+                discriminatorOptimizer, real, fakeLabel, real, auxWeightReal, auxWeightFake, auxWeightGenerator);
+    }
+
+    /** With other auxiliary-class weights (real, fake, generator). */
+    public TrainingConfig withAuxiliaryWeights(float real, float fake, float generator) {
+        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, real, fake, generator);
+    }
+}
