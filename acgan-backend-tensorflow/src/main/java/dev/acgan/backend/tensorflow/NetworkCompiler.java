@@ -1,0 +1,246 @@
+package dev.acgan.backend.tensorflow;
+
+import dev.acgan.api.spec.InferredNetwork;
+import dev.acgan.api.spec.InferredNetwork.InferredNode;
+import dev.acgan.api.spec.LayerSpec;
+import dev.acgan.api.spec.LayerSpec.BatchNorm;
+import dev.acgan.api.spec.LayerSpec.Concat;
+import dev.acgan.api.spec.LayerSpec.Conv2D;
+import dev.acgan.api.spec.LayerSpec.Conv2DTranspose;
+import dev.acgan.api.spec.LayerSpec.Dense;
+import dev.acgan.api.spec.LayerSpec.Dropout;
+import dev.acgan.api.spec.LayerSpec.Embedding;
+import dev.acgan.api.spec.LayerSpec.Flatten;
+import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.Multiply;
+import dev.acgan.api.spec.LayerSpec.OneHot;
+import dev.acgan.api.spec.LayerSpec.Relu;
+import dev.acgan.api.spec.LayerSpec.RepeatSpatial;
+import dev.acgan.api.spec.LayerSpec.Reshape;
+import dev.acgan.api.spec.LayerSpec.Sigmoid;
+import dev.acgan.api.spec.LayerSpec.Softmax;
+import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.NetworkSpec;
+import dev.acgan.api.spec.Padding;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Compiles one network of a spec into TensorFlow ops, in the canonical NHWC layout, so canonical
+ * weights are used as they are. The same network can be compiled several times over shared
+ * variables (training and inference mode, different inputs).
+ */
+final class NetworkCompiler {
+
+    /** The ops of one compiled pass. */
+    static final class Pass {
+        final Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
+        final Map<String, Placeholder<TFloat32>> masks = new LinkedHashMap<>();
+        final List<Op> statisticUpdates = new ArrayList<>();
+
+        Operand<TFloat32> output(InferredNetwork net, String role) {
+            return outputs.get(net.spec().outputs().get(role));
+        }
+    }
+
+    private final Ops tf;
+    private final InferredNetwork net;
+    private final Map<String, Variable<TFloat32>> variables;
+
+    NetworkCompiler(Ops tf, InferredNetwork net, Map<String, Variable<TFloat32>> variables) {
+        this.tf = tf;
+        this.net = net;
+        this.variables = variables;
+    }
+
+    /**
+     * Builds one forward pass.
+     *
+     * @param scope       name scope of the pass (for readable graphs)
+     * @param inputs      network inputs ({@code noise}/{@code image} float, {@code label} int32)
+     * @param training    BatchNorm on batch statistics and dropout masks fed as placeholders
+     * @param updateStats also build assignments of BatchNorm moving statistics (training only)
+     */
+    Pass build(String scope, Map<String, Operand<? extends TType>> inputs, boolean training, boolean updateStats) {
+        Ops s = tf.withSubScope(scope);
+        Pass pass = new Pass();
+        Map<String, Operand<? extends TType>> values = new LinkedHashMap<>(inputs);
+        for (InferredNode node : net.nodes()) {
+            List<Operand<? extends TType>> in = new ArrayList<>();
+            for (String src : node.node().inputs()) {
+                in.add(values.get(src));
+            }
+            Operand<TFloat32> out = layer(s.withSubScope(node.name()), node, in, training, updateStats, pass);
+            values.put(node.name(), out);
+            pass.outputs.put(node.name(), out);
+        }
+        return pass;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> f(Operand<? extends TType> o) {
+        return (Operand<TFloat32>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TInt32> i(Operand<? extends TType> o) {
+        return (Operand<TInt32>) o;
+    }
+
+    private Variable<TFloat32> param(InferredNode node, String name) {
+        Variable<TFloat32> v = variables.get(net.role() + "/" + node.name() + "/" + name);
+        if (v == null) {
+            throw new IllegalStateException("no variable for " + net.role() + "/" + node.name() + "/" + name);
+        }
+        return v;
+    }
+
+    private Operand<TFloat32> layer(Ops s, InferredNode node, List<Operand<? extends TType>> in, boolean training,
+                                    boolean updateStats, Pass pass) {
+        LayerSpec layer = node.layer();
+        int[] outShape = node.outputShape();
+        if (layer instanceof Dense d) {
+            Operand<TFloat32> y = s.linalg.matMul(f(in.get(0)), param(node, "kernel"));
+            return d.useBias() ? s.math.add(y, param(node, "bias")) : y;
+        }
+        if (layer instanceof Embedding e) {
+            Operand<TFloat32> oneHot = s.oneHot(i(in.get(0)), s.constant(e.inputDim()), s.constant(1f), s.constant(0f));
+            return s.linalg.matMul(oneHot, param(node, "embeddings"));
+        }
+        if (layer instanceof OneHot o) {
+            return s.oneHot(i(in.get(0)), s.constant(o.depth()), s.constant(1f), s.constant(0f));
+        }
+        if (layer instanceof Multiply) {
+            Operand<TFloat32> y = f(in.get(0));
+            for (int k = 1; k < in.size(); k++) {
+                y = s.math.mul(y, f(in.get(k)));
+            }
+            return y;
+        }
+        if (layer instanceof Concat) {
+            List<Operand<TFloat32>> parts = new ArrayList<>();
+            in.forEach(x -> parts.add(f(x)));
+            return s.concat(parts, s.constant(node.inputShapes().get(0).length));
+        }
+        if (layer instanceof Reshape || layer instanceof Flatten) {
+            return s.reshape(f(in.get(0)), s.constant(withBatch(outShape)));
+        }
+        if (layer instanceof RepeatSpatial r) {
+            Operand<TFloat32> x = s.reshape(f(in.get(0)), s.constant(new int[] {-1, 1, 1, outShape[2]}));
+            return s.tile(x, s.constant(new int[] {1, r.height(), r.width(), 1}));
+        }
+        if (layer instanceof Conv2D c) {
+            Operand<TFloat32> y = s.nn.conv2d(f(in.get(0)), param(node, "kernel"),
+                    List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding()));
+            return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
+        }
+        if (layer instanceof Conv2DTranspose c) {
+            Operand<TFloat32> x = f(in.get(0));
+            Operand<TInt32> batch = s.reshape(s.stridedSlice(s.shape(x, TInt32.class), s.constant(new int[] {0}),
+                    s.constant(new int[] {1}), s.constant(new int[] {1})), s.constant(new int[] {1}));
+            Operand<TInt32> sizes = s.concat(List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2]})),
+                    s.constant(0));
+            Operand<TFloat32> y = s.nn.conv2dBackpropInput(sizes, param(node, "kernel"), x,
+                    List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding()));
+            return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
+        }
+        if (layer instanceof BatchNorm b) {
+            return batchNorm(s, node, b, f(in.get(0)), training, updateStats, pass);
+        }
+        if (layer instanceof Relu) {
+            return s.nn.relu(f(in.get(0)));
+        }
+        if (layer instanceof LeakyRelu l) {
+            return s.nn.leakyRelu(f(in.get(0)), org.tensorflow.op.nn.LeakyRelu.alpha((float) l.alpha()));
+        }
+        if (layer instanceof Tanh) {
+            return s.math.tanh(f(in.get(0)));
+        }
+        if (layer instanceof Sigmoid) {
+            return s.math.sigmoid(f(in.get(0)));
+        }
+        if (layer instanceof Softmax) {
+            return s.nn.softmax(f(in.get(0)));
+        }
+        if (layer instanceof Dropout) {
+            if (!training) {
+                return f(in.get(0));
+            }
+            Placeholder<TFloat32> mask = s.withName("mask").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(withBatchLong(outShape))));
+            pass.masks.put(node.name(), mask);
+            return s.math.mul(f(in.get(0)), mask);
+        }
+        throw new IllegalArgumentException("the TensorFlow backend cannot compile layer " + layer);
+    }
+
+    private Operand<TFloat32> batchNorm(Ops s, InferredNode node, BatchNorm b, Operand<TFloat32> x, boolean training,
+                                        boolean updateStats, Pass pass) {
+        Variable<TFloat32> gamma = param(node, "gamma");
+        Variable<TFloat32> beta = param(node, "beta");
+        Variable<TFloat32> movingMean = param(node, "moving_mean");
+        Variable<TFloat32> movingVar = param(node, "moving_variance");
+        Operand<TFloat32> eps = s.constant((float) b.epsilon());
+        Operand<TFloat32> mean;
+        Operand<TFloat32> variance;
+        if (training) {
+            int rank = node.outputShape().length + 1;
+            int[] axes = new int[rank - 1];
+            for (int k = 0; k < axes.length; k++) {
+                axes[k] = k;
+            }
+            Operand<TInt32> reduce = s.constant(axes);
+            mean = s.math.mean(x, reduce, Mean.keepDims(false));
+            variance = s.math.mean(s.math.square(s.math.sub(x, mean)), reduce, Mean.keepDims(false));
+            if (updateStats) {
+                // Keras: the moving variance takes the unbiased (n / (n-1)) batch variance.
+                int channels = node.outputShape()[node.outputShape().length - 1];
+                Operand<TFloat32> n = s.math.div(s.dtypes.cast(s.size(x), TFloat32.class), s.constant((float) channels));
+                Operand<TFloat32> unbiased = s.math.mul(variance, s.math.div(n, s.math.sub(n, s.constant(1f))));
+                Operand<TFloat32> m = s.constant((float) b.momentum());
+                Operand<TFloat32> oneMinus = s.constant((float) (1 - b.momentum()));
+                pass.statisticUpdates.add(s.assign(movingMean,
+                        s.math.add(s.math.mul(m, movingMean), s.math.mul(oneMinus, mean))));
+                pass.statisticUpdates.add(s.assign(movingVar,
+                        s.math.add(s.math.mul(m, movingVar), s.math.mul(oneMinus, unbiased))));
+            }
+        } else {
+            mean = movingMean;
+            variance = movingVar;
+        }
+        Operand<TFloat32> scale = s.math.mul(gamma, s.math.rsqrt(s.math.add(variance, eps)));
+        return s.math.add(s.math.mul(s.math.sub(x, mean), scale), beta);
+    }
+
+    private static String padding(Padding p) {
+        return p == Padding.SAME ? "SAME" : "VALID";
+    }
+
+    private static int[] withBatch(int[] shape) {
+        int[] out = new int[shape.length + 1];
+        out[0] = -1;
+        System.arraycopy(shape, 0, out, 1, shape.length);
+        return out;
+    }
+
+    private static long[] withBatchLong(int[] shape) {
+        long[] out = new long[shape.length + 1];
+        out[0] = -1;
+        for (int k = 0; k < shape.length; k++) {
+            out[k + 1] = shape[k];
+        }
+        return out;
+    }
+}
