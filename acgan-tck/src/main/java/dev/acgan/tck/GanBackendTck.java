@@ -1,0 +1,363 @@
+package dev.acgan.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.api.data.DatasetInfo;
+import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.model.DiscriminatorBatch;
+import dev.acgan.api.model.DiscriminatorLosses;
+import dev.acgan.api.model.DiscriminatorOutput;
+import dev.acgan.api.model.GanModel;
+import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.GeneratorBatch;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.GanBackend;
+import dev.acgan.api.tensor.ImageBatch;
+import dev.acgan.api.tensor.NamedTensors;
+import dev.acgan.api.tensor.Tensor;
+import dev.acgan.api.train.AdamConfig;
+import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract part of the TCK: shapes, ranges, argument checks, lifecycle, determinism, checkpoint
+ * round trips and resume. A backend's test class extends this (and {@link GanBackendParityTck}) and
+ * supplies the backend:
+ *
+ * <pre>{@code
+ * class MyBackendTckTest extends GanBackendTck {
+ *     @Override protected GanBackend backend() { return new MyBackend(); }
+ * }
+ * }</pre>
+ *
+ * Tests that need a capability the backend does not declare are reported as skipped.
+ */
+public abstract class GanBackendTck {
+
+    /** The backend under test; may return a new instance per call. */
+    protected abstract GanBackend backend();
+
+    /** Creates a model of the spec with the TCK's seeded weights. */
+    protected GanModel model(ModelSpec spec, long seed) {
+        return backend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
+                TckFixtures.weights(spec, seed));
+    }
+
+    private void require(Capability c) {
+        assumeTrue(backend().capabilities().contains(c), () -> backend().name() + " does not declare " + c);
+    }
+
+    @Test
+    @DisplayName("backend declares a name, a version and at least CPU or GPU")
+    void identity() {
+        GanBackend b = backend();
+        assertTrue(b.name() != null && b.name().matches("[a-z0-9\\-]+"), "name must be lower-case: " + b.name());
+        assertTrue(b.capabilities().contains(Capability.CPU) || b.capabilities().contains(Capability.GPU));
+        assertTrue(b.version() != null && !b.version().isBlank());
+    }
+
+    @Test
+    @DisplayName("generator output has the image shape, lies in [-1, 1] and carries the labels (every tiny spec)")
+    void generatorShapeAndRange() {
+        for (ModelSpec spec : TckFixtures.tinySpecs()) {
+            try (GanModel m = model(spec, 11)) {
+                for (int n : new int[] {1, 7}) {
+                    int[] labels = TckFixtures.labels(spec, n, 3);
+                    ImageBatch b = m.generator().generate(TckFixtures.noise(spec, n, 2), labels);
+                    assertEquals(n, b.count());
+                    assertEquals(spec.image().height(), b.height());
+                    assertEquals(spec.image().width(), b.width());
+                    assertEquals(spec.image().channels(), b.channels());
+                    for (float v : b.pixels()) {
+                        assertTrue(v >= -1f && v <= 1f && !Float.isNaN(v), spec.name() + ": pixel " + v);
+                    }
+                    if (spec.kind().conditionalGenerator()) {
+                        assertArrayEquals(labels, b.labels());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("discriminator heads: validity in [0, 1], class probabilities sum to 1")
+    void discriminatorHeads() {
+        for (ModelSpec spec : TckFixtures.tinySpecs()) {
+            try (GanModel m = model(spec, 12)) {
+                ImageBatch images = TckFixtures.images(spec, 7, 5);
+                DiscriminatorOutput out = m.discriminator().discriminate(images);
+                assertEquals(7, out.validity().length);
+                for (float p : out.validity()) {
+                    assertTrue(p >= 0 && p <= 1, spec.name() + ": validity " + p);
+                }
+                if (spec.kind().auxiliaryClassifier()) {
+                    assertEquals(7 * spec.numClasses(), out.classProbabilities().length);
+                    for (int i = 0; i < 7; i++) {
+                        double sum = 0;
+                        for (int k = 0; k < spec.numClasses(); k++) {
+                            float q = out.classProbabilities()[i * spec.numClasses() + k];
+                            assertTrue(q >= 0 && q <= 1);
+                            sum += q;
+                        }
+                        // float32 softmax: the sum is 1 within a few ulps of the largest term.
+                        assertEquals(1.0, sum, 1e-5, spec.name() + ": class probabilities of image " + i);
+                    }
+                } else {
+                    assertNull(out.classProbabilities());
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("labels out of range, wrong noise and wrong image shapes are rejected clearly")
+    void badInputsRejected() {
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        try (GanModel m = model(spec, 13)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), new int[] {0, spec.numClasses()}));
+            assertTrue(e.getMessage().contains(String.valueOf(spec.numClasses())), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), new int[] {0, -1}));
+            assertThrows(IllegalArgumentException.class,
+                    () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), null));
+            assertThrows(IllegalArgumentException.class,
+                    () -> m.generator().generate(new Tensor(new int[] {2, spec.latentDim() + 1},
+                            new float[2 * (spec.latentDim() + 1)]), new int[] {0, 1}));
+            ImageBatch wrong = ImageBatch.nhwc(1, spec.image().height() + 1, spec.image().width(), 1,
+                    new float[(spec.image().height() + 1) * spec.image().width()], new int[] {0});
+            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+                    () -> m.discriminator().discriminate(wrong));
+            assertTrue(e2.getMessage().contains("expects"), e2.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("closing twice is harmless; use after close fails with IllegalStateException")
+    void lifecycle() {
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        GanModel m = model(spec, 14);
+        Generator g = m.generator();
+        m.close();
+        assertDoesNotThrow(m::close);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> g.generate(TckFixtures.noise(spec, 1, 1), new int[] {0}));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, m::state);
+        assertThrows(IllegalStateException.class,
+                () -> m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 2, 2, 1)));
+
+        Generator standalone = backend().loadGenerator(spec, TckFixtures.weights(spec, 14));
+        standalone.close();
+        assertDoesNotThrow(standalone::close);
+        assertThrows(IllegalStateException.class, () -> standalone.generate(TckFixtures.noise(spec, 1, 1), new int[] {0}));
+    }
+
+    @Test
+    @DisplayName("state round trip: loadState(state()) is exact and the model computes the same")
+    void stateRoundTrip() {
+        ModelSpec spec = TckFixtures.tinyCgan();
+        NamedTensors weights = TckFixtures.weights(spec, 15);
+        try (GanModel m = model(spec, 15)) {
+            NamedTensors s = m.state();
+            for (String name : weights.names()) {
+                assertArrayEquals(weights.get(name).data(), s.get(name).data(), name);
+            }
+            m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 3, 3, 4));
+            NamedTensors after = m.state();
+            assertEquals(1f, after.get("adam/iterations/discriminator").data()[0]);
+            try (GanModel copy = backend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
+                    after)) {
+                assertEquals(after, copy.state());
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the discriminator step changes no generator tensor, the generator step no discriminator tensor")
+    void updatesTouchOnlyTheirNetwork() {
+        for (ModelSpec spec : TckFixtures.tinySpecs()) {
+            try (GanModel m = model(spec, 16)) {
+                NamedTensors before = m.state();
+                m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 4, 4, 6));
+                NamedTensors afterD = m.state();
+                for (String n : before.names()) {
+                    if (n.startsWith("generator/")) {
+                        assertEquals(before.get(n), afterD.get(n), spec.name() + ": D step changed " + n);
+                    }
+                    if (n.startsWith("discriminator/") && n.endsWith("/kernel")) {
+                        assertNotEquals(before.get(n), afterD.get(n), spec.name() + ": D step left " + n);
+                    }
+                }
+                m.trainGenerator(TckFixtures.generatorBatch(spec, 5, 7));
+                NamedTensors afterG = m.state();
+                for (String n : before.names()) {
+                    if (n.startsWith("discriminator/")) {
+                        assertEquals(afterD.get(n), afterG.get(n), spec.name() + ": G step changed " + n);
+                    }
+                    if (n.startsWith("generator/") && n.endsWith("/kernel")) {
+                        assertNotEquals(afterD.get(n), afterG.get(n), spec.name() + ": G step left " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("losses and gradients leave the state unchanged")
+    void evaluationIsSideEffectFree() {
+        require(Capability.GRADIENTS);
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        try (GanModel m = model(spec, 17)) {
+            NamedTensors before = m.state();
+            m.discriminatorLoss(TckFixtures.discriminatorBatch(spec, 2, 3, 1));
+            m.discriminatorGradients(TckFixtures.discriminatorBatch(spec, 2, 3, 1));
+            m.generatorLoss(TckFixtures.generatorBatch(spec, 4, 1));
+            m.generatorGradients(TckFixtures.generatorBatch(spec, 4, 1));
+            assertEquals(before, m.state());
+        }
+    }
+
+    @Test
+    @DisplayName("determinism: the same state and inputs give bit-identical losses and updates")
+    void deterministic() {
+        require(Capability.DETERMINISTIC);
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        List<NamedTensors> states = new ArrayList<>();
+        List<DiscriminatorLosses> losses = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (GanModel m = model(spec, 18)) {
+                for (int s = 0; s < 3; s++) {
+                    losses.add(m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 5, 5, 100 + s)));
+                    m.trainGenerator(TckFixtures.generatorBatch(spec, 10, 200 + s));
+                }
+                states.add(m.state());
+            }
+        }
+        assertEquals(losses.subList(0, 3), losses.subList(3, 6));
+        assertEquals(states.get(0), states.get(1));
+    }
+
+    @Test
+    @DisplayName("one generator serves concurrent callers with the same results as one caller")
+    void concurrentGeneration() throws Exception {
+        require(Capability.CONCURRENT_GENERATION);
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        try (Generator g = backend().loadGenerator(spec, TckFixtures.weights(spec, 19))) {
+            List<Tensor> noises = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
+            List<ImageBatch> expected = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                noises.add(TckFixtures.noise(spec, 3 + i, i));
+                labels.add(TckFixtures.labels(spec, 3 + i, i));
+                expected.add(g.generate(noises.get(i), labels.get(i)));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<ImageBatch>> futures = new ArrayList<>();
+                for (int rep = 0; rep < 4; rep++) {
+                    for (int i = 0; i < 8; i++) {
+                        int k = i;
+                        futures.add(pool.submit(() -> g.generate(noises.get(k), labels.get(k))));
+                    }
+                }
+                for (int f = 0; f < futures.size(); f++) {
+                    assertEquals(expected.get(f % 8), futures.get(f).get(), "concurrent call " + f);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("checkpoint portability: a written and re-read checkpoint generates the same images")
+    void checkpointRoundTrip(@TempDir Path dir) {
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        DatasetSource data = syntheticDataset(spec, 24, 1);
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withMaxSteps(3).withSeed(5);
+        try (GanTrainer t = GanTrainer.create(backend(), spec, cfg, data)) {
+            t.run();
+            Checkpoint cp = t.checkpoint();
+            cp.write(dir.resolve("full"));
+            cp.generatorOnly().write(dir.resolve("generator"));
+            Tensor z = TckFixtures.noise(spec, 6, 9);
+            int[] labels = TckFixtures.labels(spec, 6, 9);
+            ImageBatch expected = t.model().generator().generate(z, labels);
+            for (String which : List.of("full", "generator")) {
+                Checkpoint read = Checkpoint.read(dir.resolve(which));
+                try (Generator g = backend().loadGenerator(read.metadata().spec(), read.tensors())) {
+                    assertEquals(expected, g.generate(z, labels), which);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("resume: 2 steps + checkpoint + 2 steps equals 4 uninterrupted steps")
+    void resumeIsExact(@TempDir Path dir) {
+        require(Capability.DETERMINISTIC);
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        DatasetSource data = syntheticDataset(spec, 20, 2);
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withSeed(8).withMaxSteps(5);
+        NamedTensors straight;
+        try (GanTrainer t = GanTrainer.create(backend(), spec, cfg, data)) {
+            t.run();
+            straight = t.model().state();
+        }
+        try (GanTrainer t = GanTrainer.create(backend(), spec, cfg.withMaxSteps(2), data)) {
+            t.run();
+            t.checkpoint().write(dir.resolve("cp"));
+        }
+        try (GanTrainer t = GanTrainer.resume(backend(), Checkpoint.read(dir.resolve("cp")), cfg, data)) {
+            assertEquals(2, t.position().step());
+            t.run();
+            assertEquals(5, t.position().step());
+            assertEquals(straight, t.model().state());
+        }
+    }
+
+    /** A labelled dataset of seeded images of the spec's shape. */
+    protected static DatasetSource syntheticDataset(ModelSpec spec, int size, long seed) {
+        ImageBatch all = TckFixtures.images(spec, size, seed);
+        List<String> classes = new ArrayList<>();
+        for (int k = 0; k < spec.numClasses(); k++) {
+            classes.add("class " + k);
+        }
+        DatasetInfo info = new DatasetInfo("tck synthetic " + spec.name(), size, spec.image(), classes);
+        return new DatasetSource() {
+            @Override
+            public DatasetInfo info() {
+                return info;
+            }
+
+            @Override
+            public int label(int index) {
+                return all.labels()[index];
+            }
+
+            @Override
+            public void readImage(int index, float[] dst, int offset) {
+                System.arraycopy(all.pixels(), index * all.imageSize(), dst, offset, all.imageSize());
+            }
+        };
+    }
+}
