@@ -22,10 +22,9 @@ public record InferredNetwork(String role, NetworkSpec spec, List<InferredNode> 
      * @param node        the node
      * @param inputShapes shape of each input
      * @param outputShape shape of the output
-     * @param integer     whether the output holds integers (only network label inputs do)
      * @param parameters  the node's parameters and statistics
      */
-    public record InferredNode(Node node, List<int[]> inputShapes, int[] outputShape, boolean integer,
+    public record InferredNode(Node node, List<int[]> inputShapes, int[] outputShape,
                                List<ParameterSpec> parameters) {
         /** The layer. */
         public LayerSpec layer() {

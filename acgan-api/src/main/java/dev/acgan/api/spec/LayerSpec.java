@@ -101,8 +101,10 @@ public sealed interface LayerSpec {
     /**
      * Batch normalisation over the last axis. Training mode normalises with the batch's mean and
      * biased variance and updates {@code moving = momentum*moving + (1-momentum)*batch} (the moving
-     * variance takes the unbiased batch variance, as Keras does); inference mode uses the moving
-     * statistics. Parameters gamma and beta, statistics moving_mean and moving_variance, all {@code [c]}.
+     * variance takes the unbiased batch variance {@code var * n/(n-1)}, n the values per channel, as
+     * TensorFlow.js and Keras' fused kernel do; with n = 1 the factor is 1); inference mode uses the
+     * moving statistics. Parameters gamma and beta, statistics moving_mean and moving_variance, all
+     * {@code [c]}.
      */
     record BatchNorm(double momentum, double epsilon) implements LayerSpec {
         /** Keras defaults: momentum 0.99, epsilon 1e-3. */

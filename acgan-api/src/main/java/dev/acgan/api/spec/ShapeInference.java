@@ -153,7 +153,7 @@ public final class ShapeInference {
             String p = role + "/" + node.name() + "/";
             int[] result = outputShape(where, node.layer(), in, p, params);
             shapes.put(node.name(), result);
-            out.add(new InferredNode(node, in, result, false, params));
+            out.add(new InferredNode(node, in, result, params));
         }
         for (Map.Entry<String, String> o : net.outputs().entrySet()) {
             if (!shapes.containsKey(o.getValue()) || inputs.containsKey(o.getValue())) {

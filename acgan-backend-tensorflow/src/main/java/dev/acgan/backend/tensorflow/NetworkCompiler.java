@@ -205,10 +205,11 @@ final class NetworkCompiler {
             mean = s.math.mean(x, reduce, Mean.keepDims(false));
             variance = s.math.mean(s.math.square(s.math.sub(x, mean)), reduce, Mean.keepDims(false));
             if (updateStats) {
-                // Keras: the moving variance takes the unbiased (n / (n-1)) batch variance.
+                // The moving variance takes the unbiased batch variance, var * n/(n-1), with factor 1 when n = 1.
                 int channels = node.outputShape()[node.outputShape().length - 1];
                 Operand<TFloat32> n = s.math.div(s.dtypes.cast(s.size(x), TFloat32.class), s.constant((float) channels));
-                Operand<TFloat32> unbiased = s.math.mul(variance, s.math.div(n, s.math.sub(n, s.constant(1f))));
+                Operand<TFloat32> one = s.constant(1f);
+                Operand<TFloat32> unbiased = s.math.mul(variance, s.math.div(n, s.math.maximum(s.math.sub(n, one), one)));
                 Operand<TFloat32> m = s.constant((float) b.momentum());
                 Operand<TFloat32> oneMinus = s.constant((float) (1 - b.momentum()));
                 pass.statisticUpdates.add(s.assign(movingMean,
