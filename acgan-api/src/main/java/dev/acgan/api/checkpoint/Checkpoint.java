@@ -1,6 +1,5 @@
 package dev.acgan.api.checkpoint;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.acgan.api.model.StateNames;
@@ -58,9 +57,8 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
     public static final int FORMAT_VERSION = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
-    private static final ObjectMapper JSON = SpecJson.mapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // Strict like SpecJson: a mistyped field in a hand-edited checkpoint.json is an error, not ignored.
+    private static final ObjectMapper JSON = SpecJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A generator-only export of this checkpoint (same spec and position, generator tensors only). */
     public Checkpoint generatorOnly() {
@@ -101,6 +99,10 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new CheckpointException("cannot write checkpoint " + target + ": " + e, e);
+        } catch (RuntimeException e) {
+            // e.g. SafeTensors refusing a tensor name: do not leave the temporary directory behind
+            deleteQuietly(tmp);
+            throw e;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -192,6 +194,11 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
     }
 
     private static void checkGenerator(InferredModel model, NamedTensors tensors) {
+        for (String name : tensors.names()) {
+            if (!name.startsWith("generator/")) {
+                throw new IllegalArgumentException("generator export holds a non-generator tensor '" + name + "'");
+            }
+        }
         for (ParameterSpec p : model.generator().parameters()) {
             if (!tensors.contains(p.name())) {
                 throw new IllegalArgumentException("generator export lacks '" + p.name() + "'");
@@ -211,16 +218,20 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
             return null;
         }
         String prefix = "." + abs.getFileName() + ".old-";
+        Path newest = null;
+        long newestTime = Long.MIN_VALUE;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, prefix + "*")) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p.resolve(METADATA_FILE))) {
-                    return p;
+                Path meta = p.resolve(METADATA_FILE);
+                if (Files.isRegularFile(meta) && Files.getLastModifiedTime(meta).toMillis() > newestTime) {
+                    newest = p;
+                    newestTime = Files.getLastModifiedTime(meta).toMillis();
                 }
             }
         } catch (IOException e) {
             return null;
         }
-        return null;
+        return newest;
     }
 
     static String sha256(byte[] bytes) {

@@ -33,7 +33,14 @@ public record NetworkSpec(List<Node> nodes, Map<String, String> outputs) {
     /** Copies, keeping order. */
     public NetworkSpec {
         nodes = List.copyOf(nodes);
-        outputs = Map.copyOf(new LinkedHashMap<>(outputs));
+        // Map.copyOf would lose the declared order (its iteration order changes from one JVM run to the
+        // next), making the spec's JSON differ between runs; keep insertion order, still rejecting nulls.
+        Map<String, String> copy = new LinkedHashMap<>(outputs);
+        copy.forEach((role, node) -> {
+            java.util.Objects.requireNonNull(role, "output role");
+            java.util.Objects.requireNonNull(node, "node of output " + role);
+        });
+        outputs = java.util.Collections.unmodifiableMap(copy);
     }
 
     /** The node of that name, or an error naming the known nodes. */

@@ -30,7 +30,7 @@ public final class ParameterInitializer {
     public static Tensor initialize(ParameterSpec p, long seed) {
         int[] shape = p.shape();
         float[] v = new float[p.size()];
-        SplittableRandom rnd = SeedStreams.random(seed, SeedStreams.Purpose.INIT, p.name().hashCode());
+        SplittableRandom rnd = SeedStreams.random(seed, SeedStreams.Purpose.INIT, nameHash(p.name()));
         long field = 1;
         for (int i = 0; i < shape.length - 2; i++) {
             field *= shape[i];
@@ -56,6 +56,16 @@ public final class ParameterInitializer {
             default -> throw new IllegalStateException("unhandled initializer " + p.init());
         }
         return new Tensor(shape.clone(), v);
+    }
+
+    /** 64-bit FNV-1a of the name: distinct parameters get distinct streams (String.hashCode collides easily). */
+    static long nameHash(String name) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < name.length(); i++) {
+            h ^= name.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     /** Standard deviation of a unit normal truncated at +-2; dividing by it keeps the intended variance. */
