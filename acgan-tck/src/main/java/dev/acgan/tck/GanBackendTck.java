@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
-import dev.acgan.api.data.DatasetInfo;
 import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.DiscriminatorLosses;
@@ -335,29 +334,8 @@ public abstract class GanBackendTck {
         }
     }
 
-    /** A labelled dataset of seeded images of the spec's shape. */
+    /** A labelled dataset of seeded images of the spec's shape (see {@link TckFixtures#dataset}). */
     protected static DatasetSource syntheticDataset(ModelSpec spec, int size, long seed) {
-        ImageBatch all = TckFixtures.images(spec, size, seed);
-        List<String> classes = new ArrayList<>();
-        for (int k = 0; k < spec.numClasses(); k++) {
-            classes.add("class " + k);
-        }
-        DatasetInfo info = new DatasetInfo("tck synthetic " + spec.name(), size, spec.image(), classes);
-        return new DatasetSource() {
-            @Override
-            public DatasetInfo info() {
-                return info;
-            }
-
-            @Override
-            public int label(int index) {
-                return all.labels()[index];
-            }
-
-            @Override
-            public void readImage(int index, float[] dst, int offset) {
-                System.arraycopy(all.pixels(), index * all.imageSize(), dst, offset, all.imageSize());
-            }
-        };
+        return TckFixtures.dataset(spec, size, seed);
     }
 }

@@ -123,6 +123,58 @@ public final class TckFixtures {
                 NoiseDistribution.UNIFORM, g, d));
     }
 
+    /**
+     * A small DCGAN-style ACGAN on odd-sized 5x7x3 images, 3 classes, normal noise of length 4, covering
+     * what the other tiny specs leave out: BatchNorm in the discriminator (its moving statistics move in
+     * the discriminator step), Dropout in the generator (generator dropout masks), a rank-1 Concat of
+     * noise and one-hot label, a non-square 'valid' transposed convolution and a non-square 'valid'
+     * convolution.
+     */
+    public static ModelSpec tinyDcgan() {
+        NetworkSpec g = NetworkSpec.builder()
+                .add("onehot", new OneHot(3), NetworkSpec.LABEL)
+                .add("concat", new Concat(), NetworkSpec.NOISE, "onehot")
+                .then("dense", Dense.of(3 * 4 * 8)).then("bn0", new BatchNorm(0.99, 1e-3))
+                .then("lrelu0", new LeakyRelu(0.2)).then("drop0", new Dropout(0.2))
+                .then("reshape", new Reshape(List.of(3, 4, 8)))
+                .then("deconv", new Conv2DTranspose(3, 3, 4, 1, 1, Padding.VALID, true, Initializer.GLOROT_NORMAL,
+                        Initializer.ZEROS))
+                .then("tanh", new Tanh()).output(NetworkSpec.OUT_IMAGE).build();
+        NetworkSpec d = NetworkSpec.builder()
+                .add("conv1", Conv2D.of(4, 3, 2, Padding.SAME), NetworkSpec.IMAGE)
+                .then("bn1", new BatchNorm(0.9, 1e-3))
+                .then("lrelu1", new LeakyRelu(0.2)).then("drop1", new Dropout(0.25))
+                .then("conv2", new Conv2D(6, 2, 3, 1, 1, Padding.VALID, true, Initializer.GLOROT_UNIFORM,
+                        Initializer.ZEROS))
+                .then("lrelu2", new LeakyRelu(0.2))
+                .then("flatten", new Flatten())
+                .add("validity", Dense.of(1), "flatten").then("validity_sigmoid", new Sigmoid())
+                .output(NetworkSpec.OUT_VALIDITY)
+                .add("class", Dense.of(3), "flatten").then("class_softmax", new Softmax())
+                .output(NetworkSpec.OUT_CLASS)
+                .build();
+        return checked(new ModelSpec("tck-tiny-dcgan", GanKind.ACGAN, new ImageShape(5, 7, 3), 3, 4,
+                NoiseDistribution.NORMAL, g, d));
+    }
+
+    /**
+     * The small custom specs of the parity checks: the three {@link #tinySpecs()} and {@link #tinyDcgan()}.
+     * Together they use every layer type and both network kinds of BatchNorm placement.
+     */
+    public static List<ModelSpec> customSpecs() {
+        return List.of(tinyAcgan(), tinyCgan(), tinyGan(), tinyDcgan());
+    }
+
+    /** A custom spec ({@link #customSpecs()}) or a preset ({@link Presets#byName}) by name. */
+    public static ModelSpec spec(String name) {
+        for (ModelSpec s : customSpecs()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return Presets.byName(name);
+    }
+
     /** The three full-size presets at 28x28x1, 10 classes, latent 100. */
     public static List<ModelSpec> presets() {
         return List.of(Presets.byName(Presets.ACGAN_MNIST), Presets.byName(Presets.CGAN_MNIST),
@@ -203,6 +255,59 @@ public final class TckFixtures {
         return new DiscriminatorBatch(real, fake, 0.95f, 0f, 1f, 1f, masks);
     }
 
+    /**
+     * A discriminator batch with explicit targets and auxiliary weights: {@code nReal} real images
+     * ({@link #realImages}) and {@code nFake} seeded fakes, with seeded dropout masks. For a vanilla GAN
+     * the images carry no labels, as in {@link dev.acgan.api.train.GanTrainer}.
+     */
+    public static DiscriminatorBatch discriminatorBatch(ModelSpec spec, int nReal, int nFake, long seed,
+                                                        float realTarget, float fakeTarget, float auxWeightReal,
+                                                        float auxWeightFake) {
+        ImageBatch real = realImages(spec, nReal, seed);
+        ImageBatch fake = images(spec, nFake, seed + 1);
+        if (!spec.kind().conditionalGenerator()) {
+            real = real.withLabels(null);
+            fake = fake.withLabels(null);
+        }
+        Map<String, float[]> masks = DropoutMasks.draw(spec.validate().discriminator(), nReal + nFake,
+                new SplittableRandom(seed + 2));
+        return new DiscriminatorBatch(real, fake, realTarget, fakeTarget, auxWeightReal, auxWeightFake, masks);
+    }
+
+    /** A generator batch of {@code n} seeded samples with an explicit target and auxiliary weight. */
+    public static GeneratorBatch generatorBatch(ModelSpec spec, int n, long seed, float target, float auxWeight) {
+        GeneratorBatch b = generatorBatch(spec, n, seed);
+        return new GeneratorBatch(b.noise(), b.labels(), target, auxWeight, b.generatorMasks(),
+                b.discriminatorMasks());
+    }
+
+    /** A labelled in-memory dataset of {@code size} seeded images of the spec's shape. */
+    public static DatasetSource dataset(ModelSpec spec, int size, long seed) {
+        ImageBatch all = images(spec, size, seed);
+        List<String> classes = new java.util.ArrayList<>();
+        for (int k = 0; k < spec.numClasses(); k++) {
+            classes.add("class " + k);
+        }
+        dev.acgan.api.data.DatasetInfo info = new dev.acgan.api.data.DatasetInfo("tck synthetic " + spec.name(), size,
+                spec.image(), classes);
+        return new DatasetSource() {
+            @Override
+            public dev.acgan.api.data.DatasetInfo info() {
+                return info;
+            }
+
+            @Override
+            public int label(int index) {
+                return all.labels()[index];
+            }
+
+            @Override
+            public void readImage(int index, float[] dst, int offset) {
+                System.arraycopy(all.pixels(), index * all.imageSize(), dst, offset, all.imageSize());
+            }
+        };
+    }
+
     /** A generator batch of {@code n} samples with seeded noise, labels and dropout masks. */
     public static GeneratorBatch generatorBatch(ModelSpec spec, int n, long seed) {
         Tensor noise = NoiseSampler.sample(spec, n, new SplittableRandom(seed));
@@ -224,10 +329,10 @@ public final class TckFixtures {
         return l;
     }
 
-    /** Layer type names covered by the tiny specs (for the coverage self-check). */
+    /** Layer type names covered by the custom specs (for the coverage self-check). */
     public static java.util.Set<String> coveredLayerTypes() {
         java.util.Set<String> types = new java.util.TreeSet<>();
-        for (ModelSpec s : tinySpecs()) {
+        for (ModelSpec s : customSpecs()) {
             for (NetworkSpec n : List.of(s.generator(), s.discriminator())) {
                 n.nodes().forEach(node -> types.add(node.layer().typeName()));
             }

@@ -1,0 +1,121 @@
+package dev.acgan.tck;
+
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spec.Presets;
+import dev.acgan.api.spi.GanBackend;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The numerical part of the TCK: the backend against the double-precision oracle, through
+ * {@link ParityChecks} (tolerances in {@link ParityTolerances}). A backend's tests run the whole TCK
+ * with two small classes, this one and {@link GanBackendTck} (the contracts):
+ *
+ * <pre>{@code
+ * class MyBackendTckTest extends GanBackendTck {
+ *     @Override protected GanBackend backend() { return new MyBackend(); }
+ * }
+ * class MyBackendParityTckTest extends GanBackendParityTck {
+ *     @Override protected GanBackend backend() { return new MyBackend(); }
+ * }
+ * }</pre>
+ *
+ * Coverage: loss parity on the four custom specs of {@link TckFixtures#customSpecs()} at batch sizes 1, 7
+ * and 100 in both {@link ParityChecks.Setting}s, and on the three presets at batch sizes 1, 7 and 100
+ * (standard setting, real MNIST digits); gradient parity and finite-difference spot checks on the custom
+ * specs (skipped without {@link dev.acgan.api.spi.Capability#GRADIENTS}); update parity (two D+G steps)
+ * on the custom specs at batch 7 and one step of acgan-mnist at batch 2; inference parity of both
+ * networks' outputs; checkpoint portability to the oracle. Each test prints its {@link ParityReport}
+ * (the worst error/tolerance ratio) to standard output.
+ */
+public abstract class GanBackendParityTck {
+
+    /** Seed of the weights and inputs of every parity test. */
+    protected static final long SEED = 20240611L;
+
+    /** The backend under test; may return a new instance per call. */
+    protected abstract GanBackend backend();
+
+    /** The checks of {@link #backend()}. */
+    protected ParityChecks checks() {
+        return new ParityChecks(backend());
+    }
+
+    /** Names of the custom specs (parameter source). */
+    public static Stream<String> customSpecNames() {
+        return TckFixtures.customSpecs().stream().map(ModelSpec::name);
+    }
+
+    private static void print(ParityReport report) {
+        System.out.println("[tck parity] " + report);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#customSpecNames")
+    @DisplayName("loss parity, custom specs, batch 1, 7 and 100, standard and varied targets and weights")
+    void lossParityCustomSpecs(String spec) {
+        print(checks().lossParity(TckFixtures.spec(spec), SEED, 1, 7, 100));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.CGAN_MNIST, Presets.GAN_MLP})
+    @DisplayName("loss parity, presets on real MNIST digits, batch 1, 7 and 100, standard targets and weights")
+    void lossParityPresets(String preset) {
+        print(checks().lossParity(Presets.byName(preset), SEED, List.of(ParityChecks.Setting.STANDARD), 1, 7, 100));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#customSpecNames")
+    @DisplayName("gradient parity with the oracle's exact gradients, custom specs, batch 1 and 7")
+    void gradientParity(String spec) {
+        print(checks().gradientParity(TckFixtures.spec(spec), SEED, 1, 7));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#customSpecNames")
+    @DisplayName("gradients against central finite differences of the oracle's loss, custom specs, batch 3")
+    void finiteDifferenceSpotCheck(String spec) {
+        print(checks().finiteDifferenceSpotCheck(TckFixtures.spec(spec), SEED, 3));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#customSpecNames")
+    @DisplayName("update parity, two D+G Adam steps, custom specs, batch 7")
+    void updateParityCustomSpecs(String spec) {
+        print(checks().updateParity(TckFixtures.spec(spec), SEED, 7, 2));
+    }
+
+    @Test
+    @DisplayName("update parity, one D+G Adam step, acgan-mnist preset, batch 2")
+    void updateParityAcganPreset() {
+        print(checks().updateParity(Presets.byName(Presets.ACGAN_MNIST), SEED, 2, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#customSpecNames")
+    @DisplayName("inference parity: generated images (both modes) and discriminator outputs, custom specs, batch 7")
+    void inferenceParityCustomSpecs(String spec) {
+        print(checks().inferenceParity(TckFixtures.spec(spec), SEED, 7));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.CGAN_MNIST, Presets.GAN_MLP})
+    @DisplayName("inference parity: generated images (both modes) and discriminator outputs, presets, batch 3")
+    void inferenceParityPresets(String preset) {
+        print(checks().inferenceParity(Presets.byName(preset), SEED, 3));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#customSpecNames")
+    @DisplayName("checkpoint portability: trained on the backend, loaded by the backend and the oracle")
+    void checkpointPortability(String spec, @TempDir Path dir) {
+        print(checks().checkpointPortability(TckFixtures.spec(spec), SEED, dir));
+    }
+}
