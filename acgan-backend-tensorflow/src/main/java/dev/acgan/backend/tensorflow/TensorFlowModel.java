@@ -556,7 +556,7 @@ final class TensorFlowModel implements GanModel {
             fakeAdvW = vector(s, "fake_adv_w");
             realAuxW = vector(s, "real_aux_w");
             fakeAuxW = vector(s, "fake_aux_w");
-            pass = compiler.build("discriminator", inputs(spec, images, labels), true, false);
+            pass = compiler.build("discriminator", inputs(spec, images, labels), true, true);
             maskShapes = maskShapes(net);
             Operand<TFloat32> bce = bce(s, pass.output(net, NetworkSpec.OUT_VALIDITY), targets);
             terms.add(weightedSum(s, bce, realAdvW));
@@ -620,6 +620,7 @@ final class TensorFlowModel implements GanModel {
                 if (mode == Mode.UPDATE) {
                     opt.feedPowers(feed, adam, t);
                     feed.targets(opt.updates);
+                    feed.targets(pass.statisticUpdates);
                 }
                 try (Result r = feed.run()) {
                     double[] v = new double[4];
