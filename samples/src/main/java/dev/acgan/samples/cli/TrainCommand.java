@@ -1,0 +1,441 @@
+package dev.acgan.samples.cli;
+
+import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.api.checkpoint.CheckpointMetadata;
+import dev.acgan.api.checkpoint.CheckpointType;
+import dev.acgan.api.data.BatchIterator;
+import dev.acgan.api.data.DatasetInfo;
+import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.data.Datasets;
+import dev.acgan.api.inject.TrainerFactory;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spec.Presets;
+import dev.acgan.api.train.AdamConfig;
+import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.TrainingConfig;
+import dev.acgan.api.train.TrainingPosition;
+import dev.acgan.samples.config.ConfigFiles;
+import dev.acgan.samples.config.RunLength;
+import dev.acgan.samples.config.TrainSettings;
+import dev.acgan.samples.run.CheckpointStore;
+import dev.acgan.samples.run.ProgressReporter;
+import dev.acgan.samples.run.RunLayout;
+import dev.acgan.samples.run.TrainingSession;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code acgan train}: trains a GAN and writes checkpoints, sample grids, a GIF, loss plots and metrics. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        header = "Train a GAN; write checkpoints, sample grids, a progress GIF and loss plots.",
+        description = {
+            "Train a GAN. With no options: a quick first run of the ACGAN on the 10,000 MNIST digits embedded in "
+                    + "the jar, " + TrainSettings.QUICK_STEPS + " steps of batch " + TrainSettings.DEFAULT_BATCH_SIZE
+                    + " on the default backend (a few minutes on 2 CPU cores), into runs/acgan-<timestamp>. Train "
+                    + "longer with --epochs or --steps, or continue a run with --resume.",
+            "",
+            "Settings come from, lowest precedence first: built-in defaults, the run being resumed (its "
+                    + "config.yaml and checkpoint), --config FILE.yaml, the command line. Every option below except "
+                    + "--config, --resume and --progress can be set in the file, keyed by its long name without "
+                    + "dashes (batch-size: 16).",
+            ""},
+        footer = {"",
+            "Writes into the output directory:",
+            "  checkpoints/step-NNNNNNNNN/      training checkpoints (--checkpoint-every,",
+            "                                   epoch ends, the end; last --keep kept)",
+            "  checkpoints/latest               name of the newest one",
+            "  generator/                       generator-only export of the newest one",
+            "  samples/grid-step-NNNNNNNNN.png  one row per class, fixed noise",
+            "  samples/progress.gif             all grids, animated",
+            "  loss.png, metrics.csv            losses (total and parts) per step",
+            "  config.yaml                      the effective settings",
+            "",
+            "Ctrl-C stops after the current step and writes a checkpoint; continue with",
+            "'acgan train --resume OUTDIR'."})
+final class TrainCommand implements Callable<Integer> {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Backend (see 'acgan backends'). Default: -Dacgan.backend, ACGAN_BACKEND, else the "
+                    + "highest priority.")
+    String backend;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "acgan | cgan | gan, or a preset name (acgan-mnist, cgan-mnist, gan-mlp). Default: "
+                    + TrainSettings.DEFAULT_MODEL + ".")
+    String model;
+
+    @Option(names = {"-d", "--dataset"}, paramLabel = "SPEC",
+            description = Datasets.SPEC_FORMS + ". Default: " + TrainSettings.DEFAULT_DATASET
+                    + " (10,000 digits embedded in the jar).")
+    String dataset;
+
+    @Option(names = {"-e", "--epochs"}, paramLabel = "N",
+            description = "Passes over the dataset (no step limit unless --steps is given too).")
+    Integer epochs;
+
+    @Option(names = {"-s", "--steps"}, paramLabel = "N",
+            description = "Stop at this total step (counted from the start of the run, also when resuming). "
+                    + "Default when neither --epochs nor --steps is given: " + TrainSettings.QUICK_STEPS + ".")
+    Long steps;
+
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N",
+            description = "Real images per step. Default: " + TrainSettings.DEFAULT_BATCH_SIZE + ".")
+    Integer batchSize;
+
+    @Option(names = "--latent-dim", paramLabel = "N",
+            description = "Length of the noise vector. Default: " + TrainSettings.DEFAULT_LATENT_DIM + ".")
+    Integer latentDim;
+
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR",
+            description = "Adam learning rate of both networks. Default: 0.0002.")
+    Double learningRate;
+
+    @Option(names = "--beta1", paramLabel = "B1",
+            description = "Adam beta1 of both networks. Default: " + TrainSettings.DEFAULT_BETA1 + ".")
+    Double beta1;
+
+    @Option(names = "--label-smoothing", paramLabel = "T",
+            description = "Target of real images (one-sided label smoothing; 1 = none). Default: "
+                    + TrainSettings.DEFAULT_LABEL_SMOOTHING + ".")
+    Double labelSmoothing;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "The one seed of weights, data order, noise and dropout. Default: "
+                    + TrainSettings.DEFAULT_SEED + ".")
+    Long seed;
+
+    @Option(names = {"-o", "--outdir"}, paramLabel = "DIR",
+            description = "Output directory. Default: runs/<model>-<yyyyMMdd-HHmmss> (a new run), or the "
+                    + "resumed run's directory.")
+    String outdir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Write a training checkpoint every N steps (0: only at epoch ends and the end). "
+                    + "Default: " + TrainSettings.DEFAULT_CHECKPOINT_EVERY + ".")
+    Long checkpointEvery;
+
+    @Option(names = "--keep", paramLabel = "K",
+            description = "Keep the last K training checkpoints. Default: " + TrainSettings.DEFAULT_KEEP + ".")
+    Integer keep;
+
+    @Option(names = "--sample-every", paramLabel = "N",
+            description = "Write a sample grid every N steps (0: only at epoch ends and the end). Default: "
+                    + TrainSettings.DEFAULT_SAMPLE_EVERY + ".")
+    Long sampleEvery;
+
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "Progress log line every N steps when not on a terminal. Default: "
+                    + TrainSettings.DEFAULT_LOG_EVERY + ".")
+    Long logEvery;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE.yaml",
+            description = "Read settings from a YAML file (e.g. a run's config.yaml); the command line wins.")
+    Path config;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue a run: its output directory (uses checkpoints/latest) or a checkpoint "
+                    + "directory. Model, seed, batch size and optimizer come from the checkpoint, so the run "
+                    + "continues exactly; --steps/--epochs may extend it.")
+    Path resume;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto | bar | log: a progress bar on a terminal, log lines otherwise. Default: auto.")
+    String progress;
+
+    @Override
+    public Integer call() {
+        TrainSettings cli = commandLineLayer();
+        TrainSettings file = config == null ? new TrainSettings() : ConfigFiles.read(config);
+        ProgressReporter.Mode mode = progressMode();
+        return resume == null ? startNew(file, cli, mode) : continueRun(file, cli, mode);
+    }
+
+    /** The effective settings: defaults, then the resumed run's config, then the file, then the command line. */
+    static TrainSettings effective(TrainSettings run, TrainSettings file, TrainSettings cli) {
+        return TrainSettings.defaults().overlay(run).overlay(file).overlay(cli);
+    }
+
+    /** The options given on the command line as a settings layer (null where not given). */
+    TrainSettings commandLineLayer() {
+        TrainSettings s = new TrainSettings();
+        s.backend = backend;
+        s.model = model;
+        s.dataset = dataset;
+        s.epochs = epochs;
+        s.steps = steps;
+        s.batchSize = batchSize;
+        s.latentDim = latentDim;
+        s.learningRate = learningRate;
+        s.beta1 = beta1;
+        s.labelSmoothing = labelSmoothing;
+        s.seed = seed;
+        s.outdir = outdir;
+        s.checkpointEvery = checkpointEvery;
+        s.keep = keep;
+        s.sampleEvery = sampleEvery;
+        s.logEvery = logEvery;
+        return s;
+    }
+
+    private ProgressReporter.Mode progressMode() {
+        return switch (progress.toLowerCase(Locale.ROOT)) {
+            case "auto" -> System.console() != null ? ProgressReporter.Mode.BAR : ProgressReporter.Mode.LOG;
+            case "bar" -> ProgressReporter.Mode.BAR;
+            case "log" -> ProgressReporter.Mode.LOG;
+            default -> throw new CliException("--progress must be auto, bar or log, got '" + progress + "'",
+                    AcganCli.EXIT_USAGE);
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // A new run
+
+    private int startNew(TrainSettings file, TrainSettings cli, ProgressReporter.Mode mode) {
+        TrainSettings s = effective(null, file, cli).validate();
+        String preset = Models.preset(s.model);
+        DatasetSource data = Datasets.fromSpec(s.dataset);
+        DatasetInfo info = data.info();
+        ModelSpec modelSpec = Presets.byName(preset, info.image(), info.numClasses(), s.latentDim);
+        TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
+        int perEpoch = BatchIterator.batchesPerEpoch(data.size(), s.batchSize);
+        RunLength length = RunLength.of(s.epochs, s.steps, perEpoch);
+        AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(s.learningRate).withBeta1(s.beta1);
+        TrainingConfig cfg = TrainingConfig.defaults().withSeed(s.seed).withBatchSize(s.batchSize)
+                .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
+                .withLabelSmoothing((float) (double) s.labelSmoothing);
+
+        Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
+        RunLayout layout = new RunLayout(dir);
+        if (layout.holdsRun()) {
+            throw new CliException("output directory " + dir + " already holds a training run; continue it with "
+                    + "--resume " + dir + " or choose another --outdir");
+        }
+        layout.prepare();
+        s.backend = factory.backend().name();
+        s.outdir = dir.toString();
+        s.epochs = length.epochs();
+        s.steps = length.maxSteps() > 0 ? length.maxSteps() : null;
+        ConfigFiles.write(s, configHeader(dir), layout.config());
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "Training %s (%s, %s, %d classes, latent %d) on %s with %s%n", modelSpec.name(),
+                modelSpec.kind(), modelSpec.image(), modelSpec.numClasses(), modelSpec.latentDim(), info.name(),
+                factory.backend().name());
+        out.printf(Locale.ROOT, "  %d steps (%d epoch%s of %d batches of %d), seed %d -> %s%n",
+                length.endStep(perEpoch), length.epochs(), length.epochs() == 1 ? "" : "s", perEpoch, s.batchSize,
+                s.seed, dir);
+        out.flush();
+        try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
+            return runSession(layout, trainer, s, mode, null);
+        }
+    }
+
+    private static Path defaultOutdir(String model) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String base = model.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_") + "-" + stamp;
+        Path p = Path.of("runs", base);
+        for (int i = 2; Files.exists(p); i++) {
+            p = Path.of("runs", base + "-" + i);
+        }
+        return p;
+    }
+
+    private static String configHeader(Path dir) {
+        return "Effective settings of 'acgan train', written " + LocalDateTime.now().withNano(0) + ".\n"
+                + "Train again with these settings: acgan train --config " + dir.resolve("config.yaml")
+                + " --outdir NEW_DIR\n"
+                + "Continue this run:               acgan train --resume " + dir + " --steps N";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Resuming
+
+    private int continueRun(TrainSettings file, TrainSettings cli, ProgressReporter.Mode mode) {
+        TrainSettings explicit = file.overlay(cli);
+        Path[] found = locateResume(resume);
+        Path runDir = found[0];
+        Path ckptDir = found[1];
+        Checkpoint ckpt = Checkpoint.read(ckptDir);
+        CheckpointMetadata meta = ckpt.metadata();
+        if (meta.type() != CheckpointType.TRAINING) {
+            throw new CliException(ckptDir + " is a " + meta.type().name().toLowerCase(Locale.ROOT)
+                    + "-only export; --resume needs a training checkpoint (a run directory or its "
+                    + "checkpoints/step-N)");
+        }
+        RunLayout runLayout = runDir == null ? null : new RunLayout(runDir);
+        TrainSettings runCfg = runLayout != null && Files.isRegularFile(runLayout.config())
+                ? ConfigFiles.read(runLayout.config()) : new TrainSettings();
+        // Checkpoints are backend-neutral: the backend the run used is not pinned (the usual selection applies).
+        runCfg.backend = null;
+        TrainSettings s = effective(runCfg, file, cli).validate();
+        ModelSpec modelSpec = meta.spec();
+        TrainingConfig old = meta.config();
+        if (old == null) {
+            throw new CliException(ckptDir + " has no training configuration; it cannot be resumed");
+        }
+        String resumed = "the run being resumed";
+        same("--model", explicit.model, m -> Models.preset(m).equals(modelSpec.name()), modelSpec.name(), resumed);
+        same("--latent-dim", explicit.latentDim, v -> v == modelSpec.latentDim(), modelSpec.latentDim(), resumed);
+        same("--batch-size", explicit.batchSize, v -> v == old.batchSize(), old.batchSize(), resumed);
+        same("--seed", explicit.seed, v -> v == old.seed(), old.seed(), resumed);
+        same("--learning-rate", explicit.learningRate, v -> v == old.generatorOptimizer().learningRate(),
+                old.generatorOptimizer().learningRate(), resumed);
+        same("--beta1", explicit.beta1, v -> v == old.generatorOptimizer().beta1(), old.generatorOptimizer().beta1(),
+                resumed);
+        same("--label-smoothing", explicit.labelSmoothing, v -> (float) (double) v == old.realLabel(),
+                old.realLabel(), resumed);
+        if (s.model == null || !Models.preset(s.model).equals(modelSpec.name())) {
+            s.model = modelSpec.name();
+        }
+        s.latentDim = modelSpec.latentDim();
+        s.batchSize = old.batchSize();
+        s.seed = old.seed();
+        s.learningRate = old.generatorOptimizer().learningRate();
+        s.beta1 = old.generatorOptimizer().beta1();
+        s.labelSmoothing = Double.parseDouble(Float.toString(old.realLabel()));
+
+        DatasetSource data = Datasets.fromSpec(s.dataset);
+        if (meta.dataset() != null && !meta.dataset().equals(data.info().name())) {
+            LOG.warn("{} was trained on '{}' but continues on '{}'", ckptDir, meta.dataset(), data.info().name());
+        }
+        int perEpoch = BatchIterator.batchesPerEpoch(data.size(), old.batchSize());
+        TrainingConfig cfg = old;
+        if (explicit.epochs != null || explicit.steps != null) {
+            RunLength length = RunLength.of(explicit.epochs, explicit.steps, perEpoch);
+            cfg = old.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
+        }
+        TrainingPosition pos = meta.position();
+        RunLength length = new RunLength(cfg.epochs(), cfg.maxSteps());
+        long end = length.endStep(perEpoch);
+        if (pos.step() >= end || pos.epoch() >= cfg.epochs()) {
+            throw new CliException(ckptDir + " is at step " + pos.step() + ", already "
+                    + (explicit.epochs != null || explicit.steps != null ? "at or beyond the end set by --steps/--epochs"
+                    : "the end of its run") + " (step " + end + "); pass a larger --steps or --epochs to train further");
+        }
+
+        Path dir;
+        if (explicit.outdir != null && (runDir == null
+                || !Path.of(explicit.outdir).toAbsolutePath().normalize().equals(runDir.toAbsolutePath().normalize()))) {
+            dir = Path.of(explicit.outdir);
+            if (new RunLayout(dir).holdsRun()) {
+                throw new CliException("output directory " + dir + " already holds a training run; resume into "
+                        + "the run's own directory or choose an empty --outdir");
+            }
+        } else if (runDir != null) {
+            dir = runDir;
+        } else {
+            throw new CliException(ckptDir + " is not inside a run directory (OUTDIR/checkpoints/step-N); pass "
+                    + "--outdir for the continued run");
+        }
+        RunLayout layout = new RunLayout(dir).prepare();
+
+        TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
+        s.backend = factory.backend().name();
+        s.outdir = dir.toString();
+        s.epochs = cfg.epochs();
+        s.steps = cfg.maxSteps() > 0 ? cfg.maxSteps() : null;
+        ConfigFiles.write(s, configHeader(dir), layout.config());
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "Resuming %s from %s (step %d, epoch %d) on %s with %s%n", modelSpec.name(), ckptDir,
+                pos.step(), pos.epoch() + 1, data.info().name(), factory.backend().name());
+        out.printf(Locale.ROOT, "  until step %d (%d epochs of %d batches of %d), seed %d -> %s%n", end, cfg.epochs(),
+                perEpoch, cfg.batchSize(), cfg.seed(), dir);
+        out.flush();
+        // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
+        try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
+            return runSession(layout, trainer, s, mode, ckptDir);
+        }
+    }
+
+    /** The run directory (or null) and the checkpoint directory that {@code --resume DIR} names. */
+    static Path[] locateResume(Path p) {
+        if (!Files.exists(p)) {
+            throw new CliException("--resume " + p + ": no such directory");
+        }
+        if (Files.isRegularFile(p.resolve(Checkpoint.METADATA_FILE))) {
+            Path parent = p.toAbsolutePath().normalize().getParent();
+            Path run = parent != null && parent.getFileName() != null
+                    && parent.getFileName().toString().equals("checkpoints") ? parent.getParent() : null;
+            return new Path[] {run, p};
+        }
+        Optional<Path> latest = CheckpointStore.latest(new RunLayout(p));
+        if (latest.isEmpty()) {
+            throw new CliException("--resume " + p + ": no training checkpoint there (expected a run directory with "
+                    + "checkpoints/latest, or a checkpoint directory with " + Checkpoint.METADATA_FILE + ")");
+        }
+        return new Path[] {p, latest.get()};
+    }
+
+    private static <T> void same(String option, T given, Predicate<T> matches, Object actual, String what) {
+        if (given != null && !matches.test(given)) {
+            throw new CliException(option + " " + given + " differs from " + what + " (" + actual + "); a resumed run "
+                    + "keeps its model, seed, batch size and optimizer settings so that it continues exactly. Start "
+                    + "a new run to change them");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private int runSession(RunLayout layout, GanTrainer trainer, TrainSettings s, ProgressReporter.Mode mode,
+                           Path resumedFrom) {
+        try (TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
+                s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode), spec.commandLine().getErr(),
+                trainer.model().spec().name())) {
+            TrainingSession.Result r = session.run(resumedFrom);
+            printSummary(layout, r, trainer, s);
+            return r.interrupted() ? AcganCli.EXIT_INTERRUPTED : AcganCli.EXIT_OK;
+        }
+    }
+
+    private void printSummary(RunLayout layout, TrainingSession.Result r, GanTrainer trainer, TrainSettings s) {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = layout.dir();
+        long trained = r.step() - r.startStep();
+        if (r.interrupted()) {
+            out.printf(Locale.ROOT, "Interrupted at step %d after %d step%s in %s; checkpoint written.%n", r.step(),
+                    trained, trained == 1 ? "" : "s", ProgressReporter.duration(r.seconds()));
+        } else {
+            out.printf(Locale.ROOT, "Done: step %d (epoch %d of %d) after %d step%s in %s.%n", r.step(),
+                    Math.min(r.epoch() + 1, trainer.config().epochs()), trainer.config().epochs(), trained,
+                    trained == 1 ? "" : "s", ProgressReporter.duration(r.seconds()));
+        }
+        out.println("Outputs in " + dir + ":");
+        row(out, layout, r.checkpoint(), "training checkpoint (latest; the last " + s.keep + " are kept)");
+        row(out, layout, layout.generator(), "generator-only export");
+        row(out, layout, r.lastGrid(), "newest sample grid");
+        row(out, layout, layout.progressGif(), "all sample grids, animated");
+        out.printf("  %-34s %s%n", "loss.png, metrics.csv", "losses per step");
+        row(out, layout, layout.config(), "effective settings");
+        out.println("Next:");
+        out.println("  acgan generate --checkpoint " + dir + " --class all --count 10 --out samples.png");
+        out.println("  acgan train --resume " + dir + (r.interrupted() ? ""
+                : " --steps " + Math.max(r.step() * 2, 1000)));
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, RunLayout layout, Path p, String what) {
+        String rel = p == null ? "-"
+                : Objects.toString(layout.dir().toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()));
+        if (p != null && Files.isDirectory(p)) {
+            rel += "/";
+        }
+        out.printf("  %-34s %s%n", rel, what);
+    }
+}

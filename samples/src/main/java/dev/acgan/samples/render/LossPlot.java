@@ -1,0 +1,109 @@
+package dev.acgan.samples.render;
+
+import dev.acgan.samples.run.MetricsRow;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * {@code loss.png}: two XChart line charts stacked, the discriminator's losses (total and the four
+ * components) above the generator's (total, adversarial, auxiliary), against the step. Components that
+ * are zero throughout (the class terms of a CGAN or GAN) are left out. Long runs are averaged into at
+ * most {@value #MAX_POINTS} points per series.
+ */
+public final class LossPlot {
+
+    /** Width of the picture. */
+    public static final int WIDTH = 900;
+    /** Height of each of the two charts. */
+    public static final int CHART_HEIGHT = 360;
+    /** Points per series at most. */
+    public static final int MAX_POINTS = 1500;
+
+    private LossPlot() {
+    }
+
+    /** Renders the rows (at least one). */
+    public static BufferedImage render(List<MetricsRow> rows, String title) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no metrics to plot");
+        }
+        Map<String, ToDoubleFunction<MetricsRow>> d = new LinkedHashMap<>();
+        d.put("D total", MetricsRow::dTotal);
+        d.put("real adversarial", MetricsRow::dRealAdv);
+        d.put("fake adversarial", MetricsRow::dFakeAdv);
+        d.put("real auxiliary", MetricsRow::dRealAux);
+        d.put("fake auxiliary", MetricsRow::dFakeAux);
+        Map<String, ToDoubleFunction<MetricsRow>> g = new LinkedHashMap<>();
+        g.put("G total", MetricsRow::gTotal);
+        g.put("adversarial", MetricsRow::gAdv);
+        g.put("auxiliary", MetricsRow::gAux);
+        BufferedImage top = BitmapEncoder.getBufferedImage(chart(rows, "Discriminator loss" + suffix(title), d));
+        BufferedImage bottom = BitmapEncoder.getBufferedImage(chart(rows, "Generator loss" + suffix(title), g));
+        BufferedImage out = new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D gr = out.createGraphics();
+        try {
+            gr.drawImage(top, 0, 0, null);
+            gr.drawImage(bottom, 0, top.getHeight(), null);
+        } finally {
+            gr.dispose();
+        }
+        return out;
+    }
+
+    /** Renders and writes a PNG atomically. */
+    public static void write(List<MetricsRow> rows, String title, Path file) {
+        Images.writePng(render(rows, title), file);
+    }
+
+    private static String suffix(String title) {
+        return title == null || title.isBlank() ? "" : " (" + title + ")";
+    }
+
+    private static XYChart chart(List<MetricsRow> rows, String title, Map<String, ToDoubleFunction<MetricsRow>> series) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(CHART_HEIGHT).title(title).xAxisTitle("step")
+                .yAxisTitle("loss").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        int bucket = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
+        boolean first = true;
+        for (Map.Entry<String, ToDoubleFunction<MetricsRow>> e : series.entrySet()) {
+            ToDoubleFunction<MetricsRow> f = e.getValue();
+            if (!first && rows.stream().allMatch(r -> f.applyAsDouble(r) == 0)) {
+                continue;
+            }
+            first = false;
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i += bucket) {
+                int end = Math.min(rows.size(), i + bucket);
+                double x = 0;
+                double y = 0;
+                for (int j = i; j < end; j++) {
+                    x += rows.get(j).step();
+                    y += f.applyAsDouble(rows.get(j));
+                }
+                xs.add(x / (end - i));
+                ys.add(y / (end - i));
+            }
+            XYSeries s = chart.addSeries(e.getKey(), xs, ys);
+            s.setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.acgan.samples.run;
+
+import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.api.checkpoint.CheckpointMetadata;
+import dev.acgan.api.train.Trainer;
+import dev.acgan.samples.render.Images;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a run's checkpoints: {@code checkpoints/step-NNNNNNNNN} (training state, via the atomic
+ * {@link Checkpoint#write}), the generator-only export {@code generator/}, and the {@code latest}
+ * pointer (a one-line file naming the newest checkpoint directory, replaced atomically). Keeps the
+ * newest {@code keep} training checkpoints.
+ */
+public final class CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+
+    private final RunLayout layout;
+    private final int keep;
+    private long lastSavedStep = -1;
+    private Path lastSaved;
+
+    /** Stores into the layout's directories, keeping {@code keep} training checkpoints. */
+    public CheckpointStore(RunLayout layout, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1, got " + keep);
+        }
+        this.layout = layout;
+        this.keep = keep;
+    }
+
+    /** {@code step-NNNNNNNNN}. */
+    public static String dirName(long step) {
+        return String.format("step-%09d", step);
+    }
+
+    /** Records that a checkpoint of this step already exists (a resumed run). */
+    public void markSaved(long step, Path dir) {
+        lastSavedStep = step;
+        lastSaved = dir;
+    }
+
+    /** The step of the last checkpoint written or marked, or -1. */
+    public long lastSavedStep() {
+        return lastSavedStep;
+    }
+
+    /** The last checkpoint directory written or marked, or null. */
+    public Path lastSaved() {
+        return lastSaved;
+    }
+
+    /** Writes a training checkpoint of the trainer's state, the generator export and the pointer; prunes. */
+    public Path save(Trainer trainer) {
+        Checkpoint c = trainer.checkpoint();
+        long step = c.metadata().position().step();
+        Path dir = layout.checkpoint(step);
+        long t0 = System.nanoTime();
+        CheckpointMetadata written = c.write(dir);
+        c.generatorOnly().write(layout.generator());
+        writeLatest(layout, dir.getFileName().toString());
+        lastSavedStep = step;
+        lastSaved = dir;
+        LOG.debug("checkpoint {} written ({} MB) in {} ms", dir, written.tensorsBytes() >> 20,
+                (System.nanoTime() - t0) / 1_000_000);
+        prune(dir);
+        return dir;
+    }
+
+    /** Replaces {@code checkpoints/latest} atomically. */
+    static void writeLatest(RunLayout layout, String name) {
+        Images.writeAtomically(layout.latestPointer(),
+                tmp -> Files.writeString(tmp, name + "\n", StandardCharsets.UTF_8));
+    }
+
+    private void prune(Path current) {
+        List<Path> all = list(layout.checkpoints());
+        for (int i = 0; i < all.size() - keep; i++) {
+            Path old = all.get(i);
+            if (!old.equals(current)) {
+                deleteTree(old);
+                LOG.debug("removed old checkpoint {}", old);
+            }
+        }
+    }
+
+    /** The {@code step-N} directories in {@code checkpointsDir}, oldest step first (empty when none). */
+    public static List<Path> list(Path checkpointsDir) {
+        if (!Files.isDirectory(checkpointsDir)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(checkpointsDir)) {
+            s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
+                    .forEach(out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + checkpointsDir + ": " + e.getMessage(), e);
+        }
+        out.sort(Comparator.comparingLong(CheckpointStore::stepOf));
+        return out;
+    }
+
+    /** The step number in a {@code step-N} directory name, or -1. */
+    public static long stepOf(Path dir) {
+        Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * The newest checkpoint of a run: the one {@code checkpoints/latest} names, or when that file is
+     * missing or stale, the {@code step-N} directory of the highest step.
+     */
+    public static Optional<Path> latest(RunLayout layout) {
+        Path pointer = layout.latestPointer();
+        if (Files.isRegularFile(pointer)) {
+            try {
+                String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+                Path dir = layout.checkpoints().resolve(name);
+                if (!name.isEmpty() && !name.contains("/") && Files.isDirectory(dir)) {
+                    return Optional.of(dir);
+                }
+                LOG.warn("{} names '{}', which does not exist; using the newest step directory", pointer, name);
+            } catch (IOException e) {
+                LOG.warn("cannot read {}: {}", pointer, e.toString());
+            }
+        }
+        List<Path> all = list(layout.checkpoints());
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("could not delete {}: {}", p, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package dev.acgan.samples.run;
+
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.train.EpochResult;
+import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.StepResult;
+import dev.acgan.api.train.Trainer;
+import dev.acgan.api.train.TrainingListener;
+import dev.acgan.samples.render.AnimatedGif;
+import dev.acgan.samples.render.ImageGrid;
+import dev.acgan.samples.render.Images;
+import dev.acgan.samples.render.LossPlot;
+import dev.acgan.samples.render.SampleGrid;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link GanTrainer} and writes everything a run leaves in its {@link RunLayout}: metrics per
+ * step, sample grids every {@code sampleEvery} steps and at each epoch end, training checkpoints
+ * every {@code checkpointEvery} steps and at each epoch end (with the generator export and the
+ * {@code latest} pointer), the progress GIF and loss plot, and a final grid and checkpoint when it
+ * stops. A JVM shutdown hook (Ctrl-C) asks the trainer to stop after the current step and waits until
+ * {@link #close()}, so the final checkpoint is written and reported before the JVM exits.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
+    private static final Pattern GRID = Pattern.compile("grid-step-(\\d+)\\.png");
+    /** Frames of the progress GIF at most; longer runs show an even selection (always the last). */
+    public static final int MAX_GIF_FRAMES = 150;
+    /** How long the Ctrl-C hook waits for the final checkpoint. */
+    public static final long STOP_WAIT_SECONDS = 300;
+
+    /**
+     * Cadence and display.
+     *
+     * @param checkpointEvery steps between checkpoints (0: epoch ends and the end only)
+     * @param keep            training checkpoints kept
+     * @param sampleEvery     steps between grids (0: epoch ends and the end only)
+     * @param logEvery        steps between log lines in LOG mode
+     * @param mode            bar or log lines
+     */
+    public record Options(long checkpointEvery, int keep, long sampleEvery, long logEvery,
+                          ProgressReporter.Mode mode) {
+    }
+
+    /**
+     * What a session did.
+     *
+     * @param startStep   the step it started at
+     * @param step        the step it ended at
+     * @param epoch       the epoch the next step would belong to
+     * @param interrupted whether it stopped because of Ctrl-C (or {@link #requestStop()})
+     * @param checkpoint  the newest training checkpoint
+     * @param lastGrid    the newest sample grid
+     * @param seconds     wall time of the session
+     */
+    public record Result(long startStep, long step, int epoch, boolean interrupted, Path checkpoint, Path lastGrid,
+                         double seconds) {
+    }
+
+    private final RunLayout layout;
+    private final GanTrainer trainer;
+    private final Options options;
+    private final java.io.PrintWriter terminal;
+    private final String title;
+    private final CheckpointStore store;
+    private final SampleGrid grid;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Thread hook = new Thread(this::onShutdown, "acgan-stop");
+    private volatile boolean stopping;
+    private MetricsCsv metrics;
+    private ProgressReporter progress;
+    private long lastGridStep = -1;
+
+    /**
+     * @param terminal where the progress bar is drawn
+     * @param title    short description for the loss plot, e.g. the model name
+     */
+    public TrainingSession(RunLayout layout, GanTrainer trainer, Options options, java.io.PrintWriter terminal,
+                           String title) {
+        this.layout = layout;
+        this.trainer = trainer;
+        this.options = options;
+        this.terminal = terminal;
+        this.title = title;
+        this.store = new CheckpointStore(layout, options.keep());
+        ModelSpec spec = trainer.model().spec();
+        this.grid = SampleGrid.training(spec, trainer.config().seed());
+    }
+
+    /** Steps the run ends at: the step limit or the end of the last epoch, whichever comes first. */
+    public static long totalSteps(Trainer trainer, int batchesPerEpoch) {
+        long byEpochs = (long) trainer.config().epochs() * batchesPerEpoch;
+        long max = trainer.config().maxSteps();
+        return max > 0 ? Math.min(max, byEpochs) : byEpochs;
+    }
+
+    /** Asks the session to stop after the current step (what Ctrl-C does). */
+    public void requestStop() {
+        stopping = true;
+        trainer.requestStop();
+    }
+
+    /**
+     * Trains until the configured end or a stop request.
+     *
+     * @param resumedFrom the checkpoint the trainer was resumed from, or {@code null} for a new run
+     */
+    public Result run(Path resumedFrom) {
+        long t0 = System.nanoTime();
+        long start = trainer.position().step();
+        boolean fresh = resumedFrom == null;
+        if (!fresh) {
+            store.markSaved(start, resumedFrom);
+            pruneGridsAfter(start);
+        }
+        metrics = MetricsCsv.open(layout.metrics(), fresh ? -1 : start);
+        progress = new ProgressReporter(options.mode(), terminal, options.logEvery(),
+                totalSteps(trainer, trainer.batchesPerEpoch()), trainer.config().epochs());
+        if (fresh || !Files.exists(layout.grid(start))) {
+            writeGrid(start);
+        } else {
+            lastGridStep = start;
+        }
+        trainer.addListener(new Listener());
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            if (!stopping) {
+                trainer.run();
+            }
+            progress.finish();
+            boolean interrupted = stopping;
+            if (interrupted) {
+                progress.message("stopping: writing a checkpoint at step " + trainer.position().step() + " ...");
+            }
+            finishOutputs();
+            return new Result(start, trainer.position().step(), trainer.position().epoch(), interrupted,
+                    store.lastSaved(), layout.grid(lastGridStep), (System.nanoTime() - t0) / 1e9);
+        } finally {
+            progress.finish();
+            metrics.close();
+        }
+    }
+
+    /**
+     * Ends the session: removes the Ctrl-C hook, or when the JVM is already shutting down, lets the hook
+     * (which has been waiting for the final checkpoint) return so that the JVM exits. Call it after
+     * reporting the result, since the JVM may halt right after.
+     */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down (Ctrl-C): the hook is running and waits for done
+        }
+        done.countDown();
+    }
+
+    private void onShutdown() {
+        requestStop();
+        try {
+            if (!done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                System.err.println("acgan: gave up waiting for the final checkpoint after " + STOP_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void finishOutputs() {
+        long step = trainer.position().step();
+        if (lastGridStep != step) {
+            writeGrid(step);
+        }
+        if (store.lastSavedStep() != step) {
+            store.save(trainer);
+        }
+        writeGif();
+        writePlot();
+    }
+
+    private final class Listener implements TrainingListener {
+        @Override
+        public void onStep(Trainer t, StepResult r) {
+            metrics.append(MetricsRow.of(r));
+            progress.step(r);
+            long s = r.step();
+            boolean epochEnd = r.batchInEpoch() + 1 >= r.batchesPerEpoch();
+            if (options.sampleEvery() > 0 && s % options.sampleEvery() == 0 && !epochEnd) {
+                writeGrid(s);
+                writePlot();
+            }
+            if (options.checkpointEvery() > 0 && s % options.checkpointEvery() == 0 && !epochEnd) {
+                store.save(t);
+                writeGif();
+            }
+            if (stopping) {
+                t.requestStop();
+            }
+        }
+
+        @Override
+        public void onEpochEnd(Trainer t, EpochResult r) {
+            long s = t.position().step();
+            if (lastGridStep != s) {
+                writeGrid(s);
+            }
+            if (store.lastSavedStep() != s) {
+                store.save(t);
+            }
+            writeGif();
+            writePlot();
+            if (options.mode() == ProgressReporter.Mode.LOG) {
+                LOG.info(String.format(java.util.Locale.ROOT, "epoch %d done: mean D %.4f, mean G %.4f, %.1f s",
+                        r.epoch() + 1, r.discriminatorLoss(), r.generatorLoss(), r.seconds()));
+            }
+        }
+    }
+
+    private void writeGrid(long step) {
+        try {
+            BufferedImage img = grid.render(trainer.model().generator());
+            Images.writePng(img, layout.grid(step));
+            lastGridStep = step;
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the sample grid of step {}: {}", step, e.toString());
+        }
+    }
+
+    private void writePlot() {
+        if (metrics.rows().isEmpty()) {
+            return;
+        }
+        try {
+            LossPlot.write(metrics.rows(), title, layout.lossPlot());
+        } catch (RuntimeException e) {
+            LOG.warn("could not write {}: {}", layout.lossPlot(), e.toString());
+        }
+    }
+
+    /** Rebuilds {@code progress.gif} from the grid files (at most {@value #MAX_GIF_FRAMES} frames). */
+    void writeGif() {
+        try {
+            List<Path> grids = gridFiles(layout.samples());
+            if (grids.isEmpty()) {
+                return;
+            }
+            List<BufferedImage> frames = new ArrayList<>();
+            for (Path p : select(grids, MAX_GIF_FRAMES)) {
+                frames.add(ImageGrid.caption(Images.read(p), "step " + gridStep(p)));
+            }
+            AnimatedGif.write(frames, 25, 200, layout.progressGif());
+        } catch (RuntimeException e) {
+            LOG.warn("could not write {}: {}", layout.progressGif(), e.toString());
+        }
+    }
+
+    /** At most {@code max} items spread evenly, first and last included. */
+    static <T> List<T> select(List<T> all, int max) {
+        if (all.size() <= max) {
+            return all;
+        }
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            out.add(all.get((int) Math.round(i * (all.size() - 1) / (double) (max - 1))));
+        }
+        return out;
+    }
+
+    /** The grid PNGs in a samples directory, by step. */
+    public static List<Path> gridFiles(Path samples) {
+        if (!Files.isDirectory(samples)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(samples)) {
+            return s.filter(p -> GRID.matcher(p.getFileName().toString()).matches())
+                    .sorted(java.util.Comparator.comparingLong(TrainingSession::gridStep)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + samples + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long gridStep(Path p) {
+        Matcher m = GRID.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private void pruneGridsAfter(long step) {
+        for (Path p : gridFiles(layout.samples())) {
+            if (gridStep(p) > step) {
+                try {
+                    Files.deleteIfExists(p);
+                    LOG.debug("removed {} (after the resumed step {})", p, step);
+                } catch (IOException e) {
+                    LOG.warn("could not delete {}: {}", p, e.toString());
+                }
+            }
+        }
+    }
+}
