@@ -30,6 +30,15 @@ public final class TrainerFactory {
 
     /** Continues the run saved in a training checkpoint directory, with its own configuration. */
     public GanTrainer resume(Path checkpointDir, DatasetSource data) {
-        return GanTrainer.resume(backend, Checkpoint.read(checkpointDir), null, data);
+        return resume(Checkpoint.read(checkpointDir), null, data);
+    }
+
+    /**
+     * Continues a run from a training checkpoint with another configuration ({@code null}: the
+     * checkpoint's), e.g. a later step limit. Changing the seed or batch size makes the continuation
+     * differ from an uninterrupted run.
+     */
+    public GanTrainer resume(Checkpoint checkpoint, TrainingConfig config, DatasetSource data) {
+        return GanTrainer.resume(backend, checkpoint, config, data);
     }
 }

@@ -189,7 +189,6 @@ public final class GanTrainer implements Trainer {
 
     @Override
     public TrainingPosition run() {
-        stopRequested = false;
         for (TrainingListener l : listeners) {
             l.onStart(this);
         }
@@ -202,6 +201,8 @@ public final class GanTrainer implements Trainer {
                 l.onFinish(this);
             }
         }
+        // A stop asked for before or during this run ends it; the next run starts afresh.
+        stopRequested = false;
         return position;
     }
 
@@ -210,7 +211,7 @@ public final class GanTrainer implements Trainer {
         stopRequested = true;
     }
 
-    /** Whether {@link #requestStop()} was called during the current {@link #run()}. */
+    /** Whether {@link #requestStop()} was called and the current {@link #run()} has not yet returned. */
     public boolean stopRequested() {
         return stopRequested;
     }
