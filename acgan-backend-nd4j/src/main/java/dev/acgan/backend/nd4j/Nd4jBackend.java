@@ -1,0 +1,63 @@
+package dev.acgan.backend.nd4j;
+
+import dev.acgan.api.model.GanModel;
+import dev.acgan.api.model.Generator;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.GanBackend;
+import dev.acgan.api.tensor.NamedTensors;
+import dev.acgan.api.train.AdamConfig;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The ND4J backend (SameDiff of ND4J 1.0.0-M2.1, nd4j-native on the CPU by default). Graphs are built
+ * in the canonical NHWC layout; transposed convolutions run as stride-1 convolutions with a phase
+ * interleave; Adam and BatchNorm moving averages are applied in place with the API's exact formulas.
+ * Native code loads on the first model or generator, not at discovery.
+ *
+ * <p>ND4J logs through SLF4J ({@code org.nd4j} loggers); SameDiff's gradient-construction lines on
+ * standard output are suppressed.
+ */
+public final class Nd4jBackend implements GanBackend {
+
+    /** The backend's selection name. */
+    public static final String NAME = "nd4j";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String version() {
+        return "ND4J 1.0.0-M2.1 SameDiff (nd4j-native, CPU)";
+    }
+
+    @Override
+    public int priority() {
+        return 50;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
+                Capability.CONCURRENT_GENERATION);
+    }
+
+    @Override
+    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                                NamedTensors state) {
+        return new Nd4jModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+    }
+
+    @Override
+    public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
+        return Nd4jGenerator.standalone(spec, weights);
+    }
+
+    @Override
+    public String toString() {
+        return NAME;
+    }
+}
