@@ -4,6 +4,7 @@ import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterSpec;
+import dev.acgan.api.spi.ResourceGuard;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -75,47 +75,12 @@ final class Nd4jGenerator implements Generator {
             Map<String, SDVariable> vars = Nd4jModel.bind(sd, arrays, inferred.generator().parameters(), p -> false);
             Nd4jModel.GeneratorPass pass = Nd4jModel.GeneratorPass.build(sd, "generate", spec, inferred.generator(),
                     new NetworkCompiler(sd, inferred.generator(), vars, constants::add), false);
-            Guard guard = new Guard(spec);
+            ResourceGuard guard = new ResourceGuard("this ND4J generator of " + spec.name());
             List<INDArray> owned = new ArrayList<>(arrays.values());
-            return new Nd4jGenerator(spec, pass, guard::run, () -> guard.close(free), () -> new ArrayScope(owned));
+            return new Nd4jGenerator(spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned));
         } catch (RuntimeException e) {
             free.run();
             throw e;
-        }
-    }
-
-    /** Lets concurrent generations proceed together and makes close wait for them. */
-    private static final class Guard {
-        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        private final ModelSpec spec;
-        private boolean closed;
-
-        Guard(ModelSpec spec) {
-            this.spec = spec;
-        }
-
-        ImageBatch run(Supplier<ImageBatch> work) {
-            lock.readLock().lock();
-            try {
-                if (closed) {
-                    throw new IllegalStateException("this ND4J generator of " + spec.name() + " is closed");
-                }
-                return work.get();
-            } finally {
-                lock.readLock().unlock();
-            }
-        }
-
-        void close(Runnable free) {
-            lock.writeLock().lock();
-            try {
-                if (!closed) {
-                    closed = true;
-                    free.run();
-                }
-            } finally {
-                lock.writeLock().unlock();
-            }
         }
     }
 

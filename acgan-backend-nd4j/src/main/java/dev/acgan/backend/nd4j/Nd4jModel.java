@@ -16,6 +16,7 @@ import dev.acgan.api.spec.LayerSpec.BatchNorm;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.ParameterSpec;
+import dev.acgan.api.spi.ResourceGuard;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
@@ -25,7 +26,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -55,8 +55,7 @@ final class Nd4jModel implements GanModel {
     private final InferredModel inferred;
     private final AdamConfig generatorOptimizer;
     private final AdamConfig discriminatorOptimizer;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final ResourceGuard guard;
     private long generatorIterations;
     private long discriminatorIterations;
 
@@ -75,6 +74,7 @@ final class Nd4jModel implements GanModel {
 
     Nd4jModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors initial) {
         this.spec = spec;
+        this.guard = new ResourceGuard("this ND4J model of " + spec.name());
         this.inferred = spec.validate();
         this.generatorOptimizer = generatorOptimizer;
         this.discriminatorOptimizer = discriminatorOptimizer;
@@ -175,29 +175,11 @@ final class Nd4jModel implements GanModel {
     }
 
     private <T> T readLocked(Supplier<T> work) {
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            return work.get();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return guard.shared(work);
     }
 
     private <T> T writeLocked(Supplier<T> work) {
-        lock.writeLock().lock();
-        try {
-            ensureOpen();
-            return work.get();
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this ND4J model of " + spec.name() + " is closed");
-        }
+        return guard.exclusive(work);
     }
 
     @Override
@@ -296,16 +278,7 @@ final class Nd4jModel implements GanModel {
 
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            release();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        guard.close(this::release);
     }
 
     private void release() {

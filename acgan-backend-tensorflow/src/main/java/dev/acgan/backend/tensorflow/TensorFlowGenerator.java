@@ -4,6 +4,7 @@ import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterSpec;
+import dev.acgan.api.spi.ResourceGuard;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
@@ -11,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -71,49 +71,14 @@ final class TensorFlowGenerator implements Generator {
                     inferred.generator(), new NetworkCompiler(tf, inferred.generator(), vars), false);
             Session session = new Session(graph);
             io.write(session, new NamedTensors(values));
-            Guard guard = new Guard(spec);
-            return new TensorFlowGenerator(spec, session, pass, guard::run, () -> guard.close(() -> {
+            ResourceGuard guard = new ResourceGuard("this TensorFlow generator of " + spec.name());
+            return new TensorFlowGenerator(spec, session, pass, guard::shared, () -> guard.close(() -> {
                 session.close();
                 graph.close();
             }));
         } catch (RuntimeException e) {
             graph.close();
             throw e;
-        }
-    }
-
-    /** Lets concurrent generations proceed together and makes close wait for them. */
-    private static final class Guard {
-        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        private final ModelSpec spec;
-        private boolean closed;
-
-        Guard(ModelSpec spec) {
-            this.spec = spec;
-        }
-
-        ImageBatch run(Supplier<ImageBatch> work) {
-            lock.readLock().lock();
-            try {
-                if (closed) {
-                    throw new IllegalStateException("this TensorFlow generator of " + spec.name() + " is closed");
-                }
-                return work.get();
-            } finally {
-                lock.readLock().unlock();
-            }
-        }
-
-        void close(Runnable free) {
-            lock.writeLock().lock();
-            try {
-                if (!closed) {
-                    closed = true;
-                    free.run();
-                }
-            } finally {
-                lock.writeLock().unlock();
-            }
         }
     }
 

@@ -15,6 +15,7 @@ import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.ParameterSpec;
+import dev.acgan.api.spi.ResourceGuard;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -55,8 +55,7 @@ final class TensorFlowModel implements GanModel {
     private final StateIo state;
     private final AdamConfig generatorOptimizer;
     private final AdamConfig discriminatorOptimizer;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final ResourceGuard guard;
     private long generatorIterations;
     private long discriminatorIterations;
 
@@ -70,6 +69,7 @@ final class TensorFlowModel implements GanModel {
     TensorFlowModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                     NamedTensors initial) {
         this.spec = spec;
+        this.guard = new ResourceGuard("this TensorFlow model of " + spec.name());
         this.inferred = spec.validate();
         this.generatorOptimizer = generatorOptimizer;
         this.discriminatorOptimizer = discriminatorOptimizer;
@@ -131,29 +131,11 @@ final class TensorFlowModel implements GanModel {
     }
 
     private <T> T readLocked(Supplier<T> work) {
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            return work.get();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return guard.shared(work);
     }
 
     private <T> T writeLocked(Supplier<T> work) {
-        lock.writeLock().lock();
-        try {
-            ensureOpen();
-            return work.get();
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this TensorFlow model of " + spec.name() + " is closed");
-        }
+        return guard.exclusive(work);
     }
 
     @Override
@@ -245,17 +227,10 @@ final class TensorFlowModel implements GanModel {
 
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        guard.close(() -> {
             session.close();
             graph.close();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     /** What a step run computes. */
