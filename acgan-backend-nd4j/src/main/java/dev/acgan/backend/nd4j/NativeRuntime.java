@@ -34,6 +34,11 @@ final class NativeRuntime {
                 return;
             }
             checkCpu();
+            // JavaCPP prints its notices (e.g. the deliberate javacpp/openblas version mix) on stderr
+            // unless told to log through SLF4J, where the host application decides what to show.
+            if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+                System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+            }
             Nd4j.getBackend(); // loads the native library now, under the lock
             started = true;
         }

@@ -1,5 +1,6 @@
 package dev.acgan.samples.cli;
 
+import ch.qos.logback.classic.Level;
 import org.slf4j.LoggerFactory;
 
 /** Adjusts logback's levels at run time. */
@@ -8,11 +9,19 @@ final class Logging {
     private Logging() {
     }
 
-    /** DEBUG for {@code dev.acgan} when verbose, INFO otherwise. */
+    /**
+     * DEBUG for {@code dev.acgan} and WARN for the native libraries' Java loggers when verbose; INFO and
+     * ERROR otherwise.
+     */
     static void verbose(boolean on) {
-        org.slf4j.Logger l = LoggerFactory.getLogger("dev.acgan");
-        if (l instanceof ch.qos.logback.classic.Logger lb) {
-            lb.setLevel(on ? ch.qos.logback.classic.Level.DEBUG : ch.qos.logback.classic.Level.INFO);
+        level("dev.acgan", on ? Level.DEBUG : Level.INFO);
+        level("org.nd4j", on ? Level.WARN : Level.ERROR);
+        level("org.bytedeco", on ? Level.WARN : Level.ERROR);
+    }
+
+    private static void level(String name, Level level) {
+        if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger lb) {
+            lb.setLevel(level);
         }
     }
 }
