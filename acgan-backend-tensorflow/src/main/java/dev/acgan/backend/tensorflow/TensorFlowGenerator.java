@@ -69,7 +69,7 @@ final class TensorFlowGenerator implements Generator {
             TensorFlowModel.StateIo io = new TensorFlowModel.StateIo(tf, vars);
             TensorFlowModel.GeneratorPass pass = TensorFlowModel.GeneratorPass.build(tf.withSubScope("generate"), spec,
                     inferred.generator(), new NetworkCompiler(tf, inferred.generator(), vars), false);
-            Session session = new Session(graph);
+            Session session = new Session(graph, SessionConfig.current());
             io.write(session, new NamedTensors(values));
             ResourceGuard guard = new ResourceGuard("this TensorFlow generator of " + spec.name());
             return new TensorFlowGenerator(spec, session, pass, guard::shared, () -> guard.close(() -> {

@@ -92,7 +92,7 @@ final class TensorFlowModel implements GanModel {
             this.judge = new DiscriminatorInference(tf.withSubScope("discriminate"), spec, inferred.discriminator(), d);
             this.dStep = new DiscriminatorStep(tf.withSubScope("d_step"), spec, inferred, d, vars, discriminatorOptimizer);
             this.gStep = new GeneratorStep(tf.withSubScope("g_step"), spec, inferred, g, d, vars, generatorOptimizer);
-            this.session = new Session(graph);
+            this.session = new Session(graph, SessionConfig.current());
             ok = true;
         } finally {
             if (!ok) {
