@@ -9,6 +9,9 @@ import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.train.AdamConfig;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TensorFlow Java backend (TensorFlow 2.18 through tensorflow-core-api 1.1.0). Graph mode, NHWC,
@@ -17,11 +20,21 @@ import java.util.Set;
  * <p>TensorFlow's own C++ logging reads {@code TF_CPP_MIN_LOG_LEVEL} from the environment when the
  * library loads; the {@code acgan} launcher sets it to 2 (set it in your environment to silence the
  * startup lines in your own application, or to 0 to see them).
+ *
+ * <p>Speed: TensorFlow 2.18 turns its oneDNN kernels on by default only on CPUs with AVX-512 VNNI,
+ * BF16 or AMX; on others (AVX2 machines) the environment variable {@code TF_ENABLE_ONEDNN_OPTS=1} must
+ * be set before the JVM starts, and roughly halves step and generation times. The launcher, the
+ * build's tests and the benchmarks set it; a host application should too. The backend logs a hint
+ * once when it is not set, and {@link #version()} says which applies.
  */
 public final class TensorFlowBackend implements GanBackend {
 
     /** The backend's selection name. */
     public static final String NAME = "tensorflow";
+
+    private static final String ONEDNN_OPTS = "TF_ENABLE_ONEDNN_OPTS";
+    private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
+    private static final AtomicBoolean HINTED = new AtomicBoolean();
 
     @Override
     public String name() {
@@ -30,7 +43,29 @@ public final class TensorFlowBackend implements GanBackend {
 
     @Override
     public String version() {
-        return "TensorFlow " + org.tensorflow.TensorFlow.version() + " (tensorflow-core-api 1.1.0, CPU)";
+        return "TensorFlow " + org.tensorflow.TensorFlow.version() + " (tensorflow-core-api 1.1.0, CPU, oneDNN "
+                + oneDnnOpts() + ")";
+    }
+
+    /** {@code on}, {@code off}, or {@code default} (TensorFlow decides by CPU) from TF_ENABLE_ONEDNN_OPTS. */
+    static String oneDnnOpts() {
+        String v = System.getenv(ONEDNN_OPTS);
+        if (v == null || v.isBlank()) {
+            return "default";
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true" -> "on";
+            case "0", "false" -> "off";
+            default -> "default";
+        };
+    }
+
+    private static void hintOnce() {
+        if (!HINTED.getAndSet(true) && oneDnnOpts().equals("default")) {
+            LOG.info("{} is not set: TensorFlow leaves its oneDNN kernels off on CPUs without AVX-512 VNNI/BF16/AMX, "
+                    + "about half the speed; set {}=1 in the environment before the JVM starts", ONEDNN_OPTS,
+                    ONEDNN_OPTS);
+        }
     }
 
     @Override
@@ -47,11 +82,13 @@ public final class TensorFlowBackend implements GanBackend {
     @Override
     public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                                 NamedTensors state) {
+        hintOnce();
         return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state);
     }
 
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
+        hintOnce();
         return TensorFlowGenerator.standalone(spec, weights);
     }
 
