@@ -5,6 +5,7 @@ import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.train.AdamConfig;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,4 +50,15 @@ public interface GanBackend {
      * @param weights the generator's parameters and statistics ({@code generator/...}); other entries ignored
      */
     Generator loadGenerator(ModelSpec spec, NamedTensors weights);
+
+    /**
+     * Optional: a probe of this backend's raw fp32 matrix-multiply speed, used by benchmarks to express
+     * training throughput as a share of what the backend's native library reaches on the machine. Asking
+     * for it loads no native code; using it does.
+     *
+     * @return the probe, or empty when the backend offers none (the default)
+     */
+    default Optional<ComputeProbe> computeProbe() {
+        return Optional.empty();
+    }
 }

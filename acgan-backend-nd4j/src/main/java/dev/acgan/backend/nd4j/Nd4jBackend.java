@@ -4,10 +4,12 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.ComputeProbe;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.train.AdamConfig;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,6 +56,12 @@ public final class Nd4jBackend implements GanBackend {
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
         return Nd4jGenerator.standalone(spec, weights);
+    }
+
+    /** ND4J's {@code Mmul} (BLAS sgemm) on preallocated arrays. */
+    @Override
+    public Optional<ComputeProbe> computeProbe() {
+        return Optional.of(new Nd4jProbe());
     }
 
     @Override

@@ -2,21 +2,19 @@ package dev.acgan.backend.nd4j;
 
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.spec.Presets;
-import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.StepResult;
 import dev.acgan.api.train.TrainingConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
- * Not a test: measures the acgan-mnist training step (batch 100) through the standard trainer, the
- * latency of generating 100 images, and the resident set size over the run. Run from the module
- * directory after {@code mvn test-compile}:
+ * Not a test: a diagnostic profile of the ND4J backend's ops. Step times, throughput, GFLOP/s, generation
+ * latency, memory (VmHWM/VmRSS) and start-up, compared with TensorFlow in the same run, are measured by
+ * {@code ./acgan bench} (the samples' benchmark harness, which superseded the timing part of this class).
+ * What is left here is what the harness does not do: wall time per SameDiff op type and shape (an
+ * {@link OpTimer} on every graph of the model), and JavaCPP's tracked native bytes, per step. Run from the
+ * module directory after {@code mvn test-compile}:
  * <pre>
- * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.acgan.backend.nd4j.Nd4jBenchmark [steps] [nd4j|tensorflow]
+ * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.acgan.backend.nd4j.Nd4jBenchmark [steps] [batch] [top]
  * </pre>
  */
 public final class Nd4jBenchmark {
@@ -24,79 +22,28 @@ public final class Nd4jBenchmark {
     private Nd4jBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        String which = args.length > 1 ? args[1] : "nd4j";
-        int every = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        GanBackend backend = which.equals("tensorflow")
-                ? (GanBackend) Class.forName("dev.acgan.backend.tensorflow.TensorFlowBackend").getDeclaredConstructor()
-                        .newInstance()
-                : new Nd4jBackend();
-        long rss0 = rssKb();
-        TrainingConfig cfg = TrainingConfig.defaults().withMaxSteps(steps);
-        double[] seconds = new double[steps];
-        try (GanTrainer t = GanTrainer.create(backend, Presets.byName("acgan-mnist"), cfg, Datasets.embeddedMnist())) {
-            long rssStart = rssKb();
-            System.out.printf("%s: RSS %d MB before, %d MB after compile%n", backend.name(), rss0 / 1024,
-                    rssStart / 1024);
-            long rss5 = 0;
-            OpTimer timer = null;
-            if (Boolean.getBoolean("profile") && t.model() instanceof Nd4jModel m) {
-                timer = new OpTimer();
-                for (org.nd4j.autodiff.samediff.SameDiff sd : m.graphs()) {
-                    sd.addListeners(timer);
-                    if (sd.hasGradientFunction()) {
-                        sd.getFunction("grad").addListeners(timer);
-                    }
+    public static void main(String[] args) {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(steps);
+        try (GanTrainer t = GanTrainer.create(new Nd4jBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg,
+                Datasets.embeddedMnist())) {
+            OpTimer timer = new OpTimer();
+            Nd4jModel m = (Nd4jModel) t.model();
+            for (org.nd4j.autodiff.samediff.SameDiff sd : m.graphs()) {
+                sd.addListeners(timer);
+                if (sd.hasGradientFunction()) {
+                    sd.getFunction("grad").addListeners(timer);
                 }
             }
             for (int s = 0; s < steps; s++) {
-                long t0 = System.nanoTime();
                 StepResult r = t.step();
-                seconds[s] = (System.nanoTime() - t0) / 1e9;
-                if (s == 4) {
-                    rss5 = rssKb();
-                }
-
-                if (timer != null) {
-                    System.out.println("ops of step " + (s + 1) + ":");
-                    timer.print(Integer.getInteger("top", 25));
-                }
-                System.out.printf("  data %.0f ms%n", r.dataNanos() / 1e6);
-                if (s % every == 0 || s == steps - 1) {
-                    Runtime rt = Runtime.getRuntime();
-                    System.out.printf("step %3d  %.3f s  (D %.3f, G %.3f)  RSS %d MB (JavaCPP tracked %d MB, heap used %d"
-                            + " of %d MB)  D %.4f G %.4f%n", s + 1, seconds[s],
-                            r.discriminatorNanos() / 1e9, r.generatorNanos() / 1e9, rssKb() / 1024,
-                            org.bytedeco.javacpp.Pointer.totalBytes() >> 20, (rt.totalMemory() - rt.freeMemory()) >> 20,
-                            rt.totalMemory() >> 20, r.discriminator().total(), r.generator().total());
-                }
-            }
-            double[] tail = Arrays.copyOfRange(seconds, Math.min(4, steps - 1), steps);
-            Arrays.sort(tail);
-            System.out.printf("median step (steps 5..%d): %.3f s; RSS after step 5: %d MB, after step %d: %d MB%n", steps,
-                    tail[tail.length / 2], rss5 / 1024, steps, rssKb() / 1024);
-            int[] labels = new int[100];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = i % 10;
-            }
-            double[] gen = new double[15];
-            for (int k = 0; k < gen.length; k++) {
-                long t0 = System.nanoTime();
-                t.model().generator().generate(labels, k);
-                gen[k] = (System.nanoTime() - t0) / 1e6;
-            }
-            Arrays.sort(gen);
-            System.out.printf("generate 100: median %.1f ms (min %.1f)%n", gen[gen.length / 2], gen[0]);
-        }
-    }
-
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                System.out.printf("step %d: %.3f s (data %.3f, D %.3f, G %.3f), JavaCPP tracked %d MB; ops:%n", s + 1,
+                        r.seconds(), r.dataNanos() / 1e9, r.discriminatorNanos() / 1e9, r.generatorNanos() / 1e9,
+                        org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
+                timer.print(top);
             }
         }
-        return -1;
     }
 }

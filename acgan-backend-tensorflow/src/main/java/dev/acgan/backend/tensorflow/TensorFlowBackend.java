@@ -4,10 +4,12 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.ComputeProbe;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.train.AdamConfig;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -90,6 +92,12 @@ public final class TensorFlowBackend implements GanBackend {
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
         hintOnce();
         return TensorFlowGenerator.standalone(spec, weights);
+    }
+
+    /** A {@code MatMul} in a TensorFlow session with the models' default configuration. */
+    @Override
+    public Optional<ComputeProbe> computeProbe() {
+        return Optional.of(new TensorFlowProbe());
     }
 
     @Override

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** The {@code acgan} command: {@code backends}, {@code train}, {@code generate}. */
 @Command(name = "acgan", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = AcganCli.Version.class,
         subcommands = {BackendsCommand.class, TrainCommand.class, GenerateCommand.class,
-                CommandLine.HelpCommand.class},
+                BenchCommand.class, CommandLine.HelpCommand.class},
         description = {"Train class-conditional GANs (ACGAN, CGAN, vanilla GAN) and generate images with them.", ""},
         footer = {"", "Examples:",
                 "  acgan train                 quick first run (ACGAN, embedded MNIST)",
@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
                 "  acgan train --resume runs/mnist --epochs 40",
                 "  acgan generate --checkpoint runs/mnist --class 7 --count 16 --out sevens.png",
                 "  acgan backends",
+                "  acgan bench                 benchmark the backends (--quick: a short smoke run)",
                 "",
                 "Exit codes: 0 success, 1 error, 2 bad command line, 130 interrupted (Ctrl-C)."})
 public final class AcganCli implements Callable<Integer> {
