@@ -14,7 +14,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The TensorFlow backend's {@link ComputeProbe}: a graph with one {@code MatMul} of two fed placeholders,
- * run as a target in a session with the default configuration (the one the models use). The inputs are
+ * run as a target in a session with the configuration the models use ({@link SessionConfig}). The inputs are
  * fed, not constants, so that Grappler cannot fold the product away; the output is not fetched, so no
  * copy is timed.
  */
@@ -34,7 +34,7 @@ final class TensorFlowProbe implements ComputeProbe {
             Placeholder<TFloat32> pa = tf.withName("a").placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, n)));
             Placeholder<TFloat32> pb = tf.withName("b").placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, n)));
             MatMul<TFloat32> product = tf.withName("c").linalg.matMul(pa, pb);
-            session = new Session(graph);
+            session = new Session(graph, SessionConfig.current());
             a = TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(values(n, 1), true, false));
             b = TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(values(n, 2), true, false));
             return new TfSgemm(n, graph, session, a, b, pa, pb, product);
