@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code latest} pointer), the progress GIF and loss plot, and a final grid and checkpoint when it
  * stops. A JVM shutdown hook (Ctrl-C) asks the trainer to stop after the current step and waits until
  * {@link #close()}, so the final checkpoint is written and reported before the JVM exits.
+ *
+ * <p>Hosts that show a run live (the web demo) may {@link #addEvents observe} its steps, grids and
+ * checkpoints, and {@link #pause()} and {@link #resume()} it between steps; the CLI does neither.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -71,6 +75,24 @@ public final class TrainingSession implements AutoCloseable {
                          double seconds) {
     }
 
+    /**
+     * Observes what a session writes, e.g. for a live view. Called on the training thread, after the
+     * file is in place; an observer that throws is logged and otherwise ignored.
+     */
+    public interface Events {
+        /** After each step, with the row just appended to {@code metrics.csv}. */
+        default void onStep(MetricsRow row) {
+        }
+
+        /** After a sample grid was written. */
+        default void onGrid(long step, Path file) {
+        }
+
+        /** After a training checkpoint (and the generator export) was written. */
+        default void onCheckpoint(long step, Path dir) {
+        }
+    }
+
     private final RunLayout layout;
     private final GanTrainer trainer;
     private final Options options;
@@ -81,6 +103,9 @@ public final class TrainingSession implements AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread hook = new Thread(this::onShutdown, "acgan-stop");
     private volatile boolean stopping;
+    private final List<Events> events = new CopyOnWriteArrayList<>();
+    private final Object pauseLock = new Object();
+    private boolean paused;
     private MetricsCsv metrics;
     private ProgressReporter progress;
     private long lastGridStep = -1;
@@ -108,10 +133,64 @@ public final class TrainingSession implements AutoCloseable {
         return max > 0 ? Math.min(max, byEpochs) : byEpochs;
     }
 
-    /** Asks the session to stop after the current step (what Ctrl-C does). */
+    /** Asks the session to stop after the current step (what Ctrl-C does); ends a pause. */
     public void requestStop() {
         stopping = true;
         trainer.requestStop();
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    /** Adds an observer of steps, grids and checkpoints. */
+    public void addEvents(Events observer) {
+        events.add(observer);
+    }
+
+    /** Holds the training after the current step (its outputs written) until {@link #resume()} or a stop. */
+    public void pause() {
+        synchronized (pauseLock) {
+            paused = true;
+        }
+    }
+
+    /** Lets a paused training go on. */
+    public void resume() {
+        synchronized (pauseLock) {
+            paused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    /** Whether {@link #pause()} was asked for and not yet undone by {@link #resume()}. */
+    public boolean paused() {
+        synchronized (pauseLock) {
+            return paused;
+        }
+    }
+
+    private void holdWhilePaused() {
+        synchronized (pauseLock) {
+            while (paused && !stopping) {
+                try {
+                    pauseLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    requestStop();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void emit(java.util.function.Consumer<Events> call) {
+        for (Events e : events) {
+            try {
+                call.accept(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("a session observer failed: {}", ex.toString());
+            }
+        }
     }
 
     /**
@@ -187,17 +266,25 @@ public final class TrainingSession implements AutoCloseable {
             writeGrid(step);
         }
         if (store.lastSavedStep() != step) {
-            store.save(trainer);
+            saveCheckpoint(trainer);
         }
         writeGif();
         writePlot();
     }
 
+    private void saveCheckpoint(Trainer t) {
+        Path dir = store.save(t);
+        long step = store.lastSavedStep();
+        emit(e -> e.onCheckpoint(step, dir));
+    }
+
     private final class Listener implements TrainingListener {
         @Override
         public void onStep(Trainer t, StepResult r) {
-            metrics.append(MetricsRow.of(r));
+            MetricsRow row = MetricsRow.of(r);
+            metrics.append(row);
             progress.step(r);
+            emit(e -> e.onStep(row));
             long s = r.step();
             boolean epochEnd = r.batchInEpoch() + 1 >= r.batchesPerEpoch();
             if (options.sampleEvery() > 0 && s % options.sampleEvery() == 0 && !epochEnd) {
@@ -205,8 +292,11 @@ public final class TrainingSession implements AutoCloseable {
                 writePlot();
             }
             if (options.checkpointEvery() > 0 && s % options.checkpointEvery() == 0 && !epochEnd) {
-                store.save(t);
+                saveCheckpoint(t);
                 writeGif();
+            }
+            if (!epochEnd) {
+                holdWhilePaused();
             }
             if (stopping) {
                 t.requestStop();
@@ -220,7 +310,7 @@ public final class TrainingSession implements AutoCloseable {
                 writeGrid(s);
             }
             if (store.lastSavedStep() != s) {
-                store.save(t);
+                saveCheckpoint(t);
             }
             writeGif();
             writePlot();
@@ -228,14 +318,17 @@ public final class TrainingSession implements AutoCloseable {
                 LOG.info(String.format(java.util.Locale.ROOT, "epoch %d done: mean D %.4f, mean G %.4f, %.1f s",
                         r.epoch() + 1, r.discriminatorLoss(), r.generatorLoss(), r.seconds()));
             }
+            holdWhilePaused();
         }
     }
 
     private void writeGrid(long step) {
         try {
             BufferedImage img = grid.render(trainer.model().generator());
-            Images.writePng(img, layout.grid(step));
+            Path file = layout.grid(step);
+            Images.writePng(img, file);
             lastGridStep = step;
+            emit(e -> e.onGrid(step, file));
         } catch (RuntimeException e) {
             LOG.warn("could not write the sample grid of step {}: {}", step, e.toString());
         }
