@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 /** The {@code acgan} command: {@code backends}, {@code train}, {@code generate}. */
 @Command(name = "acgan", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = AcganCli.Version.class,
         subcommands = {BackendsCommand.class, TrainCommand.class, GenerateCommand.class,
+                EvaluateCommand.class, TrainClassifierCommand.class,
                 ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         description = {"Train class-conditional GANs (ACGAN, CGAN, vanilla GAN) and generate images with them.", ""},
         footer = {"", "Examples:",
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
                 "  acgan train --epochs 20 --outdir runs/mnist",
                 "  acgan train --resume runs/mnist --epochs 40",
                 "  acgan generate --checkpoint runs/mnist --class 7 --count 16 --out sevens.png",
+                "  acgan evaluate --checkpoint runs/mnist",
                 "  acgan serve                 web demo: generate and train in a browser",
                 "  acgan backends",
                 "  acgan bench                 benchmark the backends (--quick: a short smoke run)",

@@ -1,0 +1,142 @@
+package dev.acgan.samples.eval;
+
+import dev.acgan.api.tensor.ImageBatch;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Computes an {@link EvaluationReport}: classifies the generated images and a class-balanced sample of
+ * the real test split of the classifier's dataset with the same {@link Classifier}, and compares them.
+ *
+ * <ul>
+ *   <li>conditional accuracy: the share of generated images whose most probable class is the requested
+ *       one, overall and per class;</li>
+ *   <li>classifier score: {@link Metrics#classifierScore} (the inception score with this classifier),
+ *       at most the number of classes;</li>
+ *   <li>FID: {@link Fid} between the Gaussian of the generated images' features (the classifier's
+ *       penultimate layer) and that of the training images stored with the classifier; the baseline is
+ *       the same distance for the real test sample;</li>
+ *   <li>diversity: per class, the mean pairwise Euclidean distance of the features; a generator that
+ *       collapses to few images per class scores well below the real images.</li>
+ * </ul>
+ *
+ * The real sample is the first {@code countPerClass} images of each class of the test split (fewer where
+ * the split has fewer), so it is about as large as the generated set and needs no seed.
+ */
+public final class Evaluator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
+
+    private Evaluator() {
+    }
+
+    /**
+     * Evaluates generated images.
+     *
+     * @param classifier    the classifier
+     * @param realTest      the real test split of the classifier's dataset
+     * @param generated     generated images; their labels are the requested classes, or absent for an
+     *                      unconditional model
+     * @param countPerClass size per class of the real comparison sample
+     */
+    public static EvaluationReport evaluate(Classifier classifier, ImageSet realTest, ImageBatch generated,
+                                            int countPerClass) {
+        int k = classifier.network().shape().classes();
+        int dim = classifier.network().shape().dense2();
+        if (realTest.numClasses() != k) {
+            throw new IllegalArgumentException(realTest.description() + " has " + realTest.numClasses()
+                    + " classes but the classifier " + k);
+        }
+        if (generated.count() < 2) {
+            throw new IllegalArgumentException("evaluation needs at least 2 generated images, got " + generated.count());
+        }
+        int[] requested = generated.labels();
+        if (requested != null) {
+            for (int y : requested) {
+                if (y < 0 || y >= k) {
+                    throw new IllegalArgumentException("requested class " + y + " is outside the classifier's "
+                            + k + " classes");
+                }
+            }
+        }
+        LOG.debug("classifying {} real test images", realTest.size());
+        LeNet.Predictions real = classifier.predict(realTest);
+        int[] realLabels = realTest.labels();
+        double testAccuracy = real.accuracy(realLabels);
+        int[] realRows = firstPerClass(realLabels, k, countPerClass);
+        LOG.debug("classifying {} generated images", generated.count());
+        LeNet.Predictions gen = classifier.predict(generated);
+        int[] genRows = Metrics.all(gen.count());
+        int[] groups = new int[gen.count()];
+        int[] predictedCount = new int[k];
+        for (int i = 0; i < gen.count(); i++) {
+            int p = gen.predicted(i);
+            predictedCount[p]++;
+            groups[i] = requested != null ? requested[i] : p;
+        }
+        List<EvaluationReport.ClassScores> perClass = new ArrayList<>();
+        double divSum = 0;
+        int divN = 0;
+        double realDivSum = 0;
+        int realDivN = 0;
+        for (int c = 0; c < k; c++) {
+            int[] g = rowsOf(groups, genRows, c);
+            int[] r = rowsOf(realLabels, realRows, c);
+            double acc = requested == null ? Double.NaN : Metrics.accuracy(gen, requested, g);
+            double div = Metrics.meanPairwiseDistance(gen.features(), dim, g);
+            double realDiv = Metrics.meanPairwiseDistance(real.features(), dim, r);
+            if (!Double.isNaN(div)) {
+                divSum += div;
+                divN++;
+            }
+            if (!Double.isNaN(realDiv)) {
+                realDivSum += realDiv;
+                realDivN++;
+            }
+            perClass.add(new EvaluationReport.ClassScores(c, classifier.classNames().get(c), g.length, acc,
+                    predictedCount[c] / (double) gen.count(), div, r.length, Metrics.accuracy(real, realLabels, r),
+                    realDiv));
+        }
+        FeatureStats reference = classifier.reference();
+        double fid = Fid.distance(FeatureStats.of(gen.features(), dim, genRows), reference);
+        double baseline = Fid.distance(FeatureStats.of(real.features(), dim, realRows), reference);
+        return new EvaluationReport(testAccuracy, realTest.size(), requested != null, gen.count(), realRows.length,
+                reference.count(), requested == null ? Double.NaN : Metrics.accuracy(gen, requested, genRows),
+                Metrics.accuracy(real, realLabels, realRows), Metrics.classifierScore(gen, genRows),
+                Metrics.classifierScore(real, realRows), k, fid, baseline,
+                divN == 0 ? Double.NaN : divSum / divN, realDivN == 0 ? Double.NaN : realDivSum / realDivN, perClass);
+    }
+
+    /** Indices of the first {@code perClass} examples of each class, in order. */
+    static int[] firstPerClass(int[] labels, int classes, int perClass) {
+        int[] taken = new int[classes];
+        int[] out = new int[labels.length];
+        int n = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (taken[labels[i]] < perClass) {
+                taken[labels[i]]++;
+                out[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static int[] rowsOf(int[] labels, int[] rows, int c) {
+        int n = 0;
+        for (int r : rows) {
+            if (labels[r] == c) {
+                n++;
+            }
+        }
+        int[] out = new int[n];
+        n = 0;
+        for (int r : rows) {
+            if (labels[r] == c) {
+                out[n++] = r;
+            }
+        }
+        return out;
+    }
+}
