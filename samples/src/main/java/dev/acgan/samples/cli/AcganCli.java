@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The {@code acgan} command: {@code backends}, {@code train}, {@code generate}. */
+/**
+ * The {@code acgan} command: {@code backends}, {@code train}, {@code generate}, {@code evaluate},
+ * {@code train-classifier}, {@code serve} and {@code bench}.
+ */
 @Command(name = "acgan", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = AcganCli.Version.class,
         subcommands = {BackendsCommand.class, TrainCommand.class, GenerateCommand.class,
                 EvaluateCommand.class, TrainClassifierCommand.class,

@@ -189,6 +189,9 @@ public final class TrainingManager {
             return r.state(false);
         }
         r.stopRequested = true;
+        if (r.status == Status.PAUSED) {
+            r.pausedNanos += System.nanoTime() - r.pausedAt; // the pause ends here, not at the resume that never comes
+        }
         if (r.session != null) {
             r.session.requestStop();
         }
@@ -493,7 +496,9 @@ public final class TrainingManager {
                 totalSteps = length.endStep(perEpoch);
                 epochs = length.epochs();
                 batchesPerEpoch = perEpoch;
-                setStatus(Status.STARTING, "compiling " + spec.name() + " on " + backend.name());
+                if (!stopRequested) {
+                    setStatus(Status.STARTING, "compiling " + spec.name() + " on " + backend.name());
+                }
             }
             try (GanTrainer trainer = new TrainerFactory(backend).create(spec, cfg, data)) {
                 TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(

@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class WebServer implements AutoCloseable {
 
+    private static final java.util.regex.Pattern LOOPBACK_V4 =
+            java.util.regex.Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     private static final int MAX_THREADS = 64;
 
@@ -282,7 +285,8 @@ public final class WebServer implements AutoCloseable {
         String h = host.toLowerCase(Locale.ROOT);
         int colon = h.lastIndexOf(':');
         String name = colon > 0 && !h.endsWith("]") ? h.substring(0, colon) : h;
-        if (!(name.equals("localhost") || name.equals("[::1]") || name.startsWith("127."))) {
+        // Literal loopback addresses only: a name such as 127.x.attacker.example must not pass (DNS rebinding).
+        if (!(name.equals("localhost") || name.equals("[::1]") || LOOPBACK_V4.matcher(name).matches())) {
             throw new WebException(403, "this server answers only to localhost addresses");
         }
     }

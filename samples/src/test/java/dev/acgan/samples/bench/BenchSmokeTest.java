@@ -52,21 +52,29 @@ class BenchSmokeTest {
         assertTrue(c.sgemm().gflops() > 0);
         assertTrue(run.cpuWallRatio() > 0);
 
-        BenchReport.Run one = report.run("tensorflow", 8, 1).orElseThrow();
-        assertTrue(one.ok(), one.error());
-        assertEquals("1", one.child().environment().get("OMP_NUM_THREADS"));
-        assertEquals("1", one.child().environment().get("TF_NUM_INTRAOP_THREADS"));
-        if (ChildLauncher.tasksetAvailable()) {
-            assertEquals("0", one.child().cpusAllowed());
-            assertEquals(1, one.child().availableProcessors());
-            assertTrue(one.cpuWallRatio() <= 1.05, "pinned to one CPU but used " + one.cpuWallRatio());
+        // On a one-CPU machine there is no thread-limited run to make (the plan skips it).
+        boolean threadRun = Runtime.getRuntime().availableProcessors() >= 2;
+        if (threadRun) {
+            BenchReport.Run one = report.run("tensorflow", 8, 1).orElseThrow();
+            assertTrue(one.ok(), one.error());
+            assertEquals("1", one.child().environment().get("OMP_NUM_THREADS"));
+            assertEquals("1", one.child().environment().get("TF_NUM_INTRAOP_THREADS"));
+            if (ChildLauncher.tasksetAvailable()) {
+                assertEquals("0", one.child().cpusAllowed());
+                assertEquals(1, one.child().availableProcessors());
+                // Pinned, the process cannot use more than one CPU; the margin covers the 10 ms ticks in
+                // which the JVM counts CPU time, over a window of two short steps.
+                assertTrue(one.cpuWallRatio() <= 1.2, "pinned to one CPU but used " + one.cpuWallRatio());
+            }
+            assertTrue(one.child().generation().isEmpty());
+            assertNotNull(one.child().sgemm());
         }
-        assertTrue(one.child().generation().isEmpty());
-        assertNotNull(one.child().sgemm());
 
         // stderr: progress lines only, the children's own output (TensorFlow's absl lines) kept out
-        assertTrue(r.err().contains("bench [1/2] tensorflow, batch 8"), r.err());
-        assertTrue(r.err().contains("bench [2/2] tensorflow, batch 8, 1 thread"), r.err());
+        assertTrue(r.err().contains("bench [1/" + (threadRun ? 2 : 1) + "] tensorflow, batch 8"), r.err());
+        if (threadRun) {
+            assertTrue(r.err().contains("bench [2/2] tensorflow, batch 8, 1 thread"), r.err());
+        }
         assertFalse(r.err().contains("absl") || r.err().contains("mlir"), r.err());
     }
 

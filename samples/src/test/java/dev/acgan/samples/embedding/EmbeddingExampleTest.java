@@ -58,7 +58,7 @@ class EmbeddingExampleTest {
         }
         // The example's own source, compiled against the api and Guice only: it cannot name a backend.
         classes = Files.createDirectories(tmp.resolve("classes"));
-        String apiOnly = classpath().stream().filter(p -> !isBackend(p, "tensorflow") && !isBackend(p, "nd4j"))
+        String apiOnly = classpath().stream().filter(EmbeddingExampleTest::isApiOrHostDependency)
                 .collect(Collectors.joining(File.pathSeparator));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-cp", apiOnly,
@@ -90,7 +90,10 @@ class EmbeddingExampleTest {
         System.out.printf("embedding example: %d of %d pixels differ between tensorflow and nd4j, by at most %d level(s)%n",
                 differing, pixels, maxDiff);
         assertTrue(maxDiff <= allowed, "pixels differ by up to " + maxDiff + " levels; allowed " + allowed);
-        assertTrue(differing <= pixels / 100, differing + " of " + pixels + " pixels differ (by one level)");
+        // A one-level flip needs a pixel within the tolerance of a rounding edge: at most about twice
+        // 0.014 / 1 of the pixels at the tolerance's full width (measured here: far fewer).
+        double flipShare = 2 * (ParityTolerances.OUTPUT_ATOL + ParityTolerances.OUTPUT_RTOL) * levelsPerUnit;
+        assertTrue(differing <= Math.ceil(pixels * flipShare), differing + " of " + pixels + " pixels differ (by one level)");
     }
 
     /** Runs the example in a fresh JVM with the backend {@code use} and without {@code drop}. */
@@ -121,6 +124,13 @@ class EmbeddingExampleTest {
     private static List<String> classpath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return Arrays.stream(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).toList();
+    }
+
+    /** acgan-api, its own dependencies (Jackson, SLF4J) and what the host declares (Guice and its dependencies). */
+    private static boolean isApiOrHostDependency(String entry) {
+        String p = entry.replace('\\', '/');
+        return Stream.of("acgan-api", "/com/fasterxml/jackson/", "/org/slf4j/slf4j-api/", "/com/google/inject/",
+                "/com/google/guava/", "/aopalliance/", "/jakarta/inject/").anyMatch(p::contains);
     }
 
     /** Whether a classpath entry belongs to a backend: its module or its native library's artifacts. */

@@ -193,7 +193,12 @@ class WebApiTest {
         assertEquals(400, send(post("/api/train/stop?force=1", "{}")), "POST routes take no query parameters");
         String answer = raw("GET /api/info HTTP/1.0\r\nHost: attacker.example:" + base.getPort() + "\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+        String rebinding = raw("GET /api/info HTTP/1.0\r\nHost: 127.0.0.1.attacker.example:" + base.getPort()
+                + "\r\n\r\n");
+        assertTrue(rebinding.startsWith("HTTP/1.1 403"), "a name that starts like a loopback address: " + rebinding);
         assertTrue(raw("GET /api/info HTTP/1.0\r\nHost: localhost:" + base.getPort() + "\r\n\r\n")
+                .startsWith("HTTP/1.1 200"));
+        assertTrue(raw("GET /api/info HTTP/1.0\r\nHost: 127.0.0.1:" + base.getPort() + "\r\n\r\n")
                 .startsWith("HTTP/1.1 200"));
     }
 
@@ -252,9 +257,17 @@ class WebApiTest {
         JsonNode paused = json(http.send(post("/api/train/pause", "{}").build(),
                 HttpResponse.BodyHandlers.ofByteArray()), 200);
         assertEquals("paused", paused.get("state").asText());
-        Thread.sleep(400);
+        // The step in flight finishes first (however long it takes on a loaded machine); then it holds.
         long at = json(get("/api/train/status"), 200).get("step").asLong();
-        Thread.sleep(600);
+        for (int i = 0; i < 120; i++) {
+            Thread.sleep(500);
+            long now = json(get("/api/train/status"), 200).get("step").asLong();
+            if (now == at) {
+                break;
+            }
+            at = now;
+        }
+        Thread.sleep(1000);
         assertEquals(at, json(get("/api/train/status"), 200).get("step").asLong(), "a paused training holds");
         assertEquals(409, http.send(post("/api/train/pause", "{}").build(),
                 HttpResponse.BodyHandlers.ofByteArray()).statusCode(), "already paused");
