@@ -9,13 +9,11 @@ import dev.acgan.samples.render.ImageGrid;
 import dev.acgan.samples.render.Images;
 import dev.acgan.samples.render.SampleGrid;
 import dev.acgan.samples.run.CheckpointStore;
-import dev.acgan.samples.run.RunLayout;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -137,19 +135,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (!Files.exists(p)) {
             throw new CliException("checkpoint " + p + " does not exist");
         }
-        if (Files.isRegularFile(p.resolve(Checkpoint.METADATA_FILE))) {
-            return p;
-        }
-        RunLayout layout = new RunLayout(p);
-        Optional<Path> latest = CheckpointStore.latest(layout);
-        if (latest.isPresent()) {
-            return latest.get();
-        }
-        if (Files.isRegularFile(layout.generator().resolve(Checkpoint.METADATA_FILE))) {
-            return layout.generator();
-        }
-        throw new CliException(p + " is neither a checkpoint directory (with " + Checkpoint.METADATA_FILE
-                + ") nor a run directory (with checkpoints/latest or generator/)");
+        return CheckpointStore.resolve(p).orElseThrow(() -> new CliException(p + " is neither a checkpoint directory (with " + Checkpoint.METADATA_FILE
+                + ") nor a run directory (with checkpoints/latest or generator/)"));
     }
 
     private static Integer parseClass(String s, ModelSpec model) {

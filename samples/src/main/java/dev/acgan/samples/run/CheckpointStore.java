@@ -122,6 +122,26 @@ public final class CheckpointStore {
     }
 
     /**
+     * The checkpoint directory a user-given path names: the path itself when it holds
+     * {@code checkpoint.json}, else for a run directory its newest training checkpoint, else its
+     * generator export; empty when none of these is there.
+     */
+    public static Optional<Path> resolve(Path p) {
+        if (Files.isRegularFile(p.resolve(Checkpoint.METADATA_FILE))) {
+            return Optional.of(p);
+        }
+        RunLayout layout = new RunLayout(p);
+        Optional<Path> latest = latest(layout);
+        if (latest.isPresent()) {
+            return latest;
+        }
+        if (Files.isRegularFile(layout.generator().resolve(Checkpoint.METADATA_FILE))) {
+            return Optional.of(layout.generator());
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The newest checkpoint of a run: the one {@code checkpoints/latest} names, or when that file is
      * missing or stale, the {@code step-N} directory of the highest step.
      */

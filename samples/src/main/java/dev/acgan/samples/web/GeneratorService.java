@@ -368,18 +368,7 @@ public final class GeneratorService implements AutoCloseable {
 
     /** The checkpoint a run directory, checkpoint or generator export names (as {@code acgan generate}). */
     static Path resolveDir(Path p) {
-        if (Files.isRegularFile(p.resolve(Checkpoint.METADATA_FILE))) {
-            return p;
-        }
-        RunLayout layout = new RunLayout(p);
-        Optional<Path> latest = CheckpointStore.latest(layout);
-        if (latest.isPresent()) {
-            return latest.get();
-        }
-        if (Files.isRegularFile(layout.generator().resolve(Checkpoint.METADATA_FILE))) {
-            return layout.generator();
-        }
-        throw WebException.notFound(p + " holds no checkpoint (yet): neither " + Checkpoint.METADATA_FILE
-                + " nor checkpoints/latest nor generator/");
+        return CheckpointStore.resolve(p).orElseThrow(() -> WebException.notFound(p + " holds no checkpoint (yet): "
+                + "neither " + Checkpoint.METADATA_FILE + " nor checkpoints/latest nor generator/"));
     }
 }

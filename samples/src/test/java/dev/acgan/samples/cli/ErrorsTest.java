@@ -67,7 +67,7 @@ class ErrorsTest {
 
     @Test
     void unknownBackend() {
-        fails(1, "acgan train: no backend named 'nope' (from the argument); found: [tensorflow (priority 100)]",
+        fails(1, "acgan train: no backend named 'nope' (from the argument); found: [tensorflow (priority 100), nd4j (priority 50)]",
                 "train", "--backend", "nope", "--outdir", tmp.resolve("nb").toString());
         fails(1, "acgan generate: no backend named 'nope'", "generate", "--checkpoint", run.toString(), "--backend",
                 "nope", "--out", tmp.resolve("x.png").toString());
