@@ -281,8 +281,11 @@ final class TrainCommand implements Callable<Integer> {
         RunLayout runLayout = runDir == null ? null : new RunLayout(runDir);
         TrainSettings runCfg = runLayout != null && Files.isRegularFile(runLayout.config())
                 ? ConfigFiles.read(runLayout.config()) : new TrainSettings();
-        // Checkpoints are backend-neutral: the backend the run used is not pinned (the usual selection applies).
-        runCfg.backend = null;
+        // A run continues on the backend it used unless --backend, the file, -Dacgan.backend or ACGAN_BACKEND
+        // names another (checkpoints are backend-neutral, so any backend can continue any run).
+        if (System.getProperty("acgan.backend") != null || System.getenv("ACGAN_BACKEND") != null) {
+            runCfg.backend = null;
+        }
         TrainSettings s = effective(runCfg, file, cli).validate();
         ModelSpec modelSpec = meta.spec();
         TrainingConfig old = meta.config();
