@@ -10,32 +10,39 @@ import java.util.Collections;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The off-heap arrays of one call (fed placeholders, fetched outputs, gradients, temporaries), freed
- * together when the call ends. ND4J frees an array's native buffer only when the garbage collector
+ * The off-heap arrays of one call (fed placeholders, fetched outputs, gradients), freed together when
+ * the call ends; SameDiff's temporaries go back to the {@link BufferPool} at the same moment. ND4J frees an array's native buffer only when the garbage collector
  * finds the array unreachable, and the Java heap barely notices multi-megabyte native buffers, so
  * without explicit closing the resident size grows by every activation of every step. Everything a
  * backend call allocates goes through a scope; nothing allocated in a call outlives it except values
  * copied to the Java heap. Long-lived arrays (parameters, statistics, Adam moments) are owned by the
  * model and closed by {@code close()}.
  *
- * <p>Arrays that share their buffer with a long-lived array are never closed: {@link #protect} lists
+ * <p>Arrays that share their buffer with a long-lived array are never closed: the constructor lists
  * them (a SameDiff output may be the very array of a variable).
  */
 final class ArrayScope implements AutoCloseable {
 
     private final List<INDArray> arrays = new ArrayList<>();
     private final List<Runnable> finishers = new ArrayList<>();
+    private final List<PooledMemMgr> sessions = new ArrayList<>();
     private final Set<INDArray> protectedArrays;
+    private final BufferPool pool;
 
-    /** A scope that never closes the given arrays (compared by identity and by buffer). */
-    ArrayScope(Collection<INDArray> protect) {
+    /**
+     * A scope that never closes the given arrays (compared by identity and by buffer), whose SameDiff calls
+     * recycle their temporaries through the given pool.
+     */
+    ArrayScope(Collection<INDArray> protect, BufferPool pool) {
         Set<INDArray> p = Collections.newSetFromMap(new IdentityHashMap<>());
         p.addAll(protect);
         this.protectedArrays = p;
+        this.pool = pool;
     }
 
-    ArrayScope() {
-        this(List.of());
+    /** The pool that the SameDiff sessions of this call take their arrays from. */
+    BufferPool pool() {
+        return pool;
     }
 
     /** Registers an array to close with the scope; returns it. */
@@ -46,7 +53,17 @@ final class ArrayScope implements AutoCloseable {
         return a;
     }
 
-    /** Runs an action when the scope closes, after its arrays were freed (e.g. a session's arena). */
+    /**
+     * Ends the call of a SameDiff session's memory manager when the scope closes: its arrays, outputs among
+     * them, go back to the pool instead of being freed here.
+     */
+    void recycleWith(PooledMemMgr session) {
+        if (!sessions.contains(session)) {
+            sessions.add(session);
+        }
+    }
+
+    /** Runs an action when the scope closes, after its arrays were freed and recycled. */
     void onClose(Runnable action) {
         finishers.add(action);
     }
@@ -65,7 +82,8 @@ final class ArrayScope implements AutoCloseable {
         RuntimeException first = null;
         for (INDArray a : arrays) {
             try {
-                if (!done.add(a) || a.wasClosed() || protectedArrays.contains(a) || sharesProtectedBuffer(a)) {
+                if (!done.add(a) || a.wasClosed() || protectedArrays.contains(a) || sharesProtectedBuffer(a)
+                        || ownedBySession(a)) {
                     continue;
                 }
                 if (a.closeable()) {
@@ -78,6 +96,16 @@ final class ArrayScope implements AutoCloseable {
             }
         }
         arrays.clear();
+        for (PooledMemMgr m : sessions) {
+            try {
+                m.endCall();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        sessions.clear();
         for (Runnable r : finishers) {
             try {
                 r.run();
@@ -91,6 +119,15 @@ final class ArrayScope implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+    }
+
+    private boolean ownedBySession(INDArray a) {
+        for (PooledMemMgr m : sessions) {
+            if (m.owns(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean sharesProtectedBuffer(INDArray a) {

@@ -65,8 +65,10 @@ final class Nd4jGenerator implements Generator {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         List<INDArray> constants = new ArrayList<>();
         SameDiff sd = SameDiff.create();
+        BufferPool pool = new BufferPool();
         Runnable free = () -> {
             Sessions.closeAll(sd);
+            pool.close();
             constants.forEach(Nd4jModel::closeQuietly);
             arrays.values().forEach(Nd4jModel::closeQuietly);
         };
@@ -77,7 +79,7 @@ final class Nd4jGenerator implements Generator {
                     new NetworkCompiler(sd, inferred.generator(), vars, constants::add), false);
             ResourceGuard guard = new ResourceGuard("this ND4J generator of " + spec.name());
             List<INDArray> owned = new ArrayList<>(arrays.values());
-            return new Nd4jGenerator(spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned));
+            return new Nd4jGenerator(spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned, pool));
         } catch (RuntimeException e) {
             free.run();
             throw e;
@@ -91,6 +93,7 @@ final class Nd4jGenerator implements Generator {
 
     @Override
     public ImageBatch generate(Tensor noise, int[] labels) {
+        HeapTrimmer.afterCall();
         return guard.apply(() -> pass.run(noise, labels, null, scopes.get()));
     }
 

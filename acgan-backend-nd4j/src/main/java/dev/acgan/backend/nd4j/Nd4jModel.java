@@ -44,8 +44,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link AdamConfig} and {@link BatchNorm}.
  *
  * <p>Memory: every array a call creates or receives from SameDiff is freed when the call returns
- * ({@link ArrayScope}); {@link #close()} frees the shared arrays, the graph constants and SameDiff's
- * per-thread array caches ({@link Sessions}).
+ * ({@link ArrayScope}), except SameDiff's temporaries, which go back to the model's {@link BufferPool} for
+ * the next call; {@link #close()} frees the shared arrays, the graph constants, the pool and SameDiff's
+ * per-thread sessions ({@link Sessions}).
  */
 final class Nd4jModel implements GanModel {
 
@@ -64,6 +65,8 @@ final class Nd4jModel implements GanModel {
     /** Constants created for the graphs. */
     private final List<INDArray> constants = new ArrayList<>();
     private final List<SameDiff> graphs = new ArrayList<>();
+    /** The temporaries of every SameDiff call of this model, recycled between calls. */
+    private final BufferPool pool = new BufferPool();
 
     private final GeneratorPass inference;
     private final DiscriminatorInference judge;
@@ -169,9 +172,14 @@ final class Nd4jModel implements GanModel {
         return out;
     }
 
+    /** The pool of SameDiff temporaries, for tests. */
+    BufferPool pool() {
+        return pool;
+    }
+
     /** A scope for one call that never frees the shared arrays. */
     ArrayScope scope() {
-        return new ArrayScope(arrays.values());
+        return new ArrayScope(arrays.values(), pool);
     }
 
     private <T> T readLocked(Supplier<T> work) {
@@ -222,6 +230,7 @@ final class Nd4jModel implements GanModel {
 
     @Override
     public DiscriminatorLosses trainDiscriminator(DiscriminatorBatch batch) {
+        HeapTrimmer.afterCall();
         return writeLocked(() -> {
             DiscriminatorLosses l = dStep.run(batch, Mode.UPDATE, discriminatorIterations + 1, scope()).losses;
             discriminatorIterations++;
@@ -241,6 +250,7 @@ final class Nd4jModel implements GanModel {
 
     @Override
     public GeneratorLosses trainGenerator(GeneratorBatch batch) {
+        HeapTrimmer.afterCall();
         return writeLocked(() -> {
             GeneratorLosses l = gStep.run(batch, Mode.UPDATE, generatorIterations + 1, scope()).losses;
             generatorIterations++;
@@ -286,6 +296,7 @@ final class Nd4jModel implements GanModel {
             Sessions.closeAll(sd);
         }
         graphs.clear();
+        pool.close();
         for (INDArray a : constants) {
             closeQuietly(a);
         }

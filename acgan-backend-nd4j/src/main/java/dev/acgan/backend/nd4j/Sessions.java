@@ -25,7 +25,7 @@ final class Sessions {
     /** Runs a forward pass; the returned arrays belong to the scope. */
     static Map<String, INDArray> output(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
                                         ArrayScope scope) {
-        scope.onClose(install(sd)::freeAll);
+        scope.recycleWith(install(sd, scope.pool()));
         return scope.trackAll(sd.output(feed, outputs.toArray(new String[0])));
     }
 
@@ -43,9 +43,9 @@ final class Sessions {
     /** Runs a forward and backward pass; the returned arrays belong to the scope. */
     static OutAndGrad outputAndGradients(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
                                          List<String> variables, ArrayScope scope) {
-        scope.onClose(install(sd)::freeAll);
+        scope.recycleWith(install(sd, scope.pool()));
         if (sd.hasGradientFunction()) {
-            scope.onClose(install(sd.getFunction(GRAD_FN))::freeAll);
+            scope.recycleWith(install(sd.getFunction(GRAD_FN), scope.pool()));
         }
         OutAndGrad og = sd.calculateGradientsAndOutputs(feed, outputs, variables);
         scope.trackAll(og.getOutputs());
@@ -53,8 +53,8 @@ final class Sessions {
         return og;
     }
 
-    /** Gives the calling thread a session whose released arrays are freed at once ({@link ClosingMemMgr}). */
-    private static ClosingMemMgr install(SameDiff sd) {
+    /** Gives the calling thread a session whose arrays come from and go back to the pool ({@link PooledMemMgr}). */
+    private static PooledMemMgr install(SameDiff sd, BufferPool pool) {
         Map<Long, InferenceSession> sessions = sd.getSessions();
         long thread = Thread.currentThread().getId();
         InferenceSession s = sessions.get(thread);
@@ -62,18 +62,18 @@ final class Sessions {
             s = new InferenceSession(sd);
             sessions.put(thread, s);
         }
-        if (!(s.getMmgr() instanceof ClosingMemMgr)) {
+        if (!(s.getMmgr() instanceof PooledMemMgr m && m.uses(pool))) {
             // SameDiff may have made the session already (building the gradient function does)
             SessionMemMgr previous = s.getMmgr();
-            s.setMmgr(new ClosingMemMgr());
+            s.setMmgr(new PooledMemMgr(pool));
             if (previous != null) {
                 previous.close();
             }
         }
-        return (ClosingMemMgr) s.getMmgr();
+        return (PooledMemMgr) s.getMmgr();
     }
 
-    /** Frees the cached arrays of every session of the instance and of its gradient function. */
+    /** Frees the arrays of every session of the instance and of its gradient function (not the pool's). */
     static void closeAll(SameDiff sd) {
         List<SameDiff> all = new ArrayList<>();
         all.add(sd);

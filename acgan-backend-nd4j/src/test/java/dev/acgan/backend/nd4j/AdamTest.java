@@ -49,7 +49,7 @@ class AdamTest {
                 // magnitudes from 1e-6 to 10, both signs, some exact zeros
                 g[i] = i % 17 == 0 ? 0f : (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 6));
             }
-            try (ArrayScope scope = new ArrayScope(arrays.values())) {
+            try (BufferPool pool = new BufferPool(); ArrayScope scope = new ArrayScope(arrays.values(), pool)) {
                 opt.apply(Map.of("x", scope.track(Layouts.toArray(g, n))), t, scope);
             }
             double lrT = adam.learningRate() * Math.sqrt(1 - Math.pow(adam.beta2(), t))
