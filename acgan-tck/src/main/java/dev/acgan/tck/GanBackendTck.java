@@ -19,6 +19,7 @@ import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.ComputeProbe;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
@@ -71,6 +72,24 @@ public abstract class GanBackendTck {
         assertTrue(b.name() != null && b.name().matches("[a-z0-9\\-]+"), "name must be lower-case: " + b.name());
         assertTrue(b.capabilities().contains(Capability.CPU) || b.capabilities().contains(Capability.GPU));
         assertTrue(b.version() != null && !b.version().isBlank());
+    }
+
+    @Test
+    @DisplayName("compute probe, when offered: argument checks, repeatable products, harmless second close")
+    void computeProbeContract() {
+        ComputeProbe probe = backend().computeProbe().orElse(null);
+        assumeTrue(probe != null, () -> backend().name() + " offers no compute probe");
+        assertThrows(IllegalArgumentException.class, () -> probe.prepareSgemm(0));
+        assertThrows(IllegalArgumentException.class, () -> probe.sgemmSeconds(16, 0));
+        ComputeProbe.Sgemm s = probe.prepareSgemm(48);
+        try (s) {
+            assertEquals(48, s.n());
+            s.run();
+            s.run();
+        }
+        assertDoesNotThrow(s::close);
+        double seconds = probe.sgemmSeconds(64, 2);
+        assertTrue(seconds > 0 && Double.isFinite(seconds), "sgemmSeconds: " + seconds);
     }
 
     @Test

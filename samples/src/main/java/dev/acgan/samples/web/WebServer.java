@@ -12,6 +12,7 @@ import dev.acgan.samples.config.TrainSettings;
 import dev.acgan.samples.run.TrainingSession;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -468,26 +470,44 @@ public final class WebServer implements AutoCloseable {
 
     private void checkpointZip(HttpExchange ex) throws IOException {
         Query.parse(ex.getRequestURI().getRawQuery(), Set.of("run"));
-        Path ckpt = training.latestCheckpoint().orElseThrow(() -> WebException.notFound(
-                "no checkpoint yet; a training writes one every 'checkpoint every' steps, at each epoch end and when "
-                        + "it stops"));
+        // A running training prunes old checkpoints (--keep): the zip is built in memory from one consistent
+        // read, and a checkpoint pruned while it was being read is replaced by the newer one.
+        for (int attempt = 0; ; attempt++) {
+            Path ckpt = training.latestCheckpoint().orElseThrow(() -> WebException.notFound(
+                    "no checkpoint yet; a training writes one every 'checkpoint every' steps, at each epoch end and "
+                            + "when it stops"));
+            byte[] body;
+            try {
+                body = zip(ckpt);
+            } catch (NoSuchFileException e) {
+                if (attempt < 2) {
+                    continue;
+                }
+                throw e;
+            }
+            String run = ckpt.getParent().getParent().getFileName().toString();
+            String name = (run + "-" + ckpt.getFileName()).replaceAll("[^A-Za-z0-9._-]", "_");
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
+            Http.send(ex, 200, "application/zip", body, Map.of());
+            return;
+        }
+    }
+
+    private static byte[] zip(Path ckpt) throws IOException {
         List<Path> entries;
         try (Stream<Path> s = Files.list(ckpt)) {
             entries = s.filter(Files::isRegularFile).sorted().toList();
         }
-        String run = ckpt.getParent().getParent().getFileName().toString();
-        String name = (run + "-" + ckpt.getFileName()).replaceAll("[^A-Za-z0-9._-]", "_");
-        Http.securityHeaders(ex.getResponseHeaders());
-        ex.getResponseHeaders().set("Content-Type", "application/zip");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
-        ex.sendResponseHeaders(200, 0);
-        try (ZipOutputStream zip = new ZipOutputStream(ex.getResponseBody())) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Path f : entries) {
+                byte[] content = Files.readAllBytes(f);
                 zip.putNextEntry(new ZipEntry(ckpt.getFileName() + "/" + f.getFileName()));
-                Files.copy(f, zip);
+                zip.write(content);
                 zip.closeEntry();
             }
         }
+        return bytes.toByteArray();
     }
 }

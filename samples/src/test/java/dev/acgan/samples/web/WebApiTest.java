@@ -295,6 +295,8 @@ class WebApiTest {
         HttpResponse<byte[]> zip = get("/api/train/checkpoint.zip");
         assertEquals(200, zip.statusCode());
         assertEquals("application/zip", zip.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(zip.body().length, zip.headers().firstValueAsLong("Content-Length").orElse(-1),
+                "built whole before sending, so a checkpoint pruned meanwhile cannot cut it short");
         assertTrue(zip.headers().firstValue("Content-Disposition").orElse("")
                 .contains(String.format("step-%09d.zip", step)));
         List<String> names = new ArrayList<>();
