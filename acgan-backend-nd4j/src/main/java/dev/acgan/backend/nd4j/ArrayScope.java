@@ -96,17 +96,12 @@ final class ArrayScope implements AutoCloseable {
             }
         }
         arrays.clear();
-        for (PooledMemMgr m : sessions) {
-            try {
-                m.endCall();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
+        // Sessions first: their arrays go back to the pool before a finisher may drop the session.
+        List<Runnable> after = new ArrayList<>();
+        sessions.forEach(m -> after.add(m::endCall));
+        after.addAll(finishers);
         sessions.clear();
-        for (Runnable r : finishers) {
+        for (Runnable r : after) {
             try {
                 r.run();
             } catch (RuntimeException e) {

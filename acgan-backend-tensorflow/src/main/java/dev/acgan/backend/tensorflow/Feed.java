@@ -3,6 +3,7 @@ package dev.acgan.backend.tensorflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -10,6 +11,8 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -18,6 +21,9 @@ import org.tensorflow.types.TInt32;
  * released deterministically (TensorFlow Java leaks every unclosed tensor).
  */
 final class Feed implements AutoCloseable {
+
+    /** Diagnostics (a per-op profile in the tests): when set, every run is traced and its statistics sent here. */
+    static volatile Consumer<RunMetadata> tracer;
 
     private final Session.Runner runner;
     private final List<Tensor> owned = new ArrayList<>();
@@ -91,7 +97,14 @@ final class Feed implements AutoCloseable {
     }
 
     Result run() {
-        return runner.run();
+        Consumer<RunMetadata> t = tracer;
+        if (t == null) {
+            return runner.run();
+        }
+        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        Result r = runner.runAndFetchMetadata();
+        r.getMetadata().ifPresent(t);
+        return r;
     }
 
     static float[] floats(Tensor t) {
