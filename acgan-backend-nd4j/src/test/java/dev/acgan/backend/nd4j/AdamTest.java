@@ -75,6 +75,7 @@ class AdamTest {
                 v[i] = vNd[i];
             }
         }
+        opt.close();
         arrays.values().forEach(Nd4jModel::closeQuietly);
     }
 }
