@@ -26,6 +26,7 @@ final class ArrayScope implements AutoCloseable {
     private final List<INDArray> arrays = new ArrayList<>();
     private final List<Runnable> finishers = new ArrayList<>();
     private final List<PooledMemMgr> sessions = new ArrayList<>();
+    private final List<INDArray> recycled = new ArrayList<>();
     private final Set<INDArray> protectedArrays;
     private final BufferPool pool;
 
@@ -50,6 +51,12 @@ final class ArrayScope implements AutoCloseable {
         if (a != null) {
             arrays.add(a);
         }
+        return a;
+    }
+
+    /** Registers an array of this call alone (a fed value) to go back to the pool when the scope closes. */
+    INDArray recycle(INDArray a) {
+        recycled.add(a);
         return a;
     }
 
@@ -96,6 +103,18 @@ final class ArrayScope implements AutoCloseable {
             }
         }
         arrays.clear();
+        for (INDArray a : recycled) {
+            try {
+                if (!pool.give(a) && !a.wasClosed() && a.closeable()) {
+                    a.close();
+                }
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        recycled.clear();
         // Sessions first: their arrays go back to the pool before a finisher may drop the session.
         List<Runnable> after = new ArrayList<>();
         sessions.forEach(m -> after.add(m::endCall));

@@ -62,19 +62,18 @@ final class Layouts {
         return a.getDouble(0);
     }
 
-    /** Rows of a one-hot matrix {@code [n, classes]} for the labels (range already checked). */
-    static INDArray oneHot(int[] labels, int classes) {
+    /** The values of a one-hot matrix {@code [n, classes]} for the labels (range already checked). */
+    static float[] oneHot(int[] labels, int classes) {
         float[] m = new float[labels.length * classes];
         for (int i = 0; i < labels.length; i++) {
             m[i * classes + labels[i]] = 1f;
         }
-        return Nd4j.create(m, new long[] {labels.length, classes}, 'c');
+        return m;
     }
 
-    /** NHWC images {@code [n, h, w, c]}. */
-    static INDArray images(ModelSpec spec, float[] pixels, int n) {
-        return Nd4j.create(pixels, new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()},
-                'c');
+    /** The shape of {@code n} NHWC images: {@code [n, h, w, c]}. */
+    static long[] imageShape(ModelSpec spec, int n) {
+        return new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()};
     }
 
     /** Shape with a leading batch dimension. */
@@ -104,19 +103,21 @@ final class Layouts {
     }
 
     /**
-     * The keep mask of one Dropout node as an NHWC array {@code [n, shape...]}: the caller's mask, or
-     * ones when dropout is disabled ({@code masks == null} or no entry).
+     * The keep mask of one Dropout node, NHWC values of {@code [n, shape...]}: the caller's mask, or ones
+     * when dropout is disabled ({@code masks == null} or no entry).
      */
-    static INDArray mask(String node, Map<String, float[]> masks, int n, int[] shape) {
+    static float[] mask(String node, Map<String, float[]> masks, int n, int[] shape) {
         long per = size(shape);
         float[] m = masks == null ? null : masks.get(node);
         if (m == null) {
-            return Nd4j.ones(DataType.FLOAT, withBatch(n, shape));
+            float[] ones = new float[Math.toIntExact(per * n)];
+            Arrays.fill(ones, 1f);
+            return ones;
         }
         if (m.length != per * n) {
             throw new IllegalArgumentException("dropout mask of node '" + node + "' has " + m.length
                     + " values, expected " + per * n + " (" + n + " examples)");
         }
-        return Nd4j.create(m, withBatch(n, shape), 'c');
+        return m;
     }
 }

@@ -380,7 +380,7 @@ final class Nd4jModel implements GanModel {
             ModelInputs.checkLabels(spec, labelValues, n, conditional);
             feed.floats(noise, z.data(), n, spec.latentDim());
             if (conditional) {
-                feed.array(labels, Layouts.oneHot(labelValues, spec.numClasses()));
+                feed.floats(labels, Layouts.oneHot(labelValues, spec.numClasses()), n, spec.numClasses());
             }
             feed.masks(pass, masks, n);
             return n;
@@ -423,9 +423,10 @@ final class Nd4jModel implements GanModel {
             ModelInputs.checkLabels(spec, batch.labels(), batch.count(), spec.kind().conditionalDiscriminator());
             try (scope) {
                 Feed feed = new Feed(scope);
-                feed.array(images, Layouts.images(spec, batch.pixels(), batch.count()));
+                feed.floats(images, batch.pixels(), Layouts.imageShape(spec, batch.count()));
                 if (labels != null) {
-                    feed.array(labels, Layouts.oneHot(batch.labels(), spec.numClasses()));
+                    feed.floats(labels, Layouts.oneHot(batch.labels(), spec.numClasses()), batch.count(),
+                            spec.numClasses());
                 }
                 List<String> names = new ArrayList<>(List.of(validity.name()));
                 if (classes != null) {
@@ -672,12 +673,12 @@ final class Nd4jModel implements GanModel {
             }
             try (scope) {
                 Feed feed = new Feed(scope);
-                feed.array(images, Layouts.images(spec, px, n));
+                feed.floats(images, px, Layouts.imageShape(spec, n));
                 if (needLabels) {
                     int[] lb = new int[n];
                     System.arraycopy(real.labels(), 0, lb, 0, nr);
                     System.arraycopy(fake.labels(), 0, lb, nr, n - nr);
-                    feed.array(labels, Layouts.oneHot(lb, spec.numClasses()));
+                    feed.floats(labels, Layouts.oneHot(lb, spec.numClasses()), n, spec.numClasses());
                 }
                 feed.floats(targets, tg, n).floats(realAdvW, rAdv, n).floats(fakeAdvW, fAdv, n);
                 if (realAuxW != null) {
