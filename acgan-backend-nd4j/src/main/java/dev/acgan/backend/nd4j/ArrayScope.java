@@ -10,9 +10,10 @@ import java.util.Collections;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The off-heap arrays of one call (fed placeholders, fetched outputs, gradients), freed together when
- * the call ends; SameDiff's temporaries go back to the {@link BufferPool} at the same moment. ND4J frees an array's native buffer only when the garbage collector
- * finds the array unreachable, and the Java heap barely notices multi-megabyte native buffers, so
+ * The off-heap arrays of one call (fed placeholders, fetched outputs, gradients, SameDiff's
+ * temporaries), freed or handed back to the {@link BufferPool} together when the call ends. ND4J frees
+ * an array's native buffer only when the garbage collector finds the array unreachable, and the Java
+ * heap barely notices multi-megabyte native buffers, so
  * without explicit closing the resident size grows by every activation of every step. Everything a
  * backend call allocates goes through a scope; nothing allocated in a call outlives it except values
  * copied to the Java heap. Long-lived arrays (parameters, statistics, Adam moments) are owned by the

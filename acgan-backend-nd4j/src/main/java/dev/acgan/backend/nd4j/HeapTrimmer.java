@@ -40,8 +40,8 @@ final class HeapTrimmer {
     private HeapTrimmer() {
     }
 
-    /** Called after each training or generation call: trims when the resident size has grown too far. */
-    static void afterCall() {
+    /** Called between training or generation calls: trims when the resident size has grown too far. */
+    static void betweenCalls() {
         if (TRIM == null) {
             return;
         }

@@ -93,7 +93,7 @@ final class Nd4jGenerator implements Generator {
 
     @Override
     public ImageBatch generate(Tensor noise, int[] labels) {
-        HeapTrimmer.afterCall();
+        HeapTrimmer.betweenCalls();
         return guard.apply(() -> pass.run(noise, labels, null, scopes.get()));
     }
 

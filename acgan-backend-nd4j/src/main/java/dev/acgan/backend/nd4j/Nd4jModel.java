@@ -44,10 +44,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * BatchNorm moving averages are applied here, in place, with the exact formulas of
  * {@link AdamConfig} and {@link BatchNorm}.
  *
- * <p>Memory: every array a call creates or receives from SameDiff is freed when the call returns
- * ({@link ArrayScope}), except SameDiff's temporaries, which go back to the model's {@link BufferPool} for
- * the next call; {@link #close()} frees the shared arrays, the graph constants, the pool and SameDiff's
- * per-thread sessions ({@link Sessions}).
+ * <p>Memory: every array a call creates or receives from SameDiff is freed or handed back to the model's
+ * {@link BufferPool} for the next call when the call returns ({@link ArrayScope}); the C heap is trimmed
+ * now and then ({@link HeapTrimmer}); {@link #close()} frees the shared arrays, the graph constants, the
+ * pool and SameDiff's per-thread sessions ({@link Sessions}).
  */
 final class Nd4jModel implements GanModel {
 
@@ -231,7 +231,7 @@ final class Nd4jModel implements GanModel {
 
     @Override
     public DiscriminatorLosses trainDiscriminator(DiscriminatorBatch batch) {
-        HeapTrimmer.afterCall();
+        HeapTrimmer.betweenCalls();
         return writeLocked(() -> {
             DiscriminatorLosses l = dStep.run(batch, Mode.UPDATE, discriminatorIterations + 1, scope()).losses;
             discriminatorIterations++;
@@ -251,7 +251,7 @@ final class Nd4jModel implements GanModel {
 
     @Override
     public GeneratorLosses trainGenerator(GeneratorBatch batch) {
-        HeapTrimmer.afterCall();
+        HeapTrimmer.betweenCalls();
         return writeLocked(() -> {
             GeneratorLosses l = gStep.run(batch, Mode.UPDATE, generatorIterations + 1, scope()).losses;
             generatorIterations++;
