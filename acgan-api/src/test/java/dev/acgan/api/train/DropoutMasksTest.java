@@ -59,6 +59,30 @@ class DropoutMasksTest {
     }
 
     @Test
+    void eachValueComesFromItsOwn24BitsOfTheStream() {
+        // The layout is part of the training semantics (earlier runs and both backends drop the same units):
+        // value 2j is bits 40-63 of draw j, value 2j+1 bits 8-31, an odd last value bits 40-63 of a draw of
+        // its own; kept when those 24 bits are at least ceil(rate * 2^24).
+        for (int size : new int[] {1, 2, 9, 1000, 1001}) {
+            for (double rate : new double[] {0.3, 0.5, 0.9}) {
+                SplittableRandom rnd = new SplittableRandom(size * 31L + (long) (rate * 10));
+                float[] m = DropoutMasks.mask(size, rate, rnd.split());
+                SplittableRandom same = new SplittableRandom(size * 31L + (long) (rate * 10)).split();
+                long threshold = (long) Math.ceil(rate * (1 << 24));
+                float keep = (float) (1.0 / (1.0 - rate));
+                for (int i = 0; i < size; i += 2) {
+                    long bits = same.nextLong();
+                    assertEquals((bits >>> 40) >= threshold ? keep : 0f, m[i], "size " + size + " value " + i);
+                    if (i + 1 < size) {
+                        assertEquals(((bits >>> 8) & 0xFFFFFF) >= threshold ? keep : 0f, m[i + 1],
+                                "size " + size + " value " + (i + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void sameSeedSameMaskDifferentSeedsDiffer() {
         InferredNetwork d = Presets.acgan(ImageShape.mnist(), 10, 100).validate().discriminator();
         Map<String, float[]> a = DropoutMasks.draw(d, 4, SeedStreams.random(42, Purpose.DISCRIMINATOR_DROPOUT, 5));
