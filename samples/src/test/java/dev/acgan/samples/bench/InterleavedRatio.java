@@ -12,8 +12,9 @@ import dev.acgan.api.train.TrainingConfig;
  * {@code ./acgan bench} runs each backend in its own JVM one after the other, which is right for memory
  * and start-up figures, but on a host whose speed drifts from minute to minute the ratio of two separate
  * medians moves with the drift (three runs of {@code --batch-sizes 100} within half an hour gave ND4J /
- * TensorFlow 2.09, 1.79 and 1.79); the median of per-pair ratios here moves less (five runs: 1.61 to 1.73). Both backends
- * share the two cores in turn, never at the same time. Run after {@code mvn install -DskipTests}:
+ * TensorFlow 2.09, 1.79 and 1.79); the median of per-pair ratios here moves less (five runs: 1.61 to
+ * 1.73). Both backends share the two cores in turn, never at the same time. Run after
+ * {@code mvn install -DskipTests}:
  * <pre>
  * mvn -q -pl samples test-compile
  * TF_ENABLE_ONEDNN_OPTS=1 TF_CPP_MIN_LOG_LEVEL=2 \
