@@ -208,9 +208,8 @@ final class NetworkCompiler {
             return training ? timesSlope(x, 0) : sd.nn.relu(x, 0);
         }
         if (layer instanceof LeakyRelu l) {
-            // SameDiff's own leakyrelu (slow backward, gradient 1 at exactly 0) for slopes outside [0, 1]
-            return training && l.alpha() >= 0 && l.alpha() <= 1 ? timesSlope(x, l.alpha())
-                    : sd.nn.leakyRelu(x, l.alpha());
+            // the spec keeps alpha in [0, 1), so max(step, alpha) is the slope
+            return training ? timesSlope(x, l.alpha()) : sd.nn.leakyRelu(x, l.alpha());
         }
         if (layer instanceof Tanh) {
             return sd.math.tanh(x);
@@ -235,12 +234,12 @@ final class NetworkCompiler {
     }
 
     /**
-     * A (leaky) ReLU as the input times its slope, 1 where {@code x > 0} and {@code alpha} elsewhere, so
-     * the backward pass is one multiply. The slope is computed through a boolean comparison, which ends
-     * the gradient there. Same values as SameDiff's relu/leakyrelu (but -0 for negative inputs of a ReLU)
-     * and TensorFlow's gradient at exactly 0 (alpha). SameDiff's own relu and leakyrelu backward ops are
-     * several times slower than a multiply's (10-15 ms each on a [200,7,7,256] activation); with their
-     * forward ops they were some 8% of an acgan-mnist training step.
+     * A (leaky) ReLU as the input times its slope, 1 where {@code x > 0} and {@code alpha} (in [0, 1))
+     * elsewhere, so the backward pass is one multiply. The slope is computed through a boolean
+     * comparison, which ends the gradient there. Same values as SameDiff's relu/leakyrelu (but -0 for
+     * negative inputs of a ReLU) and TensorFlow's gradient at exactly 0 (alpha). SameDiff's own relu and
+     * leakyrelu backward ops are several times slower than a multiply's (10-15 ms each on a [200,7,7,256]
+     * activation); with their forward ops they were some 8% of an acgan-mnist training step.
      */
     private SDVariable timesSlope(SDVariable x, double alpha) {
         SDVariable slope = x.gt(0.0).castTo(x.dataType());
