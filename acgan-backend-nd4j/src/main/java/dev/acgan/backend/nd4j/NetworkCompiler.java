@@ -108,6 +108,7 @@ final class NetworkCompiler {
     private final Map<String, SDVariable> params;
     private final Consumer<INDArray> owned;
     private final DeconvMode deconvMode;
+    private final boolean wide3x3;
 
     /**
      * @param sd     the SameDiff instance to add ops to
@@ -116,11 +117,18 @@ final class NetworkCompiler {
      * @param owned  receives every constant array created here (closed with the model)
      */
     NetworkCompiler(SameDiff sd, InferredNetwork net, Map<String, SDVariable> params, Consumer<INDArray> owned) {
+        this(sd, net, params, owned, WinogradAvoidance.widen());
+    }
+
+    /** As above, with the choice of {@link WinogradAvoidance} made by the caller (tests compare both). */
+    NetworkCompiler(SameDiff sd, InferredNetwork net, Map<String, SDVariable> params, Consumer<INDArray> owned,
+                    boolean wide3x3) {
         this.sd = sd;
         this.net = net;
         this.params = params;
         this.owned = owned;
         this.deconvMode = DeconvMode.fromSystemProperty();
+        this.wide3x3 = wide3x3;
     }
 
     /**
@@ -190,14 +198,18 @@ final class NetworkCompiler {
             return sd.tile(v, 1, r.height(), r.width(), 1);
         }
         if (layer instanceof Conv2D c) {
+            SDVariable bias = c.useBias() ? param(node, "bias") : null;
+            if (training && isSame3x3(c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding())) {
+                return same3x3(x, param(node, "kernel"), bias);
+            }
             Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.strideH()).sW(c.strideW())
                     .paddingMode(c.padding() == Padding.SAME ? PaddingMode.SAME : PaddingMode.VALID)
                     .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO).build();
-            return c.useBias() ? sd.cnn.conv2d(x, param(node, "kernel"), param(node, "bias"), cfg)
+            return bias != null ? sd.cnn.conv2d(x, param(node, "kernel"), bias, cfg)
                     : sd.cnn.conv2d(x, param(node, "kernel"), cfg);
         }
         if (layer instanceof Conv2DTranspose c) {
-            SDVariable y = deconvMode.nativeFor(c) ? nativeDeconv(x, node, c) : phaseDeconv(x, node, c);
+            SDVariable y = deconvMode.nativeFor(c) ? nativeDeconv(x, node, c) : phaseDeconv(x, node, c, training);
             // biasAdd's backward is a plain channel sum; a broadcasting add's is much slower in SameDiff
             return c.useBias() ? sd.nn.biasAdd(y, param(node, "bias"), false) : y;
         }
@@ -249,8 +261,29 @@ final class NetworkCompiler {
         return x.mul(slope);
     }
 
+    /** Whether {@link #same3x3} applies: a 3x3 stride-1 'same' convolution, with the policy on. */
+    private boolean isSame3x3(int kernelH, int kernelW, int strideH, int strideW, Padding padding) {
+        return wide3x3 && kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && padding == Padding.SAME;
+    }
+
+    /**
+     * A 3x3 stride-1 'same' convolution (kernel {@code [3, 3, in, out]}) computed with the kernel padded to
+     * 3x4 by a zero column on the right, so that oneDNN does not pick its slow Winograd backward (see
+     * {@link WinogradAvoidance}). 'Same' padding of a width-4 kernel is one column before and two after
+     * (TensorFlow's rule, which libnd4j and oneDNN follow), so the zero column meets the extra padding and
+     * every output is the same sum as the 3x3 one. The pad's backward is a slice: the canonical kernel gets
+     * exactly the 3x3 gradient.
+     */
+    private SDVariable same3x3(SDVariable x, SDVariable kernel, SDVariable bias) {
+        INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 1}, {0, 0}, {0, 0}});
+        SDVariable wide = sd.nn.pad(kernel, constant(pads), 0.0);
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(3).kW(4).sH(1).sW(1).paddingMode(PaddingMode.SAME)
+                .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO).build();
+        return bias != null ? sd.cnn.conv2d(x, wide, bias, cfg) : sd.cnn.conv2d(x, wide, cfg);
+    }
+
     /** A transposed convolution as one stride-1 convolution plus a phase interleave (exact TF semantics). */
-    private SDVariable phaseDeconv(SDVariable x, InferredNode node, Conv2DTranspose c) {
+    private SDVariable phaseDeconv(SDVariable x, InferredNode node, Conv2DTranspose c, boolean training) {
         int[] inShape = node.inputShapes().get(0);
         int[] outShape = node.outputShape();
         TransposedConv plan = TransposedConv.plan(c, inShape[0], inShape[1], inShape[2]);
@@ -276,10 +309,17 @@ final class NetworkCompiler {
             padH = 0;
             padW = 0;
         }
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(h.window()).kW(w.window()).sH(1).sW(1).pH(padH).pW(padW)
-                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO)
-                .build();
-        SDVariable y = sd.cnn.conv2d(input, k, cfg);
+        SDVariable y;
+        if (training && padH == 1 && padW == 1 && h.convLength() == inShape[0] && w.convLength() == inShape[1]
+                && isSame3x3(h.window(), w.window(), 1, 1, Padding.SAME)) {
+            // a 3x3 window padded by one on every side is a 'same' convolution
+            y = same3x3(input, k, null);
+        } else {
+            Conv2DConfig cfg = Conv2DConfig.builder().kH(h.window()).kW(w.window()).sH(1).sW(1).pH(padH).pW(padW)
+                    .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO)
+                    .build();
+            y = sd.cnn.conv2d(input, k, cfg);
+        }
         if (h.convLength() > h.phaseLength() || w.convLength() > w.phaseLength()) {
             y = crop(y, h.phaseLength(), w.phaseLength());
         }
