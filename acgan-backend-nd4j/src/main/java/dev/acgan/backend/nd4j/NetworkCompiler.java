@@ -109,6 +109,8 @@ final class NetworkCompiler {
     private final Consumer<INDArray> owned;
     private final DeconvMode deconvMode;
     private final boolean wide3x3;
+    /** Outputs of {@link #timesSlope} by name: the input and the slope, for a Dropout to fold its mask in. */
+    private final Map<String, SDVariable[]> slopes = new java.util.HashMap<>();
 
     /**
      * @param sd     the SameDiff instance to add ops to
@@ -240,6 +242,12 @@ final class NetworkCompiler {
                     Layouts.withBatch(-1, outShape));
             pass.masks.put(node.name(), mask);
             pass.maskShapes.put(node.name(), outShape.clone());
+            SDVariable[] sloped = slopes.get(x.name());
+            if (sloped != null) {
+                // (x*slope)*mask as x*(slope*mask): one multiply to differentiate instead of two (the product
+                // of the two constants needs none), the unused x*slope is never run
+                return sloped[0].mul(sloped[1].mul(mask));
+            }
             return x.mul(mask);
         }
         throw new IllegalArgumentException("the ND4J backend cannot compile layer " + layer);
@@ -258,7 +266,9 @@ final class NetworkCompiler {
         if (alpha > 0) {
             slope = sd.scalarMax(slope, alpha);
         }
-        return x.mul(slope);
+        SDVariable y = x.mul(slope);
+        slopes.put(y.name(), new SDVariable[] {x, slope});
+        return y;
     }
 
     /** Whether {@link #same3x3} applies: a 3x3 stride-1 'same' convolution, with the policy on. */
