@@ -22,6 +22,7 @@ import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
 import dev.acgan.api.spec.Padding;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class NetworkCompiler {
     private final DeconvMode deconvMode;
     private final boolean wide3x3;
     /** Outputs of {@link #timesSlope} by name: the input and the slope, for a Dropout to fold its mask in. */
-    private final Map<String, SDVariable[]> slopes = new java.util.HashMap<>();
+    private final Map<String, SDVariable[]> slopes = new HashMap<>();
 
     /**
      * @param sd     the SameDiff instance to add ops to
