@@ -110,8 +110,12 @@ final class NetworkCompiler {
     private final Consumer<INDArray> owned;
     private final DeconvMode deconvMode;
     private final boolean wide3x3;
-    /** Outputs of {@link #timesSlope} by name: the input and the slope, for a Dropout to fold its mask in. */
-    private final Map<String, SDVariable[]> slopes = new HashMap<>();
+    /** Outputs of {@link #timesSlope} by name, for a Dropout to fold its mask into the slope. */
+    private final Map<String, Sloped> slopes = new HashMap<>();
+
+    /** {@code input * slope}, kept apart. */
+    private record Sloped(SDVariable input, SDVariable slope) {
+    }
 
     /**
      * @param sd     the SameDiff instance to add ops to
@@ -243,11 +247,11 @@ final class NetworkCompiler {
                     Layouts.withBatch(-1, outShape));
             pass.masks.put(node.name(), mask);
             pass.maskShapes.put(node.name(), outShape.clone());
-            SDVariable[] sloped = slopes.get(x.name());
+            Sloped sloped = slopes.get(x.name());
             if (sloped != null) {
                 // (x*slope)*mask as x*(slope*mask): one multiply to differentiate instead of two (the product
                 // of the two constants needs none), the unused x*slope is never run
-                return sloped[0].mul(sloped[1].mul(mask));
+                return sloped.input().mul(sloped.slope().mul(mask));
             }
             return x.mul(mask);
         }
@@ -268,7 +272,7 @@ final class NetworkCompiler {
             slope = sd.scalarMax(slope, alpha);
         }
         SDVariable y = x.mul(slope);
-        slopes.put(y.name(), new SDVariable[] {x, slope});
+        slopes.put(y.name(), new Sloped(x, slope));
         return y;
     }
 
