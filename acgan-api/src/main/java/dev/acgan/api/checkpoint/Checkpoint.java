@@ -76,6 +76,12 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         String base = target.getFileName().toString();
+        String nonFinite = tensors.firstNonFinite();
+        if (nonFinite != null) {
+            // A diverged state would replace a good checkpoint with one that generates nothing.
+            throw new CheckpointException("refusing to write checkpoint " + target + ": tensor " + nonFinite
+                    + " is not a finite number");
+        }
         Path tmp = parent.resolve("." + base + ".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(parent);

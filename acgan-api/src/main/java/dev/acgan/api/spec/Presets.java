@@ -29,17 +29,21 @@ public final class Presets {
 
     /** Preset name of {@link #acgan}. */
     public static final String ACGAN_MNIST = "acgan-mnist";
+    /** Preset name of {@link #acganFast}. */
+    public static final String ACGAN_FAST = "acgan-fast";
     /** Preset name of {@link #cgan}. */
     public static final String CGAN_MNIST = "cgan-mnist";
     /** Preset name of {@link #ganMlp}. */
     public static final String GAN_MLP = "gan-mlp";
+
+    private static final double FAST_BN_MOMENTUM = 0.9;
 
     private Presets() {
     }
 
     /** The preset names. */
     public static List<String> names() {
-        return List.of(ACGAN_MNIST, CGAN_MNIST, GAN_MLP);
+        return List.of(ACGAN_FAST, ACGAN_MNIST, CGAN_MNIST, GAN_MLP);
     }
 
     /** A preset by name (or by its kind: "acgan", "cgan", "gan") at 28x28x1, 10 classes, latent 100. */
@@ -50,7 +54,8 @@ public final class Presets {
     /** A preset by name (or kind) with explicit image shape, class count and latent size. */
     public static ModelSpec byName(String name, ImageShape image, int classes, int latentDim) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case ACGAN_MNIST, "acgan" -> acgan(image, classes, latentDim);
+            case ACGAN_MNIST -> acgan(image, classes, latentDim);
+            case ACGAN_FAST, "acgan" -> acganFast(image, classes, latentDim);
             case CGAN_MNIST, "cgan" -> cgan(image, classes, latentDim);
             case GAN_MLP, "gan" -> ganMlp(image, classes, latentDim);
             default -> throw new SpecException("unknown preset '" + name + "'; known presets: " + names());
@@ -106,6 +111,58 @@ public final class Presets {
                 .output(NetworkSpec.OUT_CLASS);
 
         ModelSpec spec = new ModelSpec(ACGAN_MNIST, GanKind.ACGAN, image, classes, latentDim,
+                NoiseDistribution.UNIFORM, g, d.build());
+        spec.validate();
+        return spec;
+    }
+
+    /**
+     * A small ACGAN that learns class-correct digits in minutes on two CPU cores (DCGAN-style, about a
+     * seventh of acgan-mnist's arithmetic). Generator: noise times a learned class embedding; Dense
+     * (h/4)*(w/4)*128, reshaped, BatchNorm, ReLU; ConvT 64 4x4 s2 same, BatchNorm, ReLU; ConvT c 4x4 s2
+     * same, tanh. Discriminator: Conv 32 and 64, 4x4 s2 same, each LeakyReLU 0.2 and Dropout 0.3;
+     * Flatten; Dense 1 sigmoid and Dense classes softmax.
+     *
+     * <p>Its BatchNorm momentum is 0.9, not Keras' 0.99: the discriminator step sees fakes made in
+     * inference mode (moving statistics), and with 0.99 those statistics lag the generator for the first
+     * few hundred steps, so the discriminator learns to reject images the generator's training-mode
+     * output does not look like. Measured (TensorFlow, seed 42, batch 64, embedded MNIST): conditional
+     * accuracy after 250 steps 10% with 0.99, 72% with 0.9; after 1,500 steps 92% and 96%.
+     */
+    public static ModelSpec acganFast(ImageShape image, int classes, int latentDim) {
+        int h0 = startSize(image.height(), "height", 4);
+        int w0 = startSize(image.width(), "width", 4);
+        NetworkSpec g = NetworkSpec.builder()
+                .add("embedding", new Embedding(classes, latentDim, Initializer.GLOROT_NORMAL), NetworkSpec.LABEL)
+                .add("multiply", new Multiply(), NetworkSpec.NOISE, "embedding")
+                .then("dense", Dense.of(h0 * w0 * 128))
+                .then("reshape", new Reshape(List.of(h0, w0, 128)))
+                .then("bn0", new BatchNorm(FAST_BN_MOMENTUM, 1e-3))
+                .then("relu0", new Relu())
+                .then("deconv1", Conv2DTranspose.of(64, 4, 2, Padding.SAME))
+                .then("bn1", new BatchNorm(FAST_BN_MOMENTUM, 1e-3))
+                .then("relu1", new Relu())
+                .then("deconv2", Conv2DTranspose.of(image.channels(), 4, 2, Padding.SAME))
+                .then("tanh", new Tanh())
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
+        NetworkSpec.Builder d = NetworkSpec.builder();
+        int[] filters = {32, 64};
+        String prev = NetworkSpec.IMAGE;
+        for (int i = 0; i < filters.length; i++) {
+            String n = "conv" + (i + 1);
+            d.add(n, Conv2D.of(filters[i], 4, 2, Padding.SAME), prev)
+                    .then(n + "_lrelu", new LeakyRelu(0.2))
+                    .then(n + "_dropout", new Dropout(0.3));
+            prev = d.last();
+        }
+        d.then("flatten", new Flatten());
+        String features = d.last();
+        d.add("validity", Dense.of(1), features).then("validity_sigmoid", new Sigmoid())
+                .output(NetworkSpec.OUT_VALIDITY);
+        d.add("class", Dense.of(classes), features).then("class_softmax", new Softmax())
+                .output(NetworkSpec.OUT_CLASS);
+        ModelSpec spec = new ModelSpec(ACGAN_FAST, GanKind.ACGAN, image, classes, latentDim,
                 NoiseDistribution.UNIFORM, g, d.build());
         spec.validate();
         return spec;

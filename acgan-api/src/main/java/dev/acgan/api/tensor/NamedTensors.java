@@ -85,6 +85,22 @@ public final class NamedTensors {
         return n;
     }
 
+    /**
+     * The first value that is NaN or infinite, described as {@code name[index] = value}, or {@code null}
+     * when every value is finite.
+     */
+    public String firstNonFinite() {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            float[] data = e.getValue().data();
+            for (int i = 0; i < data.length; i++) {
+                if (!Float.isFinite(data[i])) {
+                    return e.getKey() + "[" + i + "] = " + data[i];
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof NamedTensors n && tensors.equals(n.tensors);

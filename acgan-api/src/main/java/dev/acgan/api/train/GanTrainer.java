@@ -17,6 +17,7 @@ import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterInitializer;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.ImageBatch;
+import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.SeedStreams.Purpose;
 import java.time.Instant;
@@ -37,7 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       {@code generatorTarget}), the generator in training mode.</li>
  * </ol>
  * Because every draw is derived from (seed, purpose, step), a run resumed from a checkpoint continues
- * exactly as the uninterrupted run would have.
+ * exactly as the uninterrupted run would have. A step whose loss is not finite throws
+ * {@link TrainingDivergedException} before its position is recorded or any listener sees it.
  */
 public final class GanTrainer implements Trainer {
 
@@ -166,6 +168,10 @@ public final class GanTrainer implements Trainer {
         GeneratorLosses g = model.trainGenerator(new GeneratorBatch(gNoise, gLabels, config.generatorTarget(),
                 config.auxWeightGenerator(), gMasksG, gMasksD));
         long t3 = System.nanoTime();
+        if (!Double.isFinite(d.total()) || !Double.isFinite(g.total())) {
+            throw new TrainingDivergedException(s + 1, !Double.isFinite(d.total())
+                    ? "discriminator loss " + d.total() : "generator loss " + g.total());
+        }
 
         int perEpoch = batchesPerEpoch();
         StepResult result = new StepResult(s + 1, position.epoch(), position.batchInEpoch(), perEpoch, n, d, g,
@@ -226,12 +232,23 @@ public final class GanTrainer implements Trainer {
         return List.copyOf(history);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TrainingDivergedException when a parameter or optimizer value is not finite (the last step
+     *                                   diverged without its losses showing it yet)
+     */
     @Override
     public Checkpoint checkpoint() {
+        NamedTensors state = model.state();
+        String nonFinite = state.firstNonFinite();
+        if (nonFinite != null) {
+            throw new TrainingDivergedException(position.step(), nonFinite + " is not finite");
+        }
         CheckpointMetadata meta = new CheckpointMetadata(Checkpoint.FORMAT_VERSION, CheckpointType.TRAINING,
                 model.spec(), config, position, model.backendName(), data.info().name(), Instant.now().toString(),
                 history, null, 0);
-        return new Checkpoint(meta, model.state());
+        return new Checkpoint(meta, state);
     }
 
     @Override

@@ -23,6 +23,8 @@ class PresetsTest {
         ImageShape rgb = new ImageShape(32, 32, 3);
         return Stream.of(
                 Arguments.of("acgan 28x28x1", Presets.acgan(mnist, 10, 100), GanKind.ACGAN, mnist),
+                Arguments.of("acgan-fast 28x28x1", Presets.acganFast(mnist, 10, 100), GanKind.ACGAN, mnist),
+                Arguments.of("acgan-fast 32x32x3", Presets.acganFast(rgb, 10, 100), GanKind.ACGAN, rgb),
                 Arguments.of("cgan 28x28x1", Presets.cgan(mnist, 10, 100), GanKind.CGAN, mnist),
                 Arguments.of("gan-mlp 28x28x1", Presets.ganMlp(mnist, 10, 100), GanKind.GAN, mnist),
                 Arguments.of("acgan 32x32x3", Presets.acgan(rgb, 10, 100), GanKind.ACGAN, rgb),
@@ -180,6 +182,21 @@ class PresetsTest {
     }
 
     @Test
+    void acganFastShapesAndSize() {
+        InferredModel m = Presets.acganFast(ImageShape.mnist(), 10, 100).validate();
+        assertArrayEquals(new int[] {100, 7 * 7 * 128}, param(m, "generator/dense/kernel").shape());
+        assertArrayEquals(new int[] {4, 4, 64, 128}, param(m, "generator/deconv1/kernel").shape());
+        assertArrayEquals(new int[] {14, 14, 64}, m.generator().node("deconv1").outputShape());
+        assertArrayEquals(new int[] {4, 4, 1, 32}, param(m, "discriminator/conv1/kernel").shape());
+        assertArrayEquals(new int[] {7 * 7 * 64, 10}, param(m, "discriminator/class/kernel").shape());
+        var bn = (LayerSpec.BatchNorm) m.generator().node("bn1").layer();
+        assertEquals(0.9, bn.momentum(), "see Presets.acganFast: 0.99 lags the generator early on");
+        InferredModel rgb = Presets.acganFast(new ImageShape(32, 32, 3), 10, 100).validate();
+        assertArrayEquals(new int[] {100, 8 * 8 * 128}, param(rgb, "generator/dense/kernel").shape());
+        assertArrayEquals(new int[] {4, 4, 3, 64}, param(rgb, "generator/deconv2/kernel").shape());
+    }
+
+    @Test
     void imageSizeNotAMultipleOfFourIsAClearError() {
         SpecException h = assertThrows(SpecException.class, () -> Presets.acgan(new ImageShape(30, 28, 1), 10, 100));
         assertEquals("image height must be a multiple of 4, got 30", h.getMessage());
@@ -195,16 +212,17 @@ class PresetsTest {
 
     @Test
     void byNameAcceptsPresetAndKindNamesCaseInsensitively() {
-        assertEquals(List.of("acgan-mnist", "cgan-mnist", "gan-mlp"), Presets.names());
+        assertEquals(List.of("acgan-fast", "acgan-mnist", "cgan-mnist", "gan-mlp"), Presets.names());
         assertEquals(Presets.acgan(ImageShape.mnist(), 10, 100), Presets.byName("acgan-mnist"));
-        assertEquals(Presets.acgan(ImageShape.mnist(), 10, 100), Presets.byName("ACGAN"));
+        assertEquals(Presets.acganFast(ImageShape.mnist(), 10, 100), Presets.byName("acgan-fast"));
+        assertEquals(Presets.acganFast(ImageShape.mnist(), 10, 100), Presets.byName("ACGAN"));
         assertEquals(Presets.cgan(ImageShape.mnist(), 10, 100), Presets.byName("cgan"));
         assertEquals(Presets.ganMlp(ImageShape.mnist(), 10, 100), Presets.byName("Gan-Mlp"));
         assertEquals(GanKind.GAN, Presets.byName("gan").kind());
         assertEquals(new ImageShape(32, 32, 3),
                 Presets.byName("acgan", new ImageShape(32, 32, 3), 5, 16).image());
         SpecException e = assertThrows(SpecException.class, () -> Presets.byName("wgan"));
-        assertEquals("unknown preset 'wgan'; known presets: [acgan-mnist, cgan-mnist, gan-mlp]", e.getMessage());
+        assertEquals("unknown preset 'wgan'; known presets: [acgan-fast, acgan-mnist, cgan-mnist, gan-mlp]", e.getMessage());
     }
 
     @Test
