@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
 
     /** Default images per class. */
-    static final int DEFAULT_COUNT = 100;
+    static final int DEFAULT_COUNT = GeneratedSamples.DEFAULT_COUNT_PER_CLASS;
     /** Largest number of images per class. */
     static final int MAX_COUNT = 10_000;
 
@@ -79,8 +79,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "classes in all). Default: " + DEFAULT_COUNT + ".")
     int count;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + GenerateCommand.DEFAULT_SEED,
-            description = "Seed of the noise. Default: " + GenerateCommand.DEFAULT_SEED + ".")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + GeneratedSamples.DEFAULT_SEED,
+            description = "Seed of the noise. Default: " + GeneratedSamples.DEFAULT_SEED + ".")
     long seed;
 
     @Option(names = "--real-data", paramLabel = "SPEC",
@@ -105,7 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Checkpoint ckpt = Checkpoint.read(dir);
         CheckpointMetadata meta = ckpt.metadata();
         ModelSpec model = meta.spec();
-        Classifier c = chooseClassifier(classifier, meta.dataset());
+        Classifier c = chooseClassifier("--classifier", classifier, meta.dataset());
         checkFits(c, model);
         if (classifier == null) {
             LOG.debug("{} was trained on '{}': using the {} classifier", dir, meta.dataset(), c.source());
@@ -134,13 +134,16 @@ final class EvaluateCommand implements Callable<Integer> {
         return AcganCli.EXIT_OK;
     }
 
-    /** The classifier {@code --classifier} names, or the built-in one of the checkpoint's dataset. */
-    static Classifier chooseClassifier(String option, String trainedOn) {
+    /**
+     * The classifier an option ({@code optionName}, e.g. {@code --classifier}) names, or the built-in one of
+     * the dataset the model is trained on.
+     */
+    static Classifier chooseClassifier(String optionName, String option, String trainedOn) {
         if (option == null || option.isBlank()) {
             String name = builtInFor(trainedOn);
             if (name == null) {
                 throw new CliException("cannot tell which classifier fits a model trained on '" + trainedOn
-                        + "'; pass --classifier " + String.join("|", Classifier.BUILT_IN) + "|FILE (a file from "
+                        + "'; pass " + optionName + " " + String.join("|", Classifier.BUILT_IN) + "|FILE (a file from "
                         + "'acgan train-classifier --dataset SPEC --out FILE')");
             }
             return Classifier.builtIn(name);
@@ -151,7 +154,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Path file = Path.of(v);
         if (!Files.exists(file)) {
-            throw new CliException("--classifier must be " + String.join(", ", Classifier.BUILT_IN)
+            throw new CliException(optionName + " must be " + String.join(", ", Classifier.BUILT_IN)
                     + " or an existing classifier file; " + file + " does not exist");
         }
         return Classifier.read(file);
@@ -177,7 +180,8 @@ final class EvaluateCommand implements Callable<Integer> {
         return a != null && a.equals(builtInFor(trainedOn));
     }
 
-    private static void checkFits(Classifier c, ModelSpec model) {
+    /** Fails unless the classifier takes the model's images and knows its classes. */
+    static void checkFits(Classifier c, ModelSpec model) {
         var input = c.network().shape().input();
         if (!model.image().equals(input)) {
             throw new CliException("the classifier (" + c.source() + ") takes " + input + " images but model "

@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The model names {@code --model} accepts. */
 final class Models {
 
-    static final String CHOICES = "acgan, cgan or gan (or the preset names acgan-mnist, cgan-mnist, gan-mlp)";
+    static final String CHOICES = "acgan, cgan or gan (or the preset names acgan-fast, acgan-mnist, cgan-mnist, gan-mlp)";
 
     private Models() {
     }
@@ -17,7 +17,8 @@ final class Models {
             throw new CliException("no model given; choose " + CHOICES);
         }
         return switch (model.strip().toLowerCase(Locale.ROOT)) {
-            case "acgan", Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
+            case "acgan", Presets.ACGAN_FAST -> Presets.ACGAN_FAST;
+            case Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
             case "cgan", Presets.CGAN_MNIST -> Presets.CGAN_MNIST;
             case "gan", "vanilla", Presets.GAN_MLP -> Presets.GAN_MLP;
             default -> throw new CliException("unknown model '" + model + "'; choose " + CHOICES);

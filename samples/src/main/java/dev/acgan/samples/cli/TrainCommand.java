@@ -18,7 +18,10 @@ import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
 import dev.acgan.samples.run.CheckpointStore;
+import dev.acgan.samples.eval.Classifier;
+import dev.acgan.samples.eval.GeneratedSamples;
 import dev.acgan.samples.run.ProgressReporter;
+import dev.acgan.samples.run.QualityProbe;
 import dev.acgan.samples.run.RunLayout;
 import dev.acgan.samples.run.TrainingSession;
 import java.io.PrintWriter;
@@ -144,6 +147,19 @@ final class TrainCommand implements Callable<Integer> {
                     + TrainSettings.DEFAULT_LOG_EVERY + ".")
     Long logEvery;
 
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "Measure the generator every N steps and at the end, as 'acgan evaluate' does (conditional "
+                    + "accuracy, classifier score, FID of " + GeneratedSamples.DEFAULT_COUNT_PER_CLASS
+                    + " images per class), into metrics.csv, the log and loss.png; 0: never. Default: "
+                    + TrainSettings.DEFAULT_EVAL_EVERY + " where a classifier fits the dataset (mnist, "
+                    + "fashion-mnist, or --eval-classifier), else 0.")
+    Long evalEvery;
+
+    @Option(names = "--eval-classifier", paramLabel = "mnist|fashion-mnist|FILE",
+            description = "Classifier of --eval-every: a built-in one or a file from 'acgan train-classifier'. "
+                    + "Default: the built-in one of the dataset.")
+    String evalClassifier;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE.yaml",
             description = "Read settings from a YAML file (e.g. a run's config.yaml); the command line wins.")
     Path config;
@@ -190,6 +206,8 @@ final class TrainCommand implements Callable<Integer> {
         s.keep = keep;
         s.sampleEvery = sampleEvery;
         s.logEvery = logEvery;
+        s.evalEvery = evalEvery;
+        s.evalClassifier = evalClassifier;
         return s;
     }
 
@@ -220,6 +238,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing);
 
+        QualityProbe quality = qualityProbe(s, modelSpec, info);
         Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
         RunLayout layout = new RunLayout(dir);
         if (layout.holdsRun()) {
@@ -242,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
                 s.seed, dir);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
-            return runSession(layout, trainer, s, mode, null);
+            return runSession(layout, trainer, s, mode, quality, null);
         }
     }
 
@@ -347,6 +366,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "--outdir for the continued run");
         }
         RunLayout layout = new RunLayout(dir).prepare();
+        QualityProbe quality = qualityProbe(s, modelSpec, data.info());
 
         TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
         s.backend = factory.backend().name();
@@ -363,7 +383,7 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
-            return runSession(layout, trainer, s, mode, ckptDir);
+            return runSession(layout, trainer, s, mode, quality, ckptDir);
         }
     }
 
@@ -396,12 +416,41 @@ final class TrainCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * The quality probe of {@code --eval-every}, or null for none; sets {@code s.evalEvery} to the interval
+     * used, so that {@code config.yaml} records it.
+     */
+    static QualityProbe qualityProbe(TrainSettings s, ModelSpec model, DatasetInfo data) {
+        boolean explicit = s.evalEvery != null;
+        long every = explicit ? s.evalEvery : TrainSettings.DEFAULT_EVAL_EVERY;
+        boolean fits = s.evalClassifier != null || EvaluateCommand.builtInFor(data.name()) != null;
+        if (every > 0 && !fits && explicit) {
+            throw new CliException("--eval-every needs a classifier for dataset '" + data.name() + "': only mnist and "
+                    + "fashion-mnist have built-in ones; pass --eval-classifier FILE (from 'acgan train-classifier') "
+                    + "or --eval-every 0");
+        }
+        if (every == 0 || !fits) {
+            s.evalEvery = 0L;
+            return null;
+        }
+        Classifier c = EvaluateCommand.chooseClassifier("--eval-classifier", s.evalClassifier, data.name());
+        EvaluateCommand.checkFits(c, model);
+        s.evalEvery = every;
+        return new QualityProbe(c, every);
+    }
+
     private int runSession(RunLayout layout, GanTrainer trainer, TrainSettings s, ProgressReporter.Mode mode,
-                           Path resumedFrom) {
+                           QualityProbe quality, Path resumedFrom) {
         try (TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
-                s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode), spec.commandLine().getErr(),
+                s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode, quality), spec.commandLine().getErr(),
                 trainer.model().spec().name())) {
             TrainingSession.Result r = session.run(resumedFrom);
+            if (r.diverged() != null) {
+                throw new CliException(r.diverged().getMessage() + "; nothing of that state was written, "
+                        + (r.checkpoint() == null ? "and no checkpoint had been written before it"
+                        : "the last good checkpoint is " + r.checkpoint() + " (checkpoints/latest)")
+                        + ". Try a lower --learning-rate");
+            }
             printSummary(layout, r, trainer, s);
             return r.interrupted() ? AcganCli.EXIT_INTERRUPTED : AcganCli.EXIT_OK;
         }
@@ -422,9 +471,12 @@ final class TrainCommand implements Callable<Integer> {
         out.println("Outputs in " + dir + ":");
         row(out, layout, r.checkpoint(), "training checkpoint (latest; the last " + s.keep + " are kept)");
         row(out, layout, layout.generator(), "generator-only export");
-        row(out, layout, r.lastGrid(), "newest sample grid");
+        row(out, layout, r.lastGrid(), "newest sample grid" + (r.quality() != null && r.quality().step() == r.step()
+                ? String.format(Locale.ROOT, " (%s)", TrainingSession.qualityLine(r.quality())
+                        .replaceFirst("^step \\d+: ", "")) : ""));
         row(out, layout, layout.progressGif(), "all sample grids, animated");
-        out.printf("  %-34s %s%n", "loss.png, metrics.csv", "losses per step");
+        out.printf("  %-34s %s%n", "loss.png, metrics.csv", "losses per step" + (s.evalEvery != null && s.evalEvery > 0
+                ? ", quality every " + s.evalEvery + " steps" : ""));
         row(out, layout, layout.config(), "effective settings");
         out.println("Next:");
         out.println("  acgan generate --checkpoint " + dir + " --class all --count 10 --out samples.png");

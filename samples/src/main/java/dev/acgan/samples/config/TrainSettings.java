@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"backend", "model", "dataset", "epochs", "steps", "batch-size", "latent-dim", "learning-rate",
-        "beta1", "label-smoothing", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every"})
+        "beta1", "label-smoothing", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every", "eval-every", "eval-classifier"})
 public final class TrainSettings {
 
     /** Steps of the quick default run (neither {@code --epochs} nor {@code --steps} given). */
@@ -51,6 +51,11 @@ public final class TrainSettings {
     public static final long DEFAULT_SAMPLE_EVERY = 50;
     /** Default interval of plain progress log lines, in steps. */
     public static final long DEFAULT_LOG_EVERY = 10;
+    /**
+     * Default quality-measurement interval in steps, used where a classifier fits the dataset (the built-in
+     * ones for mnist and fashion-mnist, or {@code eval-classifier}); elsewhere the default is 0 (none).
+     */
+    public static final long DEFAULT_EVAL_EVERY = 500;
 
     /** Backend name; null selects by -Dacgan.backend, ACGAN_BACKEND, then priority. */
     @JsonProperty("backend")
@@ -100,6 +105,12 @@ public final class TrainSettings {
     /** Progress log interval in steps (when not on a terminal). */
     @JsonProperty("log-every")
     public Long logEvery;
+    /** Quality-measurement interval in steps (0: none); null: {@link #DEFAULT_EVAL_EVERY} where a classifier fits. */
+    @JsonProperty("eval-every")
+    public Long evalEvery;
+    /** Classifier of the quality measurements: mnist, fashion-mnist or a file; null: the dataset's built-in one. */
+    @JsonProperty("eval-classifier")
+    public String evalClassifier;
 
     /** The built-in defaults. {@code backend}, {@code epochs}, {@code steps} and {@code outdir} stay unset. */
     public static TrainSettings defaults() {
@@ -174,6 +185,7 @@ public final class TrainSettings {
         atLeast("keep", keep, 1);
         atLeast("sample-every", sampleEvery, 0);
         atLeast("log-every", logEvery, 1);
+        atLeast("eval-every", evalEvery, 0);
         if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("--learning-rate must be positive, got " + learningRate);
         }

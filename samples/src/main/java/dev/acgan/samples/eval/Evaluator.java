@@ -100,13 +100,35 @@ public final class Evaluator {
                     realDiv));
         }
         FeatureStats reference = classifier.reference();
-        double fid = Fid.distance(FeatureStats.of(gen.features(), dim, genRows), reference);
+        GeneratedQuality q = quality(classifier, gen, requested);
         double baseline = Fid.distance(FeatureStats.of(real.features(), dim, realRows), reference);
         return new EvaluationReport(testAccuracy, realTest.size(), requested != null, gen.count(), realRows.length,
-                reference.count(), requested == null ? Double.NaN : Metrics.accuracy(gen, requested, genRows),
-                Metrics.accuracy(real, realLabels, realRows), Metrics.classifierScore(gen, genRows),
-                Metrics.classifierScore(real, realRows), k, fid, baseline,
+                reference.count(), q.conditionalAccuracy(),
+                Metrics.accuracy(real, realLabels, realRows), q.classifierScore(),
+                Metrics.classifierScore(real, realRows), k, q.fid(), baseline,
                 divN == 0 ? Double.NaN : divSum / divN, realDivN == 0 ? Double.NaN : realDivSum / realDivN, perClass);
+    }
+
+    /**
+     * The numbers of generated images alone (no real images are classified): conditional accuracy,
+     * classifier score and FID, equal to the "generated" column of {@link #evaluate} for the same images.
+     *
+     * @param generated generated images; their labels are the requested classes, or absent for an
+     *                  unconditional model (then the accuracy is NaN)
+     */
+    public static GeneratedQuality quality(Classifier classifier, ImageBatch generated) {
+        if (generated.count() < 2) {
+            throw new IllegalArgumentException("evaluation needs at least 2 generated images, got " + generated.count());
+        }
+        return quality(classifier, classifier.predict(generated), generated.labels());
+    }
+
+    private static GeneratedQuality quality(Classifier classifier, LeNet.Predictions gen, int[] requested) {
+        int[] rows = Metrics.all(gen.count());
+        double fid = Fid.distance(FeatureStats.of(gen.features(), classifier.network().shape().dense2(), rows),
+                classifier.reference());
+        return new GeneratedQuality(requested == null ? Double.NaN : Metrics.accuracy(gen, requested, rows),
+                Metrics.classifierScore(gen, rows), fid);
     }
 
     /** Indices of the first {@code perClass} examples of each class, in order. */

@@ -10,6 +10,11 @@ import java.util.SplittableRandom;
 /** The images {@code acgan evaluate} scores, generated reproducibly from a seed. */
 public final class GeneratedSamples {
 
+    /** Images per class that {@code acgan evaluate} and {@code acgan train --eval-every} score by default. */
+    public static final int DEFAULT_COUNT_PER_CLASS = 100;
+    /** Seed of their noise by default. */
+    public static final long DEFAULT_SEED = 42;
+
     /** Images per generator call. */
     static final int BATCH = 250;
 

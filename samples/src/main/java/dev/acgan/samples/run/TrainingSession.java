@@ -5,6 +5,7 @@ import dev.acgan.api.train.EpochResult;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.StepResult;
 import dev.acgan.api.train.Trainer;
+import dev.acgan.api.train.TrainingDivergedException;
 import dev.acgan.api.train.TrainingListener;
 import dev.acgan.samples.render.AnimatedGif;
 import dev.acgan.samples.render.ImageGrid;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * stops. A JVM shutdown hook (Ctrl-C) asks the trainer to stop after the current step and waits until
  * {@link #close()}, so the final checkpoint is written and reported before the JVM exits.
  *
+ * <p>With a {@link QualityProbe} it also measures the generator every {@code eval-every} steps and at the
+ * last step, into the same {@code metrics.csv} row. A step that diverges (a loss or weight not finite, see
+ * {@link TrainingDivergedException}) ends the run without writing that state: the result names the last
+ * good checkpoint.
+ *
  * <p>Hosts that show a run live (the web demo) may {@link #addEvents observe} its steps, grids and
  * checkpoints, and {@link #pause()} and {@link #resume()} it between steps; the CLI does neither.
  */
@@ -55,9 +61,15 @@ public final class TrainingSession implements AutoCloseable {
      * @param sampleEvery     steps between grids (0: epoch ends and the end only)
      * @param logEvery        steps between log lines in LOG mode
      * @param mode            bar or log lines
+     * @param quality         measures the generator during the run ({@code --eval-every}), or null
      */
     public record Options(long checkpointEvery, int keep, long sampleEvery, long logEvery,
-                          ProgressReporter.Mode mode) {
+                          ProgressReporter.Mode mode, QualityProbe quality) {
+
+        /** Without quality measurements. */
+        public Options(long checkpointEvery, int keep, long sampleEvery, long logEvery, ProgressReporter.Mode mode) {
+            this(checkpointEvery, keep, sampleEvery, logEvery, mode, null);
+        }
     }
 
     /**
@@ -67,12 +79,15 @@ public final class TrainingSession implements AutoCloseable {
      * @param step        the step it ended at
      * @param epoch       the epoch the next step would belong to
      * @param interrupted whether it stopped because of Ctrl-C (or {@link #requestStop()})
-     * @param checkpoint  the newest training checkpoint
+     * @param checkpoint  the newest training checkpoint (after a divergence: the last good one, or null)
      * @param lastGrid    the newest sample grid
      * @param seconds     wall time of the session
+     * @param quality     the last quality measurement ({@code --eval-every}), or null
+     * @param diverged    why the run stopped early because a loss or weight stopped being finite, or null;
+     *                    nothing of the diverged state was written
      */
     public record Result(long startStep, long step, int epoch, boolean interrupted, Path checkpoint, Path lastGrid,
-                         double seconds) {
+                         double seconds, MetricsRow quality, TrainingDivergedException diverged) {
     }
 
     /**
@@ -109,6 +124,7 @@ public final class TrainingSession implements AutoCloseable {
     private MetricsCsv metrics;
     private ProgressReporter progress;
     private long lastGridStep = -1;
+    private MetricsRow lastQuality;
 
     /**
      * @param terminal where the progress bar is drawn
@@ -217,17 +233,28 @@ public final class TrainingSession implements AutoCloseable {
         trainer.addListener(new Listener());
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            if (!stopping) {
-                trainer.run();
+            TrainingDivergedException diverged = null;
+            try {
+                if (!stopping) {
+                    trainer.run();
+                }
+                progress.finish();
+                if (stopping) {
+                    progress.message("stopping: writing a checkpoint at step " + trainer.position().step() + " ...");
+                }
+                finishOutputs();
+            } catch (TrainingDivergedException e) {
+                // The weights are not finite: nothing more is written from them, so the last good checkpoint
+                // stays the latest.
+                diverged = e;
+                progress.finish();
+                writeGif();
+                writePlot();
             }
-            progress.finish();
-            boolean interrupted = stopping;
-            if (interrupted) {
-                progress.message("stopping: writing a checkpoint at step " + trainer.position().step() + " ...");
-            }
-            finishOutputs();
+            boolean interrupted = stopping && diverged == null;
             return new Result(start, trainer.position().step(), trainer.position().epoch(), interrupted,
-                    store.lastSaved(), layout.grid(lastGridStep), (System.nanoTime() - t0) / 1e9);
+                    store.lastSaved(), lastGridStep < 0 ? null : layout.grid(lastGridStep),
+                    (System.nanoTime() - t0) / 1e9, lastQuality, diverged);
         } finally {
             progress.finish();
             metrics.close();
@@ -281,7 +308,9 @@ public final class TrainingSession implements AutoCloseable {
     private final class Listener implements TrainingListener {
         @Override
         public void onStep(Trainer t, StepResult r) {
-            MetricsRow row = MetricsRow.of(r);
+            QualityProbe probe = options.quality();
+            MetricsRow row = probe != null && probe.due(r.step(), t.finished())
+                    ? measure(probe, MetricsRow.of(r)) : MetricsRow.of(r);
             metrics.append(row);
             progress.step(r);
             emit(e -> e.onStep(row));
@@ -320,6 +349,28 @@ public final class TrainingSession implements AutoCloseable {
             }
             holdWhilePaused();
         }
+    }
+
+    private MetricsRow measure(QualityProbe probe, MetricsRow row) {
+        try {
+            MetricsRow measured = row.withQuality(probe.measure(trainer.model().generator()));
+            lastQuality = measured;
+            progress.message(qualityLine(measured));
+            return measured;
+        } catch (RuntimeException e) {
+            LOG.warn("could not evaluate the generator at step {}: {}", row.step(), e.toString());
+            return row;
+        }
+    }
+
+    /** {@code step 500: conditional accuracy 77.0%, classifier score 7.29, FID 80.2}. */
+    public static String qualityLine(MetricsRow row) {
+        StringBuilder b = new StringBuilder("step ").append(row.step()).append(": ");
+        if (!Double.isNaN(row.evalAccuracy())) {
+            b.append(String.format(java.util.Locale.ROOT, "conditional accuracy %.1f%%, ", 100 * row.evalAccuracy()));
+        }
+        return b.append(String.format(java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(),
+                row.evalFid())).toString();
     }
 
     private void writeGrid(long step) {

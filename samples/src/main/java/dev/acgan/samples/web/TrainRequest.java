@@ -30,13 +30,15 @@ import java.util.Set;
  * @param learningRate    Adam learning rate of both networks
  * @param sampleEvery     steps between sample grids
  * @param checkpointEvery steps between checkpoints (0: epoch ends and the end only)
+ * @param evalEvery       steps between quality measurements with the dataset's built-in classifier (0: none)
  * @param seed            the run's seed
  */
 public record TrainRequest(String backend, String model, String preset, String dataset, Integer epochs, Long steps,
-                           int batchSize, double learningRate, long sampleEvery, long checkpointEvery, long seed) {
+                           int batchSize, double learningRate, long sampleEvery, long checkpointEvery,
+                           long evalEvery, long seed) {
 
-    /** Models that can be trained. */
-    public static final List<String> MODELS = List.of("acgan", "cgan", "gan");
+    /** Models that can be trained: the three kinds, and the seed's ACGAN network by its preset name. */
+    public static final List<String> MODELS = List.of("acgan", Presets.ACGAN_MNIST, "cgan", "gan");
     /** Datasets that can be chosen. */
     public static final List<String> DATASETS = List.of("mnist", "fashion-mnist");
     /** Limits. */
@@ -51,12 +53,13 @@ public record TrainRequest(String backend, String model, String preset, String d
     public static final long DEFAULT_SAMPLE_EVERY = 20;
 
     static final Set<String> FIELDS = Set.of("backend", "model", "dataset", "epochs", "steps", "batchSize",
-            "learningRate", "sampleEvery", "checkpointEvery", "seed");
+            "learningRate", "sampleEvery", "checkpointEvery", "evalEvery", "seed");
 
     /** The preset of a model name. */
     static String presetOf(String model) {
         return switch (model) {
-            case "acgan", Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
+            case "acgan", Presets.ACGAN_FAST -> Presets.ACGAN_FAST;
+            case Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
             case "cgan", Presets.CGAN_MNIST -> Presets.CGAN_MNIST;
             case "gan", Presets.GAN_MLP -> Presets.GAN_MLP;
             default -> null;
@@ -111,12 +114,14 @@ public record TrainRequest(String backend, String model, String preset, String d
         }
         Long sampleEvery = whole(body, "sampleEvery", 1, MAX_STEPS);
         Long checkpointEvery = whole(body, "checkpointEvery", 0, MAX_STEPS);
+        Long evalEvery = whole(body, "evalEvery", 0, MAX_STEPS);
         Long seed = whole(body, "seed", -Query.MAX_SEED, Query.MAX_SEED);
         return new TrainRequest(backend, model, preset, dataset, epochs == null ? null : epochs.intValue(), steps,
                 batch == null ? TrainSettings.DEFAULT_BATCH_SIZE : batch.intValue(),
                 lr == null ? TrainSettings.DEFAULT_LEARNING_RATE : lr,
                 sampleEvery == null ? DEFAULT_SAMPLE_EVERY : sampleEvery,
                 checkpointEvery == null ? TrainSettings.DEFAULT_CHECKPOINT_EVERY : checkpointEvery,
+                evalEvery == null ? TrainSettings.DEFAULT_EVAL_EVERY : evalEvery,
                 seed == null ? TrainSettings.DEFAULT_SEED : seed);
     }
 
@@ -133,6 +138,7 @@ public record TrainRequest(String backend, String model, String preset, String d
         m.put("learningRate", learningRate);
         m.put("sampleEvery", sampleEvery);
         m.put("checkpointEvery", checkpointEvery);
+        m.put("evalEvery", evalEvery);
         m.put("seed", seed);
         return m;
     }

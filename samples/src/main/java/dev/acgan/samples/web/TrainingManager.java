@@ -16,9 +16,11 @@ import dev.acgan.samples.cli.CliException;
 import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
+import dev.acgan.samples.eval.Classifier;
 import dev.acgan.samples.run.CheckpointStore;
 import dev.acgan.samples.run.MetricsRow;
 import dev.acgan.samples.run.ProgressReporter;
+import dev.acgan.samples.run.QualityProbe;
 import dev.acgan.samples.run.RunLayout;
 import dev.acgan.samples.run.TrainingSession;
 import jakarta.inject.Inject;
@@ -324,6 +326,9 @@ public final class TrainingManager {
         long step;
         int epoch;
         final List<double[]> points = new ArrayList<>();
+        /** Quality measurements: step, conditional accuracy in percent (null when unconditional), FID. */
+        final List<Double[]> quality = new ArrayList<>();
+        int qualityFlushed;
         int flushed;
         boolean dirty;
         final ArrayDeque<Long> recent = new ArrayDeque<>();
@@ -382,8 +387,10 @@ public final class TrainingManager {
             m.put("gridStep", gridStep);
             m.put("checkpointStep", checkpointStep);
             m.put("pointCount", points.size());
+            m.put("lastQuality", quality.isEmpty() ? null : quality.get(quality.size() - 1));
             if (withPoints) {
                 m.put("points", new ArrayList<>(points.subList(0, flushed)));
+                m.put("quality", new ArrayList<>(quality.subList(0, qualityFlushed)));
             }
             return m;
         }
@@ -397,12 +404,14 @@ public final class TrainingManager {
 
         /** Sends the new loss points and the progress, if anything changed. */
         void flush() {
-            if (!dirty && flushed == points.size()) {
+            if (!dirty && flushed == points.size() && qualityFlushed == quality.size()) {
                 return;
             }
             Map<String, Object> m = state(false);
             m.put("newPoints", new ArrayList<>(points.subList(flushed, points.size())));
+            m.put("newQuality", new ArrayList<>(quality.subList(qualityFlushed, quality.size())));
             flushed = points.size();
+            qualityFlushed = quality.size();
             dirty = false;
             hub.broadcast("progress", m);
             if (points.size() > 2 * KEPT_POINTS) {
@@ -433,6 +442,10 @@ public final class TrainingManager {
                 step = row.step();
                 epoch = row.epoch();
                 points.add(new double[] {row.step(), round4(row.dTotal()), round4(row.gTotal())});
+                if (row.evaluated()) {
+                    quality.add(new Double[] {(double) row.step(), Double.isNaN(row.evalAccuracy()) ? null
+                            : round(1000 * row.evalAccuracy()) / 10, round(row.evalFid())});
+                }
                 recent.addLast(System.nanoTime());
                 while (recent.size() > WINDOW) {
                     recent.removeFirst();
@@ -501,8 +514,10 @@ public final class TrainingManager {
                 }
             }
             try (GanTrainer trainer = new TrainerFactory(backend).create(spec, cfg, data)) {
+                QualityProbe probe = req.evalEvery() > 0
+                        ? new QualityProbe(Classifier.builtIn(req.dataset()), req.evalEvery()) : null;
                 TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
-                        req.checkpointEvery(), KEEP, req.sampleEvery(), LOG_EVERY, ProgressReporter.Mode.LOG),
+                        req.checkpointEvery(), KEEP, req.sampleEvery(), LOG_EVERY, ProgressReporter.Mode.LOG, probe),
                         new PrintWriter(System.err, true, Charset.defaultCharset()), spec.name());
                 try {
                     session.addEvents(this);
@@ -555,6 +570,7 @@ public final class TrainingManager {
             s.keep = KEEP;
             s.sampleEvery = req.sampleEvery();
             s.logEvery = LOG_EVERY;
+            s.evalEvery = req.evalEvery();
             return s;
         }
     }

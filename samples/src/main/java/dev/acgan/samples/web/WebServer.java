@@ -354,7 +354,8 @@ public final class WebServer implements AutoCloseable {
         m.put("trainDefaults", Map.of("model", TrainSettings.DEFAULT_MODEL, "dataset", TrainSettings.DEFAULT_DATASET,
                 "steps", TrainSettings.QUICK_STEPS, "batchSize", TrainSettings.DEFAULT_BATCH_SIZE,
                 "learningRate", TrainSettings.DEFAULT_LEARNING_RATE, "sampleEvery", TrainRequest.DEFAULT_SAMPLE_EVERY,
-                "checkpointEvery", TrainSettings.DEFAULT_CHECKPOINT_EVERY, "seed", TrainSettings.DEFAULT_SEED));
+                "checkpointEvery", TrainSettings.DEFAULT_CHECKPOINT_EVERY, "evalEvery", TrainSettings.DEFAULT_EVAL_EVERY,
+                "seed", TrainSettings.DEFAULT_SEED));
         Http.json(ex, 200, m);
     }
 

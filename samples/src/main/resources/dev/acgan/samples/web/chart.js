@@ -1,13 +1,20 @@
 'use strict';
-// A small line chart on a <canvas>: D and G loss against the step. Points are [step, d, g].
+// A small line chart on a <canvas> against the step. Points are [step, y1, y2, ...]; by default two series,
+// the D and G losses. Options: colors (one per series), empty (text before the first point), yMin/yMax (a
+// fixed range), markers (dots at every point, for sparse series).
 class LossChart {
   static MAX_POINTS = 40000;
 
-  constructor(canvas) {
+  constructor(canvas, options = {}) {
     this.canvas = canvas;
     this.points = [];
     this.pending = false;
-    this.colors = {d: '#e0663a', g: '#2f6fed', grid: '#e6e9ef', axis: '#8a93a6', text: '#667085'};
+    this.series = options.colors || ['#e0663a', '#2f6fed'];
+    this.empty = options.empty || 'The losses appear here once the training runs.';
+    this.yMin = options.yMin;
+    this.yMax = options.yMax;
+    this.markers = !!options.markers;
+    this.colors = {grid: '#e6e9ef', axis: '#8a93a6', text: '#667085'};
     window.addEventListener('resize', () => this.redraw());
     this.redraw();
   }
@@ -54,21 +61,23 @@ class LossChart {
     if (pts.length === 0) {
       ctx.fillStyle = this.colors.text;
       ctx.textAlign = 'center';
-      ctx.fillText('The losses appear here once the training runs.', m.left + pw / 2, m.top + ph / 2);
+      ctx.fillText(this.empty, m.left + pw / 2, m.top + ph / 2);
       return;
     }
     let x0 = pts[0][0], x1 = pts[pts.length - 1][0];
     if (x1 <= x0) x1 = x0 + 1;
     let y0 = Infinity, y1 = -Infinity;
     for (const p of pts) {
-      for (const v of [p[1], p[2]]) {
-        if (isFinite(v)) {
+      for (const v of p.slice(1)) {
+        if (v !== null && isFinite(v)) {
           if (v < y0) y0 = v;
           if (v > y1) y1 = v;
         }
       }
     }
     if (!isFinite(y0)) { y0 = 0; y1 = 1; }
+    if (this.yMin !== undefined) y0 = this.yMin;
+    if (this.yMax !== undefined) y1 = this.yMax;
     if (y1 - y0 < 1e-6) { y0 -= 0.5; y1 += 0.5; }
     const ticksY = LossChart.ticks(y0, y1, 5);
     y0 = Math.min(y0, ticksY[0]);
@@ -105,20 +114,18 @@ class LossChart {
     ctx.beginPath(); ctx.rect(m.left, m.top, pw, ph); ctx.clip();
     ctx.lineJoin = 'round';
     ctx.lineWidth = 1.6;
-    for (const [idx, color] of [[1, this.colors.d], [2, this.colors.g]]) {
+    this.series.forEach((color, i) => {
+      const idx = i + 1;
+      const shown = series.filter((p) => p[idx] !== null && isFinite(p[idx]));
       ctx.strokeStyle = color;
       ctx.beginPath();
-      let first = true;
-      for (const p of series) {
-        if (!isFinite(p[idx])) continue;
-        if (first) { ctx.moveTo(X(p[0]), Y(p[idx])); first = false; } else ctx.lineTo(X(p[0]), Y(p[idx]));
-      }
+      shown.forEach((p, j) => { if (j === 0) ctx.moveTo(X(p[0]), Y(p[idx])); else ctx.lineTo(X(p[0]), Y(p[idx])); });
       ctx.stroke();
-      if (series.length === 1) {
+      if (shown.length === 1 || this.markers) {
         ctx.fillStyle = color;
-        ctx.beginPath(); ctx.arc(X(series[0][0]), Y(series[0][idx]), 3, 0, 2 * Math.PI); ctx.fill();
+        for (const p of shown) { ctx.beginPath(); ctx.arc(X(p[0]), Y(p[idx]), 3, 0, 2 * Math.PI); ctx.fill(); }
       }
-    }
+    });
     ctx.restore();
   }
 
@@ -128,9 +135,13 @@ class LossChart {
     const size = pts.length / max;
     for (let b = 0; b < max; b++) {
       const from = Math.floor(b * size), to = Math.max(from + 1, Math.floor((b + 1) * size));
-      let s = 0, d = 0, g = 0, n = 0;
-      for (let i = from; i < to && i < pts.length; i++) { s += pts[i][0]; d += pts[i][1]; g += pts[i][2]; n++; }
-      if (n > 0) out.push([s / n, d / n, g / n]);
+      const sum = new Array(pts[0].length).fill(0);
+      let n = 0;
+      for (let i = from; i < to && i < pts.length; i++) {
+        for (let k = 0; k < sum.length; k++) sum[k] += pts[i][k];
+        n++;
+      }
+      if (n > 0) out.push(sum.map((v) => v / n));
     }
     return out;
   }

@@ -4,8 +4,10 @@
   const $ = (id) => document.getElementById(id);
   const errorBox = $('train-error');
   const chart = new LossChart($('loss-chart'));
+  const quality = new LossChart($('quality-chart'), {colors: ['#1a9c5b'], yMin: 0, yMax: 100, markers: true,
+    empty: 'Conditional accuracy appears at each evaluation (Evaluate every).'});
   const FIELDS = ['backend', 'model', 'dataset', 'epochs', 'steps', 'batchSize', 'learningRate', 'sampleEvery',
-    'checkpointEvery', 'seed'];
+    'checkpointEvery', 'evalEvery', 'seed'];
   let runId = -1;
 
   async function init() {
@@ -30,6 +32,9 @@
       }
       d.value = 'mnist';
       $('outdir').textContent = info.outdir;
+      for (const [k, v] of Object.entries(info.trainDefaults || {})) {
+        if ($(k) && $(k).tagName === 'INPUT') $(k).value = String(v);
+      }
     } catch (e) {
       acgan.show(errorBox, e.message);
     }
@@ -69,13 +74,17 @@
       const s = JSON.parse(e.data);
       runId = s.runId;
       chart.set(s.points || []);
+      quality.set(accuracyPoints(s.quality || []));
       if (s.gridStep >= 0) showGrid(s.runId, s.gridStep); else clearGrid();
       update(s);
     });
     es.addEventListener('state', (e) => apply(JSON.parse(e.data)));
     es.addEventListener('progress', (e) => {
       const s = JSON.parse(e.data);
-      if (apply(s)) chart.append(s.newPoints || []);
+      if (apply(s)) {
+        chart.append(s.newPoints || []);
+        if ((s.newQuality || []).length) quality.append(accuracyPoints(s.newQuality));
+      }
     });
     es.addEventListener('grid', (e) => {
       const g = JSON.parse(e.data);
@@ -93,6 +102,7 @@
     if (s.runId !== runId) {
       runId = s.runId;
       chart.set([]);
+      quality.set([]);
       clearGrid();
     }
     update(s);
@@ -120,12 +130,19 @@
     $('elapsed').textContent = acgan.duration(s.elapsedSeconds);
     const last = chart.points[chart.points.length - 1];
     $('last-loss').textContent = last ? last[1].toFixed(3) + ' / ' + last[2].toFixed(3) : '–';
+    const q = s.lastQuality;
+    $('last-quality').textContent = q ? (q[1] === null ? '–' : q[1].toFixed(1) + '%') + ' / ' + q[2].toFixed(1) : '–';
     $('grid-note').textContent = s.options && s.options.model === 'gan' ? '10×10 samples, fixed noise'
       : 'one row per class, fixed noise';
     $('run-dir').textContent = s.dir || '–';
     $('run-dir').title = s.dir || '';
     setCheckpoint(s.checkpointStep);
     setButtons(s.state, s.checkpointStep);
+  }
+
+  /** Quality rows [step, accuracy %, FID] as chart points [step, accuracy %]. */
+  function accuracyPoints(rows) {
+    return rows.filter((r) => r[1] !== null).map((r) => [r[0], r[1]]);
   }
 
   function setButtons(state, ckpt) {

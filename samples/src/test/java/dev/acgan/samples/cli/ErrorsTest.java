@@ -61,8 +61,8 @@ class ErrorsTest {
 
     @Test
     void unknownModel() {
-        assertEquals("acgan train: unknown model 'dcgan'; choose acgan, cgan or gan (or the preset names acgan-mnist, "
-                + "cgan-mnist, gan-mlp)", fails(1, "acgan train:", "train", "--model", "dcgan"));
+        assertEquals("acgan train: unknown model 'dcgan'; choose acgan, cgan or gan (or the preset names acgan-fast, "
+                + "acgan-mnist, cgan-mnist, gan-mlp)", fails(1, "acgan train:", "train", "--model", "dcgan"));
     }
 
     @Test

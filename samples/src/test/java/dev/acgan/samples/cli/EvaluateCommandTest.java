@@ -53,7 +53,7 @@ class EvaluateCommandTest {
                 "--seed", "7", "--json").expect(0);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(3, j.path("checkpoint").path("step").asLong());
-        assertEquals("acgan-mnist", j.path("checkpoint").path("model").asText());
+        assertEquals("acgan-fast", j.path("checkpoint").path("model").asText());
         assertEquals(7, j.path("seed").asLong());
         assertEquals(100, j.path("generatedImages").asInt());
         JsonNode c = j.path("classifier");

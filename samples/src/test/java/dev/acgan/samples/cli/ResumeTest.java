@@ -31,7 +31,7 @@ class ResumeTest {
         Cli.run(COMMON, "--steps", "4", "--outdir", straight.toString()).expect(0);
         Cli.run(COMMON, "--steps", "2", "--outdir", split.toString()).expect(0);
         Cli.Result resumed = Cli.run("train", "--resume", split.toString(), "--steps", "4").expect(0);
-        assertTrue(resumed.out().contains("Resuming acgan-mnist from " + split.resolve("checkpoints/step-000000002")),
+        assertTrue(resumed.out().contains("Resuming acgan-fast from " + split.resolve("checkpoints/step-000000002")),
                 resumed.out());
 
         Checkpoint a = Checkpoint.read(straight.resolve("generator"));

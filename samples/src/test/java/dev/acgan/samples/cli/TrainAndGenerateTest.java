@@ -55,7 +55,7 @@ class TrainAndGenerateTest {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
         assertEquals(MetricsRow.HEADER, lines.get(0));
         assertEquals("step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,g_total,g_adv,g_aux,seconds,"
-                + "images_per_second", lines.get(0));
+                + "images_per_second,eval_accuracy,eval_classifier_score,eval_fid", lines.get(0));
         assertEquals(4, lines.size());
         for (int i = 1; i <= 3; i++) {
             MetricsRow r = MetricsRow.parse(lines.get(i));
@@ -80,7 +80,7 @@ class TrainAndGenerateTest {
         assertEquals(CheckpointType.TRAINING, c.metadata().type());
         assertEquals(3, c.metadata().position().step());
         assertEquals(8, c.metadata().config().batchSize());
-        assertEquals("acgan-mnist", c.metadata().spec().name());
+        assertEquals("acgan-fast", c.metadata().spec().name());
         Checkpoint g = Checkpoint.read(layout.generator());
         assertEquals(CheckpointType.GENERATOR, g.metadata().type());
         assertEquals(3, g.metadata().position().step());
@@ -102,7 +102,8 @@ class TrainAndGenerateTest {
 
     @Test
     void lossPlotAndConfig() throws Exception {
-        BufferedImage plot = png(run.resolve("loss.png"), LossPlot.WIDTH, 2 * LossPlot.CHART_HEIGHT);
+        // Losses of D and G, and the quality measured at the last step (--eval-every's default on mnist).
+        BufferedImage plot = png(run.resolve("loss.png"), LossPlot.WIDTH, 3 * LossPlot.CHART_HEIGHT);
         assertEquals(LossPlot.WIDTH, plot.getWidth());
         TrainSettings cfg = ConfigFiles.read(run.resolve("config.yaml"));
         assertEquals("acgan", cfg.model);

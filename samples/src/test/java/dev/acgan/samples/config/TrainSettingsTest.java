@@ -38,6 +38,8 @@ class TrainSettingsTest {
         s.epochs = 3;
         s.steps = 100L;
         s.outdir = "runs/x";
+        s.evalEvery = 250L;
+        s.evalClassifier = "fashion-mnist";
         Path f = tmp.resolve("c.yaml");
         ConfigFiles.write(s, "a comment\nsecond line", f);
         String text = Files.readString(f);

@@ -1,10 +1,19 @@
 package dev.acgan.samples.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.data.Datasets;
+import dev.acgan.api.model.GanModel;
+import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spi.GanBackend;
+import dev.acgan.api.tensor.NamedTensors;
+import dev.acgan.api.tensor.Tensor;
+import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.Backends;
@@ -21,7 +30,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The stop path Ctrl-C takes, and the progress bar. */
+/** The stop path Ctrl-C takes, a diverging run, and the progress bar. */
 class TrainingSessionTest {
 
     @TempDir
@@ -63,6 +72,161 @@ class TrainingSessionTest {
         assertEquals(List.of(layout.grid(0), layout.grid(2)), TrainingSession.gridFiles(layout.samples()));
         assertTrue(bar.toString().contains("\rstep 2/50 ["), bar.toString());
         assertTrue(bar.toString().contains("ETA"), bar.toString());
+    }
+
+    /**
+     * A step whose generator loss is NaN (injected after three good steps) ends the run: the result names
+     * the diverged step and the last good checkpoint, which stays the latest, and no checkpoint, grid or
+     * metrics row of the diverged state is written.
+     */
+    @Test
+    void divergenceKeepsTheLastGoodCheckpoint() throws Exception {
+        var data = Datasets.embeddedMnist();
+        var spec = Presets.byName("gan", ImageShape.mnist(), 10, 16);
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(50);
+        RunLayout layout = new RunLayout(tmp.resolve("run")).prepare();
+        GanBackend real = Backends.discover().select();
+        GanBackend failing = new DelegatingBackend(real) {
+            @Override
+            public GanModel createModel(ModelSpec s, AdamConfig g, AdamConfig d, NamedTensors state) {
+                return nanAfter(real.createModel(s, g, d, state), 3);
+            }
+        };
+        try (GanTrainer trainer = GanTrainer.create(failing, spec, cfg, data);
+             TrainingSession session = new TrainingSession(layout, trainer,
+                     new TrainingSession.Options(2, 3, 1, 10, ProgressReporter.Mode.LOG), new PrintWriter(
+                             new StringWriter(), true), "test")) {
+            TrainingSession.Result r = session.run(null);
+            assertNotNull(r.diverged());
+            assertEquals(4, r.diverged().step());
+            assertTrue(r.diverged().getMessage().contains("training diverged at step 4: generator loss NaN"),
+                    r.diverged().getMessage());
+            assertFalse(r.interrupted());
+            assertEquals(layout.checkpoint(2), r.checkpoint(), "step 3 has no checkpoint (every 2 steps)");
+        }
+        assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
+        try (var s = Files.list(layout.checkpoints())) {
+            assertEquals(List.of("latest", "step-000000002"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(2, Checkpoint.read(layout.generator()).metadata().position().step());
+        assertEquals(List.of(1L, 2L, 3L), MetricsCsv.readKeeping(layout.metrics(), Long.MAX_VALUE).stream()
+                .map(MetricsRow::step).toList());
+        assertEquals(List.of(layout.grid(0), layout.grid(1), layout.grid(2), layout.grid(3)),
+                TrainingSession.gridFiles(layout.samples()));
+    }
+
+    /** The same state once the last step left a NaN weight: the checkpoint is refused, the earlier one stays. */
+    @Test
+    void nonFiniteWeightsAreNeverCheckpointed() throws Exception {
+        var data = Datasets.embeddedMnist();
+        var spec = Presets.byName("gan", ImageShape.mnist(), 10, 16);
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(4);
+        RunLayout layout = new RunLayout(tmp.resolve("run2")).prepare();
+        GanBackend real = Backends.discover().select();
+        GanBackend failing = new DelegatingBackend(real) {
+            @Override
+            public GanModel createModel(ModelSpec s, AdamConfig g, AdamConfig d, NamedTensors state) {
+                return nanStateAfter(real.createModel(s, g, d, state), 3);
+            }
+        };
+        try (GanTrainer trainer = GanTrainer.create(failing, spec, cfg, data);
+             TrainingSession session = new TrainingSession(layout, trainer,
+                     new TrainingSession.Options(2, 3, 0, 10, ProgressReporter.Mode.LOG), new PrintWriter(
+                             new StringWriter(), true), "test")) {
+            TrainingSession.Result r = session.run(null);
+            assertNotNull(r.diverged());
+            assertEquals(4, r.diverged().step(), r.diverged().getMessage());
+            assertTrue(r.diverged().getMessage().contains("is not finite"), r.diverged().getMessage());
+            assertEquals(layout.checkpoint(2), r.checkpoint());
+        }
+        assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
+    }
+
+    /** The model with its generator loss NaN from the {@code good+1}-th generator step on. */
+    private static GanModel nanAfter(GanModel model, int good) {
+        int[] steps = {0};
+        return proxy(model, (m, args) -> {
+            if (m.getName().equals("trainGenerator") && ++steps[0] > good) {
+                m.invoke(model, args);
+                return new GeneratorLosses(Double.NaN, Double.NaN, 0);
+            }
+            return m.invoke(model, args);
+        });
+    }
+
+    /** The model whose state holds a NaN once {@code good} generator steps have run. */
+    private static GanModel nanStateAfter(GanModel model, int good) {
+        int[] steps = {0};
+        return proxy(model, (m, args) -> {
+            if (m.getName().equals("trainGenerator")) {
+                steps[0]++;
+            }
+            Object out = m.invoke(model, args);
+            if (m.getName().equals("state") && steps[0] > good) {
+                NamedTensors state = (NamedTensors) out;
+                java.util.Map<String, Tensor> copy = new java.util.LinkedHashMap<>(state.asMap());
+                String first = copy.keySet().iterator().next();
+                Tensor t = copy.get(first).copy();
+                t.data()[0] = Float.NaN;
+                copy.put(first, t);
+                return new NamedTensors(copy);
+            }
+            return out;
+        });
+    }
+
+    private interface Call {
+        Object invoke(java.lang.reflect.Method m, Object[] args) throws Exception;
+    }
+
+    private static GanModel proxy(GanModel model, Call call) {
+        return (GanModel) java.lang.reflect.Proxy.newProxyInstance(GanModel.class.getClassLoader(),
+                new Class<?>[] {GanModel.class}, (p, m, args) -> {
+                    try {
+                        return call.invoke(m, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** A backend that forwards everything to another one. */
+    private static class DelegatingBackend implements GanBackend {
+        private final GanBackend real;
+
+        DelegatingBackend(GanBackend real) {
+            this.real = real;
+        }
+
+        @Override
+        public String name() {
+            return real.name();
+        }
+
+        @Override
+        public String version() {
+            return real.version();
+        }
+
+        @Override
+        public int priority() {
+            return real.priority();
+        }
+
+        @Override
+        public java.util.Set<dev.acgan.api.spi.Capability> capabilities() {
+            return real.capabilities();
+        }
+
+        @Override
+        public GanModel createModel(ModelSpec s, AdamConfig g, AdamConfig d, NamedTensors state) {
+            return real.createModel(s, g, d, state);
+        }
+
+        @Override
+        public dev.acgan.api.model.Generator loadGenerator(ModelSpec s, NamedTensors weights) {
+            return real.loadGenerator(s, weights);
+        }
     }
 
     @Test

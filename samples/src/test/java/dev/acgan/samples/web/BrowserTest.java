@@ -100,7 +100,7 @@ class BrowserTest {
         driver.get(server.url().toString());
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
         wait.until(d -> "loaded".equals(byId("model-info").getAttribute("data-state")));
-        assertTrue(byId("model-info").getText().contains("acgan-mnist"), byId("model-info").getText());
+        assertTrue(byId("model-info").getText().contains("acgan-fast"), byId("model-info").getText());
         // The page generates on load: all classes, 10 each, at scale 2.
         wait.until(d -> naturalWidth("gen-image") == ImageGrid.extent(10, 28) * 2);
 
@@ -152,6 +152,7 @@ class BrowserTest {
         type("batchSize", "4");
         type("sampleEvery", "2");
         type("checkpointEvery", "0");
+        type("evalEvery", "3");
         byId("start").click();
         wait.until(d -> List.of("starting", "running").contains(byId("state").getAttribute("data-state")));
         wait.until(d -> "running".equals(byId("state").getAttribute("data-state")));
@@ -162,6 +163,9 @@ class BrowserTest {
         wait.until(d -> naturalWidth("grid") == ImageGrid.extent(10, 28));
         assertTrue(byId("step-label").getText().matches("step \\d+ / 2000"), byId("step-label").getText());
         wait.until(d -> !byId("ips").getText().equals("–") && !byId("eta").getText().equals("–"));
+        // Quality every 3 steps: the accuracy / FID stat and the quality chart fill in.
+        wait.until(d -> byId("last-quality").getText().matches("\\d+\\.\\d% / \\d+\\.\\d"));
+        wait.until(d -> Integer.parseInt(byId("quality-chart").getAttribute("data-points")) >= 1);
 
         // A second start is refused politely.
         byId("start").click();

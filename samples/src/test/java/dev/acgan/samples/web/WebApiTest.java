@@ -75,7 +75,7 @@ class WebApiTest {
     @Test
     void modelDescribesTheCheckpoint() throws Exception {
         JsonNode m = json(get("/api/model"), 200);
-        assertEquals("acgan-mnist", m.get("model").asText());
+        assertEquals("acgan-fast", m.get("model").asText());
         assertEquals(10, m.get("classes").asInt());
         assertEquals(100, m.get("latentDim").asInt());
         assertEquals(2, m.get("step").asInt());
@@ -205,7 +205,7 @@ class WebApiTest {
     @Test
     void badTrainingOptionsAre400() throws Exception {
         Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put("{\"model\":\"biggan\"}", "model must be one of acgan, cgan, gan");
+        cases.put("{\"model\":\"biggan\"}", "model must be one of acgan, acgan-mnist, cgan, gan");
         cases.put("{\"dataset\":\"images:/etc\"}", "dataset must be one of mnist, fashion-mnist");
         cases.put("{\"dataset\":\"../../x\"}", "dataset must be one of");
         cases.put("{\"backend\":\"cuda\"}", "unknown backend 'cuda'");
