@@ -60,6 +60,36 @@ class ErrorsTest {
     }
 
     @Test
+    void badEvalOptions() throws Exception {
+        assertEquals("acgan train: --eval-every must be at least 0, got -5",
+                fails(1, "acgan train:", "train", "--eval-every", "-5"));
+        Path missing = tmp.resolve("no-such-classifier.safetensors");
+        assertEquals("acgan train: --eval-classifier must be mnist, fashion-mnist or an existing classifier file; "
+                + missing + " does not exist", fails(1, "acgan train:", "train", "--eval-classifier", missing.toString(),
+                "--outdir", tmp.resolve("e1").toString()));
+        // A dataset without a built-in classifier: an explicit --eval-every says what it needs.
+        Path digits = tmp.resolve("digits");
+        for (int c = 0; c < 2; c++) {
+            Files.createDirectories(digits.resolve("c" + c));
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", digits.resolve("c" + c + "/a.png").toFile());
+        }
+        String line = fails(1, "acgan train:", "train", "--dataset", "images:" + digits, "--eval-every", "10",
+                "--outdir", tmp.resolve("e2").toString());
+        assertTrue(line.contains("--eval-every needs a classifier for dataset") && line.contains("--eval-classifier FILE"),
+                line);
+    }
+
+    @Test
+    void divergedRunNamesTheStep() {
+        String line = fails(1, "acgan train:", "train", "--batch-size", "8", "--steps", "3", "--learning-rate", "1e30",
+                "--eval-every", "0", "--outdir", tmp.resolve("diverged").toString());
+        assertTrue(line.startsWith("acgan train: training diverged at step 1: "), line);
+        assertTrue(line.endsWith("Try a lower --learning-rate"), line);
+        assertFalse(Files.exists(tmp.resolve("diverged/checkpoints/latest")), "nothing of the diverged state");
+    }
+
+    @Test
     void unknownModel() {
         assertEquals("acgan train: unknown model 'dcgan'; choose acgan, cgan or gan (or the preset names acgan-fast, "
                 + "acgan-mnist, cgan-mnist, gan-mlp)", fails(1, "acgan train:", "train", "--model", "dcgan"));
