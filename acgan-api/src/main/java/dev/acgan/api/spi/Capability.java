@@ -11,5 +11,10 @@ public enum Capability {
     /** Exposes loss gradients ({@code GanModel.*Gradients}) for gradient-parity checks. */
     GRADIENTS,
     /** One generator serves concurrent callers. */
-    CONCURRENT_GENERATION
+    CONCURRENT_GENERATION,
+    /**
+     * Computes in {@link dev.acgan.api.model.Precision#BF16} on this machine (declared only where the CPU and
+     * the backend's native library both can; see {@link GanBackend#precisionUnavailable}).
+     */
+    BF16
 }
