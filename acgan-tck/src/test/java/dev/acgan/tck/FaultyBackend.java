@@ -8,6 +8,7 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
@@ -29,6 +30,7 @@ import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.AdamConfig;
+import dev.acgan.tck.oracle.Arithmetic;
 import dev.acgan.tck.oracle.ReferenceGenerator;
 import dev.acgan.tck.oracle.ReferenceModel;
 import java.util.ArrayList;
@@ -55,6 +57,11 @@ import java.util.Set;
  *       oracle.</li>
  * </ul>
  * {@link Fault#NONE} goes through the same wrapping with no mistake (the control).
+ *
+ * <p>In {@link Precision#BF16} the oracle inside computes with the roundings of a bf16 backend and sums its
+ * products in float32 ({@link Arithmetic#BF16_FLOAT32}), so that, like a real bf16 backend, it differs from
+ * the TCK's bf16 reference by the occasional one-ulp flip; the control then shows that the bf16 tolerances
+ * cover those flips, and each fault that it catches it catches despite them.
  */
 final class FaultyBackend implements GanBackend {
 
@@ -93,7 +100,9 @@ final class FaultyBackend implements GanBackend {
         /** The discriminator step does not update the discriminator's BatchNorm moving statistics. */
         DISCRIMINATOR_STATISTICS_FROZEN,
         /** The generator step also moves discriminator kernels (e.g. one optimizer over all variables). */
-        GENERATOR_STEP_MOVES_DISCRIMINATOR
+        GENERATOR_STEP_MOVES_DISCRIMINATOR,
+        /** Asked for bf16, computes in fp32: the bf16 roundings missing (a silent fp32 run); bf16 profile only. */
+        SILENT_FP32
     }
 
     private final Fault fault;
@@ -120,23 +129,39 @@ final class FaultyBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION);
+                Capability.CONCURRENT_GENERATION, Capability.BF16);
     }
 
     @Override
     public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                                 NamedTensors state) {
+        return createModel(spec, generatorOptimizer, discriminatorOptimizer, state, Precision.FP32);
+    }
+
+    @Override
+    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                                NamedTensors state, Precision precision) {
         Layout layout = new Layout(spec, fault);
         ReferenceModel inner = new ReferenceModel(compiledSpec(spec, fault), generatorOptimizer, discriminatorOptimizer,
-                layout.toInternal(state));
+                layout.toInternal(state), arithmetic(precision));
         return new FaultyModel(spec, fault, inner, layout, discriminatorOptimizer, state);
+    }
+
+    private Arithmetic arithmetic(Precision precision) {
+        return resolvePrecision(precision) == Precision.BF16 && fault != Fault.SILENT_FP32 ? Arithmetic.BF16_FLOAT32
+                : Arithmetic.FLOAT64;
     }
 
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
+        return loadGenerator(spec, weights, Precision.FP32);
+    }
+
+    @Override
+    public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
         Layout layout = new Layout(spec, fault);
         Generator inner = ReferenceGenerator.load(compiledSpec(spec, fault),
-                layout.toInternal(weights.withPrefix("generator/")));
+                layout.toInternal(weights.withPrefix("generator/")), arithmetic(precision));
         return new Generator() {
             @Override
             public ModelSpec spec() {
@@ -343,6 +368,11 @@ final class FaultyBackend implements GanBackend {
         @Override
         public String backendName() {
             return "faulty";
+        }
+
+        @Override
+        public Precision precision() {
+            return inner.precision();
         }
 
         @Override
