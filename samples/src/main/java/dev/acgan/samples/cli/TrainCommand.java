@@ -8,8 +8,10 @@ import dev.acgan.api.data.DatasetInfo;
 import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.inject.TrainerFactory;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
+import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.TrainingConfig;
@@ -160,6 +162,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: the built-in one of the dataset.")
     String evalClassifier;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+            description = "Arithmetic of convolutions and matrix products: fp32; bf16 (mixed precision: bfloat16 "
+                    + "products with float32 accumulation, float32 weights and optimizer), on a backend and CPU "
+                    + "that can (see 'acgan backends'), else an error; auto: bf16 where the backend can here, "
+                    + "else fp32. Default: fp32 (a resumed run: its own).")
+    String precision;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE.yaml",
             description = "Read settings from a YAML file (e.g. a run's config.yaml); the command line wins.")
     Path config;
@@ -208,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         s.logEvery = logEvery;
         s.evalEvery = evalEvery;
         s.evalClassifier = evalClassifier;
+        s.precision = precision;
         return s;
     }
 
@@ -234,9 +244,13 @@ final class TrainCommand implements Callable<Integer> {
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), s.batchSize);
         RunLength length = RunLength.of(s.epochs, s.steps, perEpoch);
         AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(s.learningRate).withBeta1(s.beta1);
+        s.precision = s.precision == null ? Precision.FP32.label() : s.precision;
+        Precision asked = Precision.parse(s.precision, "--precision");
+        // An unavailable precision fails here, before the output directory is touched.
+        Precision resolved = factory.backend().resolvePrecision(asked);
         TrainingConfig cfg = TrainingConfig.defaults().withSeed(s.seed).withBatchSize(s.batchSize)
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
-                .withLabelSmoothing((float) (double) s.labelSmoothing);
+                .withLabelSmoothing((float) (double) s.labelSmoothing).withPrecision(resolved);
 
         QualityProbe quality = qualityProbe(s, modelSpec, info);
         Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
@@ -259,6 +273,7 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %d steps (%d epoch%s of %d batches of %d), seed %d -> %s%n",
                 length.endStep(perEpoch), length.epochs(), length.epochs() == 1 ? "" : "s", perEpoch, s.batchSize,
                 s.seed, dir);
+        printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
             return runSession(layout, trainer, s, mode, quality, null);
@@ -337,10 +352,23 @@ final class TrainCommand implements Callable<Integer> {
             LOG.warn("{} was trained on '{}' but continues on '{}'", ckptDir, meta.dataset(), data.info().name());
         }
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), old.batchSize());
-        TrainingConfig cfg = old;
+        // The precision asked for (command line, file, the run's config.yaml), else the checkpoint's.
+        Precision asked = s.precision != null ? Precision.parse(s.precision, "--precision") : old.precision();
+        TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
+        if (s.precision == null && factory.backend().precisionUnavailable(asked).isPresent()) {
+            throw new CliException(ckptDir + " was trained in " + asked.label() + ", which backend "
+                    + factory.backend().name() + " cannot compute here (" + factory.backend().precisionUnavailable(asked)
+                    .orElseThrow() + "); continue it in fp32 with --precision fp32 (or auto)");
+        }
+        Precision resolved = factory.backend().resolvePrecision(asked);
+        if (resolved != old.precision()) {
+            LOG.info("{} was trained in {}; it continues in {}", ckptDir, old.precision().label(), resolved.label());
+        }
+        s.precision = asked.label();
+        TrainingConfig cfg = old.withPrecision(resolved);
         if (explicit.epochs != null || explicit.steps != null) {
             RunLength length = RunLength.of(explicit.epochs, explicit.steps, perEpoch);
-            cfg = old.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
+            cfg = cfg.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
         }
         TrainingPosition pos = meta.position();
         RunLength length = new RunLength(cfg.epochs(), cfg.maxSteps());
@@ -368,7 +396,6 @@ final class TrainCommand implements Callable<Integer> {
         RunLayout layout = new RunLayout(dir).prepare();
         QualityProbe quality = qualityProbe(s, modelSpec, data.info());
 
-        TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
         s.backend = factory.backend().name();
         s.outdir = dir.toString();
         s.epochs = cfg.epochs();
@@ -380,11 +407,18 @@ final class TrainCommand implements Callable<Integer> {
                 pos.step(), pos.epoch() + 1, data.info().name(), factory.backend().name());
         out.printf(Locale.ROOT, "  until step %d (%d epochs of %d batches of %d), seed %d -> %s%n", end, cfg.epochs(),
                 perEpoch, cfg.batchSize(), cfg.seed(), dir);
+        printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
             return runSession(layout, trainer, s, mode, quality, ckptDir);
         }
+    }
+
+    /** The line that says which precision and instruction set compute the run. */
+    static void printCompute(PrintWriter out, GanBackend backend, Precision asked, Precision resolved) {
+        out.printf(Locale.ROOT, "  compute: %s%s%n", backend.describeCompute(resolved),
+                asked == Precision.AUTO ? " (chosen by --precision auto)" : "");
     }
 
     /** The run directory (or null) and the checkpoint directory that {@code --resume DIR} names. */

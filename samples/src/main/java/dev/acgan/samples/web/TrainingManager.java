@@ -498,7 +498,8 @@ public final class TrainingManager {
                     .withBeta1(TrainSettings.DEFAULT_BETA1);
             TrainingConfig cfg = TrainingConfig.defaults().withSeed(req.seed()).withBatchSize(req.batchSize())
                     .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
-                    .withLabelSmoothing((float) TrainSettings.DEFAULT_LABEL_SMOOTHING);
+                    .withLabelSmoothing((float) TrainSettings.DEFAULT_LABEL_SMOOTHING)
+                    .withPrecision(backend.resolvePrecision(options.precision()));
             RunLayout layout = new RunLayout(dir).prepare();
             ConfigFiles.write(settings(length), "Settings of a training started from 'acgan serve', written "
                     + LocalDateTime.now().withNano(0) + ".\nContinue this run: acgan train --resume " + dir
@@ -571,6 +572,7 @@ public final class TrainingManager {
             s.sampleEvery = req.sampleEvery();
             s.logEvery = LOG_EVERY;
             s.evalEvery = req.evalEvery();
+            s.precision = options.precision().label();
             return s;
         }
     }
