@@ -54,7 +54,8 @@ public final class ParityTolerances {
 
     /** The float32 profile: a float32 backend against the float64 oracle (the constants of this class). */
     public static final Profile FP32 = new Profile("fp32", ParityTolerances.LOSS_RTOL, ParityTolerances.LOSS_ATOL, 0,
-            ParityTolerances.OUTPUT_RTOL, ParityTolerances.OUTPUT_ATOL, ParityTolerances.OUTPUT_ATOL, ParityTolerances.GRADIENT_RTOL,
+            ParityTolerances.OUTPUT_RTOL, ParityTolerances.OUTPUT_ATOL, ParityTolerances.OUTPUT_ATOL,
+            ParityTolerances.GRADIENT_RTOL,
             ParityTolerances.GRADIENT_FLOOR, ParityTolerances.SPOT_RTOL, ParityTolerances.PARAMETER_STEP_FRACTION,
             ParityTolerances.PARAMETER_RTOL, ParityTolerances.STATISTIC_RTOL, ParityTolerances.STATISTIC_ATOL);
 

@@ -41,7 +41,8 @@ class TrainingConfigTest {
         assertEquals(Precision.BF16, b.precision());
         assertEquals(Precision.BF16, b.withSeed(1).withBatchSize(2).withEpochs(3).withMaxSteps(4)
                 .withOptimizers(ADAM, ADAM).withLabelSmoothing(0.9f).withAuxiliaryWeights(1f, 1f, 1f).precision());
-        assertEquals(Precision.FP32, new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f).precision());
+        assertEquals(Precision.FP32,
+                new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f).precision());
         assertEquals(Precision.FP32, new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f, null)
                 .precision(), "a checkpoint written before precisions existed");
         assertEquals(TrainingConfig.defaults(), b.withPrecision(Precision.FP32));
@@ -52,7 +53,8 @@ class TrainingConfigTest {
         assertEquals(Precision.BF16, Precision.parse(" BF16 ", "--precision"));
         assertEquals(Precision.AUTO, Precision.parse("auto", "--precision"));
         assertEquals("fp32", Precision.parse("fp32", "--precision").label());
-        assertMessage("--precision must be fp32, bf16 or auto, got 'fp16'", () -> Precision.parse("fp16", "--precision"));
+        assertMessage("--precision must be fp32, bf16 or auto, got 'fp16'",
+                () -> Precision.parse("fp16", "--precision"));
         assertMessage("precision must be fp32, bf16 or auto, got 'null'", () -> Precision.parse(null, "precision"));
     }
 

@@ -55,9 +55,9 @@ class TensorFlowPrecisionTest {
         assertEquals(Precision.FP32, avx2.resolvePrecision(Precision.AUTO));
         assertEquals("fp32 (oneDNN avx2)", avx2.describeCompute(Precision.AUTO));
         BackendException e = assertThrows(BackendException.class, () -> avx2.resolvePrecision(Precision.BF16));
-        assertEquals("precision bf16 is not available on backend tensorflow: TensorFlow's oneDNN computes bf16 products "
-                + "fast only on CPUs with AMX-BF16 or AVX512_BF16, and this CPU has neither (its flags: avx2). Use fp32, "
-                + "or auto (which picks fp32 there)", e.getMessage());
+        assertEquals("precision bf16 is not available on backend tensorflow: TensorFlow's oneDNN computes bf16 "
+                + "products fast only on CPUs with AMX-BF16 or AVX512_BF16, and this CPU has neither (its flags: "
+                + "avx2). Use fp32, or auto (which picks fp32 there)", e.getMessage());
         assertThrows(BackendException.class, () -> avx2.loadGenerator(TckFixtures.tinyGan(), NamedTensors.empty(),
                 Precision.BF16));
 
@@ -89,7 +89,8 @@ class TensorFlowPrecisionTest {
             float[] a = fp32.generator().generate(z, labels).pixels();
             float[] b = bf16.generator().generate(z, labels).pixels();
             assertNotEquals(java.util.Arrays.hashCode(a), java.util.Arrays.hashCode(b), "bf16 computed as fp32");
-            assertEquals(java.util.Arrays.hashCode(b), java.util.Arrays.hashCode(standalone.generate(z, labels).pixels()));
+            assertEquals(java.util.Arrays.hashCode(b),
+                    java.util.Arrays.hashCode(standalone.generate(z, labels).pixels()));
         }
     }
 }

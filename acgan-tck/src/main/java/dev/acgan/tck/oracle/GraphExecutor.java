@@ -205,7 +205,8 @@ public final class GraphExecutor {
         }
         if (layer instanceof Conv2DTranspose c) {
             double[] bias = c.useBias() ? param(params, p + "bias") : null;
-            return bf16 ? Bf16Products.conv2dTranspose(in.get(0), param(params, p + "kernel"), bias, geometry(node), f32)
+            return bf16
+                    ? Bf16Products.conv2dTranspose(in.get(0), param(params, p + "kernel"), bias, geometry(node), f32)
                     : LayerOps.conv2dTranspose(in.get(0), param(params, p + "kernel"), bias, geometry(node));
         }
         if (layer instanceof BatchNorm b) {

@@ -93,7 +93,8 @@ public final class Bench {
     private ChildTask task(String column, int batch, int threads, boolean reference, long longRun) {
         Column c = Column.parse(column);
         return new ChildTask(c.backend(), settings.model(), batch, threads, settings.warmupSteps(),
-                settings.timedSteps(), reference ? settings.generationCounts() : List.of(), settings.generationRepeats(),
+                settings.timedSteps(), reference ? settings.generationCounts() : List.of(),
+                settings.generationRepeats(),
                 reference ? settings.sgemmSize() : 0, settings.sgemmRepeats(), longRun, settings.longRunEvery(),
                 settings.seed(), c.precision().label(), false);
     }

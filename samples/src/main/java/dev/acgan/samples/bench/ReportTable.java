@@ -142,8 +142,8 @@ public final class ReportTable {
                             : " (" + fmt(100 * run.shareOfSgemm(), 0) + "%)")));
         }
         if (sgemm) {
-            rows.add(row(r, names, ratio, (reduced ? "matrix product " : "SGEMM ") + s.sgemmSize() + ", GFLOP/s (best of "
-                    + s.sgemmRepeats() + (reduced ? "; bf16 in bf16 columns" : "") + ")",
+            rows.add(row(r, names, ratio, (reduced ? "matrix product " : "SGEMM ") + s.sgemmSize()
+                    + ", GFLOP/s (best of " + s.sgemmRepeats() + (reduced ? "; bf16 in bf16 columns" : "") + ")",
                     ref, 0, run -> run.child().sgemm() == null ? null : run.child().sgemm().gflops(),
                     run -> run.child().sgemm() == null ? "n/a" : fmt(run.child().sgemm().gflops(), 1)));
         }
@@ -201,7 +201,8 @@ public final class ReportTable {
             }
             if (sgemm) {
                 for (int t : limited) {
-                    rows.add(row(r, names, ratio, "SGEMM GFLOP/s, " + t + " thread" + (t == 1 ? "" : "s"), ref, t,
+                    rows.add(row(r, names, ratio, (reduced ? "matrix product" : "SGEMM") + " GFLOP/s, " + t
+                            + " thread" + (t == 1 ? "" : "s"), ref, t,
                             run -> run.child().sgemm() == null ? null : run.child().sgemm().gflops(),
                             run -> run.child().sgemm() == null ? "n/a" : fmt(run.child().sgemm().gflops(), 1)));
                 }
@@ -210,9 +211,9 @@ public final class ReportTable {
         render(rows, names, ratio, out);
         out.append('\n');
         for (int[] q : ratio) {
-            out.append("Ratio: ").append(names.get(q[0])).append(" / ").append(names.get(q[1])).append(" (time, memory: "
-                    + "above 1 = ").append(names.get(q[0])).append(" slower or larger; throughput: above 1 = ")
-                    .append(names.get(q[0])).append(" faster).\n");
+            out.append("Ratio: ").append(names.get(q[0])).append(" / ").append(names.get(q[1]))
+                    .append(" (time, memory: above 1 = ").append(names.get(q[0]))
+                    .append(" slower or larger; throughput: above 1 = ").append(names.get(q[0])).append(" faster).\n");
         }
         out.append("FLOP per step from the spec (FlopCounter): D step ").append(r.flops(ref).map(f ->
                 fmt(f.discriminatorStepGflop(), 2) + " + G step " + fmt(f.generatorStepGflop(), 2) + " GFLOP at batch "

@@ -98,7 +98,8 @@ final class ServeCommand implements Callable<Integer> {
         GanBackend chosen = Wiring.injector(backend).getInstance(GanBackend.class);
         // bf16 the Generate page's backend cannot compute is an error now, not at the first request.
         Precision resolved = chosen.resolvePrecision(p);
-        WebServer server = WebModule.server(new ServeOptions(host.strip(), port, checkpoint, backend, outdir, p)).start();
+        WebServer server = WebModule.server(new ServeOptions(host.strip(), port, checkpoint, backend, outdir, p))
+                .start();
         Thread hook = new Thread(server::close, "acgan-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("acgan serve: " + server.url() + "       Generate");

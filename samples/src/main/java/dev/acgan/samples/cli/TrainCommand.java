@@ -357,8 +357,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
         if (s.precision == null && factory.backend().precisionUnavailable(asked).isPresent()) {
             throw new CliException(ckptDir + " was trained in " + asked.label() + ", which backend "
-                    + factory.backend().name() + " cannot compute here (" + factory.backend().precisionUnavailable(asked)
-                    .orElseThrow() + "); continue it in fp32 with --precision fp32 (or auto)");
+                    + factory.backend().name() + " cannot compute here ("
+                    + factory.backend().precisionUnavailable(asked).orElseThrow()
+                    + "); continue it in fp32 with --precision fp32 (or auto)");
         }
         Precision resolved = factory.backend().resolvePrecision(asked);
         if (resolved != old.precision()) {

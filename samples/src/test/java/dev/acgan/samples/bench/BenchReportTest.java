@@ -72,7 +72,8 @@ class BenchReportTest {
                 ok(child("tensorflow", 100, 1, new double[] {1.8, 1.8, 1.8, 1.8}, sgemm * 2, 0, 0)),
                 ok(child("nd4j", 100, 1, new double[] {2.7, 2.7, 2.7, 2.7}, sgemm * 4, 0, 0)),
                 new ChildLauncher.Outcome(child("tensorflow", 8, 0, new double[] {0.1}, 0, 0, 0), null, 0, 0, 5,
-                        List.of("java"), List.of(), List.of("convolution: brg_conv_fwd:avx512_core", "matmul: gemm:jit")),
+                        List.of("java"), List.of(),
+                        List.of("convolution: brg_conv_fwd:avx512_core", "matmul: gemm:jit")),
                 new ChildLauncher.Outcome(null, "boom", 1, 0, 5, List.of("java"), List.of()));
         return bench.report(Instant.parse("2025-01-02T03:04:05Z"), List.of("bench"), "acgan bench --backend "
                 + "tensorflow,nd4j", MACHINE, plan, outcomes, new ArrayList<>(), 123.4);

@@ -31,6 +31,9 @@ class BenchSmokeTest {
         assertFalse(report.machine().cpuModel().isBlank());
         assertTrue(report.backends().get(0).version().contains("TensorFlow 2."), report.backends().toString());
         assertEquals(8.0 / 100 * 99.70, report.flops(8).orElseThrow().stepGflop(), 0.01);
+        // the kernel probe ran (what oneDNN logged depends on the CPU and TF_ENABLE_ONEDNN_OPTS)
+        assertFalse(report.kernels().get("tensorflow").isEmpty(), report.kernels().toString());
+        assertTrue(report.backends().get(0).version().contains("; fp32"), report.backends().toString());
 
         BenchReport.Run run = report.run("tensorflow", 8, 0).orElseThrow();
         assertTrue(run.ok(), run.error());
