@@ -11,7 +11,7 @@ public enum Arithmetic {
     FLOAT64,
     /**
      * The roundings of {@link Precision#BF16}, exactly where a mixed-precision backend makes them (see
-     * {@link Bf16Products}), with the products summed exactly and the sum then rounded as a float32
+     * {@link Products}), with the products summed exactly and the sum then rounded as a float32
      * accumulator's would be: the reference of bf16 backends.
      */
     BF16,

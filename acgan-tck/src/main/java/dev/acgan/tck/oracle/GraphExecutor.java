@@ -173,12 +173,9 @@ public final class GraphExecutor {
                                      Map<String, LayerOps.BatchNormResult> bn) {
         LayerSpec layer = node.layer();
         String p = prefix(node);
-        boolean bf16 = arithmetic.bf16();
-        boolean f32 = arithmetic == Arithmetic.BF16_FLOAT32;
         if (layer instanceof Dense d) {
-            double[] bias = d.useBias() ? param(params, p + "bias") : null;
-            return bf16 ? Bf16Products.dense(in.get(0), param(params, p + "kernel"), bias, d.units(), f32)
-                    : LayerOps.dense(in.get(0), param(params, p + "kernel"), bias, d.units());
+            return Products.dense(arithmetic, in.get(0), param(params, p + "kernel"),
+                    d.useBias() ? param(params, p + "bias") : null, d.units());
         }
         if (layer instanceof Embedding e) {
             return LayerOps.embedding(labels, param(params, p + "embeddings"), e.inputDim(), e.outputDim());
@@ -199,15 +196,12 @@ public final class GraphExecutor {
             return LayerOps.repeatSpatial(in.get(0), r.height(), r.width());
         }
         if (layer instanceof Conv2D c) {
-            double[] bias = c.useBias() ? param(params, p + "bias") : null;
-            return bf16 ? Bf16Products.conv2d(in.get(0), param(params, p + "kernel"), bias, geometry(node), f32)
-                    : LayerOps.conv2d(in.get(0), param(params, p + "kernel"), bias, geometry(node));
+            return Products.conv2d(arithmetic, in.get(0), param(params, p + "kernel"),
+                    c.useBias() ? param(params, p + "bias") : null, geometry(node));
         }
         if (layer instanceof Conv2DTranspose c) {
-            double[] bias = c.useBias() ? param(params, p + "bias") : null;
-            return bf16
-                    ? Bf16Products.conv2dTranspose(in.get(0), param(params, p + "kernel"), bias, geometry(node), f32)
-                    : LayerOps.conv2dTranspose(in.get(0), param(params, p + "kernel"), bias, geometry(node));
+            return Products.conv2dTranspose(arithmetic, in.get(0), param(params, p + "kernel"),
+                    c.useBias() ? param(params, p + "bias") : null, geometry(node));
         }
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");
@@ -326,15 +320,9 @@ public final class GraphExecutor {
         LayerSpec layer = node.layer();
         String p = prefix(node);
         Map<String, double[]> params = pass.params;
-        boolean bf16 = arithmetic.bf16();
-        boolean f32 = arithmetic == Arithmetic.BF16_FLOAT32;
         if (layer instanceof Dense d) {
-            double[] dBias = d.useBias() ? pg.get(p + "bias") : null;
-            return List.of(bf16
-                    ? Bf16Products.denseBackward(in.get(0), param(params, p + "kernel"), d.units(), dy,
-                            pg.get(p + "kernel"), dBias, f32)
-                    : LayerOps.denseBackward(in.get(0), param(params, p + "kernel"), d.units(), dy,
-                            pg.get(p + "kernel"), dBias));
+            return List.of(Products.denseBackward(arithmetic, in.get(0), param(params, p + "kernel"), d.units(), dy,
+                    pg.get(p + "kernel"), d.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof Embedding e) {
             LayerOps.embeddingBackward(pass.labels, e.outputDim(), dy, pg.get(p + "embeddings"));
@@ -360,20 +348,12 @@ public final class GraphExecutor {
             return List.of(LayerOps.repeatSpatialBackward(dy));
         }
         if (layer instanceof Conv2D c) {
-            double[] dBias = c.useBias() ? pg.get(p + "bias") : null;
-            return List.of(bf16
-                    ? Bf16Products.conv2dBackward(in.get(0), param(params, p + "kernel"), geometry(node), dy,
-                            pg.get(p + "kernel"), dBias, f32)
-                    : LayerOps.conv2dBackward(in.get(0), param(params, p + "kernel"), geometry(node), dy,
-                            pg.get(p + "kernel"), dBias));
+            return List.of(Products.conv2dBackward(arithmetic, in.get(0), param(params, p + "kernel"), geometry(node),
+                    dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof Conv2DTranspose c) {
-            double[] dBias = c.useBias() ? pg.get(p + "bias") : null;
-            return List.of(bf16
-                    ? Bf16Products.conv2dTransposeBackward(in.get(0), param(params, p + "kernel"), geometry(node), dy,
-                            pg.get(p + "kernel"), dBias, f32)
-                    : LayerOps.conv2dTransposeBackward(in.get(0), param(params, p + "kernel"), geometry(node), dy,
-                            pg.get(p + "kernel"), dBias));
+            return List.of(Products.conv2dTransposeBackward(arithmetic, in.get(0), param(params, p + "kernel"),
+                    geometry(node), dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");

@@ -1,8 +1,9 @@
 package dev.acgan.tck.oracle;
 
 /**
- * The convolutions, transposed convolutions and Dense products of a {@link dev.acgan.api.model.Precision#BF16}
- * backend, with its roundings exactly where it makes them:
+ * The convolutions, transposed convolutions and Dense products of a network in an {@link Arithmetic}: in
+ * {@link Arithmetic#FLOAT64} those of {@link LayerOps}; in the bf16 arithmetics those of a
+ * {@link dev.acgan.api.model.Precision#BF16} backend, with its roundings exactly where it makes them:
  * <ul>
  *   <li>forward: both operands (the input and the kernel) rounded to bfloat16; the products summed (exactly,
  *       or in float32 for {@link Arithmetic#BF16_FLOAT32}); the sum rounded to float32, then to
@@ -13,9 +14,47 @@ package dev.acgan.tck.oracle;
  * </ul>
  * Rounding is to nearest, ties to even, as TensorFlow's casts and oneDNN's bfloat16 outputs round.
  */
-final class Bf16Products {
+final class Products {
 
-    private Bf16Products() {
+    private Products() {
+    }
+
+    /** Dense forward ({@link LayerOps#dense}) in {@code a}. */
+    static DoubleTensor dense(Arithmetic a, DoubleTensor x, double[] kernel, double[] bias, int units) {
+        return a.bf16() ? dense(x, kernel, bias, units, a == Arithmetic.BF16_FLOAT32)
+                : LayerOps.dense(x, kernel, bias, units);
+    }
+
+    /** Dense backward ({@link LayerOps#denseBackward}) in {@code a}. */
+    static DoubleTensor denseBackward(Arithmetic a, DoubleTensor x, double[] kernel, int units, DoubleTensor dy,
+                                      double[] dKernel, double[] dBias) {
+        return a.bf16() ? denseBackward(x, kernel, units, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
+                : LayerOps.denseBackward(x, kernel, units, dy, dKernel, dBias);
+    }
+
+    /** Conv2D forward ({@link LayerOps#conv2d}) in {@code a}. */
+    static DoubleTensor conv2d(Arithmetic a, DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g) {
+        return a.bf16() ? conv2d(x, kernel, bias, g, a == Arithmetic.BF16_FLOAT32) : LayerOps.conv2d(x, kernel, bias, g);
+    }
+
+    /** Conv2D backward ({@link LayerOps#conv2dBackward}) in {@code a}. */
+    static DoubleTensor conv2dBackward(Arithmetic a, DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
+                                       double[] dKernel, double[] dBias) {
+        return a.bf16() ? conv2dBackward(x, kernel, g, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
+                : LayerOps.conv2dBackward(x, kernel, g, dy, dKernel, dBias);
+    }
+
+    /** Conv2DTranspose forward ({@link LayerOps#conv2dTranspose}) in {@code a}. */
+    static DoubleTensor conv2dTranspose(Arithmetic a, DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g) {
+        return a.bf16() ? conv2dTranspose(x, kernel, bias, g, a == Arithmetic.BF16_FLOAT32)
+                : LayerOps.conv2dTranspose(x, kernel, bias, g);
+    }
+
+    /** Conv2DTranspose backward ({@link LayerOps#conv2dTransposeBackward}) in {@code a}. */
+    static DoubleTensor conv2dTransposeBackward(Arithmetic a, DoubleTensor x, double[] kernel, ConvGeometry g,
+                                                DoubleTensor dy, double[] dKernel, double[] dBias) {
+        return a.bf16() ? conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
+                : LayerOps.conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias);
     }
 
     /** {@code v} rounded to float32 and then to bfloat16 (8-bit significand), to nearest, ties to even. */

@@ -9,22 +9,22 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The bf16 emulation: its rounding, where it rounds, and how far float32 sums move it. */
-class Bf16ProductsTest {
+class ProductsTest {
 
     @Test
     void roundsToTheNearestBfloat16TiesToEven() {
         double ulpAt1 = 0x1p-7;
-        assertEquals(1.0, Bf16Products.round(1.0));
-        assertEquals(1.0, Bf16Products.round(1 + ulpAt1 / 2), "a tie goes to the even neighbour, 1");
-        assertEquals(1 + 2 * ulpAt1, Bf16Products.round(1 + 1.5 * ulpAt1), "a tie goes to the even neighbour, 1+2^-6");
-        assertEquals(1 + ulpAt1, Bf16Products.round(1 + 0.75 * ulpAt1));
-        assertEquals(-3.0, Bf16Products.round(-3.0078125), "-3 - 2^-7, a tie between -3 and -3 - 2^-6: even");
-        assertEquals(0x1.fep127, Bf16Products.round(0x1.fep127), "the largest bfloat16");
-        assertEquals(Double.POSITIVE_INFINITY, Bf16Products.round(Float.MAX_VALUE), "beyond it: overflow");
-        assertTrue(Double.isNaN(Bf16Products.round(Double.NaN)));
-        assertEquals(Double.NEGATIVE_INFINITY, Bf16Products.round(Double.NEGATIVE_INFINITY));
+        assertEquals(1.0, Products.round(1.0));
+        assertEquals(1.0, Products.round(1 + ulpAt1 / 2), "a tie goes to the even neighbour, 1");
+        assertEquals(1 + 2 * ulpAt1, Products.round(1 + 1.5 * ulpAt1), "a tie goes to the even neighbour, 1+2^-6");
+        assertEquals(1 + ulpAt1, Products.round(1 + 0.75 * ulpAt1));
+        assertEquals(-3.0, Products.round(-3.0078125), "-3 - 2^-7, a tie between -3 and -3 - 2^-6: even");
+        assertEquals(0x1.fep127, Products.round(0x1.fep127), "the largest bfloat16");
+        assertEquals(Double.POSITIVE_INFINITY, Products.round(Float.MAX_VALUE), "beyond it: overflow");
+        assertTrue(Double.isNaN(Products.round(Double.NaN)));
+        assertEquals(Double.NEGATIVE_INFINITY, Products.round(Double.NEGATIVE_INFINITY));
         // through float32 first: 1 + 2^-8 + 2^-30 is a tie in float32, so it rounds down to 1
-        assertEquals(1.0, Bf16Products.round(1 + 0x1p-8 + 0x1p-30));
+        assertEquals(1.0, Products.round(1 + 0x1p-8 + 0x1p-30));
     }
 
     @Test
@@ -33,14 +33,14 @@ class Bf16ProductsTest {
         double[] kernel = {3.0, 0.5};
         double[] bias = {0.001};
         // operands: 1.003 -> 1.0; products summed: 3 + 1 = 4 (exact); + bias 0.001 unrounded
-        assertEquals(4.001, Bf16Products.dense(x, kernel, bias, 1, false).data()[0], 1e-15);
+        assertEquals(4.001, Products.dense(x, kernel, bias, 1, false).data()[0], 1e-15);
         // float64: 1.003*3 + 1 + 0.001
         assertEquals(4.01, LayerOps.dense(x, kernel, bias, 1).data()[0], 1e-12);
 
         double[] dKernel = new double[2];
         double[] dBias = new double[1];
         DoubleTensor dy = new DoubleTensor(new int[] {1, 1}, new double[] {1.0 + 0x1p-9});
-        DoubleTensor dx = Bf16Products.denseBackward(x, kernel, 1, dy, dKernel, dBias, false);
+        DoubleTensor dx = Products.denseBackward(x, kernel, 1, dy, dKernel, dBias, false);
         assertArrayEquals(new double[] {3.0, 0.5}, dx.data(), "dy rounded to 1 before the product");
         assertArrayEquals(new double[] {1.0, 2.0}, dKernel, "x and dy rounded");
         assertArrayEquals(new double[] {1.0 + 0x1p-9}, dBias, "the bias gradient keeps the unrounded dy");
@@ -52,23 +52,23 @@ class Bf16ProductsTest {
         SplittableRandom r = new SplittableRandom(3);
         DoubleTensor x = new DoubleTensor(new int[] {2, 5, 4, 3}, random(r, 2 * 60));
         double[] k = random(r, g.kernelSize());
-        DoubleTensor y = Bf16Products.conv2d(x, k, null, g, false);
+        DoubleTensor y = Products.conv2d(x, k, null, g, false);
         for (double v : y.data()) {
-            assertEquals(v, Bf16Products.round(v), "a bfloat16 output");
+            assertEquals(v, Products.round(v), "a bfloat16 output");
         }
-        assertArrayEquals(Bf16Products.round(LayerOps.conv2d(Bf16Products.round(x), Bf16Products.round(k), null, g)
+        assertArrayEquals(Products.round(LayerOps.conv2d(Products.round(x), Products.round(k), null, g)
                 .data()), y.data());
         DoubleTensor dy = new DoubleTensor(y.shape(), random(r, y.size()));
         double[] dk = new double[k.length];
-        DoubleTensor dx = Bf16Products.conv2dBackward(x, k, g, dy, dk, null, false);
+        DoubleTensor dx = Products.conv2dBackward(x, k, g, dy, dk, null, false);
         for (double v : dx.data()) {
-            assertEquals(v, Bf16Products.round(v));
+            assertEquals(v, Products.round(v));
         }
         for (double v : dk) {
-            assertEquals(v, Bf16Products.round(v));
+            assertEquals(v, Products.round(v));
         }
-        DoubleTensor t = Bf16Products.conv2dTranspose(dy, k, null, g, false);
-        assertArrayEquals(Bf16Products.round(LayerOps.conv2dTranspose(Bf16Products.round(dy), Bf16Products.round(k),
+        DoubleTensor t = Products.conv2dTranspose(dy, k, null, g, false);
+        assertArrayEquals(Products.round(LayerOps.conv2dTranspose(Products.round(dy), Products.round(k),
                 null, g).data()), t.data());
     }
 
@@ -84,8 +84,8 @@ class Bf16ProductsTest {
         int units = 64;
         DoubleTensor x = new DoubleTensor(new int[] {n, in}, random(r, n * in));
         double[] k = random(r, in * units);
-        double[] exact = Bf16Products.dense(x, k, null, units, false).data();
-        double[] f32 = Bf16Products.dense(x, k, null, units, true).data();
+        double[] exact = Products.dense(x, k, null, units, false).data();
+        double[] f32 = Products.dense(x, k, null, units, true).data();
         int flips = 0;
         for (int i = 0; i < exact.length; i++) {
             if (exact[i] != f32[i]) {
