@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
@@ -91,6 +92,14 @@ class TensorFlowPrecisionTest {
             assertNotEquals(java.util.Arrays.hashCode(a), java.util.Arrays.hashCode(b), "bf16 computed as fp32");
             assertEquals(java.util.Arrays.hashCode(b),
                     java.util.Arrays.hashCode(standalone.generate(z, labels).pixels()));
+            // deterministic in bf16 too (the backend declares DETERMINISTIC): a second model, the same bits
+            GeneratorBatch gb = ParityChecks.Setting.STANDARD.generatorBatch(spec, 3, 8);
+            NamedTensors g1 = bf16.generatorGradients(gb);
+            try (GanModel again = here.createModel(spec, ParityChecks.GENERATOR_ADAM, ParityChecks.DISCRIMINATOR_ADAM,
+                    w, Precision.BF16)) {
+                assertEquals(g1, again.generatorGradients(gb));
+                assertEquals(bf16.generatorLoss(gb), again.generatorLoss(gb));
+            }
         }
     }
 }
