@@ -26,7 +26,20 @@ class CheckpointFuzzTest {
     void safetensors(byte[] input) {
         Path file = DIR.resolve("fuzz.safetensors");
         ReaderContract.write(file, input);
-        ReaderContract.refusesCleanly(CheckpointException.class, file.toString(), () -> SafeTensors.read(file));
+        ReaderContract.refusesCleanly(CheckpointException.class, file.toString(),
+                () -> SafeTensors.read(file).tensors().asMap().forEach(CheckpointFuzzTest::checkExactSize));
+    }
+
+    /** An accepted tensor holds exactly the product of its shape, computed without overflow. */
+    private static void checkExactSize(String name, dev.acgan.api.tensor.Tensor t) {
+        java.math.BigInteger n = java.math.BigInteger.ONE;
+        for (int d : t.shape()) {
+            n = n.multiply(java.math.BigInteger.valueOf(d));
+        }
+        if (!n.equals(java.math.BigInteger.valueOf(t.data().length))) {
+            throw new AssertionError("tensor '" + name + "' of shape " + Arrays.toString(t.shape()) + " holds "
+                    + t.data().length + " values");
+        }
     }
 
     /**
