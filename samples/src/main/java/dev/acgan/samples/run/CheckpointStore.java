@@ -34,6 +34,8 @@ public final class CheckpointStore {
     private final int keep;
     private long lastSavedStep = -1;
     private Path lastSaved;
+    private boolean leftoversRemoved;
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(step-\\d+|generator)\\.(tmp|old)-[0-9a-f-]+");
 
     /** Stores into the layout's directories, keeping {@code keep} training checkpoints. */
     public CheckpointStore(RunLayout layout, int keep) {
@@ -67,6 +69,10 @@ public final class CheckpointStore {
 
     /** Writes a training checkpoint of the trainer's state, the generator export and the pointer; prunes. */
     public Path save(Trainer trainer) {
+        if (!leftoversRemoved) {
+            removeLeftovers();
+            leftoversRemoved = true;
+        }
         Checkpoint c = trainer.checkpoint();
         long step = c.metadata().position().step();
         Path dir = layout.checkpoint(step);
@@ -80,6 +86,35 @@ public final class CheckpointStore {
                 (System.nanoTime() - t0) / 1_000_000);
         prune(dir);
         return dir;
+    }
+
+    /**
+     * Removes what writes interrupted by a crash left beside the checkpoints: {@code .NAME.tmp-*} directories
+     * (never complete in place, and as large as a checkpoint each) and {@code .NAME.old-*} ones whose
+     * {@code NAME} exists again (a missing one is the fallback {@link Checkpoint#read} takes, so it stays). One
+     * training writes a run directory, so nothing else is writing them.
+     */
+    void removeLeftovers() {
+        for (Path parent : List.of(layout.checkpoints(), layout.dir())) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            List<Path> stale = new ArrayList<>();
+            try (Stream<Path> s = Files.list(parent)) {
+                s.forEach(p -> {
+                    Matcher m = LEFTOVER.matcher(p.getFileName().toString());
+                    if (m.matches() && (m.group(2).equals("tmp") || Files.isDirectory(parent.resolve(m.group(1))))) {
+                        stale.add(p);
+                    }
+                });
+            } catch (IOException e) {
+                LOG.warn("cannot list {}: {}", parent, e.toString());
+            }
+            for (Path p : stale) {
+                deleteTree(p);
+                LOG.info("removed {}, left by an interrupted checkpoint write", p);
+            }
+        }
     }
 
     /** Replaces {@code checkpoints/latest} atomically. */
