@@ -3,11 +3,7 @@ package dev.acgan.api.data;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.acgan.api.reliability.ReaderContract;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Coverage-guided fuzzing of {@link IdxReader} (docs/RELIABILITY.md). Seeds: the first images and labels
@@ -42,7 +38,7 @@ class IdxReaderFuzzTest {
     void gzipImages(byte[] input) {
         String source = "fuzz-images.gz";
         ReaderContract.refusesCleanly(DatasetException.class, source,
-                () -> check(IdxReader.readImages(source, new ByteArrayInputStream(gzip(input)))));
+                () -> check(IdxReader.readImages(source, new ByteArrayInputStream(IdxTestFiles.gzip(input)))));
     }
 
     /** An images and a labels file in one input (a 2-byte big-endian length of the first), as a dataset. */
@@ -70,15 +66,5 @@ class IdxReaderFuzzTest {
             throw new AssertionError("IdxImages of " + images.count() + " x " + per + " bytes holds "
                     + images.pixels().length);
         }
-    }
-
-    private static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
