@@ -183,13 +183,14 @@ public final class CheckpointStore {
     public static Optional<Path> latest(RunLayout layout) {
         Path pointer = layout.latestPointer();
         if (Files.isRegularFile(pointer)) {
-            try {
-                String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
-                Path dir = layout.checkpoints().resolve(name);
-                if (!name.isEmpty() && !name.contains("/") && Files.isDirectory(dir)) {
-                    return Optional.of(dir);
+            try (java.io.InputStream in = Files.newInputStream(pointer)) {
+                // A step-N name is all it may hold: at most a short line is read, and nothing else is resolved.
+                String name = new String(in.readNBytes(64), StandardCharsets.UTF_8).strip();
+                if (STEP_DIR.matcher(name).matches() && Files.isDirectory(layout.checkpoints().resolve(name))) {
+                    return Optional.of(layout.checkpoints().resolve(name));
                 }
-                LOG.warn("{} names '{}', which does not exist; using the newest step directory", pointer, name);
+                LOG.warn("{} names '{}', which is not an existing step-N directory; using the newest one", pointer,
+                        name.replaceAll("\\p{Cntrl}", "?"));
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", pointer, e.toString());
             }
