@@ -29,13 +29,14 @@ public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    /** Hidden directories of interrupted {@link Checkpoint#write}s: {@code .NAME.tmp-UUID}, {@code .NAME.old-UUID}. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(step-\\d+|generator)\\.(tmp|old)-[0-9a-f-]+");
 
     private final RunLayout layout;
     private final int keep;
     private long lastSavedStep = -1;
     private Path lastSaved;
     private boolean leftoversRemoved;
-    private static final Pattern LEFTOVER = Pattern.compile("\\.(step-\\d+|generator)\\.(tmp|old)-[0-9a-f-]+");
 
     /** Stores into the layout's directories, keeping {@code keep} training checkpoints. */
     public CheckpointStore(RunLayout layout, int keep) {
