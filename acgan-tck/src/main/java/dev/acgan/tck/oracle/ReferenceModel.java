@@ -369,7 +369,7 @@ public final class ReferenceModel implements GanModel {
         discriminatorIterations = dIt;
     }
 
-    private static long counter(NamedTensors state, String name) {
+    static long counter(NamedTensors state, String name) {
         float v = state.get(name).data()[0];
         if (!(v >= 0) || v != Math.rint(v)) {
             throw new IllegalArgumentException("state tensor '" + name + "' must be a non-negative whole number, got "
