@@ -1,5 +1,8 @@
 package dev.acgan.api.model;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * What a classifier makes of {@code count} images.
  *
@@ -44,5 +47,23 @@ public record ClassifierOutput(int count, int classes, int featureLength, float[
             }
         }
         return hits / (double) count;
+    }
+
+    /** Equal counts, sizes and values (bit for bit). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClassifierOutput c && count == c.count && classes == c.classes
+                && featureLength == c.featureLength && Arrays.equals(probabilities, c.probabilities)
+                && Arrays.equals(features, c.features);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(count, classes, featureLength, Arrays.hashCode(probabilities), Arrays.hashCode(features));
+    }
+
+    @Override
+    public String toString() {
+        return "ClassifierOutput[" + count + " images, " + classes + " classes, " + featureLength + " features]";
     }
 }
