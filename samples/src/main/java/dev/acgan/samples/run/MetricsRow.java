@@ -1,6 +1,7 @@
 package dev.acgan.samples.run;
 
 import dev.acgan.api.train.StepResult;
+import dev.acgan.eval.render.LossPlot;
 import java.util.Locale;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Locale;
  */
 public record MetricsRow(long step, int epoch, double dTotal, double dRealAdv, double dFakeAdv, double dRealAux,
                          double dFakeAux, double gTotal, double gAdv, double gAux, double seconds,
-                         double imagesPerSecond) {
+                         double imagesPerSecond) implements LossPlot.Row {
 
     /** The CSV header line. */
     public static final String HEADER = "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,"

@@ -1,4 +1,4 @@
-package dev.acgan.samples.render;
+package dev.acgan.eval.render;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

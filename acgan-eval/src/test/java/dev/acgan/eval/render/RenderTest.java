@@ -1,9 +1,8 @@
-package dev.acgan.samples.render;
+package dev.acgan.eval.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.acgan.samples.TestFiles;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ class RenderTest {
         }
         Path gif = tmp.resolve("a.gif");
         AnimatedGif.write(List.of(grey, rgb, grey), 10, 100, gif);
-        assertEquals(3, TestFiles.gifFrames(gif));
+        assertEquals(3, PictureFiles.gifFrames(gif));
         ImageReader r = ImageIO.getImageReadersByFormatName("gif").next();
         try (ImageInputStream in = ImageIO.createImageInputStream(new File(gif.toString()))) {
             r.setInput(in);

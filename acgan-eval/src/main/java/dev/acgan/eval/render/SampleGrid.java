@@ -1,4 +1,4 @@
-package dev.acgan.samples.render;
+package dev.acgan.eval.render;
 
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;

@@ -1,4 +1,4 @@
-package dev.acgan.samples;
+package dev.acgan.eval.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,10 +16,10 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import org.w3c.dom.Node;
 
-/** Checks on the files a run writes. */
-public final class TestFiles {
+/** Checks on the pictures the renderers write (shared with the samples' tests through the test jar). */
+public final class PictureFiles {
 
-    private TestFiles() {
+    private PictureFiles() {
     }
 
     /** Decodes a PNG and checks its size. */

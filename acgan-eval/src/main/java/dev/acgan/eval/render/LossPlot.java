@@ -1,6 +1,6 @@
-package dev.acgan.samples.render;
+package dev.acgan.eval.render;
 
-import dev.acgan.samples.run.MetricsRow;
+import dev.acgan.api.train.StepResult;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -24,6 +24,91 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class LossPlot {
 
+    /**
+     * The losses of one step, as plotted: the discriminator's total and four components and the
+     * generator's total and two components (see {@link dev.acgan.api.model.DiscriminatorLosses} and
+     * {@link dev.acgan.api.model.GeneratorLosses}). A run's metrics rows implement it; {@link #of} views a
+     * {@link StepResult}.
+     */
+    public interface Row {
+        /** 1-based step number. */
+        long step();
+
+        /** Total discriminator loss. */
+        double dTotal();
+
+        /** Adversarial term on real images. */
+        double dRealAdv();
+
+        /** Adversarial term on fakes. */
+        double dFakeAdv();
+
+        /** Class term on real images. */
+        double dRealAux();
+
+        /** Class term on fakes. */
+        double dFakeAux();
+
+        /** Total generator loss. */
+        double gTotal();
+
+        /** Adversarial term of the generator. */
+        double gAdv();
+
+        /** Class term of the generator. */
+        double gAux();
+
+        /** The losses of a training step. */
+        static Row of(StepResult r) {
+            return new Row() {
+                @Override
+                public long step() {
+                    return r.step();
+                }
+
+                @Override
+                public double dTotal() {
+                    return r.discriminator().total();
+                }
+
+                @Override
+                public double dRealAdv() {
+                    return r.discriminator().realAdversarial();
+                }
+
+                @Override
+                public double dFakeAdv() {
+                    return r.discriminator().fakeAdversarial();
+                }
+
+                @Override
+                public double dRealAux() {
+                    return r.discriminator().realAuxiliary();
+                }
+
+                @Override
+                public double dFakeAux() {
+                    return r.discriminator().fakeAuxiliary();
+                }
+
+                @Override
+                public double gTotal() {
+                    return r.generator().total();
+                }
+
+                @Override
+                public double gAdv() {
+                    return r.generator().adversarial();
+                }
+
+                @Override
+                public double gAux() {
+                    return r.generator().auxiliary();
+                }
+            };
+        }
+    }
+
     /** Width of the picture. */
     public static final int WIDTH = 900;
     /** Height of each of the two charts. */
@@ -35,20 +120,20 @@ public final class LossPlot {
     }
 
     /** Renders the rows (at least one). */
-    public static BufferedImage render(List<MetricsRow> rows, String title) {
+    public static BufferedImage render(List<? extends Row> rows, String title) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no metrics to plot");
         }
-        Map<String, ToDoubleFunction<MetricsRow>> d = new LinkedHashMap<>();
-        d.put("D total", MetricsRow::dTotal);
-        d.put("real adversarial", MetricsRow::dRealAdv);
-        d.put("fake adversarial", MetricsRow::dFakeAdv);
-        d.put("real auxiliary", MetricsRow::dRealAux);
-        d.put("fake auxiliary", MetricsRow::dFakeAux);
-        Map<String, ToDoubleFunction<MetricsRow>> g = new LinkedHashMap<>();
-        g.put("G total", MetricsRow::gTotal);
-        g.put("adversarial", MetricsRow::gAdv);
-        g.put("auxiliary", MetricsRow::gAux);
+        Map<String, ToDoubleFunction<Row>> d = new LinkedHashMap<>();
+        d.put("D total", Row::dTotal);
+        d.put("real adversarial", Row::dRealAdv);
+        d.put("fake adversarial", Row::dFakeAdv);
+        d.put("real auxiliary", Row::dRealAux);
+        d.put("fake auxiliary", Row::dFakeAux);
+        Map<String, ToDoubleFunction<Row>> g = new LinkedHashMap<>();
+        g.put("G total", Row::gTotal);
+        g.put("adversarial", Row::gAdv);
+        g.put("auxiliary", Row::gAux);
         BufferedImage top = BitmapEncoder.getBufferedImage(chart(rows, "Discriminator loss" + suffix(title), d));
         BufferedImage bottom = BitmapEncoder.getBufferedImage(chart(rows, "Generator loss" + suffix(title), g));
         BufferedImage out = new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
@@ -63,7 +148,7 @@ public final class LossPlot {
     }
 
     /** Renders and writes a PNG atomically. */
-    public static void write(List<MetricsRow> rows, String title, Path file) {
+    public static void write(List<? extends Row> rows, String title, Path file) {
         Images.writePng(render(rows, title), file);
     }
 
@@ -71,7 +156,7 @@ public final class LossPlot {
         return title == null || title.isBlank() ? "" : " (" + title + ")";
     }
 
-    private static XYChart chart(List<MetricsRow> rows, String title, Map<String, ToDoubleFunction<MetricsRow>> series) {
+    private static XYChart chart(List<? extends Row> rows, String title, Map<String, ToDoubleFunction<Row>> series) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(CHART_HEIGHT).title(title).xAxisTitle("step")
                 .yAxisTitle("loss").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -82,8 +167,8 @@ public final class LossPlot {
         chart.getStyler().setXAxisDecimalPattern("#,##0");
         int bucket = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
         boolean first = true;
-        for (Map.Entry<String, ToDoubleFunction<MetricsRow>> e : series.entrySet()) {
-            ToDoubleFunction<MetricsRow> f = e.getValue();
+        for (Map.Entry<String, ToDoubleFunction<Row>> e : series.entrySet()) {
+            ToDoubleFunction<Row> f = e.getValue();
             if (!first && rows.stream().allMatch(r -> f.applyAsDouble(r) == 0)) {
                 continue;
             }
