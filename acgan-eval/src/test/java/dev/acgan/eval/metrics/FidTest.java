@@ -1,8 +1,9 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.acgan.eval.classifier.FeatureStats;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.classifier;
 
 import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.tensor.ImageBatch;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -75,6 +76,11 @@ public record ImageSet(DatasetSource source, int[] indices, String description) 
             out[i] = label(i);
         }
         return out;
+    }
+
+    /** The examples {@code [from, to)} of the selection as one labelled NHWC batch. */
+    public ImageBatch batch(int from, int to) {
+        return source.batch(Arrays.copyOfRange(indices, from, to));
     }
 
     /** Writes the pixels of the {@code i}-th example into {@code dst} at {@code offset}. */

@@ -1,10 +1,11 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.acgan.eval.classifier.Classifier;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -49,7 +50,7 @@ public final class ReportFormat {
         cl.put("source", c.source());
         cl.put("sha256", c.sha256());
         cl.put("dataset", c.dataset());
-        cl.put("architecture", c.network().shape().toString());
+        cl.put("architecture", c.shape().toString());
         cl.put("testAccuracy", r.classifierTestAccuracy());
         cl.put("testImages", r.testImages());
         cl.put("referenceImages", r.referenceImages());

@@ -1,12 +1,14 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.classifier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acgan.api.checkpoint.CheckpointException;
 import dev.acgan.api.checkpoint.SafeTensors;
-import dev.acgan.api.tensor.ImageBatch;
-import dev.acgan.api.tensor.Layout;
+import dev.acgan.api.model.ClassifierModel;
+import dev.acgan.api.spec.ClassifierSpec;
+import dev.acgan.api.spec.ParameterSpec;
+import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,23 +28,28 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trained {@link LeNet} with what evaluation needs besides its weights: the class names, the dataset it
- * was trained on, its accuracy on that dataset's test split, the Gaussian of its features on the training
- * split (the reference of {@link Fid}) and the recipe that trained it.
+ * A trained LeNet classifier ({@link LeNetShape}, a {@link ClassifierSpec} any backend runs) with what
+ * evaluation needs besides its weights: the class names, the dataset it was trained on, its accuracy on
+ * that dataset's test split, the Gaussian of its features on the training split (the reference of
+ * {@link dev.acgan.eval.metrics.Fid}) and the recipe that trained it. It holds no native resources:
+ * {@link #compile} runs it on a backend.
  *
  * <h2>File format</h2>
- * A safetensors file ({@link SafeTensors}, float32): the weights under the names of
- * {@link LeNetShape#params()}, {@code reference/mean} {@code [dense2]} and {@code reference/covariance}
+ * A safetensors file ({@link SafeTensors}, float32): the weights under their names in the network without
+ * the {@code classifier/} prefix ({@code conv1/kernel} {@code [5, 5, in, out]}, {@code conv1/bias},
+ * {@code conv2/...}, {@code dense1/...}, {@code dense2/...}, {@code logits/...}; dense kernels
+ * {@code [in, out]}), {@code reference/mean} {@code [dense2]} and {@code reference/covariance}
  * {@code [dense2, dense2]}; the {@code __metadata__} strings {@code format} ({@value #FORMAT}),
  * {@code format_version}, the sizes ({@code input} {@code HxWxC}, {@code conv1}, {@code conv2},
  * {@code dense1}, {@code dense2}, {@code classes}), {@code class_names} (a JSON array), {@code dataset},
  * {@code train_images}, {@code test_images}, {@code test_accuracy}, {@code reference_images}, the recipe
  * ({@code seed}, {@code epochs}, {@code batch_size}, {@code learning_rate}, {@code shift},
- * {@code train_limit}) and {@code command}. Nothing time- or machine-dependent is stored, so retraining
- * with the same recipe reproduces the file byte for byte.
+ * {@code train_limit}), {@code command} and, for files written since the classifier runs on the
+ * backends, {@code backend} (the name of the backend that trained it). Nothing time-dependent is stored,
+ * so retraining with the same recipe on the same backend and machine reproduces the file byte for byte.
  *
- * <p>The samples ship one file per built-in dataset ({@link #BUILT_IN}) under
- * {@value #RESOURCE_DIR}.
+ * <p>The module ships one file per built-in dataset ({@link #BUILT_IN}) under {@value #RESOURCE_DIR}; they
+ * were trained by the plain-Java LeNet that preceded the backends (see the README there).
  */
 public final class Classifier {
 
@@ -52,15 +60,18 @@ public final class Classifier {
     /** Names of the shipped classifiers, also the dataset specs they were trained on. */
     public static final List<String> BUILT_IN = List.of("mnist", "fashion-mnist");
     /** Classpath folder of the shipped classifiers. */
-    public static final String RESOURCE_DIR = "/dev/acgan/samples/eval/";
+    public static final String RESOURCE_DIR = "/dev/acgan/eval/classifier/";
     /** Tensor name of the reference feature mean. */
     public static final String REFERENCE_MEAN = "reference/mean";
     /** Tensor name of the reference feature covariance. */
     public static final String REFERENCE_COVARIANCE = "reference/covariance";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = ClassifierSpec.ROLE + "/";
 
-    private final LeNet network;
+    private final LeNetShape shape;
+    private final NamedTensors weights;
+    private final String backend;
     private final List<String> classNames;
     private final String dataset;
     private final int trainImages;
@@ -72,31 +83,47 @@ public final class Classifier {
     private String sha256;
 
     /**
-     * @param network      the trained network
+     * @param shape        the network's sizes
+     * @param weights      its parameters, by their names in {@link LeNetShape#spec()} ({@code classifier/conv1/kernel} ...)
      * @param classNames   one name per class
      * @param recipe       how it was trained (its dataset is the one the classifier was trained on)
+     * @param backend      the name of the backend that trained it, or {@code null} when unknown (the shipped files)
      * @param trainImages  number of training images
      * @param testImages   number of images of the test split
      * @param testAccuracy accuracy on the test split
      * @param reference    statistics of the features of the training images
+     * @throws IllegalArgumentException when a weight is missing or misshapen, or the sizes disagree
      */
-    public Classifier(LeNet network, List<String> classNames, ClassifierRecipe recipe, int trainImages,
-                      int testImages, double testAccuracy, FeatureStats reference) {
-        this.network = Objects.requireNonNull(network, "network");
+    public Classifier(LeNetShape shape, NamedTensors weights, List<String> classNames, ClassifierRecipe recipe,
+                      String backend, int trainImages, int testImages, double testAccuracy, FeatureStats reference) {
+        this.shape = Objects.requireNonNull(shape, "shape");
         this.classNames = List.copyOf(classNames);
         this.recipe = Objects.requireNonNull(recipe, "recipe");
+        this.backend = backend;
         this.dataset = recipe.dataset();
         this.trainImages = trainImages;
         this.testImages = testImages;
         this.testAccuracy = testAccuracy;
         this.reference = Objects.requireNonNull(reference, "reference");
-        if (this.classNames.size() != network.shape().classes()) {
-            throw new IllegalArgumentException(classNames.size() + " class names for " + network.shape().classes()
-                    + " classes");
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        for (ParameterSpec p : shape.spec().validate().parameters()) {
+            if (!weights.contains(p.name())) {
+                throw new IllegalArgumentException("classifier weights lack '" + p.name() + "'");
+            }
+            Tensor t = weights.get(p.name());
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new IllegalArgumentException("classifier weight '" + p.name() + "' has shape "
+                        + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(p.shape()) + " for " + shape);
+            }
+            w.put(p.name(), t);
         }
-        if (reference.dim() != network.shape().dense2()) {
+        this.weights = new NamedTensors(w);
+        if (this.classNames.size() != shape.classes()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + shape.classes() + " classes");
+        }
+        if (reference.dim() != shape.dense2()) {
             throw new IllegalArgumentException("reference statistics of " + reference.dim() + " features for "
-                    + network.shape().dense2());
+                    + shape.dense2());
         }
     }
 
@@ -165,15 +192,20 @@ public final class Classifier {
             List<String> names = JSON.readValue(need(meta, "class_names", source), new TypeReference<List<String>>() {
             });
             NamedTensors t = contents.tensors();
-            LeNet net = LeNet.of(shape, t);
+            Map<String, Tensor> weights = new LinkedHashMap<>();
+            for (String name : t.names()) {
+                if (!name.startsWith("reference/")) {
+                    weights.put(PREFIX + name, t.get(name));
+                }
+            }
             FeatureStats ref = reference(t, integer(meta, "reference_images", source), shape.dense2(), source);
             ClassifierRecipe recipe = new ClassifierRecipe(need(meta, "dataset", source),
                     Long.parseLong(need(meta, "seed", source)), integer(meta, "epochs", source),
                     integer(meta, "batch_size", source), Double.parseDouble(need(meta, "learning_rate", source)),
                     integer(meta, "shift", source), integer(meta, "train_limit", source));
-            Classifier c = new Classifier(net, names, recipe, integer(meta, "train_images", source),
-                    integer(meta, "test_images", source), Double.parseDouble(need(meta, "test_accuracy", source)),
-                    ref);
+            Classifier c = new Classifier(shape, new NamedTensors(weights), names, recipe, meta.get("backend"),
+                    integer(meta, "train_images", source), integer(meta, "test_images", source),
+                    Double.parseDouble(need(meta, "test_accuracy", source)), ref);
             c.sha256 = sha256(bytes);
             return c;
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -219,7 +251,7 @@ public final class Classifier {
 
     /** The file's bytes (see the class comment); equal classifiers give equal bytes. */
     public byte[] encode() {
-        LeNetShape s = network.shape();
+        LeNetShape s = shape;
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("format_version", Integer.toString(FORMAT_VERSION));
@@ -247,8 +279,12 @@ public final class Classifier {
         meta.put("learning_rate", Double.toString(recipe.learningRate()));
         meta.put("shift", Integer.toString(recipe.shift()));
         meta.put("train_limit", Integer.toString(recipe.trainLimit()));
-        meta.put("command", recipe.command());
-        Map<String, Tensor> tensors = new LinkedHashMap<>(network.tensors().asMap());
+        meta.put("command", recipe.command() + (backend == null ? "" : " --backend " + backend));
+        if (backend != null) {
+            meta.put("backend", backend);
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        weights.asMap().forEach((name, t) -> tensors.put(name.substring(PREFIX.length()), t));
         int d = reference.dim();
         float[] mean = new float[d];
         float[] cov = new float[d * d];
@@ -296,27 +332,34 @@ public final class Classifier {
         }
     }
 
+    /** The network, in the spec language the backends compile. */
+    public ClassifierSpec spec() {
+        return shape.spec();
+    }
+
+    /** The network's sizes. */
+    public LeNetShape shape() {
+        return shape;
+    }
+
+    /** The parameters by their names in {@link #spec()} ({@code classifier/conv1/kernel} ...). */
+    public NamedTensors weights() {
+        return weights;
+    }
+
     /**
-     * Probabilities and features of a batch; its image shape must be the classifier's input and its values
-     * in [-1, 1] (anything a generator or dataset gives).
+     * Compiles the classifier on a backend for prediction (release it with {@link CompiledClassifier#close()}).
+     *
+     * @throws UnsupportedOperationException when the backend does not run classifiers
      */
-    public LeNet.Predictions predict(ImageBatch batch) {
-        LeNetShape s = network.shape();
-        if (batch.height() != s.height() || batch.width() != s.width() || batch.channels() != s.channels()) {
-            throw new IllegalArgumentException("the classifier takes " + s.input() + " images, got "
-                    + batch.height() + "x" + batch.width() + "x" + batch.channels());
-        }
-        return network.predict(batch.toLayout(Layout.NHWC).pixels(), batch.count());
+    public CompiledClassifier compile(GanBackend backend) {
+        ClassifierModel model = backend.createClassifier(spec(), ClassifierTrainer.ADAM, weights);
+        return new CompiledClassifier(this, model);
     }
 
-    /** Probabilities and features of a set of real images (see {@link LeNet#predict(ImageSet)}). */
-    public LeNet.Predictions predict(ImageSet images) {
-        return network.predict(images);
-    }
-
-    /** The network. */
-    public LeNet network() {
-        return network;
+    /** The name of the backend that trained it, or {@code null} when unknown (the shipped files). */
+    public String backend() {
+        return backend;
     }
 
     /** The class names. */
@@ -366,6 +409,6 @@ public final class Classifier {
 
     @Override
     public String toString() {
-        return "Classifier[" + source + ", " + dataset + ", " + network.shape() + "]";
+        return "Classifier[" + source + ", " + dataset + ", " + shape + "]";
     }
 }

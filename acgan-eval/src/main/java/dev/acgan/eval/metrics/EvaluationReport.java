@@ -1,9 +1,10 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
 import java.util.List;
 
 /**
- * The quality numbers of a set of generated images, measured with a {@link Classifier}, next to the same
+ * The quality numbers of a set of generated images, measured with a
+ * {@link dev.acgan.eval.classifier.Classifier}, next to the same
  * numbers for real test images. NaN marks a number that does not exist (the conditional accuracy of an
  * unconditional model, the diversity of a class with fewer than two images).
  *

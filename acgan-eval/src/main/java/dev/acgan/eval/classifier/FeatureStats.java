@@ -1,10 +1,11 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.classifier;
 
 import java.util.Arrays;
 
 /**
  * Mean and covariance of a set of feature vectors, in double precision: the Gaussian that the Fréchet
- * distance ({@link Fid}) compares. The covariance is the unbiased sample covariance (divided by
+ * distance ({@link dev.acgan.eval.metrics.Fid}) compares; a {@link Classifier} stores that of its training
+ * images. The covariance is the unbiased sample covariance (divided by
  * {@code count - 1}), as in the usual FID code.
  *
  * @param count      number of vectors summarised

@@ -1,4 +1,4 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.classifier;
 
 import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.data.Datasets;

@@ -1,4 +1,4 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;

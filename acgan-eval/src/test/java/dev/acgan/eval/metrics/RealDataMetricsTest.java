@@ -1,10 +1,16 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.acgan.api.spi.Backends;
 import dev.acgan.api.tensor.ImageBatch;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.classifier.ClassifierData;
+import dev.acgan.eval.classifier.CompiledClassifier;
+import dev.acgan.eval.classifier.ImageSet;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,11 +18,12 @@ import org.junit.jupiter.api.Test;
  * The evaluation on real images posing as generated ones, with the shipped MNIST classifier: real test
  * digits "generated" for their true class score like the real sample; the same digits with shuffled
  * requested classes keep FID and diversity but fall to chance accuracy; one digit repeated collapses the
- * diversity and raises FID.
+ * diversity and raises FID. The classifier runs on the default backend.
  */
 class RealDataMetricsTest {
 
     static Classifier classifier;
+    static CompiledClassifier compiled;
     static ImageSet test;
     /** Images per class. */
     static final int PER = 30;
@@ -26,6 +33,7 @@ class RealDataMetricsTest {
     @BeforeAll
     static void load() {
         classifier = Classifier.builtIn("mnist");
+        compiled = classifier.compile(Backends.discover().select());
         test = ClassifierData.test("mnist");
         int[] labels = test.labels();
         int[] taken = new int[10];
@@ -41,9 +49,14 @@ class RealDataMetricsTest {
         fakes = test.source().batch(rows);
     }
 
+    @AfterAll
+    static void close() {
+        compiled.close();
+    }
+
     @Test
     void realImagesForTheirClassScoreLikeRealImages() {
-        EvaluationReport r = Evaluator.evaluate(classifier, test, fakes, PER);
+        EvaluationReport r = Evaluator.evaluate(compiled, test, fakes, PER);
         assertEquals(10 * PER, r.generatedImages());
         assertTrue(r.conditionalAccuracy() > 0.95, "conditional accuracy " + r.conditionalAccuracy());
         assertEquals(classifier.testAccuracy(), r.classifierTestAccuracy(), 1e-9);
@@ -72,8 +85,8 @@ class RealDataMetricsTest {
             shuffled[i] = shuffled[j];
             shuffled[j] = t;
         }
-        EvaluationReport right = Evaluator.evaluate(classifier, test, fakes, PER);
-        EvaluationReport r = Evaluator.evaluate(classifier, test, fakes.withLabels(shuffled), PER);
+        EvaluationReport right = Evaluator.evaluate(compiled, test, fakes, PER);
+        EvaluationReport r = Evaluator.evaluate(compiled, test, fakes.withLabels(shuffled), PER);
         assertEquals(0.1, r.conditionalAccuracy(), 0.05, "chance");
         assertEquals(right.fid(), r.fid(), 1e-9, "FID ignores the requested classes");
         assertEquals(right.classifierScore(), r.classifierScore(), 1e-9);
@@ -92,10 +105,10 @@ class RealDataMetricsTest {
             System.arraycopy(fakes.pixels(), first * per, px, i * per, per);
         }
         ImageBatch collapsed = ImageBatch.nhwc(fakes.count(), 28, 28, 1, px, fakes.labels());
-        EvaluationReport r = Evaluator.evaluate(classifier, test, collapsed, PER);
+        EvaluationReport r = Evaluator.evaluate(compiled, test, collapsed, PER);
         assertEquals(0, r.diversity(), 1e-9);
         assertTrue(r.realDiversity() > 1);
-        EvaluationReport right = Evaluator.evaluate(classifier, test, fakes, PER);
+        EvaluationReport right = Evaluator.evaluate(compiled, test, fakes, PER);
         System.out.printf("one image per class: FID %.2f (distinct real digits: %.2f)%n", r.fid(), right.fid());
         assertTrue(r.fid() > 3 * right.fid(), "collapse raises FID: " + r.fid() + " vs " + right.fid());
     }

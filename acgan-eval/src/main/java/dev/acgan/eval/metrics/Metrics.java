@@ -1,4 +1,6 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
+
+import dev.acgan.api.model.ClassifierOutput;
 
 /**
  * The sample-quality numbers computed from a classifier's outputs, in double precision: the classifier
@@ -15,7 +17,7 @@ public final class Metrics {
      * gets the same distribution (or the classifier cannot tell) and at most the number of classes,
      * reached when each image is one class with certainty and the classes are equally frequent.
      */
-    public static double classifierScore(LeNet.Predictions p, int[] rows) {
+    public static double classifierScore(ClassifierOutput p, int[] rows) {
         int k = p.classes();
         int[] r = rows == null ? all(p.count()) : rows;
         if (r.length == 0) {
@@ -69,7 +71,7 @@ public final class Metrics {
     }
 
     /** The share of {@code rows} whose most probable class is {@code labels[row]}. */
-    public static double accuracy(LeNet.Predictions p, int[] labels, int[] rows) {
+    public static double accuracy(ClassifierOutput p, int[] labels, int[] rows) {
         if (rows.length == 0) {
             return Double.NaN;
         }

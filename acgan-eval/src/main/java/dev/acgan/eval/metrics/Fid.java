@@ -1,5 +1,6 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
+import dev.acgan.eval.classifier.FeatureStats;
 import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;

@@ -1,19 +1,20 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.acgan.api.model.ClassifierOutput;
 import org.junit.jupiter.api.Test;
 
 /** Classifier score, accuracy and diversity on hand-made predictions. */
 class MetricsTest {
 
-    static LeNet.Predictions predictions(int classes, float[][] probs) {
+    static ClassifierOutput predictions(int classes, float[][] probs) {
         float[] p = new float[probs.length * classes];
         for (int i = 0; i < probs.length; i++) {
             System.arraycopy(probs[i], 0, p, i * classes, classes);
         }
-        return new LeNet.Predictions(probs.length, classes, 1, p, new float[probs.length]);
+        return new ClassifierOutput(probs.length, classes, 1, p, new float[probs.length]);
     }
 
     @Test
@@ -53,7 +54,7 @@ class MetricsTest {
     @Test
     void accuracyAndPredictedClass() {
         float[][] p = {{0.1f, 0.7f, 0.2f}, {0.5f, 0.5f, 0f}, {0f, 0.1f, 0.9f}};
-        LeNet.Predictions pr = predictions(3, p);
+        ClassifierOutput pr = predictions(3, p);
         assertEquals(1, pr.predicted(0));
         assertEquals(0, pr.predicted(1), "ties go to the lower class");
         assertEquals(2.0 / 3, pr.accuracy(new int[] {1, 1, 2}), 1e-12);

@@ -1,6 +1,13 @@
-package dev.acgan.samples.eval;
+package dev.acgan.eval.metrics;
 
+import dev.acgan.api.model.ClassifierOutput;
+import dev.acgan.api.spi.Backends;
+import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.ImageBatch;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.classifier.CompiledClassifier;
+import dev.acgan.eval.classifier.FeatureStats;
+import dev.acgan.eval.classifier.ImageSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * The real sample is the first {@code countPerClass} images of each class of the test split (fewer where
  * the split has fewer), so it is about as large as the generated set and needs no seed.
+ *
+ * <p>The classifier runs on a backend: pass one compiled for the session
+ * ({@link #evaluate(CompiledClassifier, ImageSet, ImageBatch, int)}, cheapest when evaluating repeatedly),
+ * a backend, or nothing (the default backend of {@link Backends#discover()}).
  */
 public final class Evaluator {
 
@@ -33,18 +44,42 @@ public final class Evaluator {
     }
 
     /**
+     * Evaluates generated images with the classifier on the default backend ({@link Backends#discover()}
+     * and its selection rules), compiled for this call.
+     *
+     * @see #evaluate(CompiledClassifier, ImageSet, ImageBatch, int)
+     */
+    public static EvaluationReport evaluate(Classifier classifier, ImageSet realTest, ImageBatch generated,
+                                            int countPerClass) {
+        return evaluate(Backends.discover().select(), classifier, realTest, generated, countPerClass);
+    }
+
+    /**
+     * Evaluates generated images with the classifier compiled on {@code backend} for this call.
+     *
+     * @see #evaluate(CompiledClassifier, ImageSet, ImageBatch, int)
+     */
+    public static EvaluationReport evaluate(GanBackend backend, Classifier classifier, ImageSet realTest,
+                                            ImageBatch generated, int countPerClass) {
+        try (CompiledClassifier compiled = classifier.compile(backend)) {
+            return evaluate(compiled, realTest, generated, countPerClass);
+        }
+    }
+
+    /**
      * Evaluates generated images.
      *
-     * @param classifier    the classifier
+     * @param compiled      the classifier, compiled on a backend
      * @param realTest      the real test split of the classifier's dataset
      * @param generated     generated images; their labels are the requested classes, or absent for an
      *                      unconditional model
      * @param countPerClass size per class of the real comparison sample
      */
-    public static EvaluationReport evaluate(Classifier classifier, ImageSet realTest, ImageBatch generated,
+    public static EvaluationReport evaluate(CompiledClassifier compiled, ImageSet realTest, ImageBatch generated,
                                             int countPerClass) {
-        int k = classifier.network().shape().classes();
-        int dim = classifier.network().shape().dense2();
+        Classifier classifier = compiled.classifier();
+        int k = classifier.shape().classes();
+        int dim = classifier.shape().dense2();
         if (realTest.numClasses() != k) {
             throw new IllegalArgumentException(realTest.description() + " has " + realTest.numClasses()
                     + " classes but the classifier " + k);
@@ -62,12 +97,12 @@ public final class Evaluator {
             }
         }
         LOG.debug("classifying {} real test images", realTest.size());
-        LeNet.Predictions real = classifier.predict(realTest);
+        ClassifierOutput real = compiled.predict(realTest);
         int[] realLabels = realTest.labels();
         double testAccuracy = real.accuracy(realLabels);
         int[] realRows = firstPerClass(realLabels, k, countPerClass);
         LOG.debug("classifying {} generated images", generated.count());
-        LeNet.Predictions gen = classifier.predict(generated);
+        ClassifierOutput gen = compiled.predict(generated);
         int[] genRows = Metrics.all(gen.count());
         int[] groups = new int[gen.count()];
         int[] predictedCount = new int[k];
