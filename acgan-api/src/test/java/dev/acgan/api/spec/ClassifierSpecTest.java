@@ -53,7 +53,8 @@ class ClassifierSpecTest {
 
     @Test
     void lenetIsRejectedForImagesTooSmall() {
-        SpecException e = assertThrows(SpecException.class, () -> ClassifierPresets.lenet(new ImageShape(12, 12, 1), 10));
+        SpecException e = assertThrows(SpecException.class,
+                () -> ClassifierPresets.lenet(new ImageShape(12, 12, 1), 10));
         assertEquals("classifier node 'conv2' (conv2d): input size 4 is smaller than kernel 5 with 'valid' padding",
                 e.getMessage());
     }
@@ -73,7 +74,8 @@ class ClassifierSpecTest {
             assertArrayEquals(new int[] {c[3], c[4], 3}, net.node("pool").outputShape(), java.util.Arrays.toString(c));
             assertTrue(net.parameters().isEmpty());
         }
-        NetworkSpec big = NetworkSpec.builder().add("pool", MaxPool2D.of(8, 1, Padding.VALID), NetworkSpec.IMAGE).build();
+        NetworkSpec big = NetworkSpec.builder().add("pool", MaxPool2D.of(8, 1, Padding.VALID), NetworkSpec.IMAGE)
+                .build();
         assertEquals("t node 'pool' (max_pool2d): input size 7 is smaller than kernel 8 with 'valid' padding",
                 assertThrows(SpecException.class, () -> ShapeInference.infer("t", big, in)).getMessage());
         NetworkSpec zero = NetworkSpec.builder()
@@ -90,8 +92,8 @@ class ClassifierSpecTest {
     void maxPoolInJson() throws Exception {
         ObjectMapper m = SpecJson.mapper();
         String json = m.writeValueAsString(new MaxPool2D(3, 2, 2, 1, Padding.SAME));
-        assertEquals("{\"type\":\"max_pool2d\",\"poolH\":3,\"poolW\":2,\"strideH\":2,\"strideW\":1,\"padding\":\"SAME\"}",
-                json.replaceAll("\\s", ""));
+        assertEquals("{\"type\":\"max_pool2d\",\"poolH\":3,\"poolW\":2,\"strideH\":2,\"strideW\":1,"
+                + "\"padding\":\"SAME\"}", json.replaceAll("\\s", ""));
         assertEquals(new MaxPool2D(3, 2, 2, 1, Padding.SAME), m.readValue(json, LayerSpec.class));
         ClassifierSpec lenet = ClassifierPresets.lenet(ImageShape.mnist(), 10);
         assertEquals(lenet, m.readValue(m.writeValueAsString(lenet), ClassifierSpec.class));

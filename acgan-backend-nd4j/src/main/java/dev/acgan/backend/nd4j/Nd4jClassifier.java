@@ -68,7 +68,7 @@ final class Nd4jClassifier implements ClassifierModel {
                     arrays.put(name, Layouts.toArray(t));
                 }
             });
-            long[] imageShape = {-1, spec.image().height(), spec.image().width(), spec.image().channels()};
+            long[] imageShape = Layouts.imageShape(spec.image(), -1);
             String featureNode = spec.network().outputs().get(ClassifierSpec.OUT_FEATURES);
 
             inference = graph();
@@ -116,10 +116,6 @@ final class Nd4jClassifier implements ClassifierModel {
         return new ArrayScope(arrays.values(), pool);
     }
 
-    private long[] imageDims(int n) {
-        return new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()};
-    }
-
     @Override
     public ClassifierSpec spec() {
         return spec;
@@ -137,7 +133,7 @@ final class Nd4jClassifier implements ClassifierModel {
         return guard.shared(() -> {
             try (ArrayScope scope = scope()) {
                 int n = batch.count();
-                Feed feed = new Feed(scope).floats(images, batch.pixels(), imageDims(n));
+                Feed feed = new Feed(scope).floats(images, batch.pixels(), Layouts.imageShape(spec.image(), n));
                 Map<String, INDArray> out = Sessions.outputOnce(inference, feed.values(),
                         List.of(probabilities.name(), features.name()), scope);
                 float[] f = Layouts.floats(out.get(features.name()));
@@ -160,7 +156,7 @@ final class Nd4jClassifier implements ClassifierModel {
         int n = b.count();
         try (ArrayScope scope = scope()) {
             Feed feed = new Feed(scope);
-            feed.floats(trainImages, b.pixels(), imageDims(n));
+            feed.floats(trainImages, b.pixels(), Layouts.imageShape(spec.image(), n));
             feed.floats(labels, Layouts.oneHot(b.labels(), spec.numClasses()), n, spec.numClasses());
             feed.masks(trainPass, batch.dropoutMasks(), n);
             List<String> outputs = new ArrayList<>(List.of(loss.name()));

@@ -77,13 +77,15 @@ final class TensorFlowClassifier implements ClassifierModel {
             String featureNode = spec.network().outputs().get(ClassifierSpec.OUT_FEATURES);
 
             Ops p = tf.withSubScope("predict");
-            images = p.withName("images").placeholder(TFloat32.class, Placeholder.shape(imageShape()));
-            NetworkCompiler.Pass inference = compiler.build("classifier", Map.of(NetworkSpec.IMAGE, images), false, false);
+            Shape anyImages = TensorFlowModel.imageShape(spec.image());
+            images = p.withName("images").placeholder(TFloat32.class, Placeholder.shape(anyImages));
+            NetworkCompiler.Pass inference = compiler.build("classifier", Map.of(NetworkSpec.IMAGE, images), false,
+                    false);
             probabilities = inference.output(network, NetworkSpec.OUT_CLASS);
             features = inference.outputs.get(featureNode);
 
             Ops s = tf.withSubScope("train");
-            trainImages = s.withName("images").placeholder(TFloat32.class, Placeholder.shape(imageShape()));
+            trainImages = s.withName("images").placeholder(TFloat32.class, Placeholder.shape(anyImages));
             labels = s.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             learningRate = s.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             Map<String, Operand<? extends TType>> in = Map.of(NetworkSpec.IMAGE, trainImages);
@@ -106,14 +108,6 @@ final class TensorFlowClassifier implements ClassifierModel {
         loadState(full);
     }
 
-    private Shape imageShape() {
-        return Shape.of(-1, spec.image().height(), spec.image().width(), spec.image().channels());
-    }
-
-    private long[] imageDims(int n) {
-        return new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()};
-    }
-
     @Override
     public ClassifierSpec spec() {
         return spec;
@@ -130,7 +124,8 @@ final class TensorFlowClassifier implements ClassifierModel {
         return guard.shared(() -> {
             int n = batch.count();
             try (Feed feed = new Feed(session)) {
-                feed.floats(images, batch.pixels(), imageDims(n)).fetch(probabilities).fetch(features);
+                feed.floats(images, batch.pixels(), TensorFlowModel.imageDims(spec.image(), n));
+                feed.fetch(probabilities).fetch(features);
                 try (Result r = feed.run()) {
                     float[] f = Feed.floats(r.get(1));
                     return new ClassifierOutput(n, spec.numClasses(), f.length / n, Feed.floats(r.get(0)), f);
@@ -151,7 +146,7 @@ final class TensorFlowClassifier implements ClassifierModel {
         ModelInputs.checkLabelledImages(spec, b);
         int n = b.count();
         try (Feed feed = new Feed(session)) {
-            feed.floats(trainImages, b.pixels(), imageDims(n)).ints(labels, b.labels());
+            feed.floats(trainImages, b.pixels(), TensorFlowModel.imageDims(spec.image(), n)).ints(labels, b.labels());
             feed.masks(trainPass.masks, batch.dropoutMasks(), n, maskShapes);
             feed.fetch(loss);
             if (mode == Mode.GRADIENTS) {

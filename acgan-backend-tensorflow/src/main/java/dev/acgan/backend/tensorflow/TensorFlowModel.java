@@ -10,6 +10,7 @@ import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
 import dev.acgan.api.model.ModelInputs;
 import dev.acgan.api.model.StateNames;
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ModelSpec;
@@ -399,11 +400,20 @@ final class TensorFlowModel implements GanModel {
     }
 
     static Shape imageShape(ModelSpec spec) {
-        return Shape.of(-1, spec.image().height(), spec.image().width(), spec.image().channels());
+        return imageShape(spec.image());
+    }
+
+    /** {@code [-1, h, w, c]}: any number of NHWC images of that shape. */
+    static Shape imageShape(ImageShape image) {
+        return Shape.of(imageDims(image, -1));
     }
 
     static long[] imageDims(ModelSpec spec, int n) {
-        return new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()};
+        return imageDims(spec.image(), n);
+    }
+
+    static long[] imageDims(ImageShape image, int n) {
+        return new long[] {n, image.height(), image.width(), image.channels()};
     }
 
     static Map<String, Operand<? extends TType>> inputs(ModelSpec spec, Operand<TFloat32> images,

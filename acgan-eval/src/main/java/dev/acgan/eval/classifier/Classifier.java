@@ -84,7 +84,8 @@ public final class Classifier {
 
     /**
      * @param shape        the network's sizes
-     * @param weights      its parameters, by their names in {@link LeNetShape#spec()} ({@code classifier/conv1/kernel} ...)
+     * @param weights      its parameters, by their names in {@link LeNetShape#spec()}
+     *                     ({@code classifier/conv1/kernel} ...)
      * @param classNames   one name per class
      * @param recipe       how it was trained (its dataset is the one the classifier was trained on)
      * @param backend      the name of the backend that trained it, or {@code null} when unknown (the shipped files)

@@ -201,21 +201,13 @@ public final class ReferenceClassifier implements ClassifierModel {
     /** A copy of one state value in double precision: a parameter, statistic or Adam moment. */
     public double[] value(String name) {
         checkOpen();
-        double[] v = values.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("no state value named '" + name + "'");
-        }
-        return v.clone();
+        return ReferenceModel.named(values, name).clone();
     }
 
     /** Replaces one state value (see {@link #value}) with double-precision values of the same length. */
     public void setValue(String name, double[] newValues) {
         checkOpen();
-        double[] v = values.get(name);
-        if (v == null || newValues.length != v.length) {
-            throw new IllegalArgumentException("no state value '" + name + "' of " + newValues.length + " values");
-        }
-        System.arraycopy(newValues, 0, v, 0, v.length);
+        ReferenceModel.replace(values, name, newValues);
     }
 
     private void checkOpen() {
