@@ -16,8 +16,8 @@ import java.util.Set;
  * {@link java.util.ServiceLoader} (list the class in
  * {@code META-INF/services/dev.acgan.api.spi.GanBackend}) or registered with
  * {@link Backends#register}. They must have a public no-argument constructor and must not load
- * native code before {@link #createModel} or {@link #loadGenerator} is called, so that discovery
- * stays cheap.
+ * native code before {@link #createModel}, {@link #loadGenerator} or {@link #createClassifier} is
+ * called, so that discovery stays cheap.
  *
  * <p>Besides GANs, a backend may compile image classifiers ({@link #createClassifier}), so that the
  * classifier measuring generated images runs on the same engine as the GAN.
