@@ -46,6 +46,10 @@ class SensitivityTest {
         CUSTOM_SPEC_TESTS.put("updateParityCustomSpecs", "java.lang.String");
         CUSTOM_SPEC_TESTS.put("inferenceParityCustomSpecs", "java.lang.String");
         CUSTOM_SPEC_TESTS.put("checkpointPortability", "java.lang.String, java.nio.file.Path");
+        CUSTOM_SPEC_TESTS.put("classifierLossParity", "java.lang.String");
+        CUSTOM_SPEC_TESTS.put("classifierPredictionParity", "java.lang.String");
+        CUSTOM_SPEC_TESTS.put("classifierGradientParity", "java.lang.String");
+        CUSTOM_SPEC_TESTS.put("classifierUpdateParity", "java.lang.String");
     }
 
     /** A catch the TCK must make: this test method, on this spec, flags a quantity containing this text. */
@@ -59,6 +63,8 @@ class SensitivityTest {
         String gan = "tck-tiny-gan";
         String dcgan = "tck-tiny-dcgan";
         String loss = "lossParityCustomSpecs";
+        String tinyClassifier = "tck-tiny-classifier";
+        String lenet = "lenet";
         return switch (fault) {
             case NONE -> List.of();
             case D_REAL_ADVERSARIAL_OFF_1PCT -> List.of(new Catch(loss, acgan, "discriminator loss realAdversarial"),
@@ -106,6 +112,20 @@ class SensitivityTest {
             case GENERATOR_STEP_MOVES_DISCRIMINATOR -> List.of(
                     new Catch("updateParityCustomSpecs", gan, "must not change"),
                     new Catch("updateParityCustomSpecs", acgan, "must not change"));
+            case POOL_SIZE_FROM_STRIDES -> List.of(
+                    new Catch("classifierLossParity", tinyClassifier, "classifier loss"),
+                    new Catch("classifierPredictionParity", tinyClassifier, "class probabilities"),
+                    new Catch("classifierPredictionParity", tinyClassifier, "features"),
+                    new Catch("classifierGradientParity", tinyClassifier, "gradient classifier/conv1/kernel"),
+                    new Catch("classifierUpdateParity", tinyClassifier, "state classifier/"));
+            case CLASSIFIER_LOSS_SUMMED -> List.of(
+                    new Catch("classifierLossParity", tinyClassifier, "classifier loss"),
+                    new Catch("classifierLossParity", lenet, "classifier loss"),
+                    new Catch("classifierGradientParity", lenet, "gradient classifier/"),
+                    new Catch("classifierUpdateParity", lenet, "returned classifier loss"));
+            case CLASSIFIER_FEATURES_BEFORE_RELU -> List.of(
+                    new Catch("classifierPredictionParity", tinyClassifier, "features"),
+                    new Catch("classifierPredictionParity", lenet, "features"));
         };
     }
 
@@ -212,6 +232,13 @@ class SensitivityTest {
             // States go through float32 (the API's tensors): rounding only, far inside the tolerances.
             assertTrue(oracle.updateParity(spec, 3, 7, 2).worstRatio() < 0.05, spec.name());
             assertTrue(oracle.gradientParity(spec, 3, 7).worstRatio() < 1e-3, spec.name());
+        }
+        ClassifierChecks classifiers = new ClassifierChecks(new dev.acgan.tck.oracle.ReferenceBackend());
+        for (dev.acgan.api.spec.ClassifierSpec spec : TckFixtures.classifierSpecs()) {
+            assertEquals(0.0, classifiers.lossParity(spec, 3, 1, 7).worstRatio(), spec.name());
+            assertEquals(0.0, classifiers.predictionParity(spec, 3, 7).worstRatio(), spec.name());
+            assertTrue(classifiers.updateParity(spec, 3, 7, 2).worstRatio() < 0.05, spec.name());
+            assertTrue(classifiers.gradientParity(spec, 3, 7).worstRatio() < 1e-3, spec.name());
         }
     }
 

@@ -11,5 +11,7 @@ public enum Capability {
     /** Exposes loss gradients ({@code GanModel.*Gradients}) for gradient-parity checks. */
     GRADIENTS,
     /** One generator serves concurrent callers. */
-    CONCURRENT_GENERATION
+    CONCURRENT_GENERATION,
+    /** Compiles, trains and runs image classifiers ({@code GanBackend.createClassifier}). */
+    CLASSIFIER
 }

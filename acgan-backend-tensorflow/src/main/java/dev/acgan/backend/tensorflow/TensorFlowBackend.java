@@ -1,7 +1,9 @@
 package dev.acgan.backend.tensorflow;
 
+import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
 import dev.acgan.api.spi.ComputeProbe;
@@ -78,7 +80,7 @@ public final class TensorFlowBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
     }
 
     @Override
@@ -86,6 +88,12 @@ public final class TensorFlowBackend implements GanBackend {
                                 NamedTensors state) {
         hintOnce();
         return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+    }
+
+    @Override
+    public ClassifierModel createClassifier(ClassifierSpec spec, AdamConfig optimizer, NamedTensors state) {
+        hintOnce();
+        return new TensorFlowClassifier(spec, optimizer, state);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.acgan.api.data.Datasets;
 import dev.acgan.api.inject.TrainerFactory;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
+import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.TrainingConfig;
@@ -18,8 +19,8 @@ import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
 import dev.acgan.samples.run.CheckpointStore;
-import dev.acgan.samples.eval.Classifier;
-import dev.acgan.samples.eval.GeneratedSamples;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.metrics.GeneratedSamples;
 import dev.acgan.samples.run.ProgressReporter;
 import dev.acgan.samples.run.QualityProbe;
 import dev.acgan.samples.run.RunLayout;
@@ -238,7 +239,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing);
 
-        QualityProbe quality = qualityProbe(s, modelSpec, info);
+        Classifier evalClassifier = evalClassifier(s, modelSpec, info);
         Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
         RunLayout layout = new RunLayout(dir);
         if (layout.holdsRun()) {
@@ -261,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
                 s.seed, dir);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
-            return runSession(layout, trainer, s, mode, quality, null);
+            return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), null);
         }
     }
 
@@ -366,7 +367,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "--outdir for the continued run");
         }
         RunLayout layout = new RunLayout(dir).prepare();
-        QualityProbe quality = qualityProbe(s, modelSpec, data.info());
+        Classifier evalClassifier = evalClassifier(s, modelSpec, data.info());
 
         TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
         s.backend = factory.backend().name();
@@ -383,7 +384,7 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
-            return runSession(layout, trainer, s, mode, quality, ckptDir);
+            return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), ckptDir);
         }
     }
 
@@ -417,10 +418,10 @@ final class TrainCommand implements Callable<Integer> {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * The quality probe of {@code --eval-every}, or null for none; sets {@code s.evalEvery} to the interval
-     * used, so that {@code config.yaml} records it.
+     * The classifier of {@code --eval-every}, or null for no measurements; sets {@code s.evalEvery} to the
+     * interval used, so that {@code config.yaml} records it.
      */
-    static QualityProbe qualityProbe(TrainSettings s, ModelSpec model, DatasetInfo data) {
+    static Classifier evalClassifier(TrainSettings s, ModelSpec model, DatasetInfo data) {
         boolean explicit = s.evalEvery != null;
         long every = explicit ? s.evalEvery : TrainSettings.DEFAULT_EVAL_EVERY;
         boolean fits = s.evalClassifier != null || EvaluateCommand.builtInFor(data.name()) != null;
@@ -436,12 +437,14 @@ final class TrainCommand implements Callable<Integer> {
         Classifier c = EvaluateCommand.chooseClassifier("--eval-classifier", s.evalClassifier, data.name());
         EvaluateCommand.checkFits(c, model);
         s.evalEvery = every;
-        return new QualityProbe(c, every);
+        return c;
     }
 
     private int runSession(RunLayout layout, GanTrainer trainer, TrainSettings s, ProgressReporter.Mode mode,
-                           QualityProbe quality, Path resumedFrom) {
-        try (TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
+                           Classifier evalClassifier, GanBackend backend, Path resumedFrom) {
+        try (QualityProbe quality = evalClassifier == null ? null
+                     : new QualityProbe(evalClassifier, backend, s.evalEvery);
+             TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
                 s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode, quality), spec.commandLine().getErr(),
                 trainer.model().spec().name())) {
             TrainingSession.Result r = session.run(resumedFrom);

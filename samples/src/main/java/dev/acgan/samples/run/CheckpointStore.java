@@ -3,7 +3,7 @@ package dev.acgan.samples.run;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointMetadata;
 import dev.acgan.api.train.Trainer;
-import dev.acgan.samples.render.Images;
+import dev.acgan.eval.render.Images;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
