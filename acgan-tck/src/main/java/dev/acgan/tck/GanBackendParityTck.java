@@ -7,6 +7,7 @@ import dev.acgan.api.spi.GanBackend;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (standard setting, real MNIST digits); gradient parity and finite-difference spot checks on the custom
  * specs (skipped without {@link dev.acgan.api.spi.Capability#GRADIENTS}); update parity (two D+G steps)
  * on the custom specs at batch 7 and one step of acgan-mnist at batch 2; inference parity of both
- * networks' outputs; checkpoint portability to the oracle. Each test prints its {@link ParityReport}
- * (the worst error/tolerance ratio) to standard output.
+ * networks' outputs; checkpoint portability to the oracle. Classifiers ({@link ClassifierChecks}, skipped
+ * without {@link dev.acgan.api.spi.Capability#CLASSIFIER}): loss parity at batch 1, 7 and 100, prediction
+ * parity, gradient parity with finite-difference spot checks, update parity over two steps of different
+ * learning rates, on {@link TckFixtures#tinyClassifier()} and LeNet on real MNIST digits. Each test prints
+ * its {@link ParityReport} (the worst error/tolerance ratio) to standard output.
  */
 public abstract class GanBackendParityTck {
 
@@ -56,6 +60,21 @@ public abstract class GanBackendParityTck {
     /** The checks of {@link #backend()} in {@link #precision()}. */
     protected ParityChecks checks() {
         return new ParityChecks(backend(), precision());
+    }
+
+    /**
+     * The classifier checks of {@link #backend()}; skipped in the bf16 profile, as classifiers compute in fp32
+     * only ({@code GanBackend.createClassifier} takes no precision) and the fp32 class checks them.
+     */
+    protected ClassifierChecks classifierChecks() {
+        Assumptions.assumeTrue(precision() == Precision.FP32, "classifiers compute in fp32 only; the fp32 profile "
+                + "checks them");
+        return new ClassifierChecks(backend());
+    }
+
+    /** Names of the classifier specs (parameter source). */
+    public static Stream<String> classifierSpecNames() {
+        return TckFixtures.classifierSpecs().stream().map(dev.acgan.api.spec.ClassifierSpec::name);
     }
 
     /** Names of the custom specs (parameter source). */
@@ -134,5 +153,33 @@ public abstract class GanBackendParityTck {
     @DisplayName("checkpoint portability: trained on the backend, loaded by the backend and the oracle")
     void checkpointPortability(String spec, @TempDir Path dir) {
         print(checks().checkpointPortability(TckFixtures.spec(spec), SEED, dir));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#classifierSpecNames")
+    @DisplayName("classifier loss parity, batch 1, 7 and 100")
+    void classifierLossParity(String spec) {
+        print(classifierChecks().lossParity(TckFixtures.classifierSpec(spec), SEED, 1, 7, 100));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#classifierSpecNames")
+    @DisplayName("classifier prediction parity: class probabilities and features, batch 7")
+    void classifierPredictionParity(String spec) {
+        print(classifierChecks().predictionParity(TckFixtures.classifierSpec(spec), SEED, 7));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#classifierSpecNames")
+    @DisplayName("classifier gradient parity and finite-difference spot checks, batch 1 and 7")
+    void classifierGradientParity(String spec) {
+        print(classifierChecks().gradientParity(TckFixtures.classifierSpec(spec), SEED, 1, 7));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#classifierSpecNames")
+    @DisplayName("classifier update parity, two Adam steps of different learning rates, batch 7")
+    void classifierUpdateParity(String spec) {
+        print(classifierChecks().updateParity(TckFixtures.classifierSpec(spec), SEED, 7, 2));
     }
 }

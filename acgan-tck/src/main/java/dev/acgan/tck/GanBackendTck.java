@@ -11,12 +11,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.model.ClassifierBatch;
+import dev.acgan.api.model.ClassifierModel;
+import dev.acgan.api.model.ClassifierOutput;
 import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.DiscriminatorLosses;
 import dev.acgan.api.model.DiscriminatorOutput;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
+import dev.acgan.api.model.StateNames;
+import dev.acgan.api.spec.ClassifierPresets;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
 import dev.acgan.api.spi.ComputeProbe;
@@ -39,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract part of the TCK: shapes, ranges, argument checks, lifecycle, determinism, checkpoint
- * round trips and resume. A backend's test class extends this (and {@link GanBackendParityTck}) and
+ * round trips and resume, for GANs and (with {@link Capability#CLASSIFIER}) classifiers. A backend's test class extends this (and {@link GanBackendParityTck}) and
  * supplies the backend:
  *
  * <pre>{@code
@@ -351,6 +357,158 @@ public abstract class GanBackendTck {
             assertEquals(5, t.position().step());
             assertEquals(straight, t.model().state());
         }
+    }
+
+    // ------------------------------------------------------------------------------ classifiers
+
+    /** A classifier of the spec with the TCK's seeded weights and LeNet's Adam settings. */
+    protected ClassifierModel classifier(ClassifierSpec spec, long seed) {
+        return backend().createClassifier(spec, ClassifierChecks.ADAM, TckFixtures.weights(spec, seed));
+    }
+
+    @Test
+    @DisplayName("classifiers: offered exactly when CLASSIFIER is declared")
+    void classifierCapability() {
+        ClassifierSpec spec = TckFixtures.tinyClassifier();
+        if (!backend().capabilities().contains(Capability.CLASSIFIER)) {
+            assertThrows(UnsupportedOperationException.class, () -> classifier(spec, 1));
+            return;
+        }
+        try (ClassifierModel m = classifier(spec, 1)) {
+            assertEquals(spec, m.spec());
+            assertEquals(backend().name(), m.backendName());
+        }
+    }
+
+    @Test
+    @DisplayName("classifier predictions: probabilities sum to 1, features of the feature output's size")
+    void classifierPredictions() {
+        require(Capability.CLASSIFIER);
+        for (ClassifierSpec spec : TckFixtures.classifierSpecs()) {
+            try (ClassifierModel m = classifier(spec, 21)) {
+                int features = spec.validate().node(spec.network().outputs().get(ClassifierSpec.OUT_FEATURES))
+                        .outputSize();
+                for (int n : new int[] {1, 9}) {
+                    ClassifierOutput out = m.predict(TckFixtures.classifierBatch(spec, n, 3).images());
+                    assertEquals(n, out.count());
+                    assertEquals(spec.numClasses(), out.classes());
+                    assertEquals(features, out.featureLength());
+                    for (int i = 0; i < n; i++) {
+                        double sum = 0;
+                        for (int k = 0; k < spec.numClasses(); k++) {
+                            float q = out.probabilities()[i * spec.numClasses() + k];
+                            assertTrue(q >= 0 && q <= 1, spec.name() + ": probability " + q);
+                            sum += q;
+                        }
+                        assertEquals(1.0, sum, 1e-5, spec.name() + ": probabilities of image " + i);
+                    }
+                    for (float f : out.features()) {
+                        // both classifiers end their feature layer with a ReLU
+                        assertTrue(f >= 0 && Float.isFinite(f), spec.name() + ": feature " + f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("classifier inputs: wrong image shapes, missing or out-of-range labels, a bad state are rejected")
+    void classifierBadInputsRejected() {
+        require(Capability.CLASSIFIER);
+        ClassifierSpec spec = TckFixtures.tinyClassifier();
+        try (ClassifierModel m = classifier(spec, 22)) {
+            ImageBatch good = TckFixtures.classifierBatch(spec, 2, 1).images();
+            ImageBatch wrong = ImageBatch.nhwc(1, spec.image().height() + 1, spec.image().width(), 2,
+                    new float[(spec.image().height() + 1) * spec.image().width() * 2], new int[] {0});
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(wrong));
+            assertTrue(e.getMessage().contains("expects"), e.getMessage());
+            ClassifierBatch unlabelled = ClassifierBatch.of(good.withLabels(null));
+            assertThrows(IllegalArgumentException.class, () -> m.train(unlabelled, 1e-3));
+            assertThrows(IllegalArgumentException.class,
+                    () -> m.loss(ClassifierBatch.of(good.withLabels(new int[] {0, spec.numClasses()}))));
+            assertThrows(IllegalArgumentException.class, () -> m.train(ClassifierBatch.of(good), 0));
+            NamedTensors state = m.state();
+            String kernel = "classifier/conv1/kernel";
+            java.util.Map<String, Tensor> bad = new java.util.LinkedHashMap<>(state.asMap());
+            bad.put(kernel, Tensor.zeros(1, 2));
+            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+                    () -> m.loadState(new NamedTensors(bad)));
+            assertTrue(e2.getMessage().contains(kernel), e2.getMessage());
+            assertEquals(state, m.state(), "a rejected state changes nothing");
+        }
+    }
+
+    @Test
+    @DisplayName("classifier training: the loss of a batch falls, the counter counts; loss and gradients are pure")
+    void classifierTrainingLearns() {
+        require(Capability.CLASSIFIER);
+        ClassifierSpec spec = ClassifierPresets.lenet(dev.acgan.api.spec.ImageShape.mnist(), 10);
+        ClassifierBatch batch = ClassifierBatch.of(TckFixtures.mnist(64, 5));
+        try (ClassifierModel m = classifier(spec, 23)) {
+            NamedTensors before = m.state();
+            double first = m.loss(batch);
+            if (backend().capabilities().contains(Capability.GRADIENTS)) {
+                m.gradients(batch);
+            }
+            assertEquals(before, m.state(), "loss and gradients are side-effect free");
+            double last = first;
+            for (int s = 0; s < 30; s++) {
+                last = m.train(batch, 2e-3);
+            }
+            assertTrue(last < 0.5 * first, "30 Adam steps on one batch of 64 digits: loss " + first + " -> " + last);
+            NamedTensors after = m.state();
+            assertEquals(30f, after.get(StateNames.ITERATIONS_CLASSIFIER).data()[0]);
+            for (String name : before.names()) {
+                if (name.endsWith("/kernel")) {
+                    assertNotEquals(before.get(name), after.get(name), name + " did not move");
+                }
+            }
+            assertTrue(m.predict(batch.images()).accuracy(batch.images().labels()) > 0.9,
+                    "the batch it was trained on is mostly classified right");
+        }
+    }
+
+    @Test
+    @DisplayName("classifier state round trip and determinism: equal states and inputs give equal bits")
+    void classifierStateAndDeterminism() {
+        require(Capability.CLASSIFIER);
+        ClassifierSpec spec = TckFixtures.tinyClassifier();
+        List<NamedTensors> states = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (ClassifierModel m = classifier(spec, 24)) {
+                for (int s = 0; s < 3; s++) {
+                    losses.add(m.train(TckFixtures.classifierBatch(spec, 6, 300 + s), 1e-2 / (s + 1)));
+                }
+                states.add(m.state());
+            }
+        }
+        ImageBatch images = TckFixtures.classifierBatch(spec, 5, 9).images();
+        try (ClassifierModel copy = backend().createClassifier(spec, ClassifierChecks.ADAM, states.get(0));
+             ClassifierModel other = classifier(spec, 24)) {
+            assertEquals(states.get(0), copy.state(), "loadState(state()) is exact");
+            other.loadState(states.get(0));
+            assertEquals(copy.predict(images), other.predict(images));
+        }
+        if (backend().capabilities().contains(Capability.DETERMINISTIC)) {
+            assertEquals(losses.subList(0, 3), losses.subList(3, 6));
+            assertEquals(states.get(0), states.get(1));
+        }
+    }
+
+    @Test
+    @DisplayName("classifier lifecycle: closing twice is harmless, use after close fails")
+    void classifierLifecycle() {
+        require(Capability.CLASSIFIER);
+        ClassifierSpec spec = TckFixtures.tinyClassifier();
+        ClassifierModel m = classifier(spec, 25);
+        m.close();
+        assertDoesNotThrow(m::close);
+        ImageBatch images = TckFixtures.classifierBatch(spec, 1, 1).images();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.predict(images));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, m::state);
+        assertThrows(IllegalStateException.class, () -> m.train(ClassifierBatch.of(images), 1e-3));
     }
 
     /** A labelled dataset of seeded images of the spec's shape (see {@link TckFixtures#dataset}). */

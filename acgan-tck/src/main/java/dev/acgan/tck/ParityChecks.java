@@ -38,7 +38,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -267,7 +269,7 @@ public final class ParityChecks {
         return s > 0 ? s : 1e-30;
     }
 
-    private static void compareGradients(Tally t, InferredNetwork net, NamedTensors b, Map<String, double[]> o) {
+    static void compareGradients(Tally t, InferredNetwork net, NamedTensors b, Map<String, double[]> o) {
         Set<String> expected = new TreeSet<>();
         net.trainableParameters().forEach(p -> expected.add(p.name()));
         t.names("gradients of " + net.role(), b.names(), expected);
@@ -301,18 +303,23 @@ public final class ParityChecks {
             long batchSeed = seed * 1_000 + batchSize * 10L + 9;
             DiscriminatorBatch db = Setting.VARIED.discriminatorBatch(spec, batchSize, batchSeed);
             t.context(discriminatorContext(db, Setting.VARIED));
-            spotCheck(t, oracle, inferred.discriminator(), cand.discriminatorGradients(db),
+            spotCheck(t, oracle::value, oracle::setValue, inferred.discriminator(), cand.discriminatorGradients(db),
                     oracle.discriminatorGradientsExact(db), () -> oracle.discriminatorLoss(db).total(), seed);
             GeneratorBatch gb = Setting.VARIED.generatorBatch(spec, batchSize, batchSeed + 500);
             t.context(batchSize + " generated, varied setting");
-            spotCheck(t, oracle, inferred.generator(), cand.generatorGradients(gb),
+            spotCheck(t, oracle::value, oracle::setValue, inferred.generator(), cand.generatorGradients(gb),
                     oracle.generatorGradientsExact(gb), () -> oracle.generatorLoss(gb).total(), seed);
         }
         return t.finish(backend.name());
     }
 
-    private static void spotCheck(Tally t, ReferenceModel oracle, InferredNetwork net, NamedTensors b,
-                                  Map<String, double[]> exact, DoubleSupplier loss, long seed) {
+    /**
+     * The spot checks of one network: {@code value} and {@code setValue} read and replace a state value of
+     * the oracle in double precision, {@code loss} evaluates the oracle's loss.
+     */
+    static void spotCheck(Tally t, Function<String, double[]> value, BiConsumer<String, double[]> setValue,
+                          InferredNetwork net, NamedTensors b, Map<String, double[]> exact, DoubleSupplier loss,
+                          long seed) {
         double scale = gradientScale(exact);
         for (ParameterSpec p : net.trainableParameters()) {
             double[] g = exact.get(p.name());
@@ -330,7 +337,7 @@ public final class ParityChecks {
             }
             int random = new SplittableRandom(seed * 31 + p.name().hashCode()).nextInt(g.length);
             for (int i : largest == random ? new int[] {largest} : new int[] {largest, random}) {
-                double fd = centralDifference(oracle, p.name(), i, loss);
+                double fd = centralDifference(value, setValue, p.name(), i, loss);
                 String q = "gradient " + p.name() + "[" + i + "]";
                 double fdError = FINITE_DIFFERENCE_ERROR * Math.max(1, Math.abs(fd));
                 t.scalarWithTolerance("oracle self-check (exact vs central difference) " + q, g[i], fd, fdError,
@@ -343,20 +350,21 @@ public final class ParityChecks {
         }
     }
 
-    private static double centralDifference(ReferenceModel oracle, String name, int i, DoubleSupplier loss) {
-        double[] x = oracle.value(name);
+    private static double centralDifference(Function<String, double[]> value, BiConsumer<String, double[]> setValue,
+                                            String name, int i, DoubleSupplier loss) {
+        double[] x = value.apply(name);
         double saved = x[i];
         try {
             x[i] = saved + FINITE_DIFFERENCE_STEP;
-            oracle.setValue(name, x);
+            setValue.accept(name, x);
             double plus = loss.getAsDouble();
             x[i] = saved - FINITE_DIFFERENCE_STEP;
-            oracle.setValue(name, x);
+            setValue.accept(name, x);
             double minus = loss.getAsDouble();
             return (plus - minus) / (2 * FINITE_DIFFERENCE_STEP);
         } finally {
             x[i] = saved;
-            oracle.setValue(name, x);
+            setValue.accept(name, x);
         }
     }
 
@@ -440,24 +448,37 @@ public final class ParityChecks {
                 t.exact("state " + name, bt.data()[0], oracle.generatorIterations());
             } else if (name.equals(StateNames.ITERATIONS_DISCRIMINATOR)) {
                 t.exact("state " + name, bt.data()[0], oracle.discriminatorIterations());
-            } else if (name.startsWith(StateNames.ADAM_M)) {
-                double[] g = gradient.get(name.substring(StateNames.ADAM_M.length()));
-                t.norm("state " + name, bt, e.getValue(), oracle.value(name), 0,
-                        (1 - adam.beta1()) * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length)
-                                + t.tol.gradientFloor() * scale));
-            } else if (name.startsWith(StateNames.ADAM_V)) {
-                double[] g = gradient.get(name.substring(StateNames.ADAM_V.length()));
-                t.norm("state sqrt(" + name + ")", sqrt(bt), e.getValue(), sqrt(oracle.value(name)), 0,
-                        Math.sqrt(1 - adam.beta2())
-                                * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length)
-                                + t.tol.gradientFloor() * scale));
-            } else if (params.get(name).trainable()) {
-                double[] band = adamBand(t.tol, adam, oracle, name, before, gradient.get(name), scale);
-                t.parameters("state " + name, bt, oracle.value(name), before.get(name).data(), band);
             } else {
-                t.elements("state " + name, bt, oracle.value(name), t.tol.statisticRtol(), t.tol.statisticAtol(),
-                        before.get(name).data());
+                long steps = stepped.role().equals("generator") ? oracle.generatorIterations()
+                        : oracle.discriminatorIterations();
+                compareStepped(t, name, bt, e.getValue(), oracle::value, before, params, gradient, adam, steps, scale);
             }
+        }
+    }
+
+    /**
+     * One tensor of the stepped network after an Adam step ({@code steps} updates so far): an Adam moment,
+     * a trainable parameter (within its {@link #adamBand}) or a moving statistic.
+     */
+    static void compareStepped(Tally t, String name, Tensor bt, int[] shape, Function<String, double[]> oracle,
+                               NamedTensors before, Map<String, ParameterSpec> params, Map<String, double[]> gradient,
+                               AdamConfig adam, long steps, double scale) {
+        if (name.startsWith(StateNames.ADAM_M)) {
+            double[] g = gradient.get(name.substring(StateNames.ADAM_M.length()));
+            t.norm("state " + name, bt, shape, oracle.apply(name), 0,
+                    (1 - adam.beta1()) * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length)
+                            + t.tol.gradientFloor() * scale));
+        } else if (name.startsWith(StateNames.ADAM_V)) {
+            double[] g = gradient.get(name.substring(StateNames.ADAM_V.length()));
+            t.norm("state sqrt(" + name + ")", sqrt(bt), shape, sqrt(oracle.apply(name)), 0,
+                    Math.sqrt(1 - adam.beta2())
+                            * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length) + t.tol.gradientFloor() * scale));
+        } else if (params.get(name).trainable()) {
+            double[] band = adamBand(t.tol, adam, steps, name, before, gradient.get(name), scale);
+            t.parameters("state " + name, bt, oracle.apply(name), before.get(name).data(), band);
+        } else {
+            t.elements("state " + name, bt, oracle.apply(name), t.tol.statisticRtol(), t.tol.statisticAtol(),
+                    before.get(name).data());
         }
     }
 
@@ -468,10 +489,8 @@ public final class ParityChecks {
      * {@link ParityTolerances#PARAMETER_STEP_FRACTION} of the learning rate for float32 Adam arithmetic
      * and {@link ParityTolerances#PARAMETER_RTOL} of the parameter for float32 storage.
      */
-    private static double[] adamBand(ParityTolerances.Profile tolerances, AdamConfig adam, ReferenceModel oracle,
-                                     String name, NamedTensors before, double[] g, double scale) {
-        String role = name.substring(0, name.indexOf('/'));
-        long t = role.equals("generator") ? oracle.generatorIterations() : oracle.discriminatorIterations();
+    private static double[] adamBand(ParityTolerances.Profile tolerances, AdamConfig adam, long t, String name,
+                                     NamedTensors before, double[] g, double scale) {
         float[] p0 = before.get(name).data();
         float[] m0 = before.get(StateNames.ADAM_M + name).data();
         float[] v0 = before.get(StateNames.ADAM_V + name).data();
@@ -615,8 +634,16 @@ public final class ParityChecks {
         private String worstQuantity = "-";
 
         Tally(String check, ModelSpec spec, ParityTolerances.Profile tol) {
+            this(check, spec.name(), tol);
+        }
+
+        Tally(String check, String spec) {
+            this(check, spec, ParityTolerances.FP32);
+        }
+
+        Tally(String check, String spec, ParityTolerances.Profile tol) {
             this.check = check;
-            this.spec = spec.name();
+            this.spec = spec;
             this.tol = tol;
         }
 
@@ -639,6 +666,12 @@ public final class ParityChecks {
 
         private static String fmt(double v) {
             return String.format(Locale.ROOT, "%.9g", v);
+        }
+
+        void scalar(String quantity, double b, double o, double rtol, double atol) {
+            double tol = rtol * Math.abs(o) + atol;
+            scalarWithTolerance(quantity, b, o, tol, String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", tol,
+                    rtol, atol));
         }
 
         /**

@@ -2,8 +2,11 @@ package dev.acgan.tck;
 
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.model.ClassifierBatch;
 import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.GeneratorBatch;
+import dev.acgan.api.spec.ClassifierPresets;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.GanKind;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.Initializer;
@@ -18,6 +21,7 @@ import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.OneHot;
 import dev.acgan.api.spec.LayerSpec.Relu;
@@ -158,6 +162,58 @@ public final class TckFixtures {
     }
 
     /**
+     * A small classifier on odd-sized 9x7x2 images, 3 classes, covering what LeNet leaves out: a 'same'
+     * convolution, an overlapping 3x3 stride-2 'same' max-pool straight after it (on values of both signs,
+     * so 'same' padding must never win), BatchNorm in a classifier (moving statistics move in its training
+     * step), a non-square 'valid' max-pool and Dropout before the logits.
+     */
+    public static ClassifierSpec tinyClassifier() {
+        NetworkSpec net = NetworkSpec.builder()
+                .add("conv1", Conv2D.of(4, 3, 1, Padding.SAME), NetworkSpec.IMAGE)
+                .then("pool1", MaxPool2D.of(3, 2, Padding.SAME))
+                .then("bn1", new BatchNorm(0.9, 1e-3)).then("relu1", new Relu())
+                .then("conv2", Conv2D.of(5, 2, 1, Padding.VALID)).then("relu2", new Relu())
+                .then("pool2", new MaxPool2D(2, 1, 2, 1, Padding.VALID))
+                .then("flatten", new Flatten())
+                .then("dense", Dense.of(6)).then("relu3", new Relu()).output(ClassifierSpec.OUT_FEATURES)
+                .then("drop", new Dropout(0.3))
+                .then("logits", Dense.of(3)).then("softmax", new Softmax()).output(NetworkSpec.OUT_CLASS)
+                .build();
+        ClassifierSpec spec = new ClassifierSpec("tck-tiny-classifier", new ImageShape(9, 7, 2), 3, net);
+        spec.validate();
+        return spec;
+    }
+
+    /** The classifiers of the classifier checks: {@link #tinyClassifier()} and LeNet on 28x28x1 MNIST digits. */
+    public static List<ClassifierSpec> classifierSpecs() {
+        return List.of(tinyClassifier(), ClassifierPresets.lenet(ImageShape.mnist(), 10));
+    }
+
+    /** A classifier spec of {@link #classifierSpecs()} by name. */
+    public static ClassifierSpec classifierSpec(String name) {
+        for (ClassifierSpec s : classifierSpecs()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no TCK classifier named '" + name + "'");
+    }
+
+    /** Seeded initial weights of a classifier, perturbed as {@link #weights}. */
+    public static NamedTensors weights(ClassifierSpec spec, long seed) {
+        return perturbed(ParameterInitializer.initialize(spec.validate(), seed), seed);
+    }
+
+    /**
+     * {@code n} labelled images for a classifier (real MNIST digits with their labels for 28x28x1 and 10
+     * classes, else seeded noise images with seeded labels) and seeded dropout masks.
+     */
+    public static ClassifierBatch classifierBatch(ClassifierSpec spec, int n, long seed) {
+        ImageBatch images = realImages(spec.image(), spec.numClasses(), n, seed);
+        return new ClassifierBatch(images, DropoutMasks.draw(spec.validate(), n, new SplittableRandom(seed + 2)));
+    }
+
+    /**
      * The small custom specs of the parity checks: the three {@link #tinySpecs()} and {@link #tinyDcgan()}.
      * Together they use every layer type and both network kinds of BatchNorm placement.
      */
@@ -195,7 +251,10 @@ public final class TckFixtures {
     /** Seeded initial weights and statistics; BatchNorm statistics are perturbed so inference mode is tested. */
     public static NamedTensors weights(ModelSpec spec, long seed) {
         InferredModel model = spec.validate();
-        NamedTensors init = ParameterInitializer.initialize(model, seed);
+        return perturbed(ParameterInitializer.initialize(model, seed), seed);
+    }
+
+    private static NamedTensors perturbed(NamedTensors init, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed * 31 + 7);
         java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>(init.asMap());
         for (Map.Entry<String, Tensor> e : init.asMap().entrySet()) {
@@ -217,16 +276,21 @@ public final class TckFixtures {
 
     /** {@code n} seeded images in [-1, 1] of the spec's shape with labels. */
     public static ImageBatch images(ModelSpec spec, int n, long seed) {
+        return images(spec.image(), spec.numClasses(), n, seed);
+    }
+
+    /** {@code n} seeded images in [-1, 1] of the shape, labelled in {@code [0, classes)}. */
+    public static ImageBatch images(ImageShape shape, int classes, int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] px = new float[n * spec.image().size()];
+        float[] px = new float[n * shape.size()];
         for (int i = 0; i < px.length; i++) {
             px[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            labels[i] = rnd.nextInt(spec.numClasses());
+            labels[i] = rnd.nextInt(classes);
         }
-        return ImageBatch.nhwc(n, spec.image().height(), spec.image().width(), spec.image().channels(), px, labels);
+        return ImageBatch.nhwc(n, shape.height(), shape.width(), shape.channels(), px, labels);
     }
 
     /** {@code n} real MNIST digits (embedded dataset), for 28x28x1 specs. */
@@ -241,10 +305,15 @@ public final class TckFixtures {
 
     /** Real images suited to the spec: MNIST digits for 28x28x1 with 10 classes, else seeded noise images. */
     public static ImageBatch realImages(ModelSpec spec, int n, long seed) {
-        if (spec.image().equals(ImageShape.mnist()) && spec.numClasses() == 10) {
+        return realImages(spec.image(), spec.numClasses(), n, seed);
+    }
+
+    /** Real MNIST digits for 28x28x1 with 10 classes, else seeded noise images ({@link #images}). */
+    public static ImageBatch realImages(ImageShape shape, int classes, int n, long seed) {
+        if (shape.equals(ImageShape.mnist()) && classes == 10) {
             return mnist(n, (int) (seed % 1000));
         }
-        return images(spec, n, seed);
+        return images(shape, classes, n, seed);
     }
 
     /** A discriminator batch of {@code nReal} real and {@code nFake} fake images with seeded dropout masks. */
@@ -330,7 +399,7 @@ public final class TckFixtures {
         return l;
     }
 
-    /** Layer type names covered by the custom specs (for the coverage self-check). */
+    /** Layer type names covered by the custom specs and the tiny classifier (for the coverage self-check). */
     public static java.util.Set<String> coveredLayerTypes() {
         java.util.Set<String> types = new java.util.TreeSet<>();
         for (ModelSpec s : customSpecs()) {
@@ -338,6 +407,7 @@ public final class TckFixtures {
                 n.nodes().forEach(node -> types.add(node.layer().typeName()));
             }
         }
+        tinyClassifier().network().nodes().forEach(node -> types.add(node.layer().typeName()));
         return types;
     }
 

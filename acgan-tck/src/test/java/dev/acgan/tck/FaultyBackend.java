@@ -1,5 +1,8 @@
 package dev.acgan.tck;
 
+import dev.acgan.api.model.ClassifierBatch;
+import dev.acgan.api.model.ClassifierModel;
+import dev.acgan.api.model.ClassifierOutput;
 import dev.acgan.api.model.Discriminator;
 import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.DiscriminatorLosses;
@@ -10,6 +13,7 @@ import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
 import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.InferredNetwork.InferredNode;
@@ -20,6 +24,7 @@ import dev.acgan.api.spec.LayerSpec.Dense;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.Node;
@@ -31,6 +36,7 @@ import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.AdamConfig;
 import dev.acgan.tck.oracle.Arithmetic;
+import dev.acgan.tck.oracle.ReferenceClassifier;
 import dev.acgan.tck.oracle.ReferenceGenerator;
 import dev.acgan.tck.oracle.ReferenceModel;
 import java.util.ArrayList;
@@ -46,12 +52,14 @@ import java.util.Set;
  * self-tests require the parity checks to fail against it. Each fault is injected the way a real
  * backend would get it wrong:
  * <ul>
- *   <li>a spec compiled with a wrong hyper-parameter (LeakyReLU slope, BatchNorm epsilon or momentum):
- *       the reference model is built from a rewritten spec;</li>
+ *   <li>a spec compiled with a wrong hyper-parameter (LeakyReLU slope, BatchNorm epsilon or momentum,
+ *       pooling window) or a classifier's feature output read from the wrong node: the reference model
+ *       is built from a rewritten spec;</li>
  *   <li>a wrong weight layout (channels-first flatten, flipped transposed-convolution kernel): canonical
  *       weights are loaded without the needed conversion, i.e. the oracle computes with the permuted
  *       tensor and exports (state, gradients, Adam moments) the backend's own layout as if canonical;</li>
- *   <li>a wrong loss (a term off by 1%, label smoothing ignored, dropout masks ignored), a lost input
+ *   <li>a wrong loss (a term off by 1%, label smoothing ignored, dropout masks ignored, a classifier loss
+ *       summed instead of averaged), a lost input
  *       (class embedding ignored) or a wrong update (discriminator statistics frozen, generator step
  *       moving the discriminator): the batch, the reported loss or the state is altered around the
  *       oracle.</li>
@@ -101,6 +109,12 @@ final class FaultyBackend implements GanBackend {
         DISCRIMINATOR_STATISTICS_FROZEN,
         /** The generator step also moves discriminator kernels (e.g. one optimizer over all variables). */
         GENERATOR_STEP_MOVES_DISCRIMINATOR,
+        /** Max-pooling windows taken from the strides (a 3x3 stride-2 pool computed as 2x2 stride 2). */
+        POOL_SIZE_FROM_STRIDES,
+        /** The classifier loss summed over the batch instead of averaged (its gradients too). */
+        CLASSIFIER_LOSS_SUMMED,
+        /** The classifier's features taken before the feature layer's ReLU (the Dense output). */
+        CLASSIFIER_FEATURES_BEFORE_RELU,
         /** Asked for bf16, computes in fp32: the bf16 roundings missing (a silent fp32 run); bf16 profile only. */
         SILENT_FP32
     }
@@ -129,7 +143,7 @@ final class FaultyBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.BF16);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16);
     }
 
     @Override
@@ -150,6 +164,20 @@ final class FaultyBackend implements GanBackend {
     private Arithmetic arithmetic(Precision precision) {
         return resolvePrecision(precision) == Precision.BF16 && fault != Fault.SILENT_FP32 ? Arithmetic.BF16_FLOAT32
                 : Arithmetic.FLOAT64;
+    }
+
+    @Override
+    public ClassifierModel createClassifier(ClassifierSpec spec, AdamConfig optimizer, NamedTensors state) {
+        NetworkSpec net = rewrite(spec.network(), fault);
+        if (fault == Fault.CLASSIFIER_FEATURES_BEFORE_RELU) {
+            String features = net.outputs().get(ClassifierSpec.OUT_FEATURES);
+            Map<String, String> outputs = new LinkedHashMap<>(net.outputs());
+            outputs.put(ClassifierSpec.OUT_FEATURES, net.node(features).inputs().get(0));
+            net = new NetworkSpec(net.nodes(), outputs);
+        }
+        ReferenceClassifier inner = new ReferenceClassifier(new ClassifierSpec(spec.name(), spec.image(),
+                spec.numClasses(), net), optimizer, state);
+        return new FaultyClassifier(spec, fault, inner);
     }
 
     @Override
@@ -198,6 +226,8 @@ final class FaultyBackend implements GanBackend {
                 l = new BatchNorm(b.momentum(), 1e-5);
             } else if (fault == Fault.BATCH_NORM_MOMENTUM && l instanceof BatchNorm b) {
                 l = new BatchNorm(1 - b.momentum(), b.epsilon());
+            } else if (fault == Fault.POOL_SIZE_FROM_STRIDES && l instanceof MaxPool2D m) {
+                l = new MaxPool2D(m.strideH(), m.strideW(), m.strideH(), m.strideW(), m.padding());
             }
             nodes.add(new Node(n.name(), l, n.inputs()));
         }
@@ -539,6 +569,86 @@ final class FaultyBackend implements GanBackend {
             NamedTensors full = StateNames.completeAndCheck(spec.validate(), state);
             inner.loadState(layout.toInternal(full));
             rememberFrozen(full);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    // -------------------------------------------------------------------------- the classifier
+
+    /** The faulty classifier: the oracle behind the fault. */
+    static final class FaultyClassifier implements ClassifierModel {
+        private final ClassifierSpec spec;
+        private final Fault fault;
+        private final ReferenceClassifier inner;
+
+        FaultyClassifier(ClassifierSpec spec, Fault fault, ReferenceClassifier inner) {
+            this.spec = spec;
+            this.fault = fault;
+            this.inner = inner;
+        }
+
+        /** What the backend gets of a batch. */
+        private ClassifierBatch batch(ClassifierBatch b) {
+            return fault == Fault.DROPOUT_MASKS_IGNORED ? ClassifierBatch.of(b.images()) : b;
+        }
+
+        /** The factor a summed loss carries. */
+        private double scale(ClassifierBatch b) {
+            return fault == Fault.CLASSIFIER_LOSS_SUMMED ? b.count() : 1;
+        }
+
+        @Override
+        public ClassifierSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public String backendName() {
+            return "faulty";
+        }
+
+        @Override
+        public ClassifierOutput predict(ImageBatch images) {
+            return inner.predict(images);
+        }
+
+        @Override
+        public double loss(ClassifierBatch b) {
+            return inner.loss(batch(b)) * scale(b);
+        }
+
+        @Override
+        public NamedTensors gradients(ClassifierBatch b) {
+            NamedTensors g = inner.gradients(batch(b));
+            float f = (float) scale(b);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            g.asMap().forEach((name, t) -> {
+                float[] v = t.data().clone();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] *= f;
+                }
+                out.put(name, new Tensor(t.shape(), v));
+            });
+            return new NamedTensors(out);
+        }
+
+        @Override
+        public double train(ClassifierBatch b, double learningRate) {
+            return inner.train(batch(b), learningRate) * scale(b);
+        }
+
+        @Override
+        public NamedTensors state() {
+            return inner.state();
+        }
+
+        @Override
+        public void loadState(NamedTensors state) {
+            inner.loadState(state);
         }
 
         @Override

@@ -56,6 +56,11 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
     /** Format version written by this release. */
     public static final int FORMAT_VERSION = 1;
 
+    /** Largest {@value #METADATA_FILE} read (spec, config and per-epoch history take a few hundred kB). */
+    static final long MAX_METADATA_BYTES = 64L << 20;
+    /** Largest {@value #TENSORS_FILE} read: one Java byte array. */
+    static final long MAX_TENSOR_FILE_BYTES = Integer.MAX_VALUE - 64L;
+
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
     // Strict like SpecJson: a mistyped field in a hand-edited checkpoint.json is an error, not ignored.
     private static final ObjectMapper JSON = SpecJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -153,11 +158,18 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         Path tensorFile = source.resolve(TENSORS_FILE);
         CheckpointMetadata meta;
         try {
+            long metaBytes = Files.size(metaFile);
+            if (metaBytes > MAX_METADATA_BYTES) {
+                throw new CheckpointException(metaFile + ": " + metaBytes + " bytes; metadata of a checkpoint is at most "
+                        + MAX_METADATA_BYTES + " (not a checkpoint.json?)");
+            }
             meta = JSON.readValue(Files.readAllBytes(metaFile), CheckpointMetadata.class);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(metaFile + ": missing; " + source + " is not a checkpoint directory", e);
         } catch (IOException | SpecException e) {
             throw new CheckpointException(metaFile + ": unreadable metadata: " + e.getMessage(), e);
+        } catch (CheckpointException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new CheckpointException(metaFile + ": invalid metadata: " + e.getMessage(), e);
         }
@@ -167,13 +179,23 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         }
         byte[] bytes;
         try {
+            // The recorded size is checked against the file's real one before anything is read or allocated.
+            long size = Files.size(tensorFile);
+            if (size != meta.tensorsBytes()) {
+                throw new CheckpointException(tensorFile + ": " + size + " bytes, but " + METADATA_FILE
+                        + " records " + meta.tensorsBytes() + " (truncated or replaced)");
+            }
+            if (size > MAX_TENSOR_FILE_BYTES) {
+                throw new CheckpointException(tensorFile + ": " + size + " bytes, more than this reader holds in "
+                        + "memory (" + MAX_TENSOR_FILE_BYTES + ")");
+            }
             bytes = Files.readAllBytes(tensorFile);
         } catch (IOException e) {
             throw new CheckpointException(tensorFile + ": cannot read: " + e, e);
         }
         if (bytes.length != meta.tensorsBytes()) {
             throw new CheckpointException(tensorFile + ": " + bytes.length + " bytes, but " + METADATA_FILE
-                    + " records " + meta.tensorsBytes() + " (truncated or replaced)");
+                    + " records " + meta.tensorsBytes() + " in tensorsBytes (changed while reading)");
         }
         String sha = sha256(bytes);
         if (!sha.equalsIgnoreCase(String.valueOf(meta.tensorsSha256()))) {

@@ -174,14 +174,26 @@ public final class SafeTensors {
             long count = 1;
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = shapeNode.get(i);
-                if (!d.canConvertToInt() || d.asInt() < 0) {
+                if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 0) {
                     throw new CheckpointException(where + " has an invalid dimension " + d + " in its shape");
                 }
                 shape[i] = d.asInt();
+                // Dimensions up to 2^31 each would wrap a long round to a small number that could match the
+                // data_offsets: refused before the product overflows.
+                if (count > 0 && shape[i] > Long.MAX_VALUE / 4 / count) {
+                    throw new CheckpointException(where + " has shape " + shapeNode + ", more values than any file"
+                            + " holds");
+                }
                 count *= shape[i];
             }
-            long begin = offsets.get(0).asLong(-1);
-            long end = offsets.get(1).asLong(-1);
+            JsonNode beginNode = offsets.get(0);
+            JsonNode endNode = offsets.get(1);
+            if (!beginNode.isIntegralNumber() || !endNode.isIntegralNumber() || !beginNode.canConvertToLong()
+                    || !endNode.canConvertToLong()) {
+                throw new CheckpointException(where + " has data_offsets " + offsets + "; expected two whole numbers");
+            }
+            long begin = beginNode.asLong();
+            long end = endNode.asLong();
             if (begin < 0 || end < begin || end > dataLen) {
                 throw new CheckpointException(where + " has data_offsets [" + begin + ", " + end
                         + "] outside the data region of " + dataLen + " bytes (file truncated?)");

@@ -25,9 +25,12 @@ public record IdxImages(String source, int count, int rows, int cols, int channe
             throw new IllegalArgumentException(source + ": invalid IDX image dimensions " + count + "x" + rows
                     + "x" + cols + "x" + channels);
         }
-        if ((long) count * rows * cols * channels != pixels.length) {
+        // Stepwise, so that a product beyond a long (2^31 ^ 4) cannot wrap round to the array's length.
+        long perImage = (long) rows * cols;
+        if (perImage > pixels.length || perImage * channels > pixels.length
+                || perImage * channels * count != pixels.length) {
             throw new IllegalArgumentException(source + ": " + count + " images of " + rows + "x" + cols + "x"
-                    + channels + " need " + (long) count * rows * cols * channels + " bytes, got " + pixels.length);
+                    + channels + " do not fit the " + pixels.length + " bytes given");
         }
     }
 

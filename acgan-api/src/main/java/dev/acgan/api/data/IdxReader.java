@@ -44,6 +44,8 @@ public final class IdxReader {
 
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int BUFFER = 1 << 16;
+    /** First size of the payload buffer, which then doubles as data arrives. */
+    private static final int INITIAL_CHUNK = 1 << 20;
 
     private IdxReader() {
     }
@@ -80,14 +82,17 @@ public final class IdxReader {
         long cols = readDimension(c, dims, 2, "cols", MAX_SIDE);
         long channels = dims == 4 ? readDimension(c, dims, 3, "channels", MAX_CHANNELS) : 1;
         long header = c.offset;
-        long payload = count * rows * cols * channels;
+        long perImage = rows * cols * channels; // at most 2^36: no overflow
         String shape = rows + "x" + cols + (dims == 4 ? "x" + channels : "");
-        String expectation = "expected " + (header + payload) + " bytes (header " + header + " + " + count
-                + " images of " + shape + ")";
-        if (payload > MAX_PAYLOAD) {
-            throw c.error("header at byte offset 4 declares " + count + " images of " + shape + " = " + payload
+        // count * perImage can overflow a long (2^31 * 2^36): compare by division first.
+        if (perImage > MAX_PAYLOAD / count) {
+            throw c.error("header at byte offset 4 declares " + count + " images of " + shape + " = "
+                    + java.math.BigInteger.valueOf(count).multiply(java.math.BigInteger.valueOf(perImage))
                     + " bytes, more than this reader holds in memory (" + MAX_PAYLOAD + ")");
         }
+        long payload = count * perImage;
+        String expectation = "expected " + (header + payload) + " bytes (header " + header + " + " + count
+                + " images of " + shape + ")";
         byte[] pixels = c.readAll((int) payload, expectation);
         c.expectEnd(expectation);
         return new IdxImages(source, (int) count, (int) rows, (int) cols, (int) channels, pixels);
@@ -245,10 +250,18 @@ public final class IdxReader {
             return fill(b, 0, b.length);
         }
 
-        /** Reads exactly {@code n} bytes or fails with a truncation error. */
+        /**
+         * Reads exactly {@code n} bytes or fails with a truncation error. The buffer grows with the data
+         * that actually arrives, so a header that claims more than the file holds costs no more memory
+         * than the file's real length (about twice at most).
+         */
         byte[] readAll(int n, String expectation) {
-            byte[] b = new byte[n];
-            int got = fill(b, 0, n);
+            byte[] b = new byte[Math.min(n, INITIAL_CHUNK)];
+            int got = fill(b, 0, b.length);
+            while (got == b.length && got < n) {
+                b = java.util.Arrays.copyOf(b, (int) Math.min(n, 2L * b.length));
+                got += fill(b, got, b.length - got);
+            }
             if (got < n) {
                 throw error("truncated at byte offset " + offset + ": " + expectation + ", but the data ends "
                         + (n - got) + " bytes early");

@@ -6,8 +6,12 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes image files with {@link ImageIO} and converts them to interleaved 8-bit greyscale or RGB.
@@ -24,11 +28,54 @@ final class ImageDecoder {
     private ImageDecoder() {
     }
 
-    /** Reads an image; fails naming the file when it cannot be decoded. */
+    /** Largest image decoded, in pixels (8192 x 8192; 256 MB as the ARGB ints a conversion may take). */
+    static final long MAX_PIXELS = 1L << 26;
+    /**
+     * Pixels one byte of an image file can hold at most: PNG's deflate expands at most 1032:1 and packs up to
+     * 8 one-bit pixels per byte; GIF's LZW and BMP's RLE stay below that. A header that claims more pixels
+     * than this times the file's length describes data the file cannot contain.
+     */
+    static final long MAX_PIXELS_PER_BYTE = 1032L * 8;
+
+    /**
+     * Reads an image; fails naming the file when it cannot be decoded. The width and height are read from
+     * the header first and checked against {@link #MAX_PIXELS} and the file's length, so a damaged or
+     * hostile header never makes the decoder allocate what the file cannot hold.
+     */
     static BufferedImage read(Path file) {
-        BufferedImage img;
+        long length;
         try {
-            img = ImageIO.read(file.toFile());
+            length = Files.size(file);
+        } catch (IOException e) {
+            throw new DatasetException(file + ": cannot read: " + e, e);
+        }
+        BufferedImage img;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new DatasetException(file + ": cannot open");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DatasetException(file + ": not a readable image (no decoder recognises its content)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                long pixels = width * height;
+                if (width <= 0 || height <= 0 || pixels > MAX_PIXELS || pixels > MAX_PIXELS_PER_BYTE * length) {
+                    throw new DatasetException(file + ": header declares an image of " + width + "x" + height
+                            + " pixels (width x height), " + (width <= 0 || height <= 0 ? "which is empty"
+                            : "more than " + (pixels > MAX_PIXELS ? "this reader decodes (" + MAX_PIXELS + ")"
+                            : "a file of " + length + " bytes can hold")));
+                }
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DatasetException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new DatasetException(file + ": cannot decode image: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.acgan.api.model;
 
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.tensor.ImageBatch;
@@ -40,23 +41,46 @@ public final class ModelInputs {
         if (labels.length != n) {
             throw new IllegalArgumentException("expected " + n + " labels, got " + labels.length);
         }
+        checkRange(labels, spec.numClasses());
+    }
+
+    private static void checkRange(int[] labels, int numClasses) {
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= spec.numClasses()) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
                 throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is out of range [0, "
-                        + spec.numClasses() + ")");
+                        + numClasses + ")");
             }
         }
     }
 
     /** Images must be NHWC, of the model's shape, non-empty. */
     public static void checkImages(ModelSpec spec, ImageBatch images, String what) {
-        ImageShape s = spec.image();
+        checkImages(spec.image(), "model " + spec.name(), images, what);
+    }
+
+    /** Images must be NHWC, of the classifier's shape, non-empty. */
+    public static void checkImages(ClassifierSpec spec, ImageBatch images, String what) {
+        checkImages(spec.image(), "classifier " + spec.name(), images, what);
+    }
+
+    /** A training batch: images as {@link #checkImages}, a label per image in {@code [0, numClasses)}. */
+    public static void checkLabelledImages(ClassifierSpec spec, ImageBatch images) {
+        checkImages(spec, images, "images");
+        int[] labels = images.labels();
+        if (labels == null) {
+            throw new IllegalArgumentException("classifier " + spec.name() + " trains on labelled images; the batch "
+                    + "has no labels");
+        }
+        checkRange(labels, spec.numClasses());
+    }
+
+    private static void checkImages(ImageShape s, String owner, ImageBatch images, String what) {
         if (images.layout() != Layout.NHWC) {
             throw new IllegalArgumentException(what + " must be NHWC, got " + images.layout());
         }
         if (images.height() != s.height() || images.width() != s.width() || images.channels() != s.channels()) {
             throw new IllegalArgumentException(what + " are " + images.height() + "x" + images.width() + "x"
-                    + images.channels() + " but model " + spec.name() + " expects " + s);
+                    + images.channels() + " but " + owner + " expects " + s);
         }
         if (images.count() < 1) {
             throw new IllegalArgumentException(what + " is empty");

@@ -1,6 +1,8 @@
 package dev.acgan.api.model;
 
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.InferredModel;
+import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ParameterSpec;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
@@ -19,6 +21,9 @@ import java.util.Set;
  *   <li>{@code adam/iterations/generator} and {@code adam/iterations/discriminator}: scalars counting the
  *       updates made (the {@code t} of Adam's bias correction).</li>
  * </ul>
+ * A classifier's state ({@link ClassifierModel}) is built the same way from its one network:
+ * {@code classifier/...}, {@code adam/m/classifier/...}, {@code adam/v/classifier/...} and
+ * {@link #ITERATIONS_CLASSIFIER}.
  */
 public final class StateNames {
 
@@ -30,25 +35,39 @@ public final class StateNames {
     public static final String ITERATIONS_GENERATOR = "adam/iterations/generator";
     /** Update counter of the discriminator optimizer. */
     public static final String ITERATIONS_DISCRIMINATOR = "adam/iterations/discriminator";
+    /** Update counter of a classifier's optimizer. */
+    public static final String ITERATIONS_CLASSIFIER = "adam/iterations/" + ClassifierSpec.ROLE;
 
     private StateNames() {
     }
 
     /** Every name a full state has for this model, with shapes, in canonical order. */
     public static Map<String, int[]> fullStateShapes(InferredModel model) {
+        Map<String, int[]> out = parametersAndMoments(model.parameters());
+        out.put(ITERATIONS_GENERATOR, new int[0]);
+        out.put(ITERATIONS_DISCRIMINATOR, new int[0]);
+        return out;
+    }
+
+    /** Every name a full state of one network (a classifier) has, with shapes, in canonical order. */
+    public static Map<String, int[]> fullStateShapes(InferredNetwork network) {
+        Map<String, int[]> out = parametersAndMoments(network.parameters());
+        out.put("adam/iterations/" + network.role(), new int[0]);
+        return out;
+    }
+
+    private static Map<String, int[]> parametersAndMoments(List<ParameterSpec> parameters) {
         Map<String, int[]> out = new LinkedHashMap<>();
-        for (ParameterSpec p : model.parameters()) {
+        for (ParameterSpec p : parameters) {
             out.put(p.name(), p.shape());
         }
         for (String prefix : List.of(ADAM_M, ADAM_V)) {
-            for (ParameterSpec p : model.parameters()) {
+            for (ParameterSpec p : parameters) {
                 if (p.trainable()) {
                     out.put(prefix + p.name(), p.shape());
                 }
             }
         }
-        out.put(ITERATIONS_GENERATOR, new int[0]);
-        out.put(ITERATIONS_DISCRIMINATOR, new int[0]);
         return out;
     }
 
@@ -58,7 +77,15 @@ public final class StateNames {
      * misshapen.
      */
     public static NamedTensors completeAndCheck(InferredModel model, NamedTensors state) {
-        Map<String, int[]> expected = fullStateShapes(model);
+        return completeAndCheck(fullStateShapes(model), state, "model " + model.spec().name());
+    }
+
+    /** The same for the state of one network (a classifier). */
+    public static NamedTensors completeAndCheck(InferredNetwork network, NamedTensors state) {
+        return completeAndCheck(fullStateShapes(network), state, "network " + network.role());
+    }
+
+    private static NamedTensors completeAndCheck(Map<String, int[]> expected, NamedTensors state, String owner) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             String name = e.getKey();
@@ -72,15 +99,13 @@ public final class StateNames {
             } else if (name.startsWith("adam/")) {
                 out.put(name, Tensor.zeros(e.getValue()));
             } else {
-                throw new IllegalArgumentException("state lacks parameter '" + name + "' of model "
-                        + model.spec().name());
+                throw new IllegalArgumentException("state lacks parameter '" + name + "' of " + owner);
             }
         }
         Set<String> unknown = new java.util.TreeSet<>(state.names());
         unknown.removeAll(expected.keySet());
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("state has tensors the model " + model.spec().name()
-                    + " does not know: " + unknown);
+            throw new IllegalArgumentException("state has tensors the " + owner + " does not know: " + unknown);
         }
         return new NamedTensors(out);
     }

@@ -8,6 +8,7 @@ import dev.acgan.api.spec.LayerSpec.Dense;
 import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.Relu;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
@@ -28,8 +29,8 @@ import java.util.Map;
  *   <li><b>One FLOP is one floating-point add or multiply; a multiply-add counts 2.</b></li>
  *   <li><b>Only the weight layers are counted</b> (Dense, Conv2D, Conv2DTranspose: their multiply-adds,
  *       which are over 99% of the arithmetic of the presets). Bias adds, activations, BatchNorm, Dropout,
- *       Multiply, Softmax, embedding look-ups, losses and the Adam updates are left out of the headline
- *       numbers; {@link StepFlops#elementwiseEstimate()} gives a rough separate estimate of them.</li>
+ *       Multiply, Softmax, max-pooling, embedding look-ups, losses and the Adam updates are left out of the
+ *       headline numbers; {@link StepFlops#elementwiseEstimate()} gives a rough separate estimate of them.</li>
  *   <li>Forward, per example: Dense {@code 2 in out}; Conv2D {@code 2 H_out W_out kH kW C_in C_out}
  *       (taps that fall on 'same' padding are counted, as im2col/GEMM and direct kernels compute them);
  *       Conv2DTranspose {@code 2 H_in W_in kH kW C_in C_out} (every input value is scattered to a
@@ -268,6 +269,10 @@ public final class FlopCounter {
         }
         if (layer instanceof Multiply) {
             return (long) (n.inputShapes().size() - 1) * size;
+        }
+        if (layer instanceof MaxPool2D m) {
+            // one comparison per window element
+            return (long) m.poolH() * m.poolW() * size;
         }
         return 0;
     }

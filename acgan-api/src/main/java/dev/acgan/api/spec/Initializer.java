@@ -10,6 +10,8 @@ package dev.acgan.api.spec;
 public enum Initializer {
     /** U[-l, l] with l = sqrt(6 / (fanIn + fanOut)). */
     GLOROT_UNIFORM,
+    /** U[-l, l] with l = sqrt(6 / fanIn), for layers followed by a ReLU (Keras' he_uniform). */
+    HE_UNIFORM,
     /** Normal truncated at two standard deviations, variance 2 / (fanIn + fanOut). */
     GLOROT_NORMAL,
     /** Normal truncated at two standard deviations, variance 2 / fanIn. */

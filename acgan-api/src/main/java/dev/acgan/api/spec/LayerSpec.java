@@ -21,6 +21,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = LayerSpec.RepeatSpatial.class, name = "repeat_spatial"),
     @JsonSubTypes.Type(value = LayerSpec.Conv2D.class, name = "conv2d"),
     @JsonSubTypes.Type(value = LayerSpec.Conv2DTranspose.class, name = "conv2d_transpose"),
+    @JsonSubTypes.Type(value = LayerSpec.MaxPool2D.class, name = "max_pool2d"),
     @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batch_norm"),
     @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
     @JsonSubTypes.Type(value = LayerSpec.LeakyRelu.class, name = "leaky_relu"),
@@ -95,6 +96,23 @@ public sealed interface LayerSpec {
         public static Conv2DTranspose of(int filters, int kernel, int stride, Padding padding) {
             return new Conv2DTranspose(filters, kernel, kernel, stride, stride, padding, true,
                     Initializer.GLOROT_UNIFORM, Initializer.ZEROS);
+        }
+    }
+
+    /**
+     * 2-D max-pooling over NHWC input, per channel: {@code [h, w, c] -> [h', w', c]}, each output the
+     * largest value of a {@code poolH x poolW} window; no parameters. Output sizes follow TensorFlow's
+     * rules as for {@link Conv2D} ('valid': {@code ceil((h - poolH + 1) / strideH)}, 'same':
+     * {@code ceil(h / strideH)}); 'same' pads as TensorFlow does ({@code floor(total/2)} before, the rest
+     * after) and padded positions never win (as if they held minus infinity). The gradient goes to the
+     * window's maximum; where several values tie for it, backends may pick different ones (the TCK's
+     * oracle takes the first in row-major window order). Ties are rare in float data except for zeros
+     * after a ReLU, whose gradient the ReLU stops anyway.
+     */
+    record MaxPool2D(int poolH, int poolW, int strideH, int strideW, Padding padding) implements LayerSpec {
+        /** Square window and stride. */
+        public static MaxPool2D of(int pool, int stride, Padding padding) {
+            return new MaxPool2D(pool, pool, stride, stride, padding);
         }
     }
 

@@ -26,6 +26,15 @@ public final class ParameterInitializer {
         return new NamedTensors(out);
     }
 
+    /** Initial values for every parameter and statistic of one network (a classifier), in canonical layout. */
+    public static NamedTensors initialize(InferredNetwork network, long seed) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (ParameterSpec p : network.parameters()) {
+            out.put(p.name(), initialize(p, seed));
+        }
+        return new NamedTensors(out);
+    }
+
     /** Initial values of one parameter. */
     public static Tensor initialize(ParameterSpec p, long seed) {
         int[] shape = p.shape();
@@ -40,12 +49,8 @@ public final class ParameterInitializer {
         switch (p.init()) {
             case ZEROS -> { }
             case ONES -> java.util.Arrays.fill(v, 1f);
-            case GLOROT_UNIFORM -> {
-                double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
-                }
-            }
+            case GLOROT_UNIFORM -> uniform(v, rnd, Math.sqrt(6.0 / (fanIn + fanOut)));
+            case HE_UNIFORM -> uniform(v, rnd, Math.sqrt(6.0 / fanIn));
             case GLOROT_NORMAL -> truncatedNormal(v, rnd, Math.sqrt(2.0 / (fanIn + fanOut)) / TRUNCATION_STDDEV);
             case HE_NORMAL -> truncatedNormal(v, rnd, Math.sqrt(2.0 / fanIn) / TRUNCATION_STDDEV);
             case NORMAL_0_02 -> {
@@ -70,6 +75,12 @@ public final class ParameterInitializer {
 
     /** Standard deviation of a unit normal truncated at +-2; dividing by it keeps the intended variance. */
     private static final double TRUNCATION_STDDEV = 0.87962566103423978;
+
+    private static void uniform(float[] v, SplittableRandom rnd, double limit) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
+        }
+    }
 
     private static void truncatedNormal(float[] v, SplittableRandom rnd, double stddev) {
         for (int i = 0; i < v.length; i++) {

@@ -10,6 +10,7 @@ import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.OneHot;
 import dev.acgan.api.spec.LayerSpec.Relu;
@@ -88,6 +89,38 @@ public final class ShapeInference {
             }
         }
         return new InferredModel(model, g, d);
+    }
+
+    /**
+     * Infers a classifier and checks its outputs: {@code class} a Softmax node of shape
+     * {@code [numClasses]}, {@code features} a vector; no other output, no label input.
+     */
+    public static InferredNetwork infer(ClassifierSpec classifier) {
+        ImageShape img = classifier.image();
+        Map<String, int[]> inputs = Map.of(NetworkSpec.IMAGE, new int[] {img.height(), img.width(), img.channels()});
+        InferredNetwork net = infer(ClassifierSpec.ROLE, classifier.network(), inputs);
+        expectOutput(net, NetworkSpec.OUT_CLASS, new int[] {classifier.numClasses()});
+        InferredNode probabilities = net.output(NetworkSpec.OUT_CLASS);
+        if (!(probabilities.layer() instanceof Softmax)) {
+            throw new SpecException(net.role() + " output 'class' (node '" + probabilities.name() + "') must be a "
+                    + "softmax node, whose input are the logits of the training loss; it is a "
+                    + probabilities.layer().typeName());
+        }
+        String features = classifier.network().outputs().get(ClassifierSpec.OUT_FEATURES);
+        if (features == null) {
+            throw new SpecException(net.role() + ": missing output '" + ClassifierSpec.OUT_FEATURES + "'");
+        }
+        if (net.node(features).outputShape().length != 1) {
+            throw new SpecException(net.role() + " output '" + ClassifierSpec.OUT_FEATURES + "' (node '" + features
+                    + "') must be a vector, got shape " + Arrays.toString(net.node(features).outputShape()));
+        }
+        Set<String> allowed = Set.of(NetworkSpec.OUT_CLASS, ClassifierSpec.OUT_FEATURES);
+        for (String out : classifier.network().outputs().keySet()) {
+            if (!allowed.contains(out)) {
+                throw new SpecException(net.role() + ": unknown output role '" + out + "', expected one of " + allowed);
+            }
+        }
+        return net;
     }
 
     private static void expectOutput(InferredNetwork net, String role, int[] shape) {
@@ -262,6 +295,16 @@ public final class ShapeInference {
                 params.add(new ParameterSpec(prefix + "bias", new int[] {c.filters()}, c.biasInit(), true));
             }
             return new int[] {h, w, c.filters()};
+        }
+        if (layer instanceof MaxPool2D m) {
+            int[] x = single(where, in, 3);
+            positive(where, "poolH", m.poolH());
+            positive(where, "poolW", m.poolW());
+            positive(where, "strideH", m.strideH());
+            positive(where, "strideW", m.strideW());
+            int h = convOut(where, x[0], m.poolH(), m.strideH(), m.padding());
+            int w = convOut(where, x[1], m.poolW(), m.strideW(), m.padding());
+            return new int[] {h, w, x[2]};
         }
         if (layer instanceof BatchNorm b) {
             int[] x = singleAnyRank(where, in);

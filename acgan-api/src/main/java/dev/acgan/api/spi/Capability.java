@@ -16,5 +16,7 @@ public enum Capability {
      * Computes in {@link dev.acgan.api.model.Precision#BF16} on this machine (declared only where the CPU and
      * the backend's native library both can; see {@link GanBackend#precisionUnavailable}).
      */
-    BF16
+    BF16,
+    /** Compiles, trains and runs image classifiers ({@code GanBackend.createClassifier}). */
+    CLASSIFIER
 }

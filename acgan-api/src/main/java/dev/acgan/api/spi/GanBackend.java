@@ -1,8 +1,11 @@
 package dev.acgan.api.spi;
 
+import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.Precision;
+import dev.acgan.api.spec.ClassifierSpec;
+import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.train.AdamConfig;
@@ -14,8 +17,11 @@ import java.util.Set;
  * {@link java.util.ServiceLoader} (list the class in
  * {@code META-INF/services/dev.acgan.api.spi.GanBackend}) or registered with
  * {@link Backends#register}. They must have a public no-argument constructor and must not load
- * native code before {@link #createModel} or {@link #loadGenerator} is called, so that discovery
- * stays cheap.
+ * native code before {@link #createModel}, {@link #loadGenerator} or {@link #createClassifier} is
+ * called, so that discovery stays cheap.
+ *
+ * <p>Besides GANs, a backend may compile image classifiers ({@link #createClassifier}), so that the
+ * classifier measuring generated images runs on the same engine as the GAN.
  */
 public interface GanBackend {
 
@@ -126,6 +132,23 @@ public interface GanBackend {
             throw new BackendException("backend " + name() + " offers " + resolved.label()
                     + " but does not override the methods that compile in it");
         }
+    }
+
+    /**
+     * Compiles an image classifier (backends that declare {@link Capability#CLASSIFIER}): training with
+     * Adam and prediction, see {@link ClassifierModel}.
+     *
+     * @param spec      the classifier
+     * @param optimizer Adam settings (the learning rate of each step is given with the step)
+     * @param state     initial state: every parameter and statistic (see
+     *                  {@link dev.acgan.api.spec.ParameterInitializer#initialize(InferredNetwork, long)}),
+     *                  Adam entries optional
+     * @throws dev.acgan.api.spec.SpecException when the spec is invalid
+     * @throws UnsupportedOperationException    when the backend does not declare {@link Capability#CLASSIFIER}
+     */
+    default ClassifierModel createClassifier(ClassifierSpec spec, AdamConfig optimizer, NamedTensors state) {
+        throw new UnsupportedOperationException("backend " + name() + " does not run classifiers (it does not "
+                + "declare " + Capability.CLASSIFIER + ")");
     }
 
     /**

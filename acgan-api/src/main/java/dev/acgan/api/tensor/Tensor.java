@@ -28,14 +28,20 @@ public record Tensor(int[] shape, float[] data) {
         return new Tensor(shape.clone(), new float[Math.toIntExact(size(shape))]);
     }
 
-    /** Number of elements for a shape; rejects negative dimensions. */
+    /** Number of elements for a shape; rejects negative dimensions and products beyond a long. */
     public static long size(int[] shape) {
         long n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
             }
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                // A wrapped product could equal a small array's length and pass the size check.
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than "
+                        + Long.MAX_VALUE + " elements");
+            }
         }
         return n;
     }

@@ -3,6 +3,8 @@ package dev.acgan.api.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.acgan.api.spec.ClassifierPresets;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
@@ -28,6 +30,19 @@ class ModelInputsTest {
                 () -> ModelInputs.checkNoise(ACGAN, Tensor.zeros(100)));
         assertMessage("noise must have shape [n, 100] with n >= 1, got [1, 1, 100]",
                 () -> ModelInputs.checkNoise(ACGAN, Tensor.zeros(1, 1, 100)));
+    }
+
+    @Test
+    void classifierImagesAndLabels() {
+        ClassifierSpec lenet = ClassifierPresets.lenet(ImageShape.mnist(), 10);
+        float[] px = new float[2 * 784];
+        ModelInputs.checkLabelledImages(lenet, ImageBatch.nhwc(2, 28, 28, 1, px, new int[] {0, 9}));
+        assertMessage("classifier lenet trains on labelled images; the batch has no labels",
+                () -> ModelInputs.checkLabelledImages(lenet, ImageBatch.nhwc(2, 28, 28, 1, px, null)));
+        assertMessage("label 10 at index 1 is out of range [0, 10)",
+                () -> ModelInputs.checkLabelledImages(lenet, ImageBatch.nhwc(2, 28, 28, 1, px, new int[] {0, 10})));
+        assertMessage("images are 28x14x2 but classifier lenet expects 28x28x1",
+                () -> ModelInputs.checkImages(lenet, ImageBatch.nhwc(1, 28, 14, 2, new float[784], null), "images"));
     }
 
     @Test

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.acgan.api.spec.ClassifierPresets;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.InferredModel;
+import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ParameterInitializer;
 import dev.acgan.api.spec.ParameterSpec;
 import dev.acgan.api.spec.Presets;
@@ -35,6 +37,22 @@ class StateNamesTest {
                 List.copyOf(StateNames.fullStateShapes(TINY).keySet()));
         assertArrayEquals(new int[] {3, 4}, StateNames.fullStateShapes(TINY).get("adam/v/generator/dense/kernel"));
         assertArrayEquals(new int[0], StateNames.fullStateShapes(TINY).get(StateNames.ITERATIONS_GENERATOR));
+    }
+
+    @Test
+    void classifierStateHasItsOwnCounter() {
+        InferredNetwork lenet = ClassifierPresets.lenet(ImageShape.mnist(), 10).validate();
+        List<String> names = List.copyOf(StateNames.fullStateShapes(lenet).keySet());
+        assertEquals(10 * 3 + 1, names.size());
+        assertEquals("classifier/conv1/kernel", names.get(0));
+        assertEquals("adam/m/classifier/conv1/kernel", names.get(10));
+        assertEquals("adam/v/classifier/logits/bias", names.get(29));
+        assertEquals(StateNames.ITERATIONS_CLASSIFIER, names.get(30));
+        NamedTensors full = StateNames.completeAndCheck(lenet, ParameterInitializer.initialize(lenet, 1));
+        assertEquals(names, List.copyOf(full.names()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StateNames.completeAndCheck(lenet, full.withPrefix("adam/")));
+        assertEquals("state lacks parameter 'classifier/conv1/kernel' of network classifier", e.getMessage());
     }
 
     @Test

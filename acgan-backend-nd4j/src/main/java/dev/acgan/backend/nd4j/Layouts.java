@@ -1,5 +1,6 @@
 package dev.acgan.backend.nd4j;
 
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.tensor.Tensor;
 import java.util.Arrays;
@@ -73,7 +74,12 @@ final class Layouts {
 
     /** The shape of {@code n} NHWC images: {@code [n, h, w, c]}. */
     static long[] imageShape(ModelSpec spec, int n) {
-        return new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()};
+        return imageShape(spec.image(), n);
+    }
+
+    /** The shape of {@code n} NHWC images of that shape ({@code -1}: any number). */
+    static long[] imageShape(ImageShape image, int n) {
+        return new long[] {n, image.height(), image.width(), image.channels()};
     }
 
     /** Shape with a leading batch dimension. */

@@ -1,8 +1,10 @@
 package dev.acgan.backend.nd4j;
 
+import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.Precision;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
 import dev.acgan.api.spi.ComputeProbe;
@@ -52,7 +54,7 @@ public final class Nd4jBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
     }
 
     /** Why not bf16: the oneDNN inside ND4J 1.0.0-M2.1. */
@@ -80,6 +82,11 @@ public final class Nd4jBackend implements GanBackend {
     public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                                 NamedTensors state) {
         return new Nd4jModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+    }
+
+    @Override
+    public ClassifierModel createClassifier(ClassifierSpec spec, AdamConfig optimizer, NamedTensors state) {
+        return new Nd4jClassifier(spec, optimizer, state);
     }
 
     @Override

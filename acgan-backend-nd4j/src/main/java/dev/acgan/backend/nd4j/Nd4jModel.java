@@ -523,12 +523,17 @@ final class Nd4jModel implements GanModel {
          * 50 MB per acgan-mnist step, whatever the batch size, and glibc did not reuse them well).
          */
         void apply(Map<String, INDArray> grads, long t, ArrayScope scope) {
+            apply(grads, t, adam.learningRate(), scope);
+        }
+
+        /** The same with another learning rate (a classifier's per-step rate). */
+        void apply(Map<String, INDArray> grads, long t, double learningRate, ArrayScope scope) {
             float b1 = (float) adam.beta1();
             float b2 = (float) adam.beta2();
             float oneMinusB1 = (float) (1 - adam.beta1());
             float oneMinusB2 = (float) (1 - adam.beta2());
             float eps = (float) adam.epsilon();
-            float lrT = (float) (adam.learningRate() * Math.sqrt(1 - Math.pow(adam.beta2(), t))
+            float lrT = (float) (learningRate * Math.sqrt(1 - Math.pow(adam.beta2(), t))
                     / (1 - Math.pow(adam.beta1(), t)));
             for (int k = 0; k < names.size(); k++) {
                 String name = names.get(k);

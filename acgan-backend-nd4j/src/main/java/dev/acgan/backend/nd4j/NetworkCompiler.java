@@ -12,6 +12,7 @@ import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.OneHot;
 import dev.acgan.api.spec.LayerSpec.Relu;
@@ -36,6 +37,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -219,6 +221,12 @@ final class NetworkCompiler {
             SDVariable y = deconvMode.nativeFor(c) ? nativeDeconv(x, node, c) : phaseDeconv(x, node, c, training);
             // biasAdd's backward is a plain channel sum; a broadcasting add's is much slower in SameDiff
             return c.useBias() ? sd.nn.biasAdd(y, param(node, "bias"), false) : y;
+        }
+        if (layer instanceof MaxPool2D m) {
+            Pooling2DConfig cfg = Pooling2DConfig.builder().kH(m.poolH()).kW(m.poolW()).sH(m.strideH())
+                    .sW(m.strideW()).paddingMode(m.padding() == Padding.SAME ? PaddingMode.SAME : PaddingMode.VALID)
+                    .isNHWC(true).build();
+            return sd.cnn.maxPooling2d(x, cfg);
         }
         if (layer instanceof BatchNorm b) {
             return batchNorm(node, b, x, training, pass);

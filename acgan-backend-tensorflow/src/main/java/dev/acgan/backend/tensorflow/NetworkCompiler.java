@@ -13,6 +13,7 @@ import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.OneHot;
 import dev.acgan.api.spec.LayerSpec.Relu;
@@ -188,6 +189,10 @@ final class NetworkCompiler {
             Operand<TFloat32> y = widened(s, s.nn.conv2dBackpropInput(sizes, narrowed(s, param(node, "kernel")),
                     narrowed(s, x), List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding())));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
+        }
+        if (layer instanceof MaxPool2D m) {
+            return s.nn.maxPool(f(in.get(0)), s.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
+                    s.constant(new int[] {1, m.strideH(), m.strideW(), 1}), padding(m.padding()));
         }
         if (layer instanceof BatchNorm b) {
             return batchNorm(s, node, b, f(in.get(0)), training, updateStats, pass);

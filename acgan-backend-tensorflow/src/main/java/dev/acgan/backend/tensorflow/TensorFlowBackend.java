@@ -1,8 +1,10 @@
 package dev.acgan.backend.tensorflow;
 
+import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.Precision;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
 import dev.acgan.api.spi.ComputeProbe;
@@ -100,7 +102,7 @@ public final class TensorFlowBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         Set<Capability> c = EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
         if (isa.bf16Unavailable().isEmpty()) {
             c.add(Capability.BF16);
         }
@@ -137,6 +139,12 @@ public final class TensorFlowBackend implements GanBackend {
         Precision p = resolvePrecision(precision);
         hintOnce();
         return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state, p);
+    }
+
+    @Override
+    public ClassifierModel createClassifier(ClassifierSpec spec, AdamConfig optimizer, NamedTensors state) {
+        hintOnce();
+        return new TensorFlowClassifier(spec, optimizer, state);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.acgan.api.model.GeneratorLosses;
 import dev.acgan.api.model.ModelInputs;
 import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ModelSpec;
@@ -407,11 +408,20 @@ final class TensorFlowModel implements GanModel {
     }
 
     static Shape imageShape(ModelSpec spec) {
-        return Shape.of(-1, spec.image().height(), spec.image().width(), spec.image().channels());
+        return imageShape(spec.image());
+    }
+
+    /** {@code [-1, h, w, c]}: any number of NHWC images of that shape. */
+    static Shape imageShape(ImageShape image) {
+        return Shape.of(imageDims(image, -1));
     }
 
     static long[] imageDims(ModelSpec spec, int n) {
-        return new long[] {n, spec.image().height(), spec.image().width(), spec.image().channels()};
+        return imageDims(spec.image(), n);
+    }
+
+    static long[] imageDims(ImageShape image, int n) {
+        return new long[] {n, image.height(), image.width(), image.channels()};
     }
 
     static Map<String, Operand<? extends TType>> inputs(ModelSpec spec, Operand<TFloat32> images,
@@ -455,8 +465,11 @@ final class TensorFlowModel implements GanModel {
         final Placeholder<TFloat32> beta1Power;
         final Placeholder<TFloat32> beta2Power;
 
+        /**
+         * @param learningRate the step size: a constant, or a placeholder fed each step (classifiers)
+         */
         Optimization(Ops s, Graph graph, Operand<TFloat32> loss, List<ParameterSpec> params,
-                     Map<String, Variable<TFloat32>> vars, AdamConfig adam) {
+                     Map<String, Variable<TFloat32>> vars, AdamConfig adam, Operand<TFloat32> learningRate) {
             List<Output<?>> xs = new ArrayList<>();
             for (ParameterSpec p : params) {
                 names.add(p.name());
@@ -479,7 +492,7 @@ final class TensorFlowModel implements GanModel {
                 String name = params.get(k).name();
                 updates.add(after.train.applyAdam(vars.get(name), vars.get(StateNames.ADAM_M + name),
                         vars.get(StateNames.ADAM_V + name), beta1Power, beta2Power,
-                        after.constant((float) adam.learningRate()), after.constant((float) adam.beta1()),
+                        learningRate, after.constant((float) adam.beta1()),
                         after.constant((float) adam.beta2()), after.constant((float) adam.epsilon()),
                         asFloat(grads[k])));
             }
@@ -554,7 +567,8 @@ final class TensorFlowModel implements GanModel {
                 sum = s.math.add(sum, terms.get(k));
             }
             total = sum;
-            opt = new Optimization(s.withSubScope("adam"), graph(s), total, net.trainableParameters(), vars, adam);
+            opt = new Optimization(s.withSubScope("adam"), graph(s), total, net.trainableParameters(), vars, adam,
+                    s.constant((float) adam.learningRate()));
         }
 
         StepOutput<DiscriminatorLosses> run(Session session, DiscriminatorBatch b, Mode mode, long t) {
@@ -655,7 +669,8 @@ final class TensorFlowModel implements GanModel {
                 total = adversarial;
             }
             Ops after = s.withSubScope("adam");
-            opt = new Optimization(after, graph(s), total, model.generator().trainableParameters(), vars, adam);
+            opt = new Optimization(after, graph(s), total, model.generator().trainableParameters(), vars, adam,
+                    after.constant((float) adam.learningRate()));
         }
 
         StepOutput<GeneratorLosses> run(Session session, GeneratorBatch b, Mode mode, long t) {
@@ -693,7 +708,7 @@ final class TensorFlowModel implements GanModel {
         return s.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
     }
 
-    private static Graph graph(Ops s) {
+    static Graph graph(Ops s) {
         return (Graph) s.scope().env();
     }
 }

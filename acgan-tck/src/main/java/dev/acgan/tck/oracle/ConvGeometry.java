@@ -54,6 +54,24 @@ public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int ou
     }
 
     /**
+     * The geometry of a pooling layer: a {@code poolH x poolW} window moving over a {@code [inH, inW, c]}
+     * input as a convolution's kernel would, channels unchanged ({@code inC == outC == c}).
+     *
+     * @param inH     input height
+     * @param inW     input width
+     * @param c       channels
+     * @param poolH   window height
+     * @param poolW   window width
+     * @param strideH vertical stride
+     * @param strideW horizontal stride
+     * @param padding 'same' or 'valid'
+     */
+    public static ConvGeometry pool(int inH, int inW, int c, int poolH, int poolW, int strideH, int strideW,
+                                    Padding padding) {
+        return conv2d(inH, inW, c, c, poolH, poolW, strideH, strideW, padding);
+    }
+
+    /**
      * The geometry of the convolution whose input-gradient a Conv2DTranspose layer computes. The layer maps
      * {@code [h, w, c]} to {@code [h', w', filters]} with {@code h' = h*stride} ('same') or
      * {@code (h-1)*stride + k} ('valid'); the returned geometry has input side {@code [h', w', filters]} and

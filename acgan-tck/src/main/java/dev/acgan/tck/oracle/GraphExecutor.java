@@ -12,6 +12,7 @@ import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.OneHot;
 import dev.acgan.api.spec.LayerSpec.Relu;
@@ -203,6 +204,9 @@ public final class GraphExecutor {
             return Products.conv2dTranspose(arithmetic, in.get(0), param(params, p + "kernel"),
                     c.useBias() ? param(params, p + "bias") : null, geometry(node));
         }
+        if (layer instanceof MaxPool2D) {
+            return LayerOps.maxPool2d(in.get(0), geometry(node));
+        }
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");
             double[] beta = param(params, p + "beta");
@@ -355,6 +359,9 @@ public final class GraphExecutor {
             return List.of(Products.conv2dTransposeBackward(arithmetic, in.get(0), param(params, p + "kernel"),
                     geometry(node), dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
         }
+        if (layer instanceof MaxPool2D) {
+            return List.of(LayerOps.maxPool2dBackward(in.get(0), geometry(node), dy));
+        }
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");
             if (pass.training) {
@@ -414,7 +421,7 @@ public final class GraphExecutor {
         }
     }
 
-    /** The convolution geometry of a Conv2D or Conv2DTranspose node. */
+    /** The window geometry of a Conv2D, Conv2DTranspose or MaxPool2D node. */
     public static ConvGeometry geometry(InferredNode node) {
         int[] x = node.inputShapes().get(0);
         if (node.layer() instanceof Conv2D c) {
@@ -425,7 +432,10 @@ public final class GraphExecutor {
             return ConvGeometry.conv2dTranspose(x[0], x[1], x[2], c.filters(), c.kernelH(), c.kernelW(),
                     c.strideH(), c.strideW(), c.padding());
         }
-        throw new IllegalArgumentException("node '" + node.name() + "' is not a convolution");
+        if (node.layer() instanceof MaxPool2D m) {
+            return ConvGeometry.pool(x[0], x[1], x[2], m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding());
+        }
+        throw new IllegalArgumentException("node '" + node.name() + "' is not a convolution or pooling");
     }
 
     private String prefix(InferredNode node) {

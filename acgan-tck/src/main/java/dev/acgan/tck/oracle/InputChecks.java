@@ -1,5 +1,6 @@
 package dev.acgan.tck.oracle;
 
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.Layout;
@@ -47,13 +48,18 @@ final class InputChecks {
 
     /** Checks an image batch against the model's image shape and returns its pixels in NHWC order. */
     static float[] nhwcPixels(ModelSpec spec, ImageBatch images, String what) {
+        return nhwcPixels(spec.image(), images, what);
+    }
+
+    /** Checks an image batch against an image shape and returns its pixels in NHWC order. */
+    static float[] nhwcPixels(ImageShape shape, ImageBatch images, String what) {
         if (images == null) {
             throw new IllegalArgumentException(what + " are null");
         }
-        if (images.height() != spec.image().height() || images.width() != spec.image().width()
-                || images.channels() != spec.image().channels()) {
+        if (images.height() != shape.height() || images.width() != shape.width()
+                || images.channels() != shape.channels()) {
             throw new IllegalArgumentException(what + " have shape " + images.height() + "x" + images.width() + "x"
-                    + images.channels() + ", expected " + spec.image());
+                    + images.channels() + ", expected " + shape);
         }
         return images.toLayout(Layout.NHWC).pixels();
     }

@@ -513,6 +513,84 @@ public final class LayerOps {
         }
     }
 
+    // ------------------------------------------------------------------------------ Max-pooling
+
+    /**
+     * Max-pooling: {@code y[n,oh,ow,c] = max_{i,j} x[n, oh*sH-padTop+i, ow*sW-padLeft+j, c]} over the
+     * positions inside the input (padding never wins, as if it held minus infinity, as in TensorFlow).
+     *
+     * @param x {@code [n, inH, inW, c]}
+     * @param g the geometry ({@link ConvGeometry#pool}): window, strides and padding; {@code inC == outC}
+     */
+    public static DoubleTensor maxPool2d(DoubleTensor x, ConvGeometry g) {
+        int n = x.batch();
+        double[] xs = x.data();
+        double[] y = new double[n * g.outSize()];
+        int[] arg = argmax(xs, n, g);
+        for (int o = 0; o < y.length; o++) {
+            y[o] = xs[arg[o]];
+        }
+        return new DoubleTensor(new int[] {n, g.outH(), g.outW(), g.outC()}, y);
+    }
+
+    /**
+     * Backward of {@link #maxPool2d}: each {@code dy} goes to the maximum of its window, the first in
+     * row-major window order where several tie; overlapping windows add up.
+     *
+     * @param x  the forward input
+     * @param g  the geometry
+     * @param dy {@code [n, outH, outW, c]}
+     * @return the input gradient
+     */
+    public static DoubleTensor maxPool2dBackward(DoubleTensor x, ConvGeometry g, DoubleTensor dy) {
+        int n = x.batch();
+        double[] dx = new double[x.size()];
+        int[] arg = argmax(x.data(), n, g);
+        double[] gy = dy.data();
+        for (int o = 0; o < arg.length; o++) {
+            dx[arg[o]] += gy[o];
+        }
+        return new DoubleTensor(x.shape(), dx);
+    }
+
+    /** Per output element, the flat input index of its window's (first) maximum. */
+    private static int[] argmax(double[] in, int n, ConvGeometry g) {
+        int c = g.inC();
+        int[] arg = new int[n * g.outSize()];
+        for (int b = 0; b < n; b++) {
+            for (int oh = 0; oh < g.outH(); oh++) {
+                for (int ow = 0; ow < g.outW(); ow++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        int best = -1;
+                        for (int i = 0; i < g.kernelH(); i++) {
+                            int ih = oh * g.strideH() - g.padTop() + i;
+                            if (ih < 0 || ih >= g.inH()) {
+                                continue;
+                            }
+                            for (int j = 0; j < g.kernelW(); j++) {
+                                int iw = ow * g.strideW() - g.padLeft() + j;
+                                if (iw < 0 || iw >= g.inW()) {
+                                    continue;
+                                }
+                                int idx = ((b * g.inH() + ih) * g.inW() + iw) * c + ch;
+                                if (best < 0 || in[idx] > in[best]) {
+                                    best = idx;
+                                }
+                            }
+                        }
+                        if (best < 0) {
+                            throw new IllegalArgumentException("pooling window at (" + oh + ", " + ow
+                                    + ") lies entirely in the padding");
+                        }
+                        arg[((b * g.outH() + oh) * g.outW() + ow) * c + ch] = best;
+                    }
+                }
+            }
+        }
+        return arg;
+    }
+
+
     /**
      * One step of a sum of products: {@code a + b} in double precision, or rounded to float32 when
      * {@code float32Sums}, which with float32 {@code a} and {@code b} is float32 addition (the products of

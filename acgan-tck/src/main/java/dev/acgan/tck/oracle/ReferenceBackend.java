@@ -1,8 +1,10 @@
 package dev.acgan.tck.oracle;
 
+import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.Precision;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
 import dev.acgan.api.spi.GanBackend;
@@ -45,13 +47,18 @@ public final class ReferenceBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.BF16);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16);
     }
 
     @Override
     public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                                 NamedTensors state) {
         return new ReferenceModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+    }
+
+    @Override
+    public ClassifierModel createClassifier(ClassifierSpec spec, AdamConfig optimizer, NamedTensors state) {
+        return new ReferenceClassifier(spec, optimizer, state);
     }
 
     @Override

@@ -394,7 +394,7 @@ public final class ReferenceModel implements GanModel {
         discriminatorIterations = dIt;
     }
 
-    private static long counter(NamedTensors state, String name) {
+    static long counter(NamedTensors state, String name) {
         float v = state.get(name).data()[0];
         if (!(v >= 0) || v != Math.rint(v)) {
             throw new IllegalArgumentException("state tensor '" + name + "' must be a non-negative whole number, got "
@@ -421,24 +421,31 @@ public final class ReferenceModel implements GanModel {
      */
     public double[] value(String name) {
         checkOpen();
+        return named(values, name).clone();
+    }
+
+    /** The state value of that name, or an error naming it. */
+    static double[] named(Map<String, double[]> values, String name) {
         double[] v = values.get(name);
         if (v == null) {
             throw new IllegalArgumentException("no state value named '" + name + "'");
         }
-        return v.clone();
+        return v;
+    }
+
+    /** Replaces a state value with one of the same length. */
+    static void replace(Map<String, double[]> values, String name, double[] newValues) {
+        double[] v = named(values, name);
+        if (newValues.length != v.length) {
+            throw new IllegalArgumentException("'" + name + "' has " + v.length + " values, got " + newValues.length);
+        }
+        System.arraycopy(newValues, 0, v, 0, v.length);
     }
 
     /** Replaces one state value (see {@link #value}) with double-precision values of the same length. */
     public void setValue(String name, double[] newValues) {
         checkOpen();
-        double[] v = values.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("no state value named '" + name + "'");
-        }
-        if (newValues.length != v.length) {
-            throw new IllegalArgumentException("'" + name + "' has " + v.length + " values, got " + newValues.length);
-        }
-        System.arraycopy(newValues, 0, v, 0, v.length);
+        replace(values, name, newValues);
     }
 
     /** The names of every parameter, statistic and Adam moment held (not the iteration counters). */

@@ -178,6 +178,24 @@ class KnownValueTest {
     }
 
     @Test
+    void maxPoolIgnoresSamePaddingAndRoutesTheGradientToTheFirstMaximum() {
+        // 3x3 image of negative values, one channel: 'same' 2x2 stride 2 gives 2x2 windows
+        // {(0,0),(0,1),(1,0),(1,1)}, {(0,2),(1,2)}, {(2,0),(2,1)}, {(2,2)}: TensorFlow pads after only.
+        DoubleTensor x = new DoubleTensor(new int[] {1, 3, 3, 1}, new double[] {-5, -1, -7, -3, -2, -8, -4, -4, -9});
+        ConvGeometry same = ConvGeometry.pool(3, 3, 1, 2, 2, 2, 2, Padding.SAME);
+        assertEquals(0, same.padTop());
+        assertArrayEquals(new double[] {-1, -7, -4, -9}, LayerOps.maxPool2d(x, same).data(), 0,
+                "padding never wins, even against negative values");
+        DoubleTensor dy = new DoubleTensor(new int[] {1, 2, 2, 1}, new double[] {1, 2, 3, 4});
+        assertArrayEquals(new double[] {0, 1, 2, 0, 0, 0, 3, 0, 4}, LayerOps.maxPool2dBackward(x, same, dy).data(), 0,
+                "the tie -4, -4 goes to the first in row-major order");
+        // 'valid' 2x2 stride 1: overlapping windows share the maximum -1 and add their gradients
+        ConvGeometry valid = ConvGeometry.pool(3, 3, 1, 2, 2, 1, 1, Padding.VALID);
+        assertArrayEquals(new double[] {-1, -1, -2, -2}, LayerOps.maxPool2d(x, valid).data(), 0);
+        assertArrayEquals(new double[] {0, 3, 0, 0, 7, 0, 0, 0, 0}, LayerOps.maxPool2dBackward(x, valid, dy).data(), 0);
+    }
+
+    @Test
     void conv2dChannelsUseTheCanonicalKernelLayout() {
         // One pixel, 2 input channels, 3 filters, 1x1 kernel [1,1,in=2,out=3]: y_f = sum_c x_c * k[c,f].
         DoubleTensor x = DoubleTensor.batch(1, new int[] {1, 1, 2}, new double[] {1, 10});

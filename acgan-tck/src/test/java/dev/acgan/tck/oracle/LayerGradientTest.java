@@ -16,6 +16,7 @@ import dev.acgan.api.spec.LayerSpec.Dropout;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
 import dev.acgan.api.spec.LayerSpec.Multiply;
 import dev.acgan.api.spec.LayerSpec.OneHot;
 import dev.acgan.api.spec.LayerSpec.Relu;
@@ -201,6 +202,25 @@ class LayerGradientTest {
         checkLayer(Conv2DTranspose.of(1, 3, 2, Padding.VALID), 2, 2, 1);
         checkLayer(new Conv2DTranspose(2, 3, 2, 2, 1, Padding.SAME, false, Initializer.GLOROT_UNIFORM,
                 Initializer.ZEROS), 3, 2, 2);
+    }
+
+    @Test
+    void maxPool2dVariants() {
+        checkLayer(MaxPool2D.of(2, 2, Padding.VALID), 4, 6, 2);
+        checkLayer(MaxPool2D.of(2, 2, Padding.VALID), 5, 7, 2);
+        checkLayer(MaxPool2D.of(2, 2, Padding.SAME), 5, 7, 2);
+        // overlapping windows: one input can be the maximum of several windows
+        checkLayer(MaxPool2D.of(3, 2, Padding.SAME), 5, 6, 3);
+        checkLayer(new MaxPool2D(3, 2, 1, 2, Padding.VALID), 4, 5, 2);
+    }
+
+    @Test
+    void maxPoolBetweenConvolutionAndDense() {
+        NetworkSpec spec = NetworkSpec.builder()
+                .add("conv", Conv2D.of(3, 3, 1, Padding.SAME), "x")
+                .then("pool", MaxPool2D.of(2, 2, Padding.SAME)).then("relu", new Relu())
+                .then("flatten", new Flatten()).then("dense", Dense.of(2)).build();
+        check(spec, Map.of("x", new int[] {5, 5, 2}), true, false);
     }
 
     @Test

@@ -8,13 +8,13 @@ import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.ImageBatch;
-import dev.acgan.samples.eval.Classifier;
-import dev.acgan.samples.eval.ClassifierData;
-import dev.acgan.samples.eval.EvaluationReport;
-import dev.acgan.samples.eval.Evaluator;
-import dev.acgan.samples.eval.GeneratedSamples;
-import dev.acgan.samples.eval.ImageSet;
-import dev.acgan.samples.eval.ReportFormat;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.classifier.ClassifierData;
+import dev.acgan.eval.classifier.ImageSet;
+import dev.acgan.eval.metrics.EvaluationReport;
+import dev.acgan.eval.metrics.Evaluator;
+import dev.acgan.eval.metrics.GeneratedSamples;
+import dev.acgan.eval.metrics.ReportFormat;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code acgan evaluate}: quality numbers of a trained generator, measured with a fixed LeNet classifier
- * trained on real images (shipped with the samples for MNIST and Fashion-MNIST, see
- * {@link dev.acgan.samples.eval.Classifier}).
+ * trained on real images (shipped in acgan-eval for MNIST and Fashion-MNIST, see {@link Classifier}); the
+ * generator and the classifier run on the selected backend.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         header = "Measure a generator: conditional accuracy, classifier score, FID, diversity.",
@@ -91,7 +91,7 @@ final class EvaluateCommand implements Callable<Integer> {
     String realData;
 
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "Backend to run the generator on (see 'acgan backends').")
+            description = "Backend to run the generator and the classifier on (see 'acgan backends').")
     String backend;
 
     @Option(names = "--json", description = "Print the numbers as JSON instead of a table.")
@@ -127,7 +127,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Generator g = loader.load(ckpt, p)) {
             generated = GeneratedSamples.generate(g, count, seed);
         }
-        EvaluationReport report = Evaluator.evaluate(c, test, generated, count);
+        EvaluationReport report = Evaluator.evaluate(b, c, test, generated, count);
         ReportFormat.Subject subject = new ReportFormat.Subject(dir.toString(), model.name(), model.kind().name(),
                 meta.position().step(), meta.dataset(), b.name(), seed, count);
         PrintWriter out = spec.commandLine().getOut();
@@ -190,12 +190,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** Fails unless the classifier takes the model's images and knows its classes. */
     static void checkFits(Classifier c, ModelSpec model) {
-        var input = c.network().shape().input();
+        var input = c.shape().input();
         if (!model.image().equals(input)) {
             throw new CliException("the classifier (" + c.source() + ") takes " + input + " images but model "
                     + model.name() + " makes " + model.image());
         }
-        int k = c.network().shape().classes();
+        int k = c.shape().classes();
         if (model.kind().conditionalGenerator() && model.numClasses() != k) {
             throw new CliException("the classifier (" + c.source() + ") knows " + k + " classes but model "
                     + model.name() + " has " + model.numClasses());

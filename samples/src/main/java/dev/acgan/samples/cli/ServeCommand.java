@@ -9,6 +9,8 @@ import dev.acgan.samples.web.ServeOptions;
 import dev.acgan.samples.web.WebModule;
 import dev.acgan.samples.web.WebServer;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
                     + "download its newest checkpoint as a zip. One training at a time; each goes into "
                     + "OUTDIR/web-<yyyyMMdd-HHmmss>.",
             "",
-            "Binds to 127.0.0.1 (this machine only) unless --host says otherwise. Ctrl-C stops the server; a "
+            "Binds to 127.0.0.1 (this machine only); another --host needs --allow-remote. Ctrl-C stops the server; a "
                     + "running training finishes its step and writes a checkpoint first.",
             ""},
         footer = {"", "Examples:",
@@ -46,9 +48,14 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = ServeOptions.DEFAULT_HOST,
-            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only); 0.0.0.0 opens it "
-                    + "to the network (no authentication!).")
+            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only); any address that is "
+                    + "not a loopback one (e.g. 0.0.0.0) also needs --allow-remote.")
     String host;
+
+    @Option(names = "--allow-remote",
+            description = "Allow a --host that other machines can reach (anything but a loopback address). The "
+                    + "server has no authentication: anyone who reaches it can generate and start trainings.")
+    boolean allowRemote;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + ServeOptions.DEFAULT_PORT,
             description = "TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
@@ -80,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         if (host.isBlank()) {
             throw new CliException("--host must not be empty", AcganCli.EXIT_USAGE);
         }
+        checkExposure(host.strip(), allowRemote, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (checkpoint != null) {
             Path dir = GenerateCommand.resolveCheckpoint(checkpoint);
@@ -109,5 +117,32 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         server.awaitStop();
         return AcganCli.EXIT_INTERRUPTED;
+    }
+
+    /**
+     * Refuses a host other machines can reach unless {@code allowed}, and warns on {@code err} when it is allowed.
+     *
+     * @throws CliException (usage) for a non-loopback host without {@code --allow-remote}, or one that does not
+     *                      resolve
+     */
+    static void checkExposure(String host, boolean allowed, PrintWriter err) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new CliException("--host " + host + " does not resolve to an address of this machine",
+                    AcganCli.EXIT_USAGE);
+        }
+        if (loopback) {
+            return;
+        }
+        if (!allowed) {
+            throw new CliException("--host " + host + " would let other machines reach the server, which has no "
+                    + "authentication; add --allow-remote to do that anyway, or keep the default "
+                    + ServeOptions.DEFAULT_HOST, AcganCli.EXIT_USAGE);
+        }
+        err.println("acgan serve: WARNING: listening on " + host + ", reachable from other machines; anyone who "
+                + "reaches it can generate images and start trainings (no authentication)");
+        err.flush();
     }
 }

@@ -20,8 +20,8 @@ import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
 import dev.acgan.samples.run.CheckpointStore;
-import dev.acgan.samples.eval.Classifier;
-import dev.acgan.samples.eval.GeneratedSamples;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.metrics.GeneratedSamples;
 import dev.acgan.samples.run.ProgressReporter;
 import dev.acgan.samples.run.QualityProbe;
 import dev.acgan.samples.run.RunLayout;
@@ -252,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing).withPrecision(resolved);
 
-        QualityProbe quality = qualityProbe(s, modelSpec, info);
+        Classifier evalClassifier = evalClassifier(s, modelSpec, info);
         Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
         RunLayout layout = new RunLayout(dir);
         if (layout.holdsRun()) {
@@ -276,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
         printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
-            return runSession(layout, trainer, s, mode, quality, null);
+            return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), null);
         }
     }
 
@@ -395,7 +395,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "--outdir for the continued run");
         }
         RunLayout layout = new RunLayout(dir).prepare();
-        QualityProbe quality = qualityProbe(s, modelSpec, data.info());
+        Classifier evalClassifier = evalClassifier(s, modelSpec, data.info());
 
         s.backend = factory.backend().name();
         s.outdir = dir.toString();
@@ -412,7 +412,7 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
-            return runSession(layout, trainer, s, mode, quality, ckptDir);
+            return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), ckptDir);
         }
     }
 
@@ -452,10 +452,10 @@ final class TrainCommand implements Callable<Integer> {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * The quality probe of {@code --eval-every}, or null for none; sets {@code s.evalEvery} to the interval
-     * used, so that {@code config.yaml} records it.
+     * The classifier of {@code --eval-every}, or null for no measurements; sets {@code s.evalEvery} to the
+     * interval used, so that {@code config.yaml} records it.
      */
-    static QualityProbe qualityProbe(TrainSettings s, ModelSpec model, DatasetInfo data) {
+    static Classifier evalClassifier(TrainSettings s, ModelSpec model, DatasetInfo data) {
         boolean explicit = s.evalEvery != null;
         long every = explicit ? s.evalEvery : TrainSettings.DEFAULT_EVAL_EVERY;
         boolean fits = s.evalClassifier != null || EvaluateCommand.builtInFor(data.name()) != null;
@@ -471,12 +471,14 @@ final class TrainCommand implements Callable<Integer> {
         Classifier c = EvaluateCommand.chooseClassifier("--eval-classifier", s.evalClassifier, data.name());
         EvaluateCommand.checkFits(c, model);
         s.evalEvery = every;
-        return new QualityProbe(c, every);
+        return c;
     }
 
     private int runSession(RunLayout layout, GanTrainer trainer, TrainSettings s, ProgressReporter.Mode mode,
-                           QualityProbe quality, Path resumedFrom) {
-        try (TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
+                           Classifier evalClassifier, GanBackend backend, Path resumedFrom) {
+        try (QualityProbe quality = evalClassifier == null ? null
+                     : new QualityProbe(evalClassifier, backend, s.evalEvery);
+             TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
                 s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode, quality), spec.commandLine().getErr(),
                 trainer.model().spec().name())) {
             TrainingSession.Result r = session.run(resumedFrom);

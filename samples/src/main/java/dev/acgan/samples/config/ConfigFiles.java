@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.acgan.eval.render.Images;
 import dev.acgan.samples.cli.CliException;
-import dev.acgan.samples.render.Images;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +28,9 @@ public final class ConfigFiles {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
+    /** Largest settings file read: a few dozen keys fit in a few hundred bytes. */
+    static final long MAX_BYTES = 1 << 20;
+
     private ConfigFiles() {
     }
 
@@ -39,9 +42,16 @@ public final class ConfigFiles {
     public static TrainSettings read(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new CliException("config file " + file + " is " + size + " bytes; a settings file is at most "
+                        + MAX_BYTES + " (is it the right file?)");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new CliException("config file " + file + " does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CliException("config file " + file + " is not UTF-8 text");
         } catch (IOException e) {
             throw new CliException("cannot read config file " + file + ": " + e.getMessage());
         }

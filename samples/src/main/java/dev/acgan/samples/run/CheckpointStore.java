@@ -3,7 +3,7 @@ package dev.acgan.samples.run;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointMetadata;
 import dev.acgan.api.train.Trainer;
-import dev.acgan.samples.render.Images;
+import dev.acgan.eval.render.Images;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +29,14 @@ public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    /** Hidden directories of interrupted {@link Checkpoint#write}s: {@code .NAME.tmp-UUID}, {@code .NAME.old-UUID}. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(step-\\d+|generator)\\.(tmp|old)-[0-9a-f-]+");
 
     private final RunLayout layout;
     private final int keep;
     private long lastSavedStep = -1;
     private Path lastSaved;
+    private boolean leftoversRemoved;
 
     /** Stores into the layout's directories, keeping {@code keep} training checkpoints. */
     public CheckpointStore(RunLayout layout, int keep) {
@@ -67,6 +70,10 @@ public final class CheckpointStore {
 
     /** Writes a training checkpoint of the trainer's state, the generator export and the pointer; prunes. */
     public Path save(Trainer trainer) {
+        if (!leftoversRemoved) {
+            removeLeftovers();
+            leftoversRemoved = true;
+        }
         Checkpoint c = trainer.checkpoint();
         long step = c.metadata().position().step();
         Path dir = layout.checkpoint(step);
@@ -80,6 +87,35 @@ public final class CheckpointStore {
                 (System.nanoTime() - t0) / 1_000_000);
         prune(dir);
         return dir;
+    }
+
+    /**
+     * Removes what writes interrupted by a crash left beside the checkpoints: {@code .NAME.tmp-*} directories
+     * (never complete in place, and as large as a checkpoint each) and {@code .NAME.old-*} ones whose
+     * {@code NAME} exists again (a missing one is the fallback {@link Checkpoint#read} takes, so it stays). One
+     * training writes a run directory, so nothing else is writing them.
+     */
+    void removeLeftovers() {
+        for (Path parent : List.of(layout.checkpoints(), layout.dir())) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            List<Path> stale = new ArrayList<>();
+            try (Stream<Path> s = Files.list(parent)) {
+                s.forEach(p -> {
+                    Matcher m = LEFTOVER.matcher(p.getFileName().toString());
+                    if (m.matches() && (m.group(2).equals("tmp") || Files.isDirectory(parent.resolve(m.group(1))))) {
+                        stale.add(p);
+                    }
+                });
+            } catch (IOException e) {
+                LOG.warn("cannot list {}: {}", parent, e.toString());
+            }
+            for (Path p : stale) {
+                deleteTree(p);
+                LOG.info("removed {}, left by an interrupted checkpoint write", p);
+            }
+        }
     }
 
     /** Replaces {@code checkpoints/latest} atomically. */
@@ -148,13 +184,14 @@ public final class CheckpointStore {
     public static Optional<Path> latest(RunLayout layout) {
         Path pointer = layout.latestPointer();
         if (Files.isRegularFile(pointer)) {
-            try {
-                String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
-                Path dir = layout.checkpoints().resolve(name);
-                if (!name.isEmpty() && !name.contains("/") && Files.isDirectory(dir)) {
-                    return Optional.of(dir);
+            try (java.io.InputStream in = Files.newInputStream(pointer)) {
+                // A step-N name is all it may hold: at most a short line is read, and nothing else is resolved.
+                String name = new String(in.readNBytes(64), StandardCharsets.UTF_8).strip();
+                if (STEP_DIR.matcher(name).matches() && Files.isDirectory(layout.checkpoints().resolve(name))) {
+                    return Optional.of(layout.checkpoints().resolve(name));
                 }
-                LOG.warn("{} names '{}', which does not exist; using the newest step directory", pointer, name);
+                LOG.warn("{} names '{}', which is not an existing step-N directory; using the newest one", pointer,
+                        name.replaceAll("\\p{Cntrl}", "?"));
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", pointer, e.toString());
             }

@@ -1,7 +1,8 @@
 package dev.acgan.samples.run;
 
 import dev.acgan.api.train.StepResult;
-import dev.acgan.samples.eval.GeneratedQuality;
+import dev.acgan.eval.metrics.GeneratedQuality;
+import dev.acgan.eval.render.LossPlot;
 import java.util.Locale;
 
 /**
@@ -27,7 +28,8 @@ import java.util.Locale;
  */
 public record MetricsRow(long step, int epoch, double dTotal, double dRealAdv, double dFakeAdv, double dRealAux,
                          double dFakeAux, double gTotal, double gAdv, double gAux, double seconds,
-                         double imagesPerSecond, double evalAccuracy, double evalScore, double evalFid) {
+                         double imagesPerSecond, double evalAccuracy, double evalScore, double evalFid)
+        implements LossPlot.Row {
 
     /** The CSV header line. */
     public static final String HEADER = "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,"

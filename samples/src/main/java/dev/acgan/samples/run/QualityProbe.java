@@ -1,10 +1,12 @@
 package dev.acgan.samples.run;
 
 import dev.acgan.api.model.Generator;
-import dev.acgan.samples.eval.Classifier;
-import dev.acgan.samples.eval.Evaluator;
-import dev.acgan.samples.eval.GeneratedQuality;
-import dev.acgan.samples.eval.GeneratedSamples;
+import dev.acgan.api.spi.GanBackend;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.classifier.CompiledClassifier;
+import dev.acgan.eval.metrics.Evaluator;
+import dev.acgan.eval.metrics.GeneratedQuality;
+import dev.acgan.eval.metrics.GeneratedSamples;
 
 /**
  * Measures a training run's generator every {@code every} steps and at its last step
@@ -12,19 +14,30 @@ import dev.acgan.samples.eval.GeneratedSamples;
  * ({@value GeneratedSamples#DEFAULT_COUNT_PER_CLASS} images per class, seed
  * {@value GeneratedSamples#DEFAULT_SEED}), so the row of a checkpoint's step in {@code metrics.csv} gives
  * the numbers {@code acgan evaluate} prints for that checkpoint on the same backend. Only generated images
- * are classified, which keeps a measurement well under a second for the shipped classifiers.
- *
- * @param classifier the classifier that scores the images
- * @param every      steps between measurements (at least 1)
+ * are classified, on the training's own backend, which keeps a measurement well under a second for the
+ * shipped classifiers. {@link #close()} frees the compiled classifier.
  */
-public record QualityProbe(Classifier classifier, long every) {
+public final class QualityProbe implements AutoCloseable {
 
-    /** Checks the interval. */
-    public QualityProbe {
-        java.util.Objects.requireNonNull(classifier, "classifier");
+    private final CompiledClassifier classifier;
+    private final long every;
+
+    /**
+     * @param classifier the classifier that scores the images
+     * @param backend    the backend it runs on (the training's)
+     * @param every      steps between measurements (at least 1)
+     */
+    public QualityProbe(Classifier classifier, GanBackend backend, long every) {
         if (every < 1) {
             throw new IllegalArgumentException("every must be at least 1, got " + every);
         }
+        this.every = every;
+        this.classifier = classifier.compile(backend);
+    }
+
+    /** Steps between measurements. */
+    public long every() {
+        return every;
     }
 
     /** Whether to measure after {@code step}, the run's last step when {@code last}. */
@@ -36,5 +49,10 @@ public record QualityProbe(Classifier classifier, long every) {
     public GeneratedQuality measure(Generator generator) {
         return Evaluator.quality(classifier, GeneratedSamples.generate(generator,
                 GeneratedSamples.DEFAULT_COUNT_PER_CLASS, GeneratedSamples.DEFAULT_SEED));
+    }
+
+    @Override
+    public void close() {
+        classifier.close();
     }
 }

@@ -16,7 +16,7 @@ import dev.acgan.samples.cli.CliException;
 import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
-import dev.acgan.samples.eval.Classifier;
+import dev.acgan.eval.classifier.Classifier;
 import dev.acgan.samples.run.CheckpointStore;
 import dev.acgan.samples.run.MetricsRow;
 import dev.acgan.samples.run.ProgressReporter;
@@ -516,7 +516,7 @@ public final class TrainingManager {
             }
             try (GanTrainer trainer = new TrainerFactory(backend).create(spec, cfg, data)) {
                 QualityProbe probe = req.evalEvery() > 0
-                        ? new QualityProbe(Classifier.builtIn(req.dataset()), req.evalEvery()) : null;
+                        ? new QualityProbe(Classifier.builtIn(req.dataset()), backend, req.evalEvery()) : null;
                 TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
                         req.checkpointEvery(), KEEP, req.sampleEvery(), LOG_EVERY, ProgressReporter.Mode.LOG, probe),
                         new PrintWriter(System.err, true, Charset.defaultCharset()), spec.name());
@@ -552,6 +552,9 @@ public final class TrainingManager {
                             dir);
                 } finally {
                     session.close();
+                    if (probe != null) {
+                        probe.close();
+                    }
                 }
             }
         }

@@ -29,7 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +55,23 @@ public final class WebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     private static final int MAX_THREADS = 64;
+    /** Requests waiting for a thread at most; beyond, the JDK server closes the new connection. */
+    private static final int MAX_QUEUED = 512;
+    /**
+     * Seconds a request may take to arrive and be answered before the JDK server closes its connection
+     * ({@code sun.net.httpserver.maxReqTime}, unlimited by default). The JDK server reads request headers and
+     * bodies on its worker threads, so without it 64 clients that never finish a request held every thread
+     * for as long as they liked (found by ServeAbuseTest). An event stream is in its response, not its request,
+     * and is not cut.
+     */
+    static final String MAX_REQUEST_SECONDS = "15";
+
+    static {
+        // Read once, when the JDK's server class initialises: set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        }
+    }
 
     /** Handles one request. */
     @FunctionalInterface
@@ -137,11 +154,15 @@ public final class WebServer implements AutoCloseable {
             return this;
         }
         AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(2, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "acgan-web-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // A queue rather than a hand-off: while every thread is busy (or held by a slow client until
+        // maxReqTime), new requests wait instead of having their connection closed.
+        executor = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(MAX_QUEUED), r -> {
+                    Thread t = new Thread(r, "acgan-web-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
         try {
             server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
         } catch (IOException e) {

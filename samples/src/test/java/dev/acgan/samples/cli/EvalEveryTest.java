@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.acgan.samples.TestFiles;
+import dev.acgan.eval.render.PictureFiles;
 import dev.acgan.samples.config.ConfigFiles;
-import dev.acgan.samples.render.LossPlot;
+import dev.acgan.eval.render.LossPlot;
 import dev.acgan.samples.run.MetricsCsv;
 import dev.acgan.samples.run.MetricsRow;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ class EvalEveryTest {
         }
         assertTrue(trained.out().contains("newest sample grid (conditional accuracy "), trained.out());
         assertEquals(2L, ConfigFiles.read(run.resolve("config.yaml")).evalEvery);
-        TestFiles.png(run.resolve("loss.png"), LossPlot.WIDTH, 3 * LossPlot.CHART_HEIGHT);
+        PictureFiles.png(run.resolve("loss.png"), LossPlot.WIDTH, 3 * LossPlot.CHART_HEIGHT);
     }
 
     @Test
@@ -75,7 +75,7 @@ class EvalEveryTest {
         MetricsRow old = MetricsRow.parse("7,0,1.5,0.3,0.3,0.45,0.45,2.0,1.0,1.0,0.1000,80.0");
         assertEquals(7, old.step());
         assertTrue(!old.evaluated() && Double.isNaN(old.evalAccuracy()) && Double.isNaN(old.evalFid()));
-        MetricsRow r = MetricsRow.parse(old.withQuality(new dev.acgan.samples.eval.GeneratedQuality(0.5, 3.25, 12.5))
+        MetricsRow r = MetricsRow.parse(old.withQuality(new dev.acgan.eval.metrics.GeneratedQuality(0.5, 3.25, 12.5))
                 .toCsv());
         assertEquals(0.5, r.evalAccuracy());
         assertEquals(3.25, r.evalScore());

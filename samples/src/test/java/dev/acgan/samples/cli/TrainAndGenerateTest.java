@@ -1,18 +1,18 @@
 package dev.acgan.samples.cli;
 
-import static dev.acgan.samples.TestFiles.gifFrames;
-import static dev.acgan.samples.TestFiles.png;
-import static dev.acgan.samples.TestFiles.samePixels;
+import static dev.acgan.eval.render.PictureFiles.gifFrames;
+import static dev.acgan.eval.render.PictureFiles.png;
+import static dev.acgan.eval.render.PictureFiles.samePixels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointType;
+import dev.acgan.eval.render.ImageGrid;
+import dev.acgan.eval.render.LossPlot;
 import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.TrainSettings;
-import dev.acgan.samples.render.ImageGrid;
-import dev.acgan.samples.render.LossPlot;
 import dev.acgan.samples.run.MetricsRow;
 import dev.acgan.samples.run.RunLayout;
 import dev.acgan.samples.run.TrainingSession;
@@ -167,7 +167,7 @@ class TrainAndGenerateTest {
         // The last training grid is the generator of step 3 on SeedStreams(seed, SAMPLES, 0) noise; reading
         // it back from the export and rendering the same grid must give the same picture.
         var spec = Checkpoint.read(run.resolve("generator")).metadata().spec();
-        var grid = dev.acgan.samples.render.SampleGrid.training(spec, TrainSettings.DEFAULT_SEED);
+        var grid = dev.acgan.eval.render.SampleGrid.training(spec, TrainSettings.DEFAULT_SEED);
         var loader = Wiring.injector(null).getInstance(dev.acgan.api.inject.GeneratorLoader.class);
         try (var g = loader.load(run.resolve("generator"))) {
             BufferedImage expected = grid.render(g);

@@ -102,7 +102,7 @@ class TrainSettingsTest {
 
     @Test
     void runLength() {
-        assertEquals(new RunLength(2, TrainSettings.QUICK_STEPS), RunLength.of(null, null, 157),
+        assertEquals(new RunLength(10, TrainSettings.QUICK_STEPS), RunLength.of(null, null, 157),
                 "neither: the quick default");
         assertEquals(new RunLength(1, 10), RunLength.of(null, 10L, 157));
         assertEquals(new RunLength(3, 400), RunLength.of(null, 400L, 157));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.acgan.samples.render.ImageGrid;
+import dev.acgan.eval.render.ImageGrid;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.acgan.samples.TestFiles;
-import dev.acgan.samples.render.ImageGrid;
+import dev.acgan.eval.render.ImageGrid;
+import dev.acgan.eval.render.PictureFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -95,8 +95,8 @@ class WebApiTest {
         assertEquals("2", r.headers().firstValue("X-Model-Step").orElse(""));
         assertTrue(r.headers().firstValue("Content-Disposition").orElse("").contains("class-3-seed-7"));
         BufferedImage again = png(get("/api/generate.png?class=3&count=4&seed=7&scale=2"));
-        assertTrue(TestFiles.samePixels(img, again), "the same seed gives the same images");
-        assertFalse(TestFiles.samePixels(img, png(get("/api/generate.png?class=3&count=4&seed=8&scale=2"))));
+        assertTrue(PictureFiles.samePixels(img, again), "the same seed gives the same images");
+        assertFalse(PictureFiles.samePixels(img, png(get("/api/generate.png?class=3&count=4&seed=8&scale=2"))));
     }
 
     @Test
@@ -111,7 +111,7 @@ class WebApiTest {
         BufferedImage plain = png(get("/api/latent.png?class=4&seed=11"));
         assertEquals(ImageGrid.extent(1, 28), plain.getWidth());
         BufferedImage moved = png(get("/api/latent.png?class=4&seed=11&z=0.9,-0.9,0.9"));
-        assertFalse(TestFiles.samePixels(plain, moved), "moving sliders changes the picture");
+        assertFalse(PictureFiles.samePixels(plain, moved), "moving sliders changes the picture");
         BufferedImage row = png(get("/api/latent.png?class=all&seed=11&z=0.5"));
         assertEquals(ImageGrid.extent(10, 28), row.getWidth());
         assertEquals(ImageGrid.extent(1, 28), row.getHeight());
@@ -120,7 +120,7 @@ class WebApiTest {
         assertEquals(ImageGrid.extent(5, 28), walk.getWidth());
         assertEquals(ImageGrid.extent(1, 28), walk.getHeight());
         BufferedImage first = walk.getSubimage(0, 0, ImageGrid.extent(1, 28), ImageGrid.extent(1, 28));
-        assertTrue(TestFiles.samePixels(plain, first), "the walk starts at the noise vector of its first seed");
+        assertTrue(PictureFiles.samePixels(plain, first), "the walk starts at the noise vector of its first seed");
 
         JsonNode noise = json(get("/api/noise?seed=11&dims=3"), 200);
         assertEquals(3, noise.get("values").size());
