@@ -119,6 +119,12 @@ final class TrainCommand implements Callable<Integer> {
                     + TrainSettings.DEFAULT_LABEL_SMOOTHING + ".")
     Double labelSmoothing;
 
+    @Option(names = "--aux-weights", paramLabel = "R,F,G",
+            description = "ACGAN class-loss weights: on real images and on fakes in the discriminator step, and "
+                    + "in the generator step. Default: the model's recipe (acgan-fast: 2,0,3; the seed "
+                    + "reproductions: 1,1,1; the older Keras example: 2,0,1).")
+    String auxWeights;
+
     @Option(names = "--seed", paramLabel = "S",
             description = "The one seed of weights, data order, noise and dropout. Default: "
                     + TrainSettings.DEFAULT_SEED + ".")
@@ -201,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         s.learningRate = learningRate;
         s.beta1 = beta1;
         s.labelSmoothing = labelSmoothing;
+        s.auxWeights = auxWeights;
         s.seed = seed;
         s.outdir = outdir;
         s.checkpointEvery = checkpointEvery;
@@ -235,9 +242,14 @@ final class TrainCommand implements Callable<Integer> {
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), s.batchSize);
         RunLength length = RunLength.of(s.epochs, s.steps, perEpoch);
         AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(s.learningRate).withBeta1(s.beta1);
-        TrainingConfig cfg = TrainingConfig.defaults().withSeed(s.seed).withBatchSize(s.batchSize)
+        TrainingConfig cfg = TrainingConfig.forPreset(preset).withSeed(s.seed).withBatchSize(s.batchSize)
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing);
+        if (s.auxWeights != null) {
+            float[] w = TrainSettings.auxWeights(s.auxWeights);
+            cfg = cfg.withAuxiliaryWeights(w[0], w[1], w[2]);
+        }
+        s.auxWeights = TrainSettings.auxWeights(cfg);
 
         Classifier evalClassifier = evalClassifier(s, modelSpec, info);
         Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
@@ -323,6 +335,8 @@ final class TrainCommand implements Callable<Integer> {
                 resumed);
         same("--label-smoothing", explicit.labelSmoothing, v -> (float) (double) v == old.realLabel(),
                 old.realLabel(), resumed);
+        same("--aux-weights", explicit.auxWeights, v -> java.util.Arrays.equals(TrainSettings.auxWeights(v),
+                TrainSettings.auxWeights(TrainSettings.auxWeights(old))), TrainSettings.auxWeights(old), resumed);
         if (s.model == null || !Models.preset(s.model).equals(modelSpec.name())) {
             s.model = modelSpec.name();
         }
@@ -332,6 +346,7 @@ final class TrainCommand implements Callable<Integer> {
         s.learningRate = old.generatorOptimizer().learningRate();
         s.beta1 = old.generatorOptimizer().beta1();
         s.labelSmoothing = Double.parseDouble(Float.toString(old.realLabel()));
+        s.auxWeights = TrainSettings.auxWeights(old);
 
         DatasetSource data = Datasets.fromSpec(s.dataset);
         if (meta.dataset() != null && !meta.dataset().equals(data.info().name())) {

@@ -496,7 +496,7 @@ public final class TrainingManager {
             RunLength length = RunLength.of(req.epochs(), req.steps(), perEpoch);
             AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(req.learningRate())
                     .withBeta1(TrainSettings.DEFAULT_BETA1);
-            TrainingConfig cfg = TrainingConfig.defaults().withSeed(req.seed()).withBatchSize(req.batchSize())
+            TrainingConfig cfg = TrainingConfig.forPreset(spec.name()).withSeed(req.seed()).withBatchSize(req.batchSize())
                     .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
                     .withLabelSmoothing((float) TrainSettings.DEFAULT_LABEL_SMOOTHING);
             RunLayout layout = new RunLayout(dir).prepare();
