@@ -163,7 +163,25 @@ public final class ParityChecks {
     }
 
     private GanModel candidate(ModelSpec spec, NamedTensors state) {
-        return backend.createModel(spec, GENERATOR_ADAM, DISCRIMINATOR_ADAM, state, precision);
+        GanModel m = backend.createModel(spec, GENERATOR_ADAM, DISCRIMINATOR_ADAM, state, precision);
+        if (m.precision() != precision || m.generator().precision() != precision) {
+            m.close();
+            throw new AssertionError(backend.name() + " was asked for a " + precision.label()
+                    + " model and reports " + m.precision().label() + " (its generator "
+                    + m.generator().precision().label() + ")");
+        }
+        return m;
+    }
+
+    /** The backend's standalone generator in the profile's precision, which it must report. */
+    private Generator standalone(ModelSpec spec, NamedTensors generatorWeights) {
+        Generator g = backend.loadGenerator(spec, generatorWeights, precision);
+        if (g.precision() != precision) {
+            g.close();
+            throw new AssertionError(backend.name() + " was asked for a " + precision.label()
+                    + " generator and reports " + g.precision().label());
+        }
+        return g;
     }
 
     private ReferenceModel oracle(ModelSpec spec, NamedTensors state) {
@@ -562,7 +580,7 @@ public final class ParityChecks {
         int[] labels = TckFixtures.labels(spec, batchSize, seed + 2);
         Map<String, float[]> masks = DropoutMasks.draw(inferred.generator(), batchSize, new SplittableRandom(seed + 3));
         try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights);
-             Generator standalone = backend.loadGenerator(spec, weights.withPrefix("generator/"), precision)) {
+             Generator standalone = standalone(spec, weights.withPrefix("generator/"))) {
             t.context(batchSize + " generated, inference mode");
             ImageBatch expected = oracle.generator().generate(z, labels);
             t.images("generated image (model view)", cand.generator().generate(z, labels), expected);
@@ -610,7 +628,7 @@ public final class ParityChecks {
                 t.context("7 generated after 3 training steps, " + which + " checkpoint");
                 try (Generator ref = new ReferenceBackend().loadGenerator(read.metadata().spec(), read.tensors(),
                         precision);
-                     Generator own = backend.loadGenerator(read.metadata().spec(), read.tensors(), precision)) {
+                     Generator own = standalone(read.metadata().spec(), read.tensors())) {
                     ImageBatch expected = ref.generate(z, labels);
                     t.images("generated image (backend loading the checkpoint)", own.generate(z, labels), expected);
                     t.images("generated image (backend's trained model)", trained, expected);

@@ -158,7 +158,8 @@ final class FaultyBackend implements GanBackend {
         Layout layout = new Layout(spec, fault);
         ReferenceModel inner = new ReferenceModel(compiledSpec(spec, fault), generatorOptimizer, discriminatorOptimizer,
                 layout.toInternal(state), arithmetic(precision));
-        return new FaultyModel(spec, fault, inner, layout, discriminatorOptimizer, state);
+        // the precision asked for is the one claimed, also by SILENT_FP32 (whose lie only the numbers show)
+        return new FaultyModel(spec, fault, inner, layout, discriminatorOptimizer, state, resolvePrecision(precision));
     }
 
     private Arithmetic arithmetic(Precision precision) {
@@ -190,10 +191,16 @@ final class FaultyBackend implements GanBackend {
         Layout layout = new Layout(spec, fault);
         Generator inner = ReferenceGenerator.load(compiledSpec(spec, fault),
                 layout.toInternal(weights.withPrefix("generator/")), arithmetic(precision));
+        Precision claimed = resolvePrecision(precision);
         return new Generator() {
             @Override
             public ModelSpec spec() {
                 return spec;
+            }
+
+            @Override
+            public Precision precision() {
+                return claimed;
             }
 
             @Override
@@ -369,10 +376,12 @@ final class FaultyBackend implements GanBackend {
         private final AdamConfig discriminatorOptimizer;
         /** What the backend exports for an ignored embedding (and its moments): the loaded values, untouched. */
         private final Map<String, Tensor> frozen = new HashMap<>();
+        private final Precision claimed;
 
         FaultyModel(ModelSpec spec, Fault fault, ReferenceModel inner, Layout layout, AdamConfig dAdam,
-                    NamedTensors loaded) {
+                    NamedTensors loaded, Precision claimed) {
             this.spec = spec;
+            this.claimed = claimed;
             this.fault = fault;
             this.inner = inner;
             this.layout = layout;
@@ -402,7 +411,7 @@ final class FaultyBackend implements GanBackend {
 
         @Override
         public Precision precision() {
-            return inner.precision();
+            return claimed;
         }
 
         @Override
@@ -412,6 +421,11 @@ final class FaultyBackend implements GanBackend {
                 @Override
                 public ModelSpec spec() {
                     return spec;
+                }
+
+                @Override
+                public Precision precision() {
+                    return claimed;
                 }
 
                 @Override

@@ -57,9 +57,9 @@ public final class CpuFeatures {
         return Set.of();
     }
 
-    /** Whether the CPU lists this flag. */
+    /** Whether the CPU lists this flag (as {@code /proc/cpuinfo} names it; case does not matter). */
     public boolean has(String flag) {
-        return flags.contains(flag);
+        return flags.contains(flag.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** AMX tiles with bf16 products ({@code amx_bf16} and {@code amx_tile}). */

@@ -83,6 +83,15 @@ class TrainingConfigTest {
     }
 
     @Test
+    void presetRecipes() {
+        TrainingConfig d = TrainingConfig.defaults();
+        for (String seedExample : new String[] {"acgan-mnist", "cgan-mnist", "gan-mlp", "something-else"}) {
+            assertEquals(d, TrainingConfig.forPreset(seedExample), seedExample);
+        }
+        assertEquals(d.withAuxiliaryWeights(2f, 0f, 3f), TrainingConfig.forPreset("acgan-fast"));
+    }
+
+    @Test
     void validationMessagesNameTheField() {
         assertMessage("batchSize must be at least 1, got 0", () -> TrainingConfig.defaults().withBatchSize(0));
         assertMessage("generatorBatchFactor must be at least 1, got 0",

@@ -43,9 +43,17 @@ final class OneDnnIsa {
         return new OneDnnIsa(CpuFeatures.current(), System.getenv());
     }
 
-    /** Whether TF_ENABLE_ONEDNN_OPTS=0 turns oneDNN off (TensorFlow's Eigen kernels then). */
+    /**
+     * Whether TensorFlow runs its Eigen kernels instead of oneDNN's: TF_ENABLE_ONEDNN_OPTS=0, or the variable
+     * unset on a CPU without AVX-512 VNNI, AVX512_BF16, AVX-VNNI or AMX, where TensorFlow 2.18 leaves oneDNN off.
+     */
     boolean oneDnnOff() {
-        return oneDnnOpts.equals("off");
+        return oneDnnOpts.equals("off") || oneDnnOpts.equals("default") && !oneDnnByDefault();
+    }
+
+    /** Whether TensorFlow turns oneDNN on by itself on this CPU (its rule for an unset TF_ENABLE_ONEDNN_OPTS). */
+    private boolean oneDnnByDefault() {
+        return cpu.has("avx512_vnni") || cpu.has("avx512_bf16") || cpu.has("avx_vnni") || cpu.has("amx_tile");
     }
 
     /** Whether the cap allows AMX tiles. */

@@ -55,6 +55,9 @@ class TensorFlowPrecisionTest {
         assertFalse(avx2.capabilities().contains(Capability.BF16));
         assertEquals(Precision.FP32, avx2.resolvePrecision(Precision.AUTO));
         assertEquals("fp32 (oneDNN avx2)", avx2.describeCompute(Precision.AUTO));
+        // unset TF_ENABLE_ONEDNN_OPTS: TensorFlow 2.18 leaves oneDNN off on a CPU without VNNI, BF16 or AMX
+        assertEquals("fp32 (oneDNN off: TensorFlow's Eigen kernels)", on(AVX2, Map.of()).describeCompute(Precision.FP32));
+        assertEquals("fp32 (oneDNN avx512_core)", on(AMX, Map.of()).describeCompute(Precision.FP32));
         BackendException e = assertThrows(BackendException.class, () -> avx2.resolvePrecision(Precision.BF16));
         assertEquals("precision bf16 is not available on backend tensorflow: TensorFlow's oneDNN computes bf16 "
                 + "products fast only on CPUs with AMX-BF16 or AVX512_BF16, and this CPU has neither (its flags: "

@@ -120,6 +120,12 @@ final class TrainCommand implements Callable<Integer> {
                     + TrainSettings.DEFAULT_LABEL_SMOOTHING + ".")
     Double labelSmoothing;
 
+    @Option(names = "--aux-weights", paramLabel = "R,F,G",
+            description = "ACGAN class-loss weights: on real images and on fakes in the discriminator step, and "
+                    + "in the generator step. Default: the model's recipe (acgan-fast: 2,0,3; the seed "
+                    + "reproductions: 1,1,1; the older Keras example: 2,0,1).")
+    String auxWeights;
+
     @Option(names = "--seed", paramLabel = "S",
             description = "The one seed of weights, data order, noise and dropout. Default: "
                     + TrainSettings.DEFAULT_SEED + ".")
@@ -209,6 +215,7 @@ final class TrainCommand implements Callable<Integer> {
         s.learningRate = learningRate;
         s.beta1 = beta1;
         s.labelSmoothing = labelSmoothing;
+        s.auxWeights = auxWeights;
         s.seed = seed;
         s.outdir = outdir;
         s.checkpointEvery = checkpointEvery;
@@ -248,9 +255,14 @@ final class TrainCommand implements Callable<Integer> {
         Precision asked = Precision.parse(s.precision, "--precision");
         // An unavailable precision fails here, before the output directory is touched.
         Precision resolved = factory.backend().resolvePrecision(asked);
-        TrainingConfig cfg = TrainingConfig.defaults().withSeed(s.seed).withBatchSize(s.batchSize)
+        TrainingConfig cfg = TrainingConfig.forPreset(preset).withSeed(s.seed).withBatchSize(s.batchSize)
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing).withPrecision(resolved);
+        if (s.auxWeights != null) {
+            float[] w = TrainSettings.auxWeights(s.auxWeights);
+            cfg = cfg.withAuxiliaryWeights(w[0], w[1], w[2]);
+        }
+        s.auxWeights = TrainSettings.auxWeights(cfg);
 
         Classifier evalClassifier = evalClassifier(s, modelSpec, info);
         Path dir = s.outdir != null ? Path.of(s.outdir) : defaultOutdir(s.model);
@@ -337,6 +349,8 @@ final class TrainCommand implements Callable<Integer> {
                 resumed);
         same("--label-smoothing", explicit.labelSmoothing, v -> (float) (double) v == old.realLabel(),
                 old.realLabel(), resumed);
+        same("--aux-weights", explicit.auxWeights, v -> java.util.Arrays.equals(TrainSettings.auxWeights(v),
+                TrainSettings.auxWeights(TrainSettings.auxWeights(old))), TrainSettings.auxWeights(old), resumed);
         if (s.model == null || !Models.preset(s.model).equals(modelSpec.name())) {
             s.model = modelSpec.name();
         }
@@ -346,6 +360,7 @@ final class TrainCommand implements Callable<Integer> {
         s.learningRate = old.generatorOptimizer().learningRate();
         s.beta1 = old.generatorOptimizer().beta1();
         s.labelSmoothing = Double.parseDouble(Float.toString(old.realLabel()));
+        s.auxWeights = TrainSettings.auxWeights(old);
 
         DatasetSource data = Datasets.fromSpec(s.dataset);
         if (meta.dataset() != null && !meta.dataset().equals(data.info().name())) {
@@ -355,15 +370,18 @@ final class TrainCommand implements Callable<Integer> {
         // The precision asked for (command line, file, the run's config.yaml), else the checkpoint's.
         Precision asked = s.precision != null ? Precision.parse(s.precision, "--precision") : old.precision();
         TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
-        if (s.precision == null && factory.backend().precisionUnavailable(asked).isPresent()) {
+        // Only a --precision given now (command line or --config) may change a run's arithmetic; config.yaml's or the
+        // checkpoint's precision that cannot run here is an error that says how to continue.
+        Optional<String> unavailable = factory.backend().precisionUnavailable(asked);
+        if (explicit.precision == null && unavailable.isPresent()) {
             throw new CliException(ckptDir + " was trained in " + asked.label() + ", which backend "
-                    + factory.backend().name() + " cannot compute here ("
-                    + factory.backend().precisionUnavailable(asked).orElseThrow()
+                    + factory.backend().name() + " cannot compute here (" + unavailable.get()
                     + "); continue it in fp32 with --precision fp32 (or auto)");
         }
         Precision resolved = factory.backend().resolvePrecision(asked);
         if (resolved != old.precision()) {
-            LOG.info("{} was trained in {}; it continues in {}", ckptDir, old.precision().label(), resolved.label());
+            LOG.warn("{} was trained in {}; it continues in {}{}", ckptDir, old.precision().label(), resolved.label(),
+                    explicit.precision == null ? " (--precision " + asked.label() + " of its configuration)" : "");
         }
         s.precision = asked.label();
         TrainingConfig cfg = old.withPrecision(resolved);

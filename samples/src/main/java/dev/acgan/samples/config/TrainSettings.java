@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"backend", "model", "dataset", "epochs", "steps", "batch-size", "latent-dim", "learning-rate",
-        "beta1", "label-smoothing", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every", "eval-every", "eval-classifier",
+        "beta1", "label-smoothing", "aux-weights", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every", "eval-every", "eval-classifier",
         "precision"})
 public final class TrainSettings {
 
@@ -89,6 +89,13 @@ public final class TrainSettings {
     /** Target of real images. */
     @JsonProperty("label-smoothing")
     public Double labelSmoothing;
+    /**
+     * Class-loss weights {@code REAL,FAKE,GENERATOR} of an ACGAN (on real images and on fakes in the
+     * discriminator step, and in the generator step); null: the model's recipe
+     * ({@link dev.acgan.api.train.TrainingConfig#forPreset}).
+     */
+    @JsonProperty("aux-weights")
+    public String auxWeights;
     /** The seed. */
     @JsonProperty("seed")
     public Long seed;
@@ -194,6 +201,9 @@ public final class TrainSettings {
         atLeast("sample-every", sampleEvery, 0);
         atLeast("log-every", logEvery, 1);
         atLeast("eval-every", evalEvery, 0);
+        if (auxWeights != null) {
+            auxWeights(auxWeights);
+        }
         if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("--learning-rate must be positive, got " + learningRate);
         }
@@ -208,6 +218,40 @@ public final class TrainSettings {
                     + labelSmoothing);
         }
         return this;
+    }
+
+    /**
+     * Parses {@code REAL,FAKE,GENERATOR} (three finite, non-negative numbers).
+     *
+     * @throws IllegalArgumentException naming the option when it does not parse
+     */
+    public static float[] auxWeights(String text) {
+        String[] parts = text.strip().split("\\s*,\\s*");
+        float[] w = new float[3];
+        boolean ok = parts.length == 3;
+        for (int i = 0; ok && i < 3; i++) {
+            try {
+                w[i] = Float.parseFloat(parts[i]);
+                ok = w[i] >= 0 && Float.isFinite(w[i]);
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("--aux-weights must be three non-negative numbers REAL,FAKE,GENERATOR "
+                    + "(the class-loss weights on real images, on fakes in the discriminator step, and in the "
+                    + "generator step), e.g. 1,1,1; got '" + text + "'");
+        }
+        return w;
+    }
+
+    /** {@code REAL,FAKE,GENERATOR} of a configuration, as {@link #auxWeights(String)} reads it. */
+    public static String auxWeights(dev.acgan.api.train.TrainingConfig c) {
+        return number(c.auxWeightReal()) + "," + number(c.auxWeightFake()) + "," + number(c.auxWeightGenerator());
+    }
+
+    private static String number(float v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : Float.toString(v);
     }
 
     private static void atLeast(String name, Number value, long min) {

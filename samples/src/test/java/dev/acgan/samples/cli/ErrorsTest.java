@@ -81,6 +81,15 @@ class ErrorsTest {
     }
 
     @Test
+    void badAuxWeights() {
+        for (String bad : new String[] {"1,1", "1,-1,1", "a,b,c", "1,1,NaN"}) {
+            assertEquals("acgan train: --aux-weights must be three non-negative numbers REAL,FAKE,GENERATOR (the "
+                    + "class-loss weights on real images, on fakes in the discriminator step, and in the generator "
+                    + "step), e.g. 1,1,1; got '" + bad + "'", fails(1, "acgan train:", "train", "--aux-weights", bad));
+        }
+    }
+
+    @Test
     void divergedRunNamesTheStep() {
         String line = fails(1, "acgan train:", "train", "--batch-size", "8", "--steps", "3", "--learning-rate", "1e30",
                 "--eval-every", "0", "--outdir", tmp.resolve("diverged").toString());

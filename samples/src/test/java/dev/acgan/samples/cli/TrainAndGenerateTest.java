@@ -108,6 +108,8 @@ class TrainAndGenerateTest {
         TrainSettings cfg = ConfigFiles.read(run.resolve("config.yaml"));
         assertEquals("acgan", cfg.model);
         assertEquals(8, cfg.batchSize);
+        assertEquals("2,0,3", cfg.auxWeights, "acgan-fast's recipe");
+        assertEquals(3f, Checkpoint.read(run.resolve("generator")).metadata().config().auxWeightGenerator());
         assertEquals(3L, cfg.steps);
         assertEquals(1, cfg.epochs);
         assertEquals("tensorflow", cfg.backend);
