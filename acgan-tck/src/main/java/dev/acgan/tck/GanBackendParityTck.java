@@ -1,11 +1,13 @@
 package dev.acgan.tck;
 
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.GanBackend;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +48,27 @@ public abstract class GanBackendParityTck {
     /** The backend under test; may return a new instance per call. */
     protected abstract GanBackend backend();
 
-    /** The checks of {@link #backend()}. */
-    protected ParityChecks checks() {
-        return new ParityChecks(backend());
+    /**
+     * The precision the backend is checked in: {@link Precision#FP32} (the default), or {@link Precision#BF16}
+     * for the bf16 profile (a third class of a backend that offers bf16 overrides this; every test is then
+     * skipped where the backend cannot compute in bf16, with its reason).
+     */
+    protected Precision precision() {
+        return Precision.FP32;
     }
 
-    /** The classifier checks of {@link #backend()}. */
+    /** The checks of {@link #backend()} in {@link #precision()}. */
+    protected ParityChecks checks() {
+        return new ParityChecks(backend(), precision());
+    }
+
+    /**
+     * The classifier checks of {@link #backend()}; skipped in the bf16 profile, as classifiers compute in fp32
+     * only ({@code GanBackend.createClassifier} takes no precision) and the fp32 class checks them.
+     */
     protected ClassifierChecks classifierChecks() {
+        Assumptions.assumeTrue(precision() == Precision.FP32, "classifiers compute in fp32 only; the fp32 profile "
+                + "checks them");
         return new ClassifierChecks(backend());
     }
 
@@ -105,11 +121,17 @@ public abstract class GanBackendParityTck {
         print(checks().updateParity(TckFixtures.spec(spec), SEED, 7, 2));
     }
 
+    /**
+     * Batch 2 in fp32; batch 1 in bf16: with more examples, training-mode BatchNorm couples them and magnifies
+     * bf16 flips in acgan-mnist's generator gradient (measured on TensorFlow against the emulating oracle: the
+     * largest element error 6e-4 of the gradient scale at batch 1, 1.5e-2 at batch 2, 2.2e-2 at batch 7), and
+     * Adam turns a near-zero gradient element's flipped sign into a whole step of the other way.
+     */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST})
-    @DisplayName("update parity, one D+G Adam step, ACGAN presets, batch 2")
+    @DisplayName("update parity, one D+G Adam step, ACGAN presets, batch 2 (1 in bf16)")
     void updateParityAcganPreset(String preset) {
-        print(checks().updateParity(Presets.byName(preset), SEED, 2, 1));
+        print(checks().updateParity(Presets.byName(preset), SEED, precision() == Precision.BF16 ? 1 : 2, 1));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,17 +2,6 @@ package dev.acgan.tck;
 
 import static dev.acgan.tck.ParityTolerances.FINITE_DIFFERENCE_ERROR;
 import static dev.acgan.tck.ParityTolerances.FINITE_DIFFERENCE_STEP;
-import static dev.acgan.tck.ParityTolerances.GRADIENT_FLOOR;
-import static dev.acgan.tck.ParityTolerances.GRADIENT_RTOL;
-import static dev.acgan.tck.ParityTolerances.LOSS_ATOL;
-import static dev.acgan.tck.ParityTolerances.LOSS_RTOL;
-import static dev.acgan.tck.ParityTolerances.OUTPUT_ATOL;
-import static dev.acgan.tck.ParityTolerances.OUTPUT_RTOL;
-import static dev.acgan.tck.ParityTolerances.PARAMETER_RTOL;
-import static dev.acgan.tck.ParityTolerances.PARAMETER_STEP_FRACTION;
-import static dev.acgan.tck.ParityTolerances.SPOT_RTOL;
-import static dev.acgan.tck.ParityTolerances.STATISTIC_ATOL;
-import static dev.acgan.tck.ParityTolerances.STATISTIC_RTOL;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.model.DiscriminatorBatch;
@@ -22,6 +11,7 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
@@ -36,6 +26,7 @@ import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.DropoutMasks;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.TrainingConfig;
+import dev.acgan.tck.oracle.Arithmetic;
 import dev.acgan.tck.oracle.ReferenceBackend;
 import dev.acgan.tck.oracle.ReferenceModel;
 import java.nio.file.Path;
@@ -128,10 +119,24 @@ public final class ParityChecks {
     }
 
     private final GanBackend backend;
+    private final Precision precision;
+    private final ParityTolerances.Profile tolerances;
 
-    /** Checks of the given backend against the oracle. */
+    /** Checks of the given backend in fp32 against the float64 oracle. */
     public ParityChecks(GanBackend backend) {
+        this(backend, Precision.FP32);
+    }
+
+    /**
+     * Checks of the given backend computing in {@code precision}: {@link Precision#FP32} against the float64
+     * oracle with {@link ParityTolerances#FP32}, {@link Precision#BF16} against the oracle with the bf16
+     * roundings ({@link Arithmetic#BF16}) with {@link ParityTolerances#BF16}. Each check is skipped (a JUnit
+     * assumption, with the backend's reason) when the backend cannot compute in {@code precision} here.
+     */
+    public ParityChecks(GanBackend backend, Precision precision) {
         this.backend = java.util.Objects.requireNonNull(backend, "backend");
+        this.precision = java.util.Objects.requireNonNull(precision, "precision");
+        this.tolerances = ParityTolerances.of(precision);
     }
 
     /** The backend under test. */
@@ -139,12 +144,48 @@ public final class ParityChecks {
         return backend;
     }
 
-    private GanModel candidate(ModelSpec spec, NamedTensors state) {
-        return backend.createModel(spec, GENERATOR_ADAM, DISCRIMINATOR_ADAM, state);
+    /** The precision the backend is checked in. */
+    public Precision precision() {
+        return precision;
     }
 
-    private static ReferenceModel oracle(ModelSpec spec, NamedTensors state) {
-        return new ReferenceModel(spec, GENERATOR_ADAM, DISCRIMINATOR_ADAM, state);
+    /** Skips (JUnit assumption) when the backend cannot compute in the checked precision here. */
+    private void requirePrecision() {
+        java.util.Optional<String> why = backend.precisionUnavailable(precision);
+        Assumptions.assumeTrue(why.isEmpty(), () -> backend.name() + " cannot compute in " + precision.label()
+                + " here: " + why.orElse(""));
+    }
+
+    private Tally tally(String check, ModelSpec spec) {
+        requirePrecision();
+        return new Tally(precision == Precision.FP32 ? check : check + ", " + tolerances.name() + " profile", spec,
+                tolerances);
+    }
+
+    private GanModel candidate(ModelSpec spec, NamedTensors state) {
+        GanModel m = backend.createModel(spec, GENERATOR_ADAM, DISCRIMINATOR_ADAM, state, precision);
+        if (m.precision() != precision || m.generator().precision() != precision) {
+            m.close();
+            throw new AssertionError(backend.name() + " was asked for a " + precision.label()
+                    + " model and reports " + m.precision().label() + " (its generator "
+                    + m.generator().precision().label() + ")");
+        }
+        return m;
+    }
+
+    /** The backend's standalone generator in the profile's precision, which it must report. */
+    private Generator standalone(ModelSpec spec, NamedTensors generatorWeights) {
+        Generator g = backend.loadGenerator(spec, generatorWeights, precision);
+        if (g.precision() != precision) {
+            g.close();
+            throw new AssertionError(backend.name() + " was asked for a " + precision.label()
+                    + " generator and reports " + g.precision().label());
+        }
+        return g;
+    }
+
+    private ReferenceModel oracle(ModelSpec spec, NamedTensors state) {
+        return new ReferenceModel(spec, GENERATOR_ADAM, DISCRIMINATOR_ADAM, state, Arithmetic.referenceOf(precision));
     }
 
     private static String discriminatorContext(DiscriminatorBatch b, Setting s) {
@@ -161,7 +202,7 @@ public final class ParityChecks {
      * {@link ParityTolerances#LOSS_ATOL} absolute.
      */
     public ParityReport lossParity(ModelSpec spec, long seed, List<Setting> settings, int... batchSizes) {
-        Tally t = new Tally("loss parity", spec);
+        Tally t = tally("loss parity", spec);
         NamedTensors weights = TckFixtures.weights(spec, seed);
         try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
             for (int n : batchSizes) {
@@ -169,10 +210,11 @@ public final class ParityChecks {
                     long batchSeed = seed * 1_000 + n * 10L + s.ordinal();
                     DiscriminatorBatch db = s.discriminatorBatch(spec, n, batchSeed);
                     t.context(discriminatorContext(db, s));
-                    compare(t, "discriminator loss", cand.discriminatorLoss(db), oracle.discriminatorLoss(db));
+                    compare(t, "discriminator loss", cand.discriminatorLoss(db), oracle.discriminatorLoss(db),
+                            db.count());
                     GeneratorBatch gb = s.generatorBatch(spec, n, batchSeed + 500);
                     t.context(n + " generated, " + s.name().toLowerCase(Locale.ROOT) + " setting");
-                    compare(t, "generator loss", cand.generatorLoss(gb), oracle.generatorLoss(gb));
+                    compare(t, "generator loss", cand.generatorLoss(gb), oracle.generatorLoss(gb), n);
                 }
             }
         }
@@ -184,18 +226,20 @@ public final class ParityChecks {
         return lossParity(spec, seed, List.of(Setting.values()), batchSizes);
     }
 
-    private static void compare(Tally t, String what, DiscriminatorLosses b, DiscriminatorLosses o) {
-        t.scalar(what + " total", b.total(), o.total(), LOSS_RTOL, LOSS_ATOL);
-        t.scalar(what + " realAdversarial", b.realAdversarial(), o.realAdversarial(), LOSS_RTOL, LOSS_ATOL);
-        t.scalar(what + " fakeAdversarial", b.fakeAdversarial(), o.fakeAdversarial(), LOSS_RTOL, LOSS_ATOL);
-        t.scalar(what + " realAuxiliary", b.realAuxiliary(), o.realAuxiliary(), LOSS_RTOL, LOSS_ATOL);
-        t.scalar(what + " fakeAuxiliary", b.fakeAuxiliary(), o.fakeAuxiliary(), LOSS_RTOL, LOSS_ATOL);
+    /** The discriminator losses of a batch of {@code n} images (real and fake). */
+    private static void compare(Tally t, String what, DiscriminatorLosses b, DiscriminatorLosses o, int n) {
+        t.loss(what + " total", b.total(), o.total(), n);
+        t.loss(what + " realAdversarial", b.realAdversarial(), o.realAdversarial(), n);
+        t.loss(what + " fakeAdversarial", b.fakeAdversarial(), o.fakeAdversarial(), n);
+        t.loss(what + " realAuxiliary", b.realAuxiliary(), o.realAuxiliary(), n);
+        t.loss(what + " fakeAuxiliary", b.fakeAuxiliary(), o.fakeAuxiliary(), n);
     }
 
-    private static void compare(Tally t, String what, GeneratorLosses b, GeneratorLosses o) {
-        t.scalar(what + " total", b.total(), o.total(), LOSS_RTOL, LOSS_ATOL);
-        t.scalar(what + " adversarial", b.adversarial(), o.adversarial(), LOSS_RTOL, LOSS_ATOL);
-        t.scalar(what + " auxiliary", b.auxiliary(), o.auxiliary(), LOSS_RTOL, LOSS_ATOL);
+    /** The generator losses of a batch of {@code n} samples. */
+    private static void compare(Tally t, String what, GeneratorLosses b, GeneratorLosses o, int n) {
+        t.loss(what + " total", b.total(), o.total(), n);
+        t.loss(what + " adversarial", b.adversarial(), o.adversarial(), n);
+        t.loss(what + " auxiliary", b.auxiliary(), o.auxiliary(), n);
     }
 
     // -------------------------------------------------------------------------- gradient parity
@@ -214,7 +258,7 @@ public final class ParityChecks {
      */
     public ParityReport gradientParity(ModelSpec spec, long seed, int... batchSizes) {
         requireGradients();
-        Tally t = new Tally("gradient parity", spec);
+        Tally t = tally("gradient parity", spec);
         NamedTensors weights = TckFixtures.weights(spec, seed);
         InferredModel inferred = spec.validate();
         try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
@@ -250,8 +294,8 @@ public final class ParityChecks {
         double scale = gradientScale(o);
         for (ParameterSpec p : net.trainableParameters()) {
             if (b.contains(p.name())) {
-                t.norm("gradient " + p.name(), b.get(p.name()), p.shape(), o.get(p.name()), GRADIENT_RTOL,
-                        GRADIENT_FLOOR * scale);
+                t.norm("gradient " + p.name(), b.get(p.name()), p.shape(), o.get(p.name()), t.tol.gradientRtol(),
+                        t.tol.gradientFloor() * scale);
             }
         }
     }
@@ -265,8 +309,12 @@ public final class ParityChecks {
      * Each probe costs two oracle loss evaluations: meant for tiny specs.
      */
     public ParityReport finiteDifferenceSpotCheck(ModelSpec spec, long seed, int batchSize) {
+        Assumptions.assumeTrue(precision == Precision.FP32, "the finite-difference spot check is for fp32: a central "
+                + "difference differentiates the exact loss, which bf16 gradients follow only to their rounding (the "
+                + "bf16 profile checks them against the oracle's bf16 backward in gradient parity, and the fp32 "
+                + "profile checks the same graph's derivative)");
         requireGradients();
-        Tally t = new Tally("finite-difference spot check", spec);
+        Tally t = tally("finite-difference spot check", spec);
         NamedTensors weights = TckFixtures.weights(spec, seed);
         InferredModel inferred = spec.validate();
         try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
@@ -312,9 +360,10 @@ public final class ParityChecks {
                 double fdError = FINITE_DIFFERENCE_ERROR * Math.max(1, Math.abs(fd));
                 t.scalarWithTolerance("oracle self-check (exact vs central difference) " + q, g[i], fd, fdError,
                         String.format(Locale.ROOT, "%.3e (finite-difference accuracy)", fdError));
-                double tol = SPOT_RTOL * Math.abs(fd) + GRADIENT_FLOOR * scale + fdError;
+                double tol = t.tol.spotRtol() * Math.abs(fd) + t.tol.gradientFloor() * scale + fdError;
                 t.scalarWithTolerance(q + " vs central difference", bg[i], fd, tol, String.format(Locale.ROOT,
-                        "%.3e (%.0e*|fd| + %.0e*scale %.3e + fd accuracy)", tol, SPOT_RTOL, GRADIENT_FLOOR, scale));
+                        "%.3e (%.0e*|fd| + %.0e*scale %.3e + fd accuracy)", tol, t.tol.spotRtol(),
+                        t.tol.gradientFloor(), scale));
             }
         }
     }
@@ -352,7 +401,7 @@ public final class ParityChecks {
      * compared from identical state.
      */
     public ParityReport updateParity(ModelSpec spec, long seed, int batchSize, int steps) {
-        Tally t = new Tally("update parity", spec);
+        Tally t = tally("update parity", spec);
         InferredModel inferred = spec.validate();
         NamedTensors weights = TckFixtures.weights(spec, seed);
         try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
@@ -362,14 +411,15 @@ public final class ParityChecks {
                 DiscriminatorBatch db = Setting.STANDARD.discriminatorBatch(spec, batchSize, batchSeed);
                 t.context("discriminator step " + s + ", " + discriminatorContext(db, Setting.STANDARD));
                 Map<String, double[]> gD = oracle.discriminatorGradientsExact(db);
-                compare(t, "returned discriminator loss", cand.trainDiscriminator(db), oracle.trainDiscriminator(db));
+                compare(t, "returned discriminator loss", cand.trainDiscriminator(db), oracle.trainDiscriminator(db),
+                        db.count());
                 compareState(t, inferred, cand.state(), oracle, before, inferred.discriminator(), gD, DISCRIMINATOR_ADAM);
                 before = resync(cand, oracle);
 
                 GeneratorBatch gb = Setting.STANDARD.generatorBatch(spec, batchSize, batchSeed + 50);
                 t.context("generator step " + s + ", " + batchSize + " generated, standard setting");
                 Map<String, double[]> gG = oracle.generatorGradientsExact(gb);
-                compare(t, "returned generator loss", cand.trainGenerator(gb), oracle.trainGenerator(gb));
+                compare(t, "returned generator loss", cand.trainGenerator(gb), oracle.trainGenerator(gb), batchSize);
                 compareState(t, inferred, cand.state(), oracle, before, inferred.generator(), gG, GENERATOR_ADAM);
                 before = resync(cand, oracle);
             }
@@ -434,17 +484,18 @@ public final class ParityChecks {
         if (name.startsWith(StateNames.ADAM_M)) {
             double[] g = gradient.get(name.substring(StateNames.ADAM_M.length()));
             t.norm("state " + name, bt, shape, oracle.apply(name), 0,
-                    (1 - adam.beta1()) * (GRADIENT_RTOL * norm(g) / Math.sqrt(g.length) + GRADIENT_FLOOR * scale));
+                    (1 - adam.beta1()) * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length)
+                            + t.tol.gradientFloor() * scale));
         } else if (name.startsWith(StateNames.ADAM_V)) {
             double[] g = gradient.get(name.substring(StateNames.ADAM_V.length()));
             t.norm("state sqrt(" + name + ")", sqrt(bt), shape, sqrt(oracle.apply(name)), 0,
                     Math.sqrt(1 - adam.beta2())
-                            * (GRADIENT_RTOL * norm(g) / Math.sqrt(g.length) + GRADIENT_FLOOR * scale));
+                            * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length) + t.tol.gradientFloor() * scale));
         } else if (params.get(name).trainable()) {
-            double[] band = adamBand(adam, steps, name, before, gradient.get(name), scale);
+            double[] band = adamBand(t.tol, adam, steps, name, before, gradient.get(name), scale);
             t.parameters("state " + name, bt, oracle.apply(name), before.get(name).data(), band);
         } else {
-            t.elements("state " + name, bt, oracle.apply(name), STATISTIC_RTOL, STATISTIC_ATOL,
+            t.elements("state " + name, bt, oracle.apply(name), t.tol.statisticRtol(), t.tol.statisticAtol(),
                     before.get(name).data());
         }
     }
@@ -456,8 +507,8 @@ public final class ParityChecks {
      * {@link ParityTolerances#PARAMETER_STEP_FRACTION} of the learning rate for float32 Adam arithmetic
      * and {@link ParityTolerances#PARAMETER_RTOL} of the parameter for float32 storage.
      */
-    private static double[] adamBand(AdamConfig adam, long t, String name, NamedTensors before, double[] g,
-                                     double scale) {
+    private static double[] adamBand(ParityTolerances.Profile tolerances, AdamConfig adam, long t, String name,
+                                     NamedTensors before, double[] g, double scale) {
         float[] p0 = before.get(name).data();
         float[] m0 = before.get(StateNames.ADAM_M + name).data();
         float[] v0 = before.get(StateNames.ADAM_V + name).data();
@@ -466,14 +517,15 @@ public final class ParityChecks {
         double[] m = new double[1];
         double[] v = new double[1];
         for (int i = 0; i < g.length; i++) {
-            double band = GRADIENT_RTOL * Math.abs(g[i]) + GRADIENT_FLOOR * scale;
+            double band = tolerances.gradientRtol() * Math.abs(g[i]) + tolerances.gradientFloor() * scale;
             double exact = adamStep(adam, t, p0[i], m0[i], v0[i], g[i], p, m, v);
             double spread = 0;
             for (double f : new double[] {-1, -0.5, 0.5, 1}) {
                 spread = Math.max(spread, Math.abs(adamStep(adam, t, p0[i], m0[i], v0[i], g[i] + f * band, p, m, v)
                         - exact));
             }
-            tol[i] = spread + PARAMETER_STEP_FRACTION * adam.learningRate() + PARAMETER_RTOL * Math.abs(exact);
+            tol[i] = spread + tolerances.parameterStepFraction() * adam.learningRate()
+                    + tolerances.parameterRtol() * Math.abs(exact);
         }
         return tol;
     }
@@ -521,21 +573,21 @@ public final class ParityChecks {
      * probabilities in inference mode on real images.
      */
     public ParityReport inferenceParity(ModelSpec spec, long seed, int batchSize) {
-        Tally t = new Tally("inference parity", spec);
+        Tally t = tally("inference parity", spec);
         InferredModel inferred = spec.validate();
         NamedTensors weights = TckFixtures.weights(spec, seed);
         Tensor z = TckFixtures.noise(spec, batchSize, seed + 1);
         int[] labels = TckFixtures.labels(spec, batchSize, seed + 2);
         Map<String, float[]> masks = DropoutMasks.draw(inferred.generator(), batchSize, new SplittableRandom(seed + 3));
         try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights);
-             Generator standalone = backend.loadGenerator(spec, weights.withPrefix("generator/"))) {
+             Generator standalone = standalone(spec, weights.withPrefix("generator/"))) {
             t.context(batchSize + " generated, inference mode");
             ImageBatch expected = oracle.generator().generate(z, labels);
             t.images("generated image (model view)", cand.generator().generate(z, labels), expected);
             t.images("generated image (standalone loadGenerator)", standalone.generate(z, labels), expected);
             t.context(batchSize + " generated, training mode with dropout masks");
             t.images("generated image (training mode)", cand.generate(z, labels, true, masks),
-                    oracle.generate(z, labels, true, masks));
+                    oracle.generate(z, labels, true, masks), true);
             ImageBatch real = TckFixtures.realImages(spec, batchSize, seed + 4);
             if (!spec.kind().conditionalGenerator()) {
                 real = real.withLabels(null);
@@ -560,8 +612,9 @@ public final class ParityChecks {
      * noise and labels agree within the output tolerance, and equal the trained model's own images.
      */
     public ParityReport checkpointPortability(ModelSpec spec, long seed, Path dir) {
-        Tally t = new Tally("checkpoint portability", spec);
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withMaxSteps(3).withSeed(seed);
+        Tally t = tally("checkpoint portability", spec);
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withMaxSteps(3).withSeed(seed)
+                .withPrecision(precision);
         Tensor z = TckFixtures.noise(spec, 7, seed + 11);
         int[] labels = TckFixtures.labels(spec, 7, seed + 12);
         try (GanTrainer trainer = GanTrainer.create(backend, spec, cfg, TckFixtures.dataset(spec, 24, seed))) {
@@ -573,8 +626,9 @@ public final class ParityChecks {
             for (String which : List.of("full", "generator")) {
                 Checkpoint read = Checkpoint.read(dir.resolve(which));
                 t.context("7 generated after 3 training steps, " + which + " checkpoint");
-                try (Generator ref = new ReferenceBackend().loadGenerator(read.metadata().spec(), read.tensors());
-                     Generator own = backend.loadGenerator(read.metadata().spec(), read.tensors())) {
+                try (Generator ref = new ReferenceBackend().loadGenerator(read.metadata().spec(), read.tensors(),
+                        precision);
+                     Generator own = standalone(read.metadata().spec(), read.tensors())) {
                     ImageBatch expected = ref.generate(z, labels);
                     t.images("generated image (backend loading the checkpoint)", own.generate(z, labels), expected);
                     t.images("generated image (backend's trained model)", trained, expected);
@@ -590,19 +644,25 @@ public final class ParityChecks {
     static final class Tally {
         private final String check;
         private final String spec;
+        final ParityTolerances.Profile tol;
         private String context = "";
         private final List<ParityFailure.Mismatch> mismatches = new ArrayList<>();
         private int comparisons;
         private double worstRatio;
         private String worstQuantity = "-";
 
-        Tally(String check, ModelSpec spec) {
-            this(check, spec.name());
+        Tally(String check, ModelSpec spec, ParityTolerances.Profile tol) {
+            this(check, spec.name(), tol);
         }
 
         Tally(String check, String spec) {
+            this(check, spec, ParityTolerances.FP32);
+        }
+
+        Tally(String check, String spec, ParityTolerances.Profile tol) {
             this.check = check;
             this.spec = spec;
+            this.tol = tol;
         }
 
         void context(String c) {
@@ -630,6 +690,19 @@ public final class ParityChecks {
             double tol = rtol * Math.abs(o) + atol;
             scalarWithTolerance(quantity, b, o, tol, String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", tol,
                     rtol, atol));
+        }
+
+        /**
+         * A loss (a mean over {@code n} examples): {@code |b - o| <= lossRtol*|o| + lossAtol}, plus in bf16 the
+         * effect of one flipped rounding of a head's logit in the batch, {@code lossFlip*max(|o|, 1)/n}.
+         */
+        void loss(String quantity, double b, double o, int n) {
+            double flip = tol.lossFlip() * Math.max(Math.abs(o), 1) / n;
+            double limit = tol.lossRtol() * Math.abs(o) + tol.lossAtol() + flip;
+            scalarWithTolerance(quantity, b, o, limit, flip == 0
+                    ? String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", limit, tol.lossRtol(), tol.lossAtol())
+                    : String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e + %.3g*max(|oracle|, 1)/%d examples)",
+                            limit, tol.lossRtol(), tol.lossAtol(), tol.lossFlip(), n));
         }
 
         void scalarWithTolerance(String quantity, double b, double o, double tol, String tolText) {
@@ -691,7 +764,7 @@ public final class ParityChecks {
         void parameters(String quantity, Tensor b, double[] o, float[] before, double[] tols) {
             if (sameSize(quantity, b, b.shape(), o.length)) {
                 elements(quantity, b.data(), o, tols, before, "(Adam step with the gradient in its tolerance band"
-                        + " + " + PARAMETER_STEP_FRACTION + "*lr + " + PARAMETER_RTOL + "*|oracle|)");
+                        + " + " + tol.parameterStepFraction() + "*lr + " + tol.parameterRtol() + "*|oracle|)");
             }
         }
 
@@ -731,21 +804,31 @@ public final class ParityChecks {
         }
 
         void outputs(String quantity, float[] b, float[] o) {
+            outputs(quantity, b, o, tol.outputAtol());
+        }
+
+        private void outputs(String quantity, float[] b, float[] o, double atol) {
             double[] od = new double[o.length];
             for (int i = 0; i < o.length; i++) {
                 od[i] = o[i];
             }
-            elements(quantity, b, od, OUTPUT_RTOL, OUTPUT_ATOL);
+            elements(quantity, b, od, tol.outputRtol(), atol);
         }
 
         void images(String quantity, ImageBatch b, ImageBatch o) {
+            images(quantity, b, o, false);
+        }
+
+        /** Generated images; in training mode (batch statistics) with {@code trainingOutputAtol}. */
+        void images(String quantity, ImageBatch b, ImageBatch o, boolean trainingMode) {
             if (b.count() != o.count() || b.height() != o.height() || b.width() != o.width()
                     || b.channels() != o.channels()) {
                 mismatch(quantity, b.toString(), o.toString(), Double.NaN, 0, "the same image shape");
                 return;
             }
             outputs(quantity, b.toLayout(dev.acgan.api.tensor.Layout.NHWC).pixels(),
-                    o.toLayout(dev.acgan.api.tensor.Layout.NHWC).pixels());
+                    o.toLayout(dev.acgan.api.tensor.Layout.NHWC).pixels(),
+                    trainingMode ? tol.trainingOutputAtol() : tol.outputAtol());
         }
 
         /** By norm: {@code ||b - o|| <= rtol*||o|| + atol*sqrt(size)}; reports the norms and the worst element. */

@@ -27,6 +27,96 @@ public final class ParityTolerances {
     }
 
     /**
+     * One set of tolerances: the {@link #FP32} profile (the constants of this class) or the {@link #BF16}
+     * profile. Each field has the meaning of the constant of the same name.
+     *
+     * @param name                  {@code fp32} or {@code bf16}
+     * @param lossRtol              see {@link #LOSS_RTOL}
+     * @param lossAtol              see {@link #LOSS_ATOL}
+     * @param lossFlip              bf16: a loss may also differ by {@code lossFlip*max(|loss|, 1)/n} over a batch of
+     *                              {@code n} examples (one flipped rounding of a logit); 0 in fp32
+     * @param outputRtol            see {@link #OUTPUT_RTOL}
+     * @param outputAtol            see {@link #OUTPUT_ATOL}
+     * @param trainingOutputAtol    the same for generated images in training mode (BatchNorm on batch statistics)
+     * @param gradientRtol          see {@link #GRADIENT_RTOL}
+     * @param gradientFloor         see {@link #GRADIENT_FLOOR}
+     * @param spotRtol              see {@link #SPOT_RTOL}
+     * @param parameterStepFraction see {@link #PARAMETER_STEP_FRACTION}
+     * @param parameterRtol         see {@link #PARAMETER_RTOL}
+     * @param statisticRtol         see {@link #STATISTIC_RTOL}
+     * @param statisticAtol         see {@link #STATISTIC_ATOL}
+     */
+    public record Profile(String name, double lossRtol, double lossAtol, double lossFlip, double outputRtol,
+                          double outputAtol, double trainingOutputAtol,
+                          double gradientRtol, double gradientFloor, double spotRtol, double parameterStepFraction,
+                          double parameterRtol, double statisticRtol, double statisticAtol) {
+    }
+
+    /** The float32 profile: a float32 backend against the float64 oracle (the constants of this class). */
+    public static final Profile FP32 = new Profile("fp32", ParityTolerances.LOSS_RTOL, ParityTolerances.LOSS_ATOL, 0,
+            ParityTolerances.OUTPUT_RTOL, ParityTolerances.OUTPUT_ATOL, ParityTolerances.OUTPUT_ATOL,
+            ParityTolerances.GRADIENT_RTOL,
+            ParityTolerances.GRADIENT_FLOOR, ParityTolerances.SPOT_RTOL, ParityTolerances.PARAMETER_STEP_FRACTION,
+            ParityTolerances.PARAMETER_RTOL, ParityTolerances.STATISTIC_RTOL, ParityTolerances.STATISTIC_ATOL);
+
+    /**
+     * The bf16 profile: a {@link dev.acgan.api.model.Precision#BF16} backend against the oracle that makes the
+     * same bfloat16 roundings ({@link dev.acgan.tck.oracle.Arithmetic#BF16}). Both round the same operands and
+     * the same results, so they differ only where a backend's float32 sum, or a float32 value it rounds, lies
+     * on the other side of a bfloat16 rounding boundary than the oracle's exact one: a <em>flip</em>, which
+     * moves that element by one bfloat16 unit in the last place, at most {@code 2^-7} of it (bfloat16 keeps 8
+     * significant bits, unit roundoff {@code u = 2^-8}). Measured on the TensorFlow backend (AMX), a single
+     * convolution or matrix product flips 4e-5 to 7e-4 of its outputs (K = 128 to 8,192 terms), never by more
+     * than one unit. Each tolerance is the fp32 one plus the effect of flips where they matter:
+     * <ul>
+     *   <li>losses: one flipped logit in the batch, {@link #BF16_LOSS_FLIP}{@code *max(|loss|, 1)/n} for a
+     *       mean over {@code n} examples (a logit {@code z} moves by at most {@code 2^-7|z|}, a log-loss by at
+     *       most {@code |z dloss/dz| <= max(loss, 1)} times that);</li>
+     *   <li>outputs: {@link #BF16_OUTPUT_ATOL} = {@code 2^-8} absolute: one flip in the last product moves a
+     *       pre-activation by {@code 2^-7|z|} and a tanh, sigmoid or softmax output by at most
+     *       {@code 2^-7 max|z f'(z)| < 2^-8}; {@link #BF16_TRAINING_OUTPUT_ATOL} = {@code 2^-7}, twice that, for
+     *       images generated in training mode, where BatchNorm's division by a small batch's standard deviation
+     *       magnifies flips (measured up to 3.2e-3 on acgan-mnist at batch 3);</li>
+     *   <li>gradients: {@link #BF16_GRADIENT_RTOL} = {@code 2^-7} relative by norm (every element one unit
+     *       off), and per element for the Adam band; the floor {@link #BF16_GRADIENT_FLOOR} = {@code 2^-7} of
+     *       the network's gradient scale, one flip in a term as large as the largest gradient element, for
+     *       elements that sum to nearly 0;</li>
+     *   <li>BatchNorm moving statistics: {@link #BF16_STATISTIC_RTOL} = {@code 2^-10} relative (one flipped
+     *       element among the batch's values, weighted by {@code 1 - momentum <= 0.1} and more);</li>
+     *   <li>Adam's own float32 arithmetic and float32 storage as in fp32.</li>
+     * </ul>
+     * The finite-difference spot check is fp32 only (a central difference differentiates the exact loss).
+     */
+    public static final Profile BF16 = new Profile("bf16", ParityTolerances.LOSS_RTOL, ParityTolerances.LOSS_ATOL,
+            ParityTolerances.BF16_LOSS_FLIP, ParityTolerances.OUTPUT_RTOL, ParityTolerances.BF16_OUTPUT_ATOL,
+            ParityTolerances.BF16_TRAINING_OUTPUT_ATOL,
+            ParityTolerances.BF16_GRADIENT_RTOL, ParityTolerances.BF16_GRADIENT_FLOOR, ParityTolerances.SPOT_RTOL,
+            ParityTolerances.PARAMETER_STEP_FRACTION, ParityTolerances.PARAMETER_RTOL,
+            ParityTolerances.BF16_STATISTIC_RTOL, ParityTolerances.STATISTIC_ATOL);
+
+    /** bf16: one bfloat16 unit in the last place of a logit, relative ({@code 2^-7}), per batch (see {@link #BF16}). */
+    public static final double BF16_LOSS_FLIP = 0x1p-7;
+    /** bf16: outputs within {@value} absolute (see {@link #BF16}). */
+    public static final double BF16_OUTPUT_ATOL = 0x1p-8;
+    /** bf16: images generated in training mode within {@value} absolute (see {@link #BF16}). */
+    public static final double BF16_TRAINING_OUTPUT_ATOL = 0x1p-7;
+    /** bf16: gradients within {@value} relative (see {@link #BF16}). */
+    public static final double BF16_GRADIENT_RTOL = 0x1p-7;
+    /** bf16: gradient floor, {@value} of the network's gradient scale (see {@link #BF16}). */
+    public static final double BF16_GRADIENT_FLOOR = 0x1p-7;
+    /** bf16: BatchNorm moving statistics within {@value} relative (see {@link #BF16}). */
+    public static final double BF16_STATISTIC_RTOL = 0x1p-10;
+
+    /** The profile of a backend computing in {@code precision} (FP32 or BF16). */
+    public static Profile of(dev.acgan.api.model.Precision precision) {
+        return switch (precision) {
+            case FP32 -> FP32;
+            case BF16 -> BF16;
+            case AUTO -> throw new IllegalArgumentException("resolve AUTO to FP32 or BF16 first");
+        };
+    }
+
+    /**
      * Losses and each of their components: relative {@value}. A loss is O(0.1-10); float32 losses
      * differ from the double oracle by 1e-7 to 1e-6 relative. A term off by 1% is 100x beyond.
      */

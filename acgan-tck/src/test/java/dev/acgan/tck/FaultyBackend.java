@@ -11,6 +11,7 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.InferredModel;
@@ -34,6 +35,7 @@ import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.AdamConfig;
+import dev.acgan.tck.oracle.Arithmetic;
 import dev.acgan.tck.oracle.ReferenceClassifier;
 import dev.acgan.tck.oracle.ReferenceGenerator;
 import dev.acgan.tck.oracle.ReferenceModel;
@@ -63,6 +65,11 @@ import java.util.Set;
  *       oracle.</li>
  * </ul>
  * {@link Fault#NONE} goes through the same wrapping with no mistake (the control).
+ *
+ * <p>In {@link Precision#BF16} the oracle inside computes with the roundings of a bf16 backend and sums its
+ * products in float32 ({@link Arithmetic#BF16_FLOAT32}), so that, like a real bf16 backend, it differs from
+ * the TCK's bf16 reference by the occasional one-ulp flip; the control then shows that the bf16 tolerances
+ * cover those flips, and each fault that it catches it catches despite them.
  */
 final class FaultyBackend implements GanBackend {
 
@@ -107,7 +114,9 @@ final class FaultyBackend implements GanBackend {
         /** The classifier loss summed over the batch instead of averaged (its gradients too). */
         CLASSIFIER_LOSS_SUMMED,
         /** The classifier's features taken before the feature layer's ReLU (the Dense output). */
-        CLASSIFIER_FEATURES_BEFORE_RELU
+        CLASSIFIER_FEATURES_BEFORE_RELU,
+        /** Asked for bf16, computes in fp32: the bf16 roundings missing (a silent fp32 run); bf16 profile only. */
+        SILENT_FP32
     }
 
     private final Fault fault;
@@ -134,16 +143,28 @@ final class FaultyBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16);
     }
 
     @Override
     public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                                 NamedTensors state) {
+        return createModel(spec, generatorOptimizer, discriminatorOptimizer, state, Precision.FP32);
+    }
+
+    @Override
+    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                                NamedTensors state, Precision precision) {
         Layout layout = new Layout(spec, fault);
         ReferenceModel inner = new ReferenceModel(compiledSpec(spec, fault), generatorOptimizer, discriminatorOptimizer,
-                layout.toInternal(state));
-        return new FaultyModel(spec, fault, inner, layout, discriminatorOptimizer, state);
+                layout.toInternal(state), arithmetic(precision));
+        // the precision asked for is the one claimed, also by SILENT_FP32 (whose lie only the numbers show)
+        return new FaultyModel(spec, fault, inner, layout, discriminatorOptimizer, state, resolvePrecision(precision));
+    }
+
+    private Arithmetic arithmetic(Precision precision) {
+        return resolvePrecision(precision) == Precision.BF16 && fault != Fault.SILENT_FP32 ? Arithmetic.BF16_FLOAT32
+                : Arithmetic.FLOAT64;
     }
 
     @Override
@@ -162,13 +183,24 @@ final class FaultyBackend implements GanBackend {
 
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
+        return loadGenerator(spec, weights, Precision.FP32);
+    }
+
+    @Override
+    public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
         Layout layout = new Layout(spec, fault);
         Generator inner = ReferenceGenerator.load(compiledSpec(spec, fault),
-                layout.toInternal(weights.withPrefix("generator/")));
+                layout.toInternal(weights.withPrefix("generator/")), arithmetic(precision));
+        Precision claimed = resolvePrecision(precision);
         return new Generator() {
             @Override
             public ModelSpec spec() {
                 return spec;
+            }
+
+            @Override
+            public Precision precision() {
+                return claimed;
             }
 
             @Override
@@ -344,10 +376,12 @@ final class FaultyBackend implements GanBackend {
         private final AdamConfig discriminatorOptimizer;
         /** What the backend exports for an ignored embedding (and its moments): the loaded values, untouched. */
         private final Map<String, Tensor> frozen = new HashMap<>();
+        private final Precision claimed;
 
         FaultyModel(ModelSpec spec, Fault fault, ReferenceModel inner, Layout layout, AdamConfig dAdam,
-                    NamedTensors loaded) {
+                    NamedTensors loaded, Precision claimed) {
             this.spec = spec;
+            this.claimed = claimed;
             this.fault = fault;
             this.inner = inner;
             this.layout = layout;
@@ -376,12 +410,22 @@ final class FaultyBackend implements GanBackend {
         }
 
         @Override
+        public Precision precision() {
+            return claimed;
+        }
+
+        @Override
         public Generator generator() {
             Generator g = inner.generator();
             return new Generator() {
                 @Override
                 public ModelSpec spec() {
                     return spec;
+                }
+
+                @Override
+                public Precision precision() {
+                    return claimed;
                 }
 
                 @Override

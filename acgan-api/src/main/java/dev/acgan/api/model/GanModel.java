@@ -23,6 +23,11 @@ public interface GanModel extends AutoCloseable {
     /** Name of the backend that compiled it. */
     String backendName();
 
+    /** The precision its convolutions and matrix products compute in (never {@link Precision#AUTO}). */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
     /** The generator in inference mode, sharing this model's weights. Closing the view does nothing. */
     Generator generator();
 

@@ -15,6 +15,11 @@ public interface Generator extends AutoCloseable {
     /** The model this generator belongs to. */
     ModelSpec spec();
 
+    /** The precision its convolutions and matrix products compute in (never {@link Precision#AUTO}). */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
     /**
      * Generates one image per noise row.
      *

@@ -12,6 +12,11 @@ public enum Capability {
     GRADIENTS,
     /** One generator serves concurrent callers. */
     CONCURRENT_GENERATION,
+    /**
+     * Computes in {@link dev.acgan.api.model.Precision#BF16} on this machine (declared only where the CPU and
+     * the backend's native library both can; see {@link GanBackend#precisionUnavailable}).
+     */
+    BF16,
     /** Compiles, trains and runs image classifiers ({@code GanBackend.createClassifier}). */
     CLASSIFIER
 }

@@ -24,6 +24,22 @@ public interface ComputeProbe {
     Sgemm prepareSgemm(int n);
 
     /**
+     * Prepares a matrix product of size {@code n} in {@code precision}, the peak a model in that precision is
+     * judged against: {@link dev.acgan.api.model.Precision#FP32} is {@link #prepareSgemm}; {@code BF16}
+     * multiplies bfloat16 matrices with float32 accumulation, as the backend's bf16 models do. Its
+     * {@link #sgemmFlops} are the same {@code 2 n^3}. The default offers fp32 only.
+     *
+     * @throws IllegalArgumentException      when {@code n < 1}
+     * @throws UnsupportedOperationException when the probe has no product in that precision
+     */
+    default Sgemm prepareGemm(int n, dev.acgan.api.model.Precision precision) {
+        if (precision == dev.acgan.api.model.Precision.FP32) {
+            return prepareSgemm(n);
+        }
+        throw new UnsupportedOperationException("no " + precision.label() + " matrix product in this probe");
+    }
+
+    /**
      * The best (smallest) wall time in seconds of {@code repeats} timed products of size {@code n}, after
      * one untimed warm-up product; the preparation is not timed and everything is freed before returning.
      *

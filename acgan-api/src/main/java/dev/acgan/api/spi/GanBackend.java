@@ -3,6 +3,7 @@ package dev.acgan.api.spi;
 import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ModelSpec;
@@ -56,6 +57,82 @@ public interface GanBackend {
      * @param weights the generator's parameters and statistics ({@code generator/...}); other entries ignored
      */
     Generator loadGenerator(ModelSpec spec, NamedTensors weights);
+
+    /**
+     * Why this backend cannot compute in {@code precision} on this machine, or empty when it can.
+     * {@link Precision#FP32} is always available and {@link Precision#AUTO} always resolves. The default
+     * offers {@link Precision#BF16} exactly when {@link #capabilities()} declares {@link Capability#BF16};
+     * a backend overrides this to say why not (the message of the error when bf16 is asked for anyway).
+     */
+    default Optional<String> precisionUnavailable(Precision precision) {
+        if (precision == Precision.BF16 && !capabilities().contains(Capability.BF16)) {
+            return Optional.of(name() + " computes in fp32 only");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The concrete precision a request means on this backend and machine: {@link Precision#AUTO} is
+     * {@link Precision#BF16} where that is available and {@link Precision#FP32} elsewhere; the others are
+     * themselves. Never a silent change: an unavailable {@code BF16} is an error.
+     *
+     * @param requested the precision asked for; {@code null} reads as {@link Precision#FP32}
+     * @throws BackendException when {@code BF16} is asked for and unavailable, with the reason
+     */
+    default Precision resolvePrecision(Precision requested) {
+        Precision p = requested == null ? Precision.FP32 : requested;
+        if (p == Precision.AUTO) {
+            return precisionUnavailable(Precision.BF16).isEmpty() ? Precision.BF16 : Precision.FP32;
+        }
+        Optional<String> why = precisionUnavailable(p);
+        if (why.isPresent()) {
+            throw new BackendException("precision " + p.label() + " is not available on backend " + name() + ": "
+                    + why.get() + ". Use fp32, or auto (which picks fp32 there)");
+        }
+        return p;
+    }
+
+    /**
+     * One line on how this backend computes in {@code precision} here (after {@link #resolvePrecision}), for
+     * logs and benchmark reports, so that a speed is never quoted without its conditions: e.g. which
+     * instruction set its native library uses. The default is the precision's label.
+     *
+     * @throws BackendException when the precision is not available here
+     */
+    default String describeCompute(Precision precision) {
+        return resolvePrecision(precision).label();
+    }
+
+    /**
+     * Compiles a model for training in a given precision ({@link #resolvePrecision resolved} first). The
+     * default compiles {@link Precision#FP32} with {@link #createModel(ModelSpec, AdamConfig, AdamConfig,
+     * NamedTensors)}; a backend that offers {@link Precision#BF16} overrides it.
+     *
+     * @throws BackendException when the precision is not available here
+     */
+    default GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                                 NamedTensors state, Precision precision) {
+        requireFp32(resolvePrecision(precision));
+        return createModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+    }
+
+    /**
+     * Compiles a generator for serving in a given precision ({@link #resolvePrecision resolved} first); the
+     * default as {@link #createModel(ModelSpec, AdamConfig, AdamConfig, NamedTensors, Precision)}.
+     *
+     * @throws BackendException when the precision is not available here
+     */
+    default Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
+        requireFp32(resolvePrecision(precision));
+        return loadGenerator(spec, weights);
+    }
+
+    private void requireFp32(Precision resolved) {
+        if (resolved != Precision.FP32) {
+            throw new BackendException("backend " + name() + " offers " + resolved.label()
+                    + " but does not override the methods that compile in it");
+        }
+    }
 
     /**
      * Compiles an image classifier (backends that declare {@link Capability#CLASSIFIER}): training with

@@ -66,20 +66,29 @@ public final class GanTrainer implements Trainer {
         checkDataset(model.spec(), data.info());
     }
 
-    /** Starts a new run: initial weights from the seed, compiled by the backend. */
+    /**
+     * Starts a new run: initial weights from the seed, compiled by the backend in the configuration's
+     * precision ({@link dev.acgan.api.model.Precision#AUTO} resolved by the backend; {@link #config()} and
+     * checkpoints record the precision that runs).
+     *
+     * @throws dev.acgan.api.spi.BackendException when the precision is not available on the backend
+     */
     public static GanTrainer create(GanBackend backend, ModelSpec spec, TrainingConfig config, DatasetSource data) {
         InferredModel inferred = spec.validate();
         checkDataset(spec, data.info());
-        GanModel model = backend.createModel(spec, config.generatorOptimizer(), config.discriminatorOptimizer(),
-                ParameterInitializer.initialize(inferred, config.seed()));
-        return new GanTrainer(model, config, data, TrainingPosition.start(), List.of());
+        TrainingConfig cfg = config.withPrecision(backend.resolvePrecision(config.precision()));
+        GanModel model = backend.createModel(spec, cfg.generatorOptimizer(), cfg.discriminatorOptimizer(),
+                ParameterInitializer.initialize(inferred, cfg.seed()), cfg.precision());
+        return new GanTrainer(model, cfg, data, TrainingPosition.start(), List.of());
     }
 
     /**
      * Continues a run from a training checkpoint with the checkpoint's configuration.
      *
      * @param config the configuration to continue with; {@code null} keeps the checkpoint's. Changing the
-     *               seed or batch size makes the continuation differ from the uninterrupted run.
+     *               seed, batch size or precision makes the continuation differ from the uninterrupted run.
+     * @throws dev.acgan.api.spi.BackendException when the precision (the checkpoint's, unless {@code config}
+     *                                            gives another) is not available on the backend
      */
     public static GanTrainer resume(GanBackend backend, Checkpoint checkpoint, TrainingConfig config,
                                     DatasetSource data) {
@@ -88,10 +97,11 @@ public final class GanTrainer implements Trainer {
             throw new CheckpointException("cannot resume from a " + meta.type()
                     + " checkpoint; resuming needs a TRAINING checkpoint (with discriminator and optimizer state)");
         }
-        TrainingConfig cfg = config != null ? config : meta.config();
+        TrainingConfig chosen = config != null ? config : meta.config();
+        TrainingConfig cfg = chosen.withPrecision(backend.resolvePrecision(chosen.precision()));
         checkDataset(meta.spec(), data.info());
         GanModel model = backend.createModel(meta.spec(), cfg.generatorOptimizer(), cfg.discriminatorOptimizer(),
-                checkpoint.tensors());
+                checkpoint.tensors(), cfg.precision());
         return new GanTrainer(model, cfg, data, meta.position(), meta.history());
     }
 

@@ -1,5 +1,7 @@
 package dev.acgan.api.train;
 
+import dev.acgan.api.model.Precision;
+
 /**
  * Hyper-parameters of a training run. One seed derives every random stream (initial weights, data
  * order, noise, labels, dropout; see {@link SeedStreams}), so a run is reproducible and resumable.
@@ -19,14 +21,19 @@ package dev.acgan.api.train;
  * @param auxWeightFake          weight of the class loss on fakes in the discriminator step (ACGAN);
  *                               the older Keras example uses 2 and 0 for these two
  * @param auxWeightGenerator     weight of the class loss in the generator step (ACGAN)
+ * @param precision              the arithmetic of convolutions and matrix products; {@code null} (a checkpoint
+ *                               written before precisions existed) reads as {@link Precision#FP32}. A trainer
+ *                               records the precision it resolved ({@link Precision#AUTO} never stays)
  */
 public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor, int epochs, long maxSteps,
                              AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                              float realLabel, float fakeLabel, float generatorTarget,
-                             float auxWeightReal, float auxWeightFake, float auxWeightGenerator) {
+                             float auxWeightReal, float auxWeightFake, float auxWeightGenerator,
+                             Precision precision) {
 
-    /** Validates ranges with messages naming the field. */
+    /** Validates ranges with messages naming the field; a missing precision is fp32. */
     public TrainingConfig {
+        precision = precision == null ? Precision.FP32 : precision;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
@@ -54,10 +61,20 @@ public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor,
         }
     }
 
-    /** Seed 42, batch 100, generator factor 2, 100 epochs, Adam 2e-4/0.5, label smoothing 0.95. */
+    /** In fp32: the components without a precision, as before precisions existed. */
+    public TrainingConfig(long seed, int batchSize, int generatorBatchFactor, int epochs, long maxSteps,
+                          AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, float realLabel,
+                          float fakeLabel, float generatorTarget, float auxWeightReal, float auxWeightFake,
+                          float auxWeightGenerator) {
+        this(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer, discriminatorOptimizer,
+                realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake, auxWeightGenerator,
+                Precision.FP32);
+    }
+
+    /** Seed 42, batch 100, generator factor 2, 100 epochs, Adam 2e-4/0.5, label smoothing 0.95, fp32. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(42, 100, 2, 100, 0, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                0.95f, 0f, 0.95f, 1f, 1f, 1f);
+                0.95f, 0f, 0.95f, 1f, 1f, 1f, Precision.FP32);
     }
 
     /**
@@ -77,45 +94,53 @@ public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor,
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(s, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
                 discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator);
+                auxWeightGenerator, precision);
     }
 
     /** With another batch size. */
     public TrainingConfig withBatchSize(int b) {
         return new TrainingConfig(seed, b, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
                 discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator);
+                auxWeightGenerator, precision);
     }
 
     /** With another number of epochs. */
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(seed, batchSize, generatorBatchFactor, e, maxSteps, generatorOptimizer,
                 discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator);
+                auxWeightGenerator, precision);
     }
 
     /** With a step limit (0: none). */
     public TrainingConfig withMaxSteps(long steps) {
         return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, steps, generatorOptimizer,
                 discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator);
+                auxWeightGenerator, precision);
     }
 
     /** With other optimizers. */
     public TrainingConfig withOptimizers(AdamConfig generator, AdamConfig discriminator) {
         return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generator, discriminator,
-                realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake, auxWeightGenerator);
+                realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake, auxWeightGenerator, precision);
     }
 
     /** With the real-image target (label smoothing) used for both the discriminator and generator steps. */
     public TrainingConfig withLabelSmoothing(float real) {
         return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, real, fakeLabel, real, auxWeightReal, auxWeightFake, auxWeightGenerator);
+                discriminatorOptimizer, real, fakeLabel, real, auxWeightReal, auxWeightFake, auxWeightGenerator,
+                precision);
     }
 
     /** With other auxiliary-class weights (real, fake, generator). */
     public TrainingConfig withAuxiliaryWeights(float real, float fake, float generator) {
         return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, real, fake, generator);
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, real, fake, generator, precision);
+    }
+
+    /** With another precision ({@link Precision#AUTO} is resolved by the trainer). */
+    public TrainingConfig withPrecision(Precision p) {
+        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
+                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
+                auxWeightGenerator, p);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.InferredModel;
@@ -166,6 +167,25 @@ class CheckpointTest {
         Path none = root.resolve("never-written");
         CheckpointException e3 = assertThrows(CheckpointException.class, () -> Checkpoint.read(none));
         assertEquals(none + ": no such checkpoint directory", e3.getMessage());
+    }
+
+    @Test
+    void precisionIsRecordedAndACheckpointWithoutItReadsAsFp32() throws IOException {
+        Path dir = root.resolve("bf16");
+        Checkpoint cp = training(TinySpecs.gan(), 1);
+        CheckpointMetadata m = cp.metadata();
+        new Checkpoint(new CheckpointMetadata(m.formatVersion(), m.type(), m.spec(),
+                m.config().withPrecision(Precision.BF16), m.position(), m.backend(), m.dataset(), m.createdAt(),
+                m.history(), null, 0), cp.tensors()).write(dir);
+        Path meta = dir.resolve(Checkpoint.METADATA_FILE);
+        String json = Files.readString(meta);
+        assertTrue(json.contains("\"precision\" : \"BF16\""), json);
+        assertEquals(Precision.BF16, Checkpoint.read(dir).metadata().config().precision());
+
+        // as written before precisions existed
+        Files.writeString(meta, json.replaceAll(",\\s*\"precision\" : \"BF16\"", ""));
+        assertFalse(Files.readString(meta).contains("precision"));
+        assertEquals(Precision.FP32, Checkpoint.read(dir).metadata().config().precision());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.acgan.api.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.acgan.api.model.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -31,6 +32,30 @@ class TrainingConfigTest {
         assertEquals(1f, c.auxWeightFake());
         assertEquals(1f, c.auxWeightGenerator());
         assertEquals(new AdamConfig(2e-4, 0.5, 0.999, 1e-7), AdamConfig.acganDefaults());
+        assertEquals(Precision.FP32, c.precision());
+    }
+
+    @Test
+    void precisionDefaultsToFp32AndIsKeptByEveryWither() {
+        TrainingConfig b = TrainingConfig.defaults().withPrecision(Precision.BF16);
+        assertEquals(Precision.BF16, b.precision());
+        assertEquals(Precision.BF16, b.withSeed(1).withBatchSize(2).withEpochs(3).withMaxSteps(4)
+                .withOptimizers(ADAM, ADAM).withLabelSmoothing(0.9f).withAuxiliaryWeights(1f, 1f, 1f).precision());
+        assertEquals(Precision.FP32,
+                new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f).precision());
+        assertEquals(Precision.FP32, new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f, null)
+                .precision(), "a checkpoint written before precisions existed");
+        assertEquals(TrainingConfig.defaults(), b.withPrecision(Precision.FP32));
+    }
+
+    @Test
+    void precisionParsesItsLabels() {
+        assertEquals(Precision.BF16, Precision.parse(" BF16 ", "--precision"));
+        assertEquals(Precision.AUTO, Precision.parse("auto", "--precision"));
+        assertEquals("fp32", Precision.parse("fp32", "--precision").label());
+        assertMessage("--precision must be fp32, bf16 or auto, got 'fp16'",
+                () -> Precision.parse("fp16", "--precision"));
+        assertMessage("precision must be fp32, bf16 or auto, got 'null'", () -> Precision.parse(null, "precision"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterInitializer;
@@ -76,6 +77,19 @@ class Nd4jBackendTest {
         assertEquals(50, b.priority());
         assertTrue(b.capabilities().contains(dev.acgan.api.spi.Capability.CPU));
         assertTrue(!b.version().isBlank());
+    }
+
+    @Test
+    void declaresNoBf16AndRefusesItWithTheReasonNeverRunningFp32Instead() {
+        Nd4jBackend b = new Nd4jBackend();
+        assertTrue(!b.capabilities().contains(dev.acgan.api.spi.Capability.BF16));
+        assertEquals(Precision.FP32, b.resolvePrecision(Precision.AUTO));
+        dev.acgan.api.spi.BackendException e = assertThrows(dev.acgan.api.spi.BackendException.class,
+                () -> b.loadGenerator(TckFixtures.tinyDcgan(), NamedTensors.empty(), Precision.BF16));
+        assertTrue(e.getMessage().startsWith("precision bf16 is not available on backend nd4j: ND4J 1.0.0-M2.1 "
+                + "bundles oneDNN 2.3"), e.getMessage());
+        assertTrue(b.describeCompute(Precision.AUTO).startsWith("fp32 (oneDNN 2.3 in libnd4j, "),
+                b.describeCompute(Precision.AUTO));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.acgan.backend.tensorflow;
 
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.InferredNetwork.InferredNode;
 import dev.acgan.api.spec.LayerSpec;
@@ -34,6 +35,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
@@ -42,6 +44,15 @@ import org.tensorflow.types.family.TType;
  * Compiles one network of a spec into TensorFlow ops, in the canonical NHWC layout, so canonical
  * weights are used as they are. The same network can be compiled several times over shared
  * variables (training and inference mode, different inputs).
+ *
+ * <p>In {@link Precision#BF16} the two operands of every Conv2D, transposed convolution
+ * ({@code Conv2DBackpropInput}) and Dense {@code MatMul} are cast to bfloat16 and the op's bfloat16 result
+ * back to float32; everything else (variables, bias additions, BatchNorm, activations, losses, Adam) stays
+ * float32. TensorFlow's gradient of a Cast is the opposite Cast, so the backward products run in bfloat16
+ * too (the incoming gradient rounded to bfloat16, the input and filter gradients rounded to bfloat16) and
+ * reach the float32 variables and Adam in float32: mixed precision with float32 master weights. oneDNN
+ * runs these bfloat16 ops on AMX or AVX512_BF16 and accumulates in float32. Explicit casts rather than
+ * Grappler's auto-mixed-precision, which also moves logarithms, softmax and means to bfloat16.
  */
 final class NetworkCompiler {
 
@@ -59,11 +70,16 @@ final class NetworkCompiler {
     private final Ops tf;
     private final InferredNetwork net;
     private final Map<String, Variable<TFloat32>> variables;
+    private final boolean bf16;
 
-    NetworkCompiler(Ops tf, InferredNetwork net, Map<String, Variable<TFloat32>> variables) {
+    NetworkCompiler(Ops tf, InferredNetwork net, Map<String, Variable<TFloat32>> variables, Precision precision) {
+        if (precision != Precision.FP32 && precision != Precision.BF16) {
+            throw new IllegalArgumentException("a network compiles in fp32 or bf16, not " + precision);
+        }
         this.tf = tf;
         this.net = net;
         this.variables = variables;
+        this.bf16 = precision == Precision.BF16;
     }
 
     /**
@@ -100,6 +116,21 @@ final class NetworkCompiler {
         return (Operand<TInt32>) o;
     }
 
+    /**
+     * An operand of a convolution or matrix product: itself in fp32, cast to bfloat16 in bf16. The static
+     * type stays {@code TFloat32} so that the same op builders serve both; the graph carries the real
+     * dtype, and the op's result goes through {@link #widened} before anything else sees it.
+     */
+    @SuppressWarnings("unchecked")
+    private Operand<TFloat32> narrowed(Ops s, Operand<TFloat32> x) {
+        return bf16 ? (Operand<TFloat32>) (Operand<?>) s.dtypes.cast(x, TBfloat16.class) : x;
+    }
+
+    /** The result of a convolution or matrix product as float32 (cast back from bfloat16 in bf16). */
+    private Operand<TFloat32> widened(Ops s, Operand<TFloat32> y) {
+        return bf16 ? s.dtypes.cast(y, TFloat32.class) : y;
+    }
+
     private Variable<TFloat32> param(InferredNode node, String name) {
         Variable<TFloat32> v = variables.get(net.role() + "/" + node.name() + "/" + name);
         if (v == null) {
@@ -113,7 +144,8 @@ final class NetworkCompiler {
         LayerSpec layer = node.layer();
         int[] outShape = node.outputShape();
         if (layer instanceof Dense d) {
-            Operand<TFloat32> y = s.linalg.matMul(f(in.get(0)), param(node, "kernel"));
+            Operand<TFloat32> y = widened(s, s.linalg.matMul(narrowed(s, f(in.get(0))),
+                    narrowed(s, param(node, "kernel"))));
             return d.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Embedding e) {
@@ -143,8 +175,9 @@ final class NetworkCompiler {
             return s.tile(x, s.constant(new int[] {1, r.height(), r.width(), 1}));
         }
         if (layer instanceof Conv2D c) {
-            Operand<TFloat32> y = s.nn.conv2d(f(in.get(0)), param(node, "kernel"),
-                    List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding()));
+            Operand<TFloat32> y = widened(s, s.nn.conv2d(narrowed(s, f(in.get(0))),
+                    narrowed(s, param(node, "kernel")), List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
+                    padding(c.padding())));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Conv2DTranspose c) {
@@ -153,8 +186,8 @@ final class NetworkCompiler {
                     s.constant(new int[] {1}), s.constant(new int[] {1})), s.constant(new int[] {1}));
             Operand<TInt32> sizes = s.concat(List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2]})),
                     s.constant(0));
-            Operand<TFloat32> y = s.nn.conv2dBackpropInput(sizes, param(node, "kernel"), x,
-                    List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding()));
+            Operand<TFloat32> y = widened(s, s.nn.conv2dBackpropInput(sizes, narrowed(s, param(node, "kernel")),
+                    narrowed(s, x), List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding())));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof MaxPool2D m) {

@@ -3,6 +3,7 @@ package dev.acgan.backend.tensorflow;
 import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * library loads; the {@code acgan} launcher sets it to 2 (set it in your environment to silence the
  * startup lines in your own application, or to 0 to see them).
  *
+ * <p>Precision: {@link Precision#FP32} everywhere, and {@link Precision#BF16} (mixed precision, see
+ * {@link NetworkCompiler}) where the CPU has AMX-BF16 or AVX512_BF16 and oneDNN may use them, which is
+ * also where {@link Precision#AUTO} picks it.
+ *
  * <p>Speed: TensorFlow 2.18 turns its oneDNN kernels on by default only on CPUs with AVX-512 VNNI,
  * BF16 or AMX; on others (AVX2 machines) the environment variable {@code TF_ENABLE_ONEDNN_OPTS=1} must
  * be set before the JVM starts, and roughly halves step and generation times. The launcher, the
@@ -40,6 +45,18 @@ public final class TensorFlowBackend implements GanBackend {
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowBackend.class);
     private static final AtomicBoolean HINTED = new AtomicBoolean();
 
+    private final OneDnnIsa isa;
+
+    /** The backend on this machine, in this process's environment. */
+    public TensorFlowBackend() {
+        this(OneDnnIsa.current());
+    }
+
+    /** The backend as on a CPU with these flags and this environment (tests of the bf16 decision). */
+    TensorFlowBackend(OneDnnIsa isa) {
+        this.isa = isa;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -53,7 +70,11 @@ public final class TensorFlowBackend implements GanBackend {
 
     /** {@code on}, {@code off}, or {@code default} (TensorFlow decides by CPU) from TF_ENABLE_ONEDNN_OPTS. */
     static String oneDnnOpts() {
-        String v = System.getenv(ONEDNN_OPTS);
+        return oneDnnOpts(System.getenv(ONEDNN_OPTS));
+    }
+
+    /** {@link #oneDnnOpts()} of a value of TF_ENABLE_ONEDNN_OPTS ({@code null}: unset). */
+    static String oneDnnOpts(String v) {
         if (v == null || v.isBlank()) {
             return "default";
         }
@@ -77,17 +98,47 @@ public final class TensorFlowBackend implements GanBackend {
         return 100;
     }
 
+    /** Declares {@link Capability#BF16} where the CPU has AMX-BF16 or AVX512_BF16 and oneDNN may use them. */
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
+        Set<Capability> c = EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
                 Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
+        if (isa.bf16Unavailable().isEmpty()) {
+            c.add(Capability.BF16);
+        }
+        return c;
+    }
+
+    @Override
+    public Optional<String> precisionUnavailable(Precision precision) {
+        return precision == Precision.BF16 ? isa.bf16Unavailable() : Optional.empty();
+    }
+
+    /** E.g. {@code bf16: convolutions and matrix products on AMX-BF16 tiles (oneDNN avx10_1_512_amx) ...}. */
+    @Override
+    public String describeCompute(Precision precision) {
+        Precision p = resolvePrecision(precision);
+        if (p == Precision.BF16) {
+            return "bf16: convolutions and matrix products on bfloat16 operands, " + (isa.amx() ? "AMX-BF16 tiles"
+                    : "AVX512_BF16 dot products") + " (oneDNN " + isa.isa(true) + "), float32 accumulation, "
+                    + "weights and optimizer";
+        }
+        return "fp32" + (isa.oneDnnOff() ? " (oneDNN off: TensorFlow's Eigen kernels)"
+                : " (oneDNN " + isa.isa(false) + ")");
     }
 
     @Override
     public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                                 NamedTensors state) {
+        return createModel(spec, generatorOptimizer, discriminatorOptimizer, state, Precision.FP32);
+    }
+
+    @Override
+    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                                NamedTensors state, Precision precision) {
+        Precision p = resolvePrecision(precision);
         hintOnce();
-        return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+        return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state, p);
     }
 
     @Override
@@ -98,8 +149,14 @@ public final class TensorFlowBackend implements GanBackend {
 
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
+        return loadGenerator(spec, weights, Precision.FP32);
+    }
+
+    @Override
+    public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
+        Precision p = resolvePrecision(precision);
         hintOnce();
-        return TensorFlowGenerator.standalone(spec, weights);
+        return TensorFlowGenerator.standalone(spec, weights, p);
     }
 
     /** A {@code MatMul} in a TensorFlow session with the models' default configuration. */

@@ -4,6 +4,7 @@ import dev.acgan.api.model.ClassifierBatch;
 import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.ClassifierOutput;
 import dev.acgan.api.model.ModelInputs;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.InferredNetwork;
@@ -73,7 +74,8 @@ final class TensorFlowClassifier implements ClassifierModel {
                 }
             });
             state = new TensorFlowModel.StateIo(tf, vars);
-            NetworkCompiler compiler = new NetworkCompiler(tf, network, vars);
+            // Classifiers compute in fp32 only (the evaluation's reference numbers).
+            NetworkCompiler compiler = new NetworkCompiler(tf, network, vars, Precision.FP32);
             String featureNode = spec.network().outputs().get(ClassifierSpec.OUT_FEATURES);
 
             Ops p = tf.withSubScope("predict");

@@ -1,6 +1,7 @@
 package dev.acgan.backend.tensorflow;
 
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterSpec;
@@ -27,6 +28,7 @@ import org.tensorflow.types.TFloat32;
 final class TensorFlowGenerator implements Generator {
 
     private final ModelSpec spec;
+    private final Precision precision;
     private final Session session;
     private final TensorFlowModel.GeneratorPass pass;
     private final Function<Supplier<ImageBatch>, ImageBatch> guard;
@@ -36,17 +38,18 @@ final class TensorFlowGenerator implements Generator {
      * @param guard   runs a generation under the owner's lock (and fails once it is closed)
      * @param release frees the native resources; {@code null} for a view, whose model owns them
      */
-    TensorFlowGenerator(ModelSpec spec, Session session, TensorFlowModel.GeneratorPass pass,
+    TensorFlowGenerator(ModelSpec spec, Precision precision, Session session, TensorFlowModel.GeneratorPass pass,
                         Function<Supplier<ImageBatch>, ImageBatch> guard, Runnable release) {
         this.spec = spec;
+        this.precision = precision;
         this.session = session;
         this.pass = pass;
         this.guard = guard;
         this.release = release;
     }
 
-    /** A standalone generator owning its graph and session. */
-    static TensorFlowGenerator standalone(ModelSpec spec, NamedTensors weights) {
+    /** A standalone generator owning its graph and session, computing in {@code precision} (fp32 or bf16). */
+    static TensorFlowGenerator standalone(ModelSpec spec, NamedTensors weights, Precision precision) {
         InferredModel inferred = spec.validate();
         Map<String, Tensor> values = new LinkedHashMap<>();
         for (ParameterSpec p : inferred.generator().parameters()) {
@@ -68,11 +71,11 @@ final class TensorFlowGenerator implements Generator {
                     .variable(TensorFlowModel.shapeOf(t.shape()), TFloat32.class)));
             TensorFlowModel.StateIo io = new TensorFlowModel.StateIo(tf, vars);
             TensorFlowModel.GeneratorPass pass = TensorFlowModel.GeneratorPass.build(tf.withSubScope("generate"), spec,
-                    inferred.generator(), new NetworkCompiler(tf, inferred.generator(), vars), false);
+                    inferred.generator(), new NetworkCompiler(tf, inferred.generator(), vars, precision), false);
             Session session = new Session(graph, SessionConfig.current());
             io.write(session, new NamedTensors(values));
             ResourceGuard guard = new ResourceGuard("this TensorFlow generator of " + spec.name());
-            return new TensorFlowGenerator(spec, session, pass, guard::shared, () -> guard.close(() -> {
+            return new TensorFlowGenerator(spec, precision, session, pass, guard::shared, () -> guard.close(() -> {
                 session.close();
                 graph.close();
             }));
@@ -85,6 +88,11 @@ final class TensorFlowGenerator implements Generator {
     @Override
     public ModelSpec spec() {
         return spec;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     @Override

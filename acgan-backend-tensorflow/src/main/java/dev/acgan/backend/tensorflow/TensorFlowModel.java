@@ -9,6 +9,7 @@ import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
 import dev.acgan.api.model.ModelInputs;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.InferredModel;
@@ -50,6 +51,7 @@ final class TensorFlowModel implements GanModel {
     private static final float CLIP = 1e-7f;
 
     private final ModelSpec spec;
+    private final Precision precision;
     private final InferredModel inferred;
     private final Graph graph;
     private final Session session;
@@ -68,8 +70,9 @@ final class TensorFlowModel implements GanModel {
     private final Discriminator discriminatorView;
 
     TensorFlowModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                    NamedTensors initial) {
+                    NamedTensors initial, Precision precision) {
         this.spec = spec;
+        this.precision = precision;
         this.guard = new ResourceGuard("this TensorFlow model of " + spec.name());
         this.inferred = spec.validate();
         this.generatorOptimizer = generatorOptimizer;
@@ -87,8 +90,8 @@ final class TensorFlowModel implements GanModel {
                 }
             }
             this.state = new StateIo(tf, vars);
-            NetworkCompiler g = new NetworkCompiler(tf, inferred.generator(), vars);
-            NetworkCompiler d = new NetworkCompiler(tf, inferred.discriminator(), vars);
+            NetworkCompiler g = new NetworkCompiler(tf, inferred.generator(), vars, precision);
+            NetworkCompiler d = new NetworkCompiler(tf, inferred.discriminator(), vars, precision);
             this.inference = GeneratorPass.build(tf.withSubScope("generate"), spec, inferred.generator(), g, false);
             this.judge = new DiscriminatorInference(tf.withSubScope("discriminate"), spec, inferred.discriminator(), d);
             this.dStep = new DiscriminatorStep(tf.withSubScope("d_step"), spec, inferred, d, vars, discriminatorOptimizer);
@@ -101,7 +104,7 @@ final class TensorFlowModel implements GanModel {
             }
         }
         loadState(full);
-        this.generatorView = new TensorFlowGenerator(spec, session, inference, this::readLocked, null);
+        this.generatorView = new TensorFlowGenerator(spec, precision, session, inference, this::readLocked, null);
         this.discriminatorView = new Discriminator() {
             @Override
             public ModelSpec spec() {
@@ -147,6 +150,11 @@ final class TensorFlowModel implements GanModel {
     @Override
     public String backendName() {
         return TensorFlowBackend.NAME;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     @Override

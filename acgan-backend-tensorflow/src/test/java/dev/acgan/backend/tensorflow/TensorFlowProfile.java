@@ -1,6 +1,7 @@
 package dev.acgan.backend.tensorflow;
 
 import dev.acgan.api.data.Datasets;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.StepResult;
@@ -18,7 +19,7 @@ import org.tensorflow.proto.RunMetadata;
  * are {@code ./acgan bench}'s job. Run from the module directory after {@code mvn test-compile}:
  * <pre>
  * TF_ENABLE_ONEDNN_OPTS=1 java -cp target/classes:target/test-classes:$(cat cp.txt) \
- *     dev.acgan.backend.tensorflow.TensorFlowProfile [steps] [batch] [top]
+ *     dev.acgan.backend.tensorflow.TensorFlowProfile [steps] [batch] [top] [fp32|bf16]
  * </pre>
  */
 public final class TensorFlowProfile {
@@ -30,8 +31,10 @@ public final class TensorFlowProfile {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        Precision precision = args.length > 3 ? Precision.parse(args[3], "precision") : Precision.FP32;
         Map<String, long[]> totals = new TreeMap<>();
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(steps);
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(steps)
+                .withPrecision(precision);
         try (GanTrainer t = GanTrainer.create(new TensorFlowBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg,
                 Datasets.embeddedMnist())) {
             t.step(); // first step: graph optimisation and allocation, not profiled

@@ -42,15 +42,30 @@ import java.util.Objects;
  * as an {@code int[]}, one label per example. Parameters are looked up by their full canonical names
  * ({@code <role>/<node>/kernel} ...) in a map of double arrays in canonical layout.
  *
+ * <p>Convolutions, transposed convolutions and Dense products follow the executor's {@link Arithmetic}
+ * (float64, or the roundings of a bf16 backend); everything else is float64.
+ *
  * <p>Instances are immutable and may be shared by threads; all scratch memory is allocated per call.
  */
 public final class GraphExecutor {
 
     private final InferredNetwork network;
+    private final Arithmetic arithmetic;
 
-    /** An executor for the network. */
+    /** A float64 executor for the network. */
     public GraphExecutor(InferredNetwork network) {
+        this(network, Arithmetic.FLOAT64);
+    }
+
+    /** An executor for the network whose products follow {@code arithmetic}. */
+    public GraphExecutor(InferredNetwork network, Arithmetic arithmetic) {
         this.network = Objects.requireNonNull(network, "network");
+        this.arithmetic = Objects.requireNonNull(arithmetic, "arithmetic");
+    }
+
+    /** The arithmetic of the products. */
+    public Arithmetic arithmetic() {
+        return arithmetic;
     }
 
     /** The network this executor runs. */
@@ -97,7 +112,7 @@ public final class GraphExecutor {
                 ins.add(values.get(src));
             }
             float[] mask = training && masks != null ? masks.get(node.name()) : null;
-            DoubleTensor out = forwardNode(node, ins, labels, params, training, mask, bn);
+            DoubleTensor out = storeAsFloat32(forwardNode(node, ins, labels, params, training, mask, bn));
             values.put(node.name(), out);
         }
         return new ForwardPass(this, batch, values, labels, params, training, masks, bn);
@@ -160,8 +175,8 @@ public final class GraphExecutor {
         LayerSpec layer = node.layer();
         String p = prefix(node);
         if (layer instanceof Dense d) {
-            return LayerOps.dense(in.get(0), param(params, p + "kernel"), d.useBias() ? param(params, p + "bias") : null,
-                    d.units());
+            return Products.dense(arithmetic, in.get(0), param(params, p + "kernel"),
+                    d.useBias() ? param(params, p + "bias") : null, d.units());
         }
         if (layer instanceof Embedding e) {
             return LayerOps.embedding(labels, param(params, p + "embeddings"), e.inputDim(), e.outputDim());
@@ -182,11 +197,11 @@ public final class GraphExecutor {
             return LayerOps.repeatSpatial(in.get(0), r.height(), r.width());
         }
         if (layer instanceof Conv2D c) {
-            return LayerOps.conv2d(in.get(0), param(params, p + "kernel"), c.useBias() ? param(params, p + "bias") : null,
-                    geometry(node));
+            return Products.conv2d(arithmetic, in.get(0), param(params, p + "kernel"),
+                    c.useBias() ? param(params, p + "bias") : null, geometry(node));
         }
         if (layer instanceof Conv2DTranspose c) {
-            return LayerOps.conv2dTranspose(in.get(0), param(params, p + "kernel"),
+            return Products.conv2dTranspose(arithmetic, in.get(0), param(params, p + "kernel"),
                     c.useBias() ? param(params, p + "bias") : null, geometry(node));
         }
         if (layer instanceof MaxPool2D) {
@@ -265,6 +280,7 @@ public final class GraphExecutor {
                 ins.add(pass.values.get(src));
             }
             List<DoubleTensor> dxs = backwardNode(node, ins, pass.values.get(node.name()), dy, pass, paramGrads);
+            dxs.forEach(this::storeAsFloat32);
             for (int k = 0; k < dxs.size(); k++) {
                 if (dxs.get(k) != null) {
                     accumulate(grads, node.node().inputs().get(k), dxs.get(k));
@@ -280,6 +296,17 @@ public final class GraphExecutor {
             inputGrads.put(name, g != null ? g : DoubleTensor.zeros(pass.values.get(name).shape()));
         }
         return new Gradients(paramGrads, inputGrads);
+    }
+
+    /** In {@link Arithmetic#BF16_FLOAT32}, a node's output or input gradient rounded to float32 (in place). */
+    private DoubleTensor storeAsFloat32(DoubleTensor t) {
+        if (t != null && arithmetic == Arithmetic.BF16_FLOAT32) {
+            double[] d = t.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) d[i];
+            }
+        }
+        return t;
     }
 
     private static void accumulate(Map<String, DoubleTensor> grads, String name, DoubleTensor g) {
@@ -298,7 +325,7 @@ public final class GraphExecutor {
         String p = prefix(node);
         Map<String, double[]> params = pass.params;
         if (layer instanceof Dense d) {
-            return List.of(LayerOps.denseBackward(in.get(0), param(params, p + "kernel"), d.units(), dy,
+            return List.of(Products.denseBackward(arithmetic, in.get(0), param(params, p + "kernel"), d.units(), dy,
                     pg.get(p + "kernel"), d.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof Embedding e) {
@@ -325,12 +352,12 @@ public final class GraphExecutor {
             return List.of(LayerOps.repeatSpatialBackward(dy));
         }
         if (layer instanceof Conv2D c) {
-            return List.of(LayerOps.conv2dBackward(in.get(0), param(params, p + "kernel"), geometry(node), dy,
-                    pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
+            return List.of(Products.conv2dBackward(arithmetic, in.get(0), param(params, p + "kernel"), geometry(node),
+                    dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof Conv2DTranspose c) {
-            return List.of(LayerOps.conv2dTransposeBackward(in.get(0), param(params, p + "kernel"), geometry(node),
-                    dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
+            return List.of(Products.conv2dTransposeBackward(arithmetic, in.get(0), param(params, p + "kernel"),
+                    geometry(node), dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof MaxPool2D) {
             return List.of(LayerOps.maxPool2dBackward(in.get(0), geometry(node), dy));

@@ -30,6 +30,11 @@ public final class LayerOps {
      * @param units  output width
      */
     public static DoubleTensor dense(DoubleTensor x, double[] kernel, double[] bias, int units) {
+        return dense(x, kernel, bias, units, false);
+    }
+
+    /** {@link #dense}, the products summed in float32 when {@code float32Sums} (see {@link #sum}). */
+    static DoubleTensor dense(DoubleTensor x, double[] kernel, double[] bias, int units, boolean float32Sums) {
         int n = x.batch();
         int in = x.exampleSize();
         checkLength("dense kernel", kernel, in * units);
@@ -47,7 +52,7 @@ public final class LayerOps {
                 }
                 int kBase = i * units;
                 for (int o = 0; o < units; o++) {
-                    y[yBase + o] += xv * kernel[kBase + o];
+                    y[yBase + o] = sum(float32Sums, y[yBase + o], xv * kernel[kBase + o]);
                 }
             }
         }
@@ -67,6 +72,12 @@ public final class LayerOps {
      */
     public static DoubleTensor denseBackward(DoubleTensor x, double[] kernel, int units, DoubleTensor dy,
                                              double[] dKernel, double[] dBias) {
+        return denseBackward(x, kernel, units, dy, dKernel, dBias, false);
+    }
+
+    /** {@link #denseBackward}, the products summed in float32 when {@code float32Sums}. */
+    static DoubleTensor denseBackward(DoubleTensor x, double[] kernel, int units, DoubleTensor dy, double[] dKernel,
+                                      double[] dBias, boolean float32Sums) {
         int n = x.batch();
         int in = x.exampleSize();
         double[] xs = x.data();
@@ -79,9 +90,9 @@ public final class LayerOps {
                 double xv = xs[b * in + i];
                 double s = 0;
                 for (int o = 0; o < units; o++) {
-                    s += g[gBase + o] * kernel[kBase + o];
+                    s = sum(float32Sums, s, g[gBase + o] * kernel[kBase + o]);
                     if (dKernel != null) {
-                        dKernel[kBase + o] += xv * g[gBase + o];
+                        dKernel[kBase + o] = sum(float32Sums, dKernel[kBase + o], xv * g[gBase + o]);
                     }
                 }
                 dx[b * in + i] = s;
@@ -284,10 +295,15 @@ public final class LayerOps {
      * @param g      the geometry ({@link ConvGeometry#conv2d})
      */
     public static DoubleTensor conv2d(DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g) {
+        return conv2d(x, kernel, bias, g, false);
+    }
+
+    /** {@link #conv2d}, the products summed in float32 when {@code float32Sums}. */
+    static DoubleTensor conv2d(DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g, boolean float32Sums) {
         checkLength("conv2d kernel", kernel, g.kernelSize());
         int n = x.batch();
         double[] y = new double[n * g.outSize()];
-        convCorrelate(x.data(), n, kernel, g, y);
+        convCorrelate(x.data(), n, kernel, g, y, float32Sums);
         addBias(y, bias, g.outC());
         return new DoubleTensor(new int[] {n, g.outH(), g.outW(), g.outC()}, y);
     }
@@ -305,11 +321,17 @@ public final class LayerOps {
      */
     public static DoubleTensor conv2dBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
                                               double[] dKernel, double[] dBias) {
+        return conv2dBackward(x, kernel, g, dy, dKernel, dBias, false);
+    }
+
+    /** {@link #conv2dBackward}, the products summed in float32 when {@code float32Sums}. */
+    static DoubleTensor conv2dBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
+                                       double[] dKernel, double[] dBias, boolean float32Sums) {
         int n = x.batch();
         double[] dx = new double[n * g.inSize()];
-        convScatter(dy.data(), n, kernel, g, dx);
+        convScatter(dy.data(), n, kernel, g, dx, float32Sums);
         if (dKernel != null) {
-            convKernelGradient(x.data(), dy.data(), n, g, dKernel);
+            convKernelGradient(x.data(), dy.data(), n, g, dKernel, float32Sums);
         }
         if (dBias != null) {
             sumBias(dy.data(), g.outC(), dBias);
@@ -330,10 +352,16 @@ public final class LayerOps {
      * @return {@code [n, h', w', filters]} (the convolution's input side)
      */
     public static DoubleTensor conv2dTranspose(DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g) {
+        return conv2dTranspose(x, kernel, bias, g, false);
+    }
+
+    /** {@link #conv2dTranspose}, the products summed in float32 when {@code float32Sums}. */
+    static DoubleTensor conv2dTranspose(DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g,
+                                        boolean float32Sums) {
         checkLength("conv2d_transpose kernel", kernel, g.kernelSize());
         int n = x.batch();
         double[] y = new double[n * g.inSize()];
-        convScatter(x.data(), n, kernel, g, y);
+        convScatter(x.data(), n, kernel, g, y, float32Sums);
         addBias(y, bias, g.inC());
         return new DoubleTensor(new int[] {n, g.inH(), g.inW(), g.inC()}, y);
     }
@@ -352,11 +380,17 @@ public final class LayerOps {
      */
     public static DoubleTensor conv2dTransposeBackward(DoubleTensor x, double[] kernel, ConvGeometry g,
                                                        DoubleTensor dy, double[] dKernel, double[] dBias) {
+        return conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias, false);
+    }
+
+    /** {@link #conv2dTransposeBackward}, the products summed in float32 when {@code float32Sums}. */
+    static DoubleTensor conv2dTransposeBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
+                                                double[] dKernel, double[] dBias, boolean float32Sums) {
         int n = x.batch();
         double[] dx = new double[n * g.outSize()];
-        convCorrelate(dy.data(), n, kernel, g, dx);
+        convCorrelate(dy.data(), n, kernel, g, dx, float32Sums);
         if (dKernel != null) {
-            convKernelGradient(dy.data(), x.data(), n, g, dKernel);
+            convKernelGradient(dy.data(), x.data(), n, g, dKernel, float32Sums);
         }
         if (dBias != null) {
             sumBias(dy.data(), g.inC(), dBias);
@@ -365,7 +399,8 @@ public final class LayerOps {
     }
 
     /** {@code out[n,oh,ow,f] += sum in[n, oh*s-pad+i, ow*s-pad+j, c] * k[i,j,c,f]}. */
-    private static void convCorrelate(double[] in, int n, double[] k, ConvGeometry g, double[] out) {
+    private static void convCorrelate(double[] in, int n, double[] k, ConvGeometry g, double[] out,
+                                      boolean float32Sums) {
         int inC = g.inC();
         int outC = g.outC();
         for (int b = 0; b < n; b++) {
@@ -392,7 +427,7 @@ public final class LayerOps {
                                 }
                                 int kc = kBase + c * outC;
                                 for (int f = 0; f < outC; f++) {
-                                    out[outBase + f] += v * k[kc + f];
+                                    out[outBase + f] = sum(float32Sums, out[outBase + f], v * k[kc + f]);
                                 }
                             }
                         }
@@ -403,7 +438,8 @@ public final class LayerOps {
     }
 
     /** The transpose of {@link #convCorrelate}: {@code in[n, oh*s-pad+i, ow*s-pad+j, c] += sum_f out[n,oh,ow,f] * k[i,j,c,f]}. */
-    private static void convScatter(double[] out, int n, double[] k, ConvGeometry g, double[] in) {
+    private static void convScatter(double[] out, int n, double[] k, ConvGeometry g, double[] in,
+                                    boolean float32Sums) {
         int inC = g.inC();
         int outC = g.outC();
         for (int b = 0; b < n; b++) {
@@ -427,9 +463,9 @@ public final class LayerOps {
                                 int kc = kBase + c * outC;
                                 double s = 0;
                                 for (int f = 0; f < outC; f++) {
-                                    s += out[outBase + f] * k[kc + f];
+                                    s = sum(float32Sums, s, out[outBase + f] * k[kc + f]);
                                 }
-                                in[inBase + c] += s;
+                                in[inBase + c] = sum(float32Sums, in[inBase + c], s);
                             }
                         }
                     }
@@ -439,7 +475,8 @@ public final class LayerOps {
     }
 
     /** {@code dk[i,j,c,f] += sum in[n, oh*s-pad+i, ow*s-pad+j, c] * dOut[n,oh,ow,f]}. */
-    private static void convKernelGradient(double[] in, double[] dOut, int n, ConvGeometry g, double[] dk) {
+    private static void convKernelGradient(double[] in, double[] dOut, int n, ConvGeometry g, double[] dk,
+                                           boolean float32Sums) {
         int inC = g.inC();
         int outC = g.outC();
         for (int b = 0; b < n; b++) {
@@ -466,7 +503,7 @@ public final class LayerOps {
                                 }
                                 int kc = kBase + c * outC;
                                 for (int f = 0; f < outC; f++) {
-                                    dk[kc + f] += v * dOut[outBase + f];
+                                    dk[kc + f] = sum(float32Sums, dk[kc + f], v * dOut[outBase + f]);
                                 }
                             }
                         }
@@ -553,7 +590,18 @@ public final class LayerOps {
         return arg;
     }
 
-    private static void addBias(double[] y, double[] bias, int channels) {
+
+    /**
+     * One step of a sum of products: {@code a + b} in double precision, or rounded to float32 when
+     * {@code float32Sums}, which with float32 {@code a} and {@code b} is float32 addition (the products of
+     * the bf16 emulation are exact in float32). The float32 sums stand in for a backend's float32
+     * accumulators in {@link Arithmetic#BF16_FLOAT32}.
+     */
+    private static double sum(boolean float32Sums, double a, double b) {
+        return float32Sums ? (float) (a + b) : a + b;
+    }
+
+    static void addBias(double[] y, double[] bias, int channels) {
         if (bias == null) {
             return;
         }
@@ -565,7 +613,7 @@ public final class LayerOps {
         }
     }
 
-    private static void sumBias(double[] dy, int channels, double[] dBias) {
+    static void sumBias(double[] dy, int channels, double[] dBias) {
         for (int p = 0; p < dy.length; p += channels) {
             for (int c = 0; c < channels; c++) {
                 dBias[c] += dy[p + c];

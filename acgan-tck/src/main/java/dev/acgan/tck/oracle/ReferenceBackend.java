@@ -3,6 +3,7 @@ package dev.acgan.tck.oracle;
 import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
@@ -13,7 +14,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The TCK's oracle as a backend: plain Java, double precision, no native code. It is deliberately not
+ * The TCK's oracle as a backend: plain Java, double precision, no native code. In
+ * {@link Precision#BF16} it computes the roundings of a bf16 backend exactly ({@link Arithmetic#BF16}), on
+ * any CPU. It is deliberately not
  * listed in {@code META-INF/services} (it is far too slow to be chosen by accident); tests construct it
  * directly. Its lowest-possible priority keeps it last should someone register it.
  */
@@ -44,7 +47,7 @@ public final class ReferenceBackend implements GanBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16);
     }
 
     @Override
@@ -61,5 +64,17 @@ public final class ReferenceBackend implements GanBackend {
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
         return ReferenceGenerator.load(spec, weights);
+    }
+
+    @Override
+    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                                NamedTensors state, Precision precision) {
+        return new ReferenceModel(spec, generatorOptimizer, discriminatorOptimizer, state,
+                Arithmetic.referenceOf(resolvePrecision(precision)));
+    }
+
+    @Override
+    public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
+        return ReferenceGenerator.load(spec, weights, Arithmetic.referenceOf(resolvePrecision(precision)));
     }
 }

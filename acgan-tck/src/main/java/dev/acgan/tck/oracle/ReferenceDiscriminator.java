@@ -20,10 +20,10 @@ public final class ReferenceDiscriminator implements Discriminator {
     private final Map<String, double[]> params;
     private final BooleanSupplier ownerClosed;
 
-    ReferenceDiscriminator(ModelSpec spec, InferredModel inferred, Map<String, double[]> params,
-                           BooleanSupplier ownerClosed) {
+    ReferenceDiscriminator(ModelSpec spec, InferredModel inferred, Arithmetic arithmetic,
+                           Map<String, double[]> params, BooleanSupplier ownerClosed) {
         this.spec = spec;
-        this.executor = new GraphExecutor(inferred.discriminator());
+        this.executor = new GraphExecutor(inferred.discriminator(), arithmetic);
         this.params = params;
         this.ownerClosed = ownerClosed;
     }

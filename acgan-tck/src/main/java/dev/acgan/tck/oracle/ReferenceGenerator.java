@@ -1,6 +1,7 @@
 package dev.acgan.tck.oracle;
 
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.NetworkSpec;
@@ -28,10 +29,10 @@ public final class ReferenceGenerator implements Generator {
     private final boolean standalone;
     private volatile boolean closed;
 
-    ReferenceGenerator(ModelSpec spec, InferredModel inferred, Map<String, double[]> params,
+    ReferenceGenerator(ModelSpec spec, InferredModel inferred, Arithmetic arithmetic, Map<String, double[]> params,
                        BooleanSupplier ownerClosed, boolean standalone) {
         this.spec = spec;
-        this.executor = new GraphExecutor(inferred.generator());
+        this.executor = new GraphExecutor(inferred.generator(), arithmetic);
         this.params = params;
         this.ownerClosed = ownerClosed;
         this.standalone = standalone;
@@ -45,6 +46,15 @@ public final class ReferenceGenerator implements Generator {
      * @throws IllegalArgumentException when a generator tensor is missing or misshapen
      */
     public static ReferenceGenerator load(ModelSpec spec, NamedTensors weights) {
+        return load(spec, weights, Arithmetic.FLOAT64);
+    }
+
+    /**
+     * A standalone generator from a spec and its generator weights, its products following {@code arithmetic}.
+     *
+     * @throws IllegalArgumentException when a generator tensor is missing or misshapen
+     */
+    public static ReferenceGenerator load(ModelSpec spec, NamedTensors weights, Arithmetic arithmetic) {
         InferredModel inferred = spec.validate();
         Map<String, double[]> params = new HashMap<>();
         for (ParameterSpec p : inferred.generator().parameters()) {
@@ -59,12 +69,17 @@ public final class ReferenceGenerator implements Generator {
             }
             params.put(p.name(), DoubleTensor.toDoubles(t.data()));
         }
-        return new ReferenceGenerator(spec, inferred, params, () -> false, true);
+        return new ReferenceGenerator(spec, inferred, arithmetic, params, () -> false, true);
     }
 
     @Override
     public ModelSpec spec() {
         return spec;
+    }
+
+    @Override
+    public Precision precision() {
+        return executor.arithmetic().bf16() ? Precision.BF16 : Precision.FP32;
     }
 
     @Override

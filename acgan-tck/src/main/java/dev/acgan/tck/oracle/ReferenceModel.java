@@ -7,6 +7,7 @@ import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
@@ -47,6 +48,7 @@ import java.util.Objects;
 public final class ReferenceModel implements GanModel {
 
     private final ModelSpec spec;
+    private final Arithmetic arithmetic;
     private final InferredModel inferred;
     private final AdamConfig generatorOptimizer;
     private final AdamConfig discriminatorOptimizer;
@@ -70,12 +72,25 @@ public final class ReferenceModel implements GanModel {
      */
     public ReferenceModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
                           NamedTensors state) {
+        this(spec, generatorOptimizer, discriminatorOptimizer, state, Arithmetic.FLOAT64);
+    }
+
+    /**
+     * Compiles a model whose convolutions and matrix products follow {@code arithmetic} (everything else,
+     * the weights and Adam stay float64).
+     *
+     * @throws dev.acgan.api.spec.SpecException for an invalid spec
+     * @throws IllegalArgumentException         for a missing, unknown or misshapen state tensor
+     */
+    public ReferenceModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
+                          NamedTensors state, Arithmetic arithmetic) {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.arithmetic = Objects.requireNonNull(arithmetic, "arithmetic");
         this.inferred = spec.validate();
         this.generatorOptimizer = Objects.requireNonNull(generatorOptimizer, "generatorOptimizer");
         this.discriminatorOptimizer = Objects.requireNonNull(discriminatorOptimizer, "discriminatorOptimizer");
-        this.generatorExecutor = new GraphExecutor(inferred.generator());
-        this.discriminatorExecutor = new GraphExecutor(inferred.discriminator());
+        this.generatorExecutor = new GraphExecutor(inferred.generator(), arithmetic);
+        this.discriminatorExecutor = new GraphExecutor(inferred.discriminator(), arithmetic);
         for (Map.Entry<String, int[]> e : StateNames.fullStateShapes(inferred).entrySet()) {
             if (!isIterationCounter(e.getKey())) {
                 values.put(e.getKey(), new double[DoubleTensor.sizeOf(e.getValue())]);
@@ -104,15 +119,25 @@ public final class ReferenceModel implements GanModel {
     }
 
     @Override
+    public Precision precision() {
+        return arithmetic.bf16() ? Precision.BF16 : Precision.FP32;
+    }
+
+    /** The arithmetic of the products. */
+    public Arithmetic arithmetic() {
+        return arithmetic;
+    }
+
+    @Override
     public Generator generator() {
         checkOpen();
-        return new ReferenceGenerator(spec, inferred, values, () -> closed, false);
+        return new ReferenceGenerator(spec, inferred, arithmetic, values, () -> closed, false);
     }
 
     @Override
     public Discriminator discriminator() {
         checkOpen();
-        return new ReferenceDiscriminator(spec, inferred, values, () -> closed);
+        return new ReferenceDiscriminator(spec, inferred, arithmetic, values, () -> closed);
     }
 
     @Override

@@ -276,7 +276,7 @@ class ReferenceModelTest {
         assertEquals("reference", backend.name());
         assertEquals(-100, backend.priority());
         assertEquals(java.util.EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER), backend.capabilities());
+                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16), backend.capabilities());
         try (ReferenceModel source = ModelGradientTest.model(GanKind.ACGAN, 83)) {
             source.trainGenerator(ModelGradientTest.generatorBatch(source, new SplittableRandom(1)));
             GanModel model = backend.createModel(source.spec(), AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),

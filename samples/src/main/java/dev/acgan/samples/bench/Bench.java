@@ -15,13 +15,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Plans and runs an {@code acgan bench}: one child JVM per backend, batch size and thread setting, run one
- * after another (never two at once), interleaving the backends (for each batch size, every backend) so that
- * a drift of the machine hits both alike; then derives throughput, GFLOP/s and shares of the SGEMM peak.
+ * Plans and runs an {@code acgan bench}: one child JVM per column (a backend in a precision, see
+ * {@link Column}), batch size and thread setting, run one after another (never two at once), interleaving the
+ * columns (for each batch size, every column) so that a drift of the machine hits all alike; then derives
+ * throughput, GFLOP/s and shares of the matrix-product peak (SGEMM, or the bf16 product for a bf16 column).
  *
  * <p>Plan of a standard run, for each backend: the reference batch (100) with the defaults, plus the
  * generation latencies and the SGEMM probe; each other batch size; each thread count below the available
- * processors at the reference batch, pinned (plus its own SGEMM). A long run is one child per backend.
+ * processors at the reference batch, pinned (plus its own SGEMM); then a short kernel probe per column with
+ * oneDNN's log on, which names the kernels (and so the instruction set) that ran. A long run is one child per
+ * backend.
  */
 public final class Bench {
 
@@ -33,7 +36,7 @@ public final class Bench {
 
     /**
      * @param settings  what to measure
-     * @param backends  backend names, in column order
+     * @param backends  column keys ({@link Column#key()}), in column order
      * @param launcher  starts the children
      * @param progress  progress on stderr
      */
@@ -71,21 +74,38 @@ public final class Bench {
                 continue;
             }
             for (String b : backends) {
-                ChildTask task = new ChildTask(b, settings.model(), settings.referenceBatch(), t,
+                Column c = Column.parse(b);
+                ChildTask task = new ChildTask(c.backend(), settings.model(), settings.referenceBatch(), t,
                         settings.warmupSteps(), settings.timedSteps(), List.of(), settings.generationRepeats(),
-                        settings.sgemmSize(), settings.sgemmRepeats(), 0, settings.longRunEvery(), settings.seed());
+                        settings.sgemmSize(), settings.sgemmRepeats(), 0, settings.longRunEvery(), settings.seed(),
+                        c.precision().label(), false);
                 plan.add(new Planned(task, t, b + ", batch " + settings.referenceBatch() + ", " + t + " thread"
                         + (t == 1 ? "" : "s")));
             }
         }
+        for (String b : backends) {
+            plan.add(new Planned(kernelProbe(b), 0, b + ", oneDNN kernels (its log on, 2 steps at batch "
+                    + PROBE_BATCH + ")"));
+        }
         return plan;
     }
 
-    private ChildTask task(String backend, int batch, int threads, boolean reference, long longRun) {
-        return new ChildTask(backend, settings.model(), batch, threads, settings.warmupSteps(), settings.timedSteps(),
-                reference ? settings.generationCounts() : List.of(), settings.generationRepeats(),
+    private ChildTask task(String column, int batch, int threads, boolean reference, long longRun) {
+        Column c = Column.parse(column);
+        return new ChildTask(c.backend(), settings.model(), batch, threads, settings.warmupSteps(),
+                settings.timedSteps(), reference ? settings.generationCounts() : List.of(),
+                settings.generationRepeats(),
                 reference ? settings.sgemmSize() : 0, settings.sgemmRepeats(), longRun, settings.longRunEvery(),
-                settings.seed());
+                settings.seed(), c.precision().label(), false);
+    }
+
+    /** Batch size of the kernel probes: small, the kernels are the same kind. */
+    static final int PROBE_BATCH = 8;
+
+    private ChildTask kernelProbe(String column) {
+        Column c = Column.parse(column);
+        return new ChildTask(c.backend(), settings.model(), PROBE_BATCH, 0, 1, 1, List.of(), 1, 0, 1, 0,
+                settings.longRunEvery(), settings.seed(), c.precision().label(), true);
     }
 
     /** Runs the plan and builds the report. */
@@ -158,25 +178,32 @@ public final class Bench {
         for (int b : batches) {
             flops.put(b, FlopCounter.trainingStep(model, b, factor));
         }
-        // SGEMM GFLOP/s per backend and thread setting.
+        // Matrix-product GFLOP/s per column and thread setting.
         Map<String, Double> sgemm = new LinkedHashMap<>();
         Map<String, String> versions = new LinkedHashMap<>();
         for (int i = 0; i < plan.size(); i++) {
             ChildResult r = outcomes.get(i).result();
+            String key = Column.of(plan.get(i).task()).key();
             if (r != null) {
-                versions.putIfAbsent(r.backend(), r.version());
+                versions.putIfAbsent(key, r.version() + (r.compute() == null ? "" : "; " + r.compute()));
                 if (r.sgemm() != null) {
-                    sgemm.put(r.backend() + "/" + plan.get(i).threads(), r.sgemm().gflops());
+                    sgemm.put(key + "/" + plan.get(i).threads(), r.sgemm().gflops());
                 }
             }
         }
         List<BenchReport.Run> runs = new ArrayList<>();
+        Map<String, List<String>> kernels = new LinkedHashMap<>();
         List<String> warn = new ArrayList<>(warnings);
         for (int i = 0; i < plan.size(); i++) {
             Planned p = plan.get(i);
             ChildLauncher.Outcome o = outcomes.get(i);
-            runs.add(run(p, o, flops.get(p.task().batchSize()), sgemm.get(p.task().backend() + "/" + p.threads()),
-                    warn));
+            if (p.task().kernelProbe()) {
+                kernels.put(Column.of(p.task()).key(), o.error() != null ? List.of("probe failed: " + o.error())
+                        : o.kernels().isEmpty() ? List.of("none logged") : o.kernels());
+                continue;
+            }
+            runs.add(run(p, o, flops.get(p.task().batchSize()), sgemm.get(Column.of(p.task()).key() + "/"
+                    + p.threads()), warn));
         }
         List<BenchReport.Backend> bs = new ArrayList<>();
         for (String b : backends) {
@@ -187,7 +214,7 @@ public final class Bench {
                 f.discriminatorStep() / 1e9, f.generatorStep() / 1e9, f.elementwiseEstimate() / 1e9,
                 f.generatorForwardPerImage() / 1e6, f.discriminatorForwardPerImage() / 1e6)));
         return new BenchReport(BenchReport.SCHEMA_VERSION, start.truncatedTo(ChronoUnit.SECONDS).toString(),
-                reproduce, arguments, machine, settings, bs, fl, runs, warn, totalSeconds);
+                reproduce, arguments, machine, settings, bs, fl, runs, warn, totalSeconds, kernels);
     }
 
     private BenchReport.Run run(Planned p, ChildLauncher.Outcome o, StepFlops flops, Double sgemmGflops,
@@ -198,8 +225,8 @@ public final class Bench {
         String label = p.label();
         if (o.error() != null) {
             warnings.add(label + ": failed: " + o.error());
-            return new BenchReport.Run(p.task().backend(), p.task().batchSize(), p.threads(), limit, o.error(), null,
-                    null, null, null, null, null, null, null, o.wallSeconds(), o.command(), null);
+            return new BenchReport.Run(Column.of(p.task()).key(), p.task().batchSize(), p.threads(), limit, o.error(),
+                    null, null, null, null, null, null, null, null, o.wallSeconds(), o.command(), null);
         }
         ChildResult r = o.result();
         Double startup = (double) (r.firstStepEndEpochMs() - o.spawnEpochMs()) / 1000.0;
@@ -209,8 +236,8 @@ public final class Bench {
                     .orElse(s.get(0));
             ChildResult.RssSample last = s.get(s.size() - 1);
             Double change = base == last ? null : 100.0 * (last.rssKb() - base.rssKb()) / base.rssKb();
-            return new BenchReport.Run(r.backend(), r.batchSize(), p.threads(), limit, null, null, null, null, null,
-                    startup, null, change, base.step(), o.wallSeconds(), o.command(), r);
+            return new BenchReport.Run(Column.of(p.task()).key(), r.batchSize(), p.threads(), limit, null, null, null,
+                    null, null, startup, null, change, base.step(), o.wallSeconds(), o.command(), r);
         }
         Stats step = Stats.of(r.stepSeconds());
         double ips = r.batchSize() / step.median();
@@ -225,7 +252,7 @@ public final class Bench {
             warnings.add(String.format(Locale.ROOT, "%s: used %.2f CPUs on average, more than the %d asked for",
                     label, ratio, p.threads()));
         }
-        return new BenchReport.Run(r.backend(), r.batchSize(), p.threads(), limit, null, step, ips, gflops, share,
-                startup, ratio, null, null, o.wallSeconds(), o.command(), r);
+        return new BenchReport.Run(Column.of(p.task()).key(), r.batchSize(), p.threads(), limit, null, step, ips,
+                gflops, share, startup, ratio, null, null, o.wallSeconds(), o.command(), r);
     }
 }

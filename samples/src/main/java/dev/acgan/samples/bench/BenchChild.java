@@ -3,6 +3,7 @@ package dev.acgan.samples.bench;
 import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.BackendException;
@@ -32,7 +33,8 @@ import java.util.function.Consumer;
  * <p>A standard measurement: create the trainer (native load, initial weights, graph compilation), run
  * the warm-up steps (the first, cold one timed separately as the start-up), then the timed steps with the
  * process CPU time read before and after; read {@code /proc/self/status}; time the generation of each
- * image count with the trained generator; close the model; run the SGEMM probe.
+ * image count with the trained generator; close the model; run the matrix-product probe (SGEMM, or the
+ * bf16 product when the task's precision is bf16).
  */
 public final class BenchChild {
 
@@ -82,7 +84,9 @@ public final class BenchChild {
         GanBackend backend = backends.find(task.backend()).orElseThrow(() -> new BackendException(
                 "no backend named '" + task.backend() + "'; found " + backends.describe()));
         ModelSpec spec = Presets.byName(task.model());
-        TrainingConfig config = TrainingConfig.defaults().withSeed(task.seed()).withBatchSize(task.batchSize());
+        Precision precision = backend.resolvePrecision(Precision.parse(task.precision(), "precision"));
+        TrainingConfig config = TrainingConfig.defaults().withSeed(task.seed()).withBatchSize(task.batchSize())
+                .withPrecision(precision);
         DatasetSource data = Datasets.embeddedMnist();
         progress.accept("creating the model");
         long t0 = System.nanoTime();
@@ -150,7 +154,7 @@ public final class BenchChild {
         if (task.sgemmSize() > 0 && !task.longRun()) {
             ComputeProbe probe = backend.computeProbe().orElse(null);
             if (probe != null) {
-                sgemm = sgemm(probe);
+                sgemm = sgemm(probe, precision);
             } else {
                 progress.accept("no SGEMM probe in backend " + backend.name());
             }
@@ -161,7 +165,8 @@ public final class BenchChild {
                 firstStep, warmup, timed, dParts.isEmpty() ? 0 : Stats.median(dParts),
                 gParts.isEmpty() ? 0 : Stats.median(gParts), dataParts.isEmpty() ? 0 : Stats.median(dataParts),
                 cpuSeconds, wallSeconds, afterCreate.rssKb(), afterSteps.rssKb(), afterSteps.hwmKb(),
-                afterSteps.threads(), heapUsed, generation, sgemm, samples);
+                afterSteps.threads(), heapUsed, generation, sgemm, samples, precision.label(),
+                backend.describeCompute(precision));
     }
 
     private void longRun(GanTrainer trainer, long start, List<ChildResult.RssSample> samples) {
@@ -216,11 +221,12 @@ public final class BenchChild {
         return new ChildResult.Generation(count, repeats, s.median(), s.min(), s.max());
     }
 
-    private ChildResult.Sgemm sgemm(ComputeProbe probe) {
+    private ChildResult.Sgemm sgemm(ComputeProbe probe, Precision precision) {
         int n = task.sgemmSize();
         int repeats = Math.max(1, task.sgemmRepeats());
-        progress.accept("SGEMM " + n + " x " + (repeats + 1));
-        try (ComputeProbe.Sgemm s = probe.prepareSgemm(n)) {
+        progress.accept((precision == Precision.FP32 ? "SGEMM " : precision.label() + " GEMM ") + n + " x "
+                + (repeats + 1));
+        try (ComputeProbe.Sgemm s = probe.prepareGemm(n, precision)) {
             s.run();
             double[] sec = new double[repeats];
             for (int k = 0; k < repeats; k++) {

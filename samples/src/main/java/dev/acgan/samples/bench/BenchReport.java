@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,18 +21,22 @@ import java.util.Optional;
  * @param arguments     the arguments as given
  * @param machine       the machine
  * @param settings      the effective settings
- * @param backends      the backends measured, in column order
+ * @param backends      the columns measured, in order: a backend in a precision ({@code tensorflow},
+ *                      {@code tensorflow bf16}), with its version and how it computed
  * @param flops         FLOP per training step for each batch size
  * @param runs          one entry per child JVM
  * @param warnings      what makes the numbers less trustworthy (load, failed runs, noisy steps)
  * @param totalSeconds  wall time of the whole benchmark
+ * @param kernels       per column, the oneDNN kernels its probe logged, one entry per primitive kind (empty
+ *                      for long runs and reports written before schema 2)
  */
 public record BenchReport(int schemaVersion, String date, String reproduce, List<String> arguments,
                           MachineInfo machine, BenchSettings settings, List<Backend> backends, List<Flops> flops,
-                          List<Run> runs, List<String> warnings, double totalSeconds) {
+                          List<Run> runs, List<String> warnings, double totalSeconds,
+                          Map<String, List<String>> kernels) {
 
-    /** Version of this JSON layout. */
-    public static final int SCHEMA_VERSION = 1;
+    /** Version of this JSON layout (2: columns are a backend in a precision; children report both). */
+    public static final int SCHEMA_VERSION = 2;
 
     /** Copies. */
     public BenchReport {
@@ -38,13 +45,14 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
         flops = List.copyOf(flops);
         runs = List.copyOf(runs);
         warnings = List.copyOf(warnings);
+        kernels = kernels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(kernels));
     }
 
     /**
      * A backend.
      *
-     * @param name    selection name
-     * @param version its version string (from its child JVM)
+     * @param name    the column: the backend's name, followed by the precision unless fp32
+     * @param version its version string and how it computed (from its child JVM)
      */
     public record Backend(String name, String version) { }
 
@@ -67,7 +75,7 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
     /**
      * One child JVM: one backend at one batch size and thread setting.
      *
-     * @param backend                 backend name
+     * @param backend                 the column: the backend's name, followed by the precision unless fp32
      * @param batchSize               real images per step
      * @param threads                 0: the default (every core); N: limited to N threads
      * @param limit                   how the thread limit was applied ("default", or taskset and variables)
@@ -75,8 +83,8 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
      * @param step                    timed step times (null for a long run or a failure)
      * @param imagesPerSecond         real images per second: batch size / median step
      * @param gflopPerSecond          step FLOP / median step
-     * @param shareOfSgemm            gflopPerSecond over the same backend's SGEMM GFLOP/s at the same
-     *                                thread setting (null when there is none)
+     * @param shareOfSgemm            gflopPerSecond over the same column's matrix-product GFLOP/s (SGEMM, or
+     *                                the bf16 product) at the same thread setting (null when there is none)
      * @param startToFirstStepSeconds from the parent starting the JVM to the end of its first training step
      * @param cpuWallRatio            process CPU time over wall time during the timed steps
      * @param longRunRssChangePercent long runs: VmRSS change from the baseline sample to the last one

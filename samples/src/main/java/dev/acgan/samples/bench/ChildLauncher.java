@@ -43,9 +43,17 @@ final class ChildLauncher {
      * @param wallSeconds  how long it ran, from the parent's view
      * @param command      the command line, the task argument shortened
      * @param log          the child's last non-protocol output lines (stderr and stray stdout)
+     * @param kernels      a kernel probe's oneDNN kernels per primitive kind (empty otherwise)
      */
     record Outcome(ChildResult result, String error, int exitCode, long spawnEpochMs, double wallSeconds,
-                   List<String> command, List<String> log) { }
+                   List<String> command, List<String> log, List<String> kernels) {
+
+        /** Without kernels. */
+        Outcome(ChildResult result, String error, int exitCode, long spawnEpochMs, double wallSeconds,
+                List<String> command, List<String> log) {
+            this(result, error, exitCode, spawnEpochMs, wallSeconds, command, log, List.of());
+        }
+    }
 
     private final boolean echoLog;
     private final Consumer<String> logSink;
@@ -122,6 +130,11 @@ final class ChildLauncher {
         Map<String, String> env = pb.environment();
         env.putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
         env.putAll(threadEnvironment(threads));
+        OneDnnKernels kernels = task.kernelProbe() ? new OneDnnKernels() : null;
+        if (kernels != null) {
+            env.put("ONEDNN_VERBOSE", "1");
+            env.put("DNNL_VERBOSE", "1");
+        }
         Deque<String> log = new ArrayDeque<>();
         ChildResult[] result = new ChildResult[1];
         String[] error = new String[1];
@@ -137,7 +150,9 @@ final class ChildLauncher {
         Runtime.getRuntime().addShutdownHook(kill);
         Thread out = reader(p.getInputStream(), line -> {
             ChildProtocol.Line l = ChildProtocol.Line.parse(line);
-            if (l == null) {
+            if (kernels != null && line.contains("_verbose,")) {
+                kernels.accept(line);
+            } else if (l == null) {
                 log(log, "[" + task.backend() + " stdout] " + line);
             } else if (l.kind().equals(ChildProtocol.PROGRESS)) {
                 progress.accept(l.payload());
@@ -151,7 +166,13 @@ final class ChildLauncher {
                 error[0] = l.payload();
             }
         });
-        Thread err = reader(p.getErrorStream(), line -> log(log, "[" + task.backend() + "] " + line));
+        Thread err = reader(p.getErrorStream(), line -> {
+            if (kernels != null && line.contains("_verbose,")) {
+                kernels.accept(line);
+            } else {
+                log(log, "[" + task.backend() + "] " + line);
+            }
+        });
         int code;
         try {
             boolean done = timeoutMinutes <= 0 ? waitFor(p) : p.waitFor(timeoutMinutes, TimeUnit.MINUTES);
@@ -188,7 +209,7 @@ final class ChildLauncher {
         }
         synchronized (log) {
             return new Outcome(error[0] == null ? result[0] : null, error[0], code, spawn, wall, shown,
-                    List.copyOf(log));
+                    List.copyOf(log), kernels == null ? List.of() : kernels.describe());
         }
     }
 

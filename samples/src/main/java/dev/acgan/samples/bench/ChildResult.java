@@ -37,6 +37,8 @@ import java.util.Map;
  * @param generation              generation latencies
  * @param sgemm                   the SGEMM probe, or {@code null}
  * @param longRun                 RSS samples of a long run (empty otherwise)
+ * @param precision               the model's precision (fp32, bf16); {@code sgemm} is the matrix product in it
+ * @param compute                 how the backend computed, with oneDNN's ISA ({@code GanBackend.describeCompute})
  */
 public record ChildResult(String backend, String version, String model, int batchSize, int threads,
                           String cpusAllowed, int availableProcessors, Map<String, String> environment,
@@ -45,7 +47,8 @@ public record ChildResult(String backend, String version, String model, int batc
                           List<Double> stepSeconds, double discriminatorMedianSeconds, double generatorMedianSeconds,
                           double dataMedianSeconds, double cpuSeconds, double wallSeconds, long rssAfterCreateKb,
                           long rssSteadyKb, long rssPeakKb, int processThreads, long heapUsedKb,
-                          List<Generation> generation, Sgemm sgemm, List<RssSample> longRun) {
+                          List<Generation> generation, Sgemm sgemm, List<RssSample> longRun, String precision,
+                          String compute) {
 
     /**
      * Latency of generating {@code images} images with the trained model's generator (inference mode,
@@ -60,7 +63,7 @@ public record ChildResult(String backend, String version, String model, int batc
     public record Generation(int images, int repeats, double medianMs, double minMs, double maxMs) { }
 
     /**
-     * The backend's SGEMM probe.
+     * The backend's matrix-product probe: SGEMM, or the bf16 product for a bf16 run.
      *
      * @param n              matrix size
      * @param repeats        timed products (after one untimed)

@@ -20,14 +20,17 @@ import java.util.List;
  * @param longRunSteps      0: the standard measurement; N: train N steps and sample RSS instead
  * @param longRunEvery      RSS sample interval of a long run, in steps
  * @param seed              training seed
+ * @param precision         fp32 or bf16 (the model's, and the matrix-product peak's); {@code null}: fp32
+ * @param kernelProbe       a short run with oneDNN's log on, to see which kernels (ISA) run, timings ignored
  */
 public record ChildTask(String backend, String model, int batchSize, int threads, int warmupSteps, int timedSteps,
                         List<Integer> generationCounts, int generationRepeats, int sgemmSize, int sgemmRepeats,
-                        long longRunSteps, long longRunEvery, long seed) {
+                        long longRunSteps, long longRunEvery, long seed, String precision, boolean kernelProbe) {
 
-    /** Copies the list. */
+    /** Copies the list; a missing precision is fp32. */
     public ChildTask {
         generationCounts = List.copyOf(generationCounts);
+        precision = precision == null ? "fp32" : precision;
     }
 
     /** Whether this is a long (RSS) run. */

@@ -1,24 +1,27 @@
 package dev.acgan.samples.bench;
 
+import dev.acgan.api.model.Precision;
 import dev.acgan.samples.bench.BenchReport.Run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Formats a {@link BenchReport} as the text {@code acgan bench} prints: a header (date, machine, versions,
- * settings, FLOP, the command to reproduce), then one column per backend and, with exactly two backends,
- * their ratio (second over first, e.g. nd4j/tensorflow).
+ * Formats a {@link BenchReport} as the text {@code acgan bench} prints: a header (date, machine, versions and
+ * how each column computed, settings, FLOP, the command to reproduce), then one column per backend and
+ * precision ({@link Column}) and ratio columns: a bf16 column over the same backend's fp32 one, another
+ * backend's fp32 column over the first one (e.g. nd4j/tensorflow).
  */
 public final class ReportTable {
 
     private ReportTable() {
     }
 
-    /** A table row: a section title (no cells) or a label with one cell per backend and a ratio. */
-    private record Row(String label, List<String> cells, String ratio) {
+    /** A table row: a section title (no cells) or a label with one cell per column and one per ratio. */
+    private record Row(String label, List<String> cells, List<String> ratios) {
         static Row section(String title) {
             return new Row(title, null, null);
         }
@@ -62,6 +65,11 @@ public final class ReportTable {
             kv(out, first ? "Backends" : "", pad(b.name(), w) + "  " + b.version());
             first = false;
         }
+        first = true;
+        for (Map.Entry<String, List<String>> k : r.kernels().entrySet()) {
+            kv(out, first ? "Kernels" : "", pad(k.getKey(), w) + "  " + String.join("; ", k.getValue()));
+            first = false;
+        }
         if (s.longRun()) {
             kv(out, "Settings", s.longRunSteps() + " steps at batch " + s.longRunBatch() + ", VmRSS every "
                     + s.longRunEvery() + " steps and at step 1,000; each backend in its own JVM");
@@ -83,10 +91,34 @@ public final class ReportTable {
         kv(out, "Reproduce", r.reproduce());
     }
 
+    /**
+     * The ratio columns, as {numerator, denominator} indices of {@code names}: each bf16 column over its
+     * backend's fp32 column, each other backend's fp32 column over the first fp32 column.
+     */
+    static List<int[]> ratios(List<String> names) {
+        List<int[]> out = new ArrayList<>();
+        int firstFp32 = -1;
+        for (int i = 0; i < names.size(); i++) {
+            Column c = Column.parse(names.get(i));
+            if (c.precision() != Precision.FP32) {
+                int base = names.indexOf(c.backend());
+                if (base >= 0) {
+                    out.add(new int[] {i, base});
+                }
+            } else if (firstFp32 < 0) {
+                firstFp32 = i;
+            } else {
+                out.add(new int[] {i, firstFp32});
+            }
+        }
+        return out;
+    }
+
     private static void table(BenchReport r, StringBuilder out) {
         BenchSettings s = r.settings();
         List<String> names = r.backends().stream().map(BenchReport.Backend::name).toList();
-        boolean ratio = names.size() == 2;
+        List<int[]> ratio = ratios(names);
+        boolean reduced = names.stream().anyMatch(n -> Column.parse(n).precision() != Precision.FP32);
         List<Row> rows = new ArrayList<>();
         int ref = s.referenceBatch();
 
@@ -102,14 +134,16 @@ public final class ReportTable {
                     run -> fmt(run.imagesPerSecond(), 1)));
         }
         boolean sgemm = s.sgemmSize() > 0;
-        rows.add(Row.section("Achieved GFLOP/s" + (sgemm ? " (share of the backend's SGEMM)" : "")));
+        rows.add(Row.section("Achieved GFLOP/s" + (sgemm ? reduced ? " (share of the column's matrix-product peak)"
+                : " (share of the backend's SGEMM)" : "")));
         for (int b : s.batchSizes()) {
             rows.add(row(r, names, ratio, "batch " + b, b, 0, Run::gflopPerSecond,
                     run -> fmt(run.gflopPerSecond(), 1) + (run.shareOfSgemm() == null ? ""
                             : " (" + fmt(100 * run.shareOfSgemm(), 0) + "%)")));
         }
         if (sgemm) {
-            rows.add(row(r, names, ratio, "SGEMM " + s.sgemmSize() + ", GFLOP/s (best of " + s.sgemmRepeats() + ")",
+            rows.add(row(r, names, ratio, (reduced ? "matrix product " : "SGEMM ") + s.sgemmSize()
+                    + ", GFLOP/s (best of " + s.sgemmRepeats() + (reduced ? "; bf16 in bf16 columns" : "") + ")",
                     ref, 0, run -> run.child().sgemm() == null ? null : run.child().sgemm().gflops(),
                     run -> run.child().sgemm() == null ? "n/a" : fmt(run.child().sgemm().gflops(), 1)));
         }
@@ -167,7 +201,8 @@ public final class ReportTable {
             }
             if (sgemm) {
                 for (int t : limited) {
-                    rows.add(row(r, names, ratio, "SGEMM GFLOP/s, " + t + " thread" + (t == 1 ? "" : "s"), ref, t,
+                    rows.add(row(r, names, ratio, (reduced ? "matrix product" : "SGEMM") + " GFLOP/s, " + t
+                            + " thread" + (t == 1 ? "" : "s"), ref, t,
                             run -> run.child().sgemm() == null ? null : run.child().sgemm().gflops(),
                             run -> run.child().sgemm() == null ? "n/a" : fmt(run.child().sgemm().gflops(), 1)));
                 }
@@ -175,10 +210,10 @@ public final class ReportTable {
         }
         render(rows, names, ratio, out);
         out.append('\n');
-        if (ratio) {
-            out.append("Ratio: ").append(names.get(1)).append(" / ").append(names.get(0)).append(" (time, memory: "
-                    + "above 1 = ").append(names.get(1)).append(" slower or larger; throughput: above 1 = ")
-                    .append(names.get(1)).append(" faster).\n");
+        for (int[] q : ratio) {
+            out.append("Ratio: ").append(names.get(q[0])).append(" / ").append(names.get(q[1]))
+                    .append(" (time, memory: above 1 = ").append(names.get(q[0]))
+                    .append(" slower or larger; throughput: above 1 = ").append(names.get(q[0])).append(" faster).\n");
         }
         out.append("FLOP per step from the spec (FlopCounter): D step ").append(r.flops(ref).map(f ->
                 fmt(f.discriminatorStepGflop(), 2) + " + G step " + fmt(f.generatorStepGflop(), 2) + " GFLOP at batch "
@@ -218,7 +253,7 @@ public final class ReportTable {
         return run.child().generation().stream().filter(g -> g.images() == count).findFirst();
     }
 
-    private static Row row(BenchReport r, List<String> names, boolean ratio, String label, int batch, int threads,
+    private static Row row(BenchReport r, List<String> names, List<int[]> ratio, String label, int batch, int threads,
                            Function<Run, Double> value, Function<Run, String> text) {
         List<String> cells = new ArrayList<>();
         List<Double> values = new ArrayList<>();
@@ -236,21 +271,27 @@ public final class ReportTable {
                 cells.add(v == null ? "n/a" : text.apply(run.get()));
             }
         }
-        String q = null;
-        if (ratio && values.get(0) != null && values.get(1) != null && values.get(0) != 0) {
-            q = fmt(values.get(1) / values.get(0), 2);
+        List<String> qs = new ArrayList<>();
+        for (int[] q : ratio) {
+            Double a = values.get(q[0]);
+            Double b = values.get(q[1]);
+            qs.add(a != null && b != null && b != 0 ? fmt(a / b, 2) : "");
         }
-        return new Row("  " + label, cells, q);
+        return new Row("  " + label, cells, qs);
     }
 
-    private static void render(List<Row> rows, List<String> names, boolean ratio, StringBuilder out) {
+    private static void render(List<Row> rows, List<String> names, List<int[]> ratio, StringBuilder out) {
         int labelWidth = 0;
         int[] widths = new int[names.size()];
         for (int i = 0; i < names.size(); i++) {
             widths[i] = names.get(i).length();
         }
-        String ratioTitle = ratio ? names.get(1) + "/" + names.get(0) : "";
-        int ratioWidth = ratioTitle.length();
+        List<String> ratioTitles = new ArrayList<>();
+        int[] ratioWidths = new int[ratio.size()];
+        for (int k = 0; k < ratio.size(); k++) {
+            ratioTitles.add(names.get(ratio.get(k)[0]) + "/" + names.get(ratio.get(k)[1]));
+            ratioWidths[k] = ratioTitles.get(k).length();
+        }
         for (Row row : rows) {
             if (row.cells() == null) {
                 continue;
@@ -259,16 +300,16 @@ public final class ReportTable {
             for (int i = 0; i < widths.length; i++) {
                 widths[i] = Math.max(widths[i], row.cells().get(i).length());
             }
-            if (row.ratio() != null) {
-                ratioWidth = Math.max(ratioWidth, row.ratio().length());
+            for (int k = 0; k < ratio.size(); k++) {
+                ratioWidths[k] = Math.max(ratioWidths[k], row.ratios().get(k).length());
             }
         }
         StringBuilder head = new StringBuilder(" ".repeat(labelWidth));
         for (int i = 0; i < names.size(); i++) {
             head.append("  ").append(padLeft(names.get(i), widths[i]));
         }
-        if (ratio) {
-            head.append("  ").append(padLeft(ratioTitle, ratioWidth));
+        for (int k = 0; k < ratio.size(); k++) {
+            head.append("  ").append(padLeft(ratioTitles.get(k), ratioWidths[k]));
         }
         out.append(head.toString().stripTrailing()).append('\n');
         for (Row row : rows) {
@@ -280,8 +321,8 @@ public final class ReportTable {
             for (int i = 0; i < names.size(); i++) {
                 line.append("  ").append(padLeft(row.cells().get(i), widths[i]));
             }
-            if (ratio) {
-                line.append("  ").append(padLeft(row.ratio() == null ? "" : row.ratio(), ratioWidth));
+            for (int k = 0; k < ratio.size(); k++) {
+                line.append("  ").append(padLeft(row.ratios().get(k), ratioWidths[k]));
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }

@@ -1,8 +1,10 @@
 package dev.acgan.samples.cli;
 
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spi.BackendException;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.CpuFeatures;
 import dev.acgan.api.spi.GanBackend;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "backends", mixinStandardHelpOptions = true,
         header = "List the backends on the classpath and the default one.",
         description = {"List the backends found on the classpath: name, version, priority, capabilities, and "
-                + "which one is the default.",
+                + "which one is the default; then, per backend, the precisions it computes in on this machine "
+                + "(--precision of train, generate, evaluate and serve), which one 'auto' picks, and the "
+                + "instruction set its native library uses.",
             "",
             "The default is, in order: -Dacgan.backend, the ACGAN_BACKEND environment variable, else the backend "
                     + "of highest priority. 'train' and 'generate' take --backend NAME to choose explicitly.",
@@ -64,6 +68,11 @@ final class BackendsCommand implements Callable<Integer> {
             out.println(line.toString().stripTrailing());
         }
         out.println();
+        out.println("precision on this CPU (" + CpuFeatures.current().describe() + "):");
+        for (GanBackend b : all) {
+            out.println("  " + precisions(b));
+        }
+        out.println();
         if (chosen != null) {
             out.println("default: " + chosen.name() + " (" + reason() + ")");
             out.flush();
@@ -86,6 +95,18 @@ final class BackendsCommand implements Callable<Integer> {
 
     private static boolean notBlank(String s) {
         return s != null && !s.isBlank();
+    }
+
+    /** E.g. {@code tensorflow: fp32, bf16 (auto: bf16 ...)} or {@code nd4j: fp32 only (bf16: why not)}. */
+    static String precisions(GanBackend b) {
+        try {
+            Precision auto = b.resolvePrecision(Precision.AUTO);
+            return b.precisionUnavailable(Precision.BF16)
+                    .map(why -> b.name() + ": fp32 only, auto is " + b.describeCompute(auto) + "; no bf16: " + why)
+                    .orElseGet(() -> b.name() + ": fp32 or bf16, auto is " + b.describeCompute(auto));
+        } catch (RuntimeException | LinkageError e) {
+            return b.name() + ": unavailable (" + Errors.oneLine(String.valueOf(e.getMessage())) + ")";
+        }
     }
 
     /** The backend's version; loading its native library may fail, which is reported, not thrown. */

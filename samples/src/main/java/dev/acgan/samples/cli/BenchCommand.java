@@ -1,10 +1,12 @@
 package dev.acgan.samples.cli;
 
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.samples.bench.BenchReport;
 import dev.acgan.samples.bench.BenchRunner;
 import dev.acgan.samples.bench.BenchSettings;
+import dev.acgan.samples.bench.Column;
 import dev.acgan.samples.bench.ReportTable;
 import dev.acgan.samples.bench.jmh.JmhLauncher;
 import java.io.PrintWriter;
@@ -59,6 +61,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", split = ",",
             description = "Backends to measure, in column order. Default: every backend found.")
     List<String> backends;
+
+    @Option(names = "--precision", paramLabel = "P[,P]", split = ",",
+            description = "Precisions to measure, each a column per backend: fp32, bf16, auto (bf16 where the "
+                    + "backend can here, else fp32). A bf16 column's GFLOP/s are a share of the backend's own bf16 "
+                    + "matrix-product peak, measured in the same child. A backend that cannot compute in a "
+                    + "precision gets no column for it (a warning says why); none at all is an error. Default: fp32.")
+    List<String> precisions;
 
     @Option(names = "--quick", description = "A short smoke configuration: batch "
             + "25, 1 warm-up + 3 timed steps, generation of 1 and 100 images (3 calls), SGEMM 1024, no thread runs. "
@@ -144,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
                     AcganCli.EXIT_USAGE);
         }
         BenchSettings settings = settings();
-        List<String> names = backendNames();
+        List<String> names = columns(backendNames(), spec.commandLine().getErr());
         PrintWriter err = spec.commandLine().getErr();
         boolean verbose = (root != null && root.verbose()) || originalArgs().contains("--verbose");
         BenchReport report = BenchRunner.run(settings, names, err, System.console() != null, verbose,
@@ -234,6 +243,46 @@ final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
+    /**
+     * The columns: every backend in every precision asked for (AUTO resolved per backend); a backend that
+     * cannot compute in a precision is left out with a warning on {@code err}.
+     */
+    private List<String> columns(List<String> backendNames, PrintWriter err) {
+        List<Precision> asked = new ArrayList<>();
+        for (String p : precisions == null || precisions.isEmpty() ? List.of("fp32") : precisions) {
+            try {
+                asked.add(Precision.parse(p, "--precision"));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), AcganCli.EXIT_USAGE);
+            }
+        }
+        Backends found = Wiring.injector(null).getInstance(Backends.class);
+        List<String> columns = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (String name : backendNames) {
+            GanBackend b = found.find(name).orElseThrow();
+            for (Precision p : asked) {
+                java.util.Optional<String> why = b.precisionUnavailable(p);
+                if (why.isPresent()) {
+                    skipped.add(name + " " + p.label() + " (" + why.get() + ")");
+                    continue;
+                }
+                String key = new Column(name, b.resolvePrecision(p)).key();
+                if (!columns.contains(key)) {
+                    columns.add(key);
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new CliException("nothing to measure: " + String.join("; ", skipped));
+        }
+        for (String s : skipped) {
+            err.println("acgan bench: no column for " + s);
+        }
+        err.flush();
+        return columns;
+    }
+
     private List<String> originalArgs() {
         if (spec.commandLine().getParseResult() == null) {
             return List.of();
@@ -241,8 +290,22 @@ final class BenchCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().originalArgs();
     }
 
-    private static String reproduce(BenchSettings settings, List<String> names) {
-        List<String> a = new ArrayList<>(List.of("acgan", "bench", "--backend", String.join(",", names)));
+    private static String reproduce(BenchSettings settings, List<String> columns) {
+        List<String> backends = new ArrayList<>();
+        List<String> precisions = new ArrayList<>();
+        for (String c : columns) {
+            Column col = Column.parse(c);
+            if (!backends.contains(col.backend())) {
+                backends.add(col.backend());
+            }
+            if (!precisions.contains(col.precision().label())) {
+                precisions.add(col.precision().label());
+            }
+        }
+        List<String> a = new ArrayList<>(List.of("acgan", "bench", "--backend", String.join(",", backends)));
+        if (!precisions.equals(List.of("fp32"))) {
+            a.addAll(List.of("--precision", String.join(",", precisions)));
+        }
         a.addAll(settings.arguments());
         return String.join(" ", a);
     }

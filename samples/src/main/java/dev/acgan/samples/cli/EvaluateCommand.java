@@ -4,6 +4,7 @@ import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointMetadata;
 import dev.acgan.api.inject.GeneratorLoader;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.ImageBatch;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -95,6 +97,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the numbers as JSON instead of a table.")
     boolean json;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Override
     public Integer call() {
         if (count < 2 || count > MAX_COUNT) {
@@ -116,9 +121,10 @@ final class EvaluateCommand implements Callable<Integer> {
         ImageSet test = ClassifierData.test(realData == null ? c.dataset() : realData);
 
         GanBackend b = Wiring.injector(backend).getInstance(GanBackend.class);
+        Precision p = precision.resolve(b);
         GeneratorLoader loader = new GeneratorLoader(b);
         ImageBatch generated;
-        try (Generator g = loader.load(ckpt)) {
+        try (Generator g = loader.load(ckpt, p)) {
             generated = GeneratedSamples.generate(g, count, seed);
         }
         EvaluationReport report = Evaluator.evaluate(b, c, test, generated, count);
@@ -130,6 +136,8 @@ final class EvaluateCommand implements Callable<Integer> {
             out.flush();
         } else {
             ReportFormat.table(subject, c, report, out);
+            precision.print(out, b, p);
+            out.flush();
         }
         return AcganCli.EXIT_OK;
     }

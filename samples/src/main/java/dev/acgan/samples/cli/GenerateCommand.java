@@ -1,10 +1,13 @@
 package dev.acgan.samples.cli;
 
+import com.google.inject.Injector;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointMetadata;
 import dev.acgan.api.inject.GeneratorLoader;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spi.GanBackend;
 import dev.acgan.eval.render.ImageGrid;
 import dev.acgan.eval.render.Images;
 import dev.acgan.eval.render.SampleGrid;
@@ -17,6 +20,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -81,6 +85,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Backend to run the generator on (see 'acgan backends').")
     String backend;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Override
     public Integer call() {
         if (count < 1) {
@@ -117,15 +124,19 @@ final class GenerateCommand implements Callable<Integer> {
             grid = SampleGrid.classes(model, classes, count, new SplittableRandom(seed));
             what = "one row per class (0-" + (model.numClasses() - 1) + "), " + count + " samples each, seed " + seed;
         }
-        GeneratorLoader loader = Wiring.injector(backend).getInstance(GeneratorLoader.class);
+        Injector injector = Wiring.injector(backend);
+        GanBackend b = injector.getInstance(GanBackend.class);
+        Precision p = precision.resolve(b);
+        GeneratorLoader loader = injector.getInstance(GeneratorLoader.class);
         BufferedImage img;
-        try (Generator g = loader.load(ckpt)) {
+        try (Generator g = loader.load(ckpt, p)) {
             img = ImageGrid.scale(grid.render(g), scale);
         }
         Images.writePng(img, out);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "Wrote %s: %dx%d grid of %s images (%s) from %s (%s, step %d)%n", out, grid.rows(),
                 grid.cols(), model.image(), what, dir, model.name(), meta.position().step());
+        precision.print(w, b, p);
         w.flush();
         return AcganCli.EXIT_OK;
     }

@@ -2,6 +2,7 @@ package dev.acgan.samples.cli;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointMetadata;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.samples.web.ServeOptions;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,6 +71,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Backend the Generate page runs on, and the Train page's default (see 'acgan backends').")
     String backend;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = {"-o", "--outdir"}, paramLabel = "DIR", defaultValue = ServeOptions.DEFAULT_OUTDIR,
             description = "Where trainings started from the page go, one web-<yyyyMMdd-HHmmss> directory each. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -97,11 +102,17 @@ final class ServeCommand implements Callable<Integer> {
                         + String.join(", ", found.all().stream().map(GanBackend::name).toList()));
             }
         }
-        WebServer server = WebModule.server(new ServeOptions(host.strip(), port, checkpoint, backend, outdir)).start();
+        Precision p = precision.asked();
+        GanBackend chosen = Wiring.injector(backend).getInstance(GanBackend.class);
+        // bf16 the Generate page's backend cannot compute is an error now, not at the first request.
+        Precision resolved = chosen.resolvePrecision(p);
+        WebServer server = WebModule.server(new ServeOptions(host.strip(), port, checkpoint, backend, outdir, p))
+                .start();
         Thread hook = new Thread(server::close, "acgan-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("acgan serve: " + server.url() + "       Generate");
         out.println("             " + server.url() + "train  Train (runs go into " + outdir + "/web-<time>)");
+        precision.print(out, chosen, resolved);
         out.println("Ctrl-C stops the server (a running training writes its checkpoint first).");
         out.flush();
         server.awaitStop();

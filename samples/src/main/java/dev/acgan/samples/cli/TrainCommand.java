@@ -8,6 +8,7 @@ import dev.acgan.api.data.DatasetInfo;
 import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.inject.TrainerFactory;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.GanBackend;
@@ -167,6 +168,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: the built-in one of the dataset.")
     String evalClassifier;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+            description = "Arithmetic of convolutions and matrix products: fp32; bf16 (mixed precision: bfloat16 "
+                    + "products with float32 accumulation, float32 weights and optimizer), on a backend and CPU "
+                    + "that can (see 'acgan backends'), else an error; auto: bf16 where the backend can here, "
+                    + "else fp32. Default: fp32 (a resumed run: its own).")
+    String precision;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE.yaml",
             description = "Read settings from a YAML file (e.g. a run's config.yaml); the command line wins.")
     Path config;
@@ -216,6 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         s.logEvery = logEvery;
         s.evalEvery = evalEvery;
         s.evalClassifier = evalClassifier;
+        s.precision = precision;
         return s;
     }
 
@@ -242,9 +251,13 @@ final class TrainCommand implements Callable<Integer> {
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), s.batchSize);
         RunLength length = RunLength.of(s.epochs, s.steps, perEpoch);
         AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(s.learningRate).withBeta1(s.beta1);
+        s.precision = s.precision == null ? Precision.FP32.label() : s.precision;
+        Precision asked = Precision.parse(s.precision, "--precision");
+        // An unavailable precision fails here, before the output directory is touched.
+        Precision resolved = factory.backend().resolvePrecision(asked);
         TrainingConfig cfg = TrainingConfig.forPreset(preset).withSeed(s.seed).withBatchSize(s.batchSize)
                 .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
-                .withLabelSmoothing((float) (double) s.labelSmoothing);
+                .withLabelSmoothing((float) (double) s.labelSmoothing).withPrecision(resolved);
         if (s.auxWeights != null) {
             float[] w = TrainSettings.auxWeights(s.auxWeights);
             cfg = cfg.withAuxiliaryWeights(w[0], w[1], w[2]);
@@ -272,6 +285,7 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %d steps (%d epoch%s of %d batches of %d), seed %d -> %s%n",
                 length.endStep(perEpoch), length.epochs(), length.epochs() == 1 ? "" : "s", perEpoch, s.batchSize,
                 s.seed, dir);
+        printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
             return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), null);
@@ -353,10 +367,27 @@ final class TrainCommand implements Callable<Integer> {
             LOG.warn("{} was trained on '{}' but continues on '{}'", ckptDir, meta.dataset(), data.info().name());
         }
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), old.batchSize());
-        TrainingConfig cfg = old;
+        // The precision asked for (command line, file, the run's config.yaml), else the checkpoint's.
+        Precision asked = s.precision != null ? Precision.parse(s.precision, "--precision") : old.precision();
+        TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
+        // Only a --precision given now (command line or --config) may change a run's arithmetic; config.yaml's or the
+        // checkpoint's precision that cannot run here is an error that says how to continue.
+        Optional<String> unavailable = factory.backend().precisionUnavailable(asked);
+        if (explicit.precision == null && unavailable.isPresent()) {
+            throw new CliException(ckptDir + " was trained in " + asked.label() + ", which backend "
+                    + factory.backend().name() + " cannot compute here (" + unavailable.get()
+                    + "); continue it in fp32 with --precision fp32 (or auto)");
+        }
+        Precision resolved = factory.backend().resolvePrecision(asked);
+        if (resolved != old.precision()) {
+            LOG.warn("{} was trained in {}; it continues in {}{}", ckptDir, old.precision().label(), resolved.label(),
+                    explicit.precision == null ? " (--precision " + asked.label() + " of its configuration)" : "");
+        }
+        s.precision = asked.label();
+        TrainingConfig cfg = old.withPrecision(resolved);
         if (explicit.epochs != null || explicit.steps != null) {
             RunLength length = RunLength.of(explicit.epochs, explicit.steps, perEpoch);
-            cfg = old.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
+            cfg = cfg.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
         }
         TrainingPosition pos = meta.position();
         RunLength length = new RunLength(cfg.epochs(), cfg.maxSteps());
@@ -384,7 +415,6 @@ final class TrainCommand implements Callable<Integer> {
         RunLayout layout = new RunLayout(dir).prepare();
         Classifier evalClassifier = evalClassifier(s, modelSpec, data.info());
 
-        TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
         s.backend = factory.backend().name();
         s.outdir = dir.toString();
         s.epochs = cfg.epochs();
@@ -396,11 +426,18 @@ final class TrainCommand implements Callable<Integer> {
                 pos.step(), pos.epoch() + 1, data.info().name(), factory.backend().name());
         out.printf(Locale.ROOT, "  until step %d (%d epochs of %d batches of %d), seed %d -> %s%n", end, cfg.epochs(),
                 perEpoch, cfg.batchSize(), cfg.seed(), dir);
+        printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
             return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), ckptDir);
         }
+    }
+
+    /** The line that says which precision and instruction set compute the run. */
+    static void printCompute(PrintWriter out, GanBackend backend, Precision asked, Precision resolved) {
+        out.printf(Locale.ROOT, "  compute: %s%s%n", backend.describeCompute(resolved),
+                asked == Precision.AUTO ? " (chosen by --precision auto)" : "");
     }
 
     /** The run directory (or null) and the checkpoint directory that {@code --resume DIR} names. */

@@ -3,6 +3,7 @@ package dev.acgan.samples.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.acgan.api.model.Precision;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"backend", "model", "dataset", "epochs", "steps", "batch-size", "latent-dim", "learning-rate",
-        "beta1", "label-smoothing", "aux-weights", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every", "eval-every", "eval-classifier"})
+        "beta1", "label-smoothing", "aux-weights", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every", "eval-every", "eval-classifier",
+        "precision"})
 public final class TrainSettings {
 
     /** Steps of the quick default run (neither {@code --epochs} nor {@code --steps} given). */
@@ -118,6 +120,12 @@ public final class TrainSettings {
     /** Classifier of the quality measurements: mnist, fashion-mnist or a file; null: the dataset's built-in one. */
     @JsonProperty("eval-classifier")
     public String evalClassifier;
+    /**
+     * fp32, bf16 or auto; null: fp32 for a new run, the checkpoint's precision when resuming one without a
+     * {@code config.yaml}.
+     */
+    @JsonProperty("precision")
+    public String precision;
 
     /** The built-in defaults. {@code backend}, {@code epochs}, {@code steps} and {@code outdir} stay unset. */
     public static TrainSettings defaults() {
@@ -201,6 +209,9 @@ public final class TrainSettings {
         }
         if (beta1 != null && !(beta1 >= 0 && beta1 < 1)) {
             throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
+        }
+        if (precision != null) {
+            Precision.parse(precision, "--precision");
         }
         if (labelSmoothing != null && !(labelSmoothing > 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("--label-smoothing (the target of real images) must be in (0, 1], got "

@@ -340,7 +340,7 @@ public final class GeneratorService implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         Checkpoint c = Checkpoint.read(dir);
-        Generator g = loader.get().load(c);
+        Generator g = loader.get().load(c, options.precision());
         lastLoadMillis = (System.nanoTime() - t0) / 1_000_000;
         Loaded l = new Loaded(dir, stamp, c.metadata(), g);
         if (cur != null) {

@@ -1,5 +1,6 @@
 package dev.acgan.samples.web;
 
+import dev.acgan.api.model.Precision;
 import java.nio.file.Path;
 
 /**
@@ -12,8 +13,9 @@ import java.nio.file.Path;
  *                   trainings started in the server
  * @param backend    backend for generation and the default for trainings; {@code null}: the usual selection
  * @param outdir     where trainings started from the page go, one {@code web-<yyyyMMdd-HHmmss>} directory each
+ * @param precision  of generation and of the trainings started from the page ({@code null}: fp32)
  */
-public record ServeOptions(String host, int port, Path checkpoint, String backend, Path outdir) {
+public record ServeOptions(String host, int port, Path checkpoint, String backend, Path outdir, Precision precision) {
 
     /** The default host: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -34,5 +36,11 @@ public record ServeOptions(String host, int port, Path checkpoint, String backen
             outdir = Path.of(DEFAULT_OUTDIR);
         }
         backend = backend == null || backend.isBlank() ? null : backend.strip();
+        precision = precision == null ? Precision.FP32 : precision;
+    }
+
+    /** In fp32. */
+    public ServeOptions(String host, int port, Path checkpoint, String backend, Path outdir) {
+        this(host, port, checkpoint, backend, outdir, Precision.FP32);
     }
 }

@@ -7,6 +7,7 @@ import dev.acgan.api.data.Datasets;
 import dev.acgan.api.inject.TrainerFactory;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
+import dev.acgan.api.spi.BackendException;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.train.AdamConfig;
@@ -132,6 +133,12 @@ public final class TrainingManager {
     /** Starts a training; 409 when one is active. */
     public Map<String, Object> start(TrainRequest req) {
         GanBackend backend = backends.select(req.backend() != null ? req.backend() : options.backend());
+        try {
+            // refused now, not after the run has started: e.g. serve --precision bf16 and nd4j picked on the page
+            backend.resolvePrecision(options.precision());
+        } catch (BackendException e) {
+            throw WebException.badRequest(e.getMessage());
+        }
         synchronized (this) {
             if (shutdown) {
                 throw new WebException(503, "the server is stopping");
@@ -498,7 +505,8 @@ public final class TrainingManager {
                     .withBeta1(TrainSettings.DEFAULT_BETA1);
             TrainingConfig cfg = TrainingConfig.forPreset(spec.name()).withSeed(req.seed()).withBatchSize(req.batchSize())
                     .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
-                    .withLabelSmoothing((float) TrainSettings.DEFAULT_LABEL_SMOOTHING);
+                    .withLabelSmoothing((float) TrainSettings.DEFAULT_LABEL_SMOOTHING)
+                    .withPrecision(backend.resolvePrecision(options.precision()));
             RunLayout layout = new RunLayout(dir).prepare();
             ConfigFiles.write(settings(length), "Settings of a training started from 'acgan serve', written "
                     + LocalDateTime.now().withNano(0) + ".\nContinue this run: acgan train --resume " + dir
@@ -574,6 +582,7 @@ public final class TrainingManager {
             s.sampleEvery = req.sampleEvery();
             s.logEvery = LOG_EVERY;
             s.evalEvery = req.evalEvery();
+            s.precision = options.precision().label();
             return s;
         }
     }

@@ -39,7 +39,8 @@ class BenchReportTest {
                 threads == 1 ? 1 : 2, threads == 1 ? Map.of("OMP_NUM_THREADS", "1") : Map.of(), 1_000_000L,
                 1_000_400L, 1_010_000L, 6.0, 2.0, List.of(2.0, 1.6), s, 0.4, 0.6, 0.01,
                 threads == 1 ? 4.0 : 7.6, 4.0, 400_000, 600 * 1024, 700 * 1024, 30, 100_000, gen,
-                sgemmSeconds > 0 ? new ChildResult.Sgemm(512, 3, sgemmSeconds, sgemmSeconds * 1.1) : null, List.of());
+                sgemmSeconds > 0 ? new ChildResult.Sgemm(512, 3, sgemmSeconds, sgemmSeconds * 1.1) : null, List.of(),
+                "fp32", null);
     }
 
     private static ChildLauncher.Outcome ok(ChildResult r) {
@@ -53,8 +54,9 @@ class BenchReportTest {
         List<Bench.Planned> plan = bench.plan(2);
         // reference batch first, backends interleaved, then the 1-thread runs; 2 threads is the default run
         assertEquals(List.of("tensorflow/100/0", "nd4j/100/0", "tensorflow/25/0", "nd4j/25/0", "tensorflow/100/1",
-                "nd4j/100/1"), plan.stream().map(p -> p.task().backend() + "/" + p.task().batchSize() + "/"
-                + p.threads()).toList());
+                "nd4j/100/1", "tensorflow/8/0", "nd4j/8/0"), plan.stream().map(p -> p.task().backend() + "/"
+                + p.task().batchSize() + "/" + p.threads()).toList());
+        assertTrue(plan.get(6).task().kernelProbe() && !plan.get(5).task().kernelProbe());
         assertEquals(List.of(1, 100), plan.get(0).task().generationCounts());
         assertEquals(512, plan.get(0).task().sgemmSize());
         assertEquals(List.of(), plan.get(2).task().generationCounts());
@@ -68,7 +70,11 @@ class BenchReportTest {
                 new ChildLauncher.Outcome(null, "OutOfMemoryError: boom", 1, 999_000L, 3, List.of("java"),
                         List.of("[nd4j] boom")),
                 ok(child("tensorflow", 100, 1, new double[] {1.8, 1.8, 1.8, 1.8}, sgemm * 2, 0, 0)),
-                ok(child("nd4j", 100, 1, new double[] {2.7, 2.7, 2.7, 2.7}, sgemm * 4, 0, 0)));
+                ok(child("nd4j", 100, 1, new double[] {2.7, 2.7, 2.7, 2.7}, sgemm * 4, 0, 0)),
+                new ChildLauncher.Outcome(child("tensorflow", 8, 0, new double[] {0.1}, 0, 0, 0), null, 0, 0, 5,
+                        List.of("java"), List.of(),
+                        List.of("convolution: brg_conv_fwd:avx512_core", "matmul: gemm:jit")),
+                new ChildLauncher.Outcome(null, "boom", 1, 0, 5, List.of("java"), List.of()));
         return bench.report(Instant.parse("2025-01-02T03:04:05Z"), List.of("bench"), "acgan bench --backend "
                 + "tensorflow,nd4j", MACHINE, plan, outcomes, new ArrayList<>(), 123.4);
     }
@@ -111,6 +117,8 @@ class BenchReportTest {
         assertTrue(t.contains("Machine    Test CPU, 2 logical CPUs, avx2 fma, 24.0 GiB RAM; load average 0.10 0.20 "
                 + "0.30 at start"), t);
         assertTrue(t.contains("Backends   tensorflow  tensorflow 1.0"), t);
+        assertTrue(t.contains("Kernels    tensorflow  convolution: brg_conv_fwd:avx512_core; matmul: gemm:jit\n"
+                + "           nd4j        probe failed: boom"), t);
         assertTrue(t.contains("Reproduce  acgan bench --backend tensorflow,nd4j"), t);
         assertTrue(t.contains("FLOP/step  batch 25 24.9 G, batch 100 99.7 G"), t);
         String header = lines.stream().filter(l -> l.trim().startsWith("tensorflow")).findFirst().orElseThrow();
@@ -133,6 +141,43 @@ class BenchReportTest {
         assertTrue(t.contains("Warnings:"), t);
     }
 
+    @Test
+    void aBf16ColumnIsComparedWithItsOwnPeakAndItsBackendsFp32Column() {
+        BenchSettings s = new BenchSettings("acgan-mnist", List.of(100), 100, 1, 3, List.of(), 1, 512, 3, List.of(),
+                0, 100, 500, false, 42);
+        Bench bench = new Bench(s, List.of("tensorflow", "tensorflow bf16", "nd4j"), null, null);
+        List<Bench.Planned> plan = bench.plan(2).stream().filter(p -> !p.task().kernelProbe()).toList();
+        assertEquals(List.of("tensorflow/fp32", "tensorflow/bf16", "nd4j/fp32"), plan.stream()
+                .map(p -> p.task().backend() + "/" + p.task().precision()).toList());
+        double sgemm = 2.0 * 512 * 512 * 512 / 100e9;
+        ChildResult fp32 = child("tensorflow", 100, 0, new double[] {1.0, 1.0, 1.0}, sgemm, 0, 0);
+        ChildResult bf16 = child("tensorflow", 100, 0, new double[] {0.5, 0.5, 0.5}, sgemm / 4, 0, 0);
+        bf16 = new ChildResult(bf16.backend(), bf16.version(), bf16.model(), 100, 0, "0-1", 2, Map.of(), 1_000_000L,
+                1_000_400L, 1_010_000L, 6.0, 2.0, List.of(2.0), bf16.stepSeconds(), 0.2, 0.3, 0.01, 1.9, 1.0, 400_000,
+                600 * 1024, 700 * 1024, 30, 100_000, List.of(), bf16.sgemm(), List.of(), "bf16",
+                "bf16: on AMX-BF16 tiles");
+        ChildResult nd4j = child("nd4j", 100, 0, new double[] {1.2, 1.2, 1.2}, sgemm, 0, 0);
+        BenchReport r = bench.report(Instant.EPOCH, List.of(), "acgan bench --precision fp32,bf16", MACHINE, plan,
+                List.of(ok(fp32), ok(bf16), ok(nd4j)), new ArrayList<>(), 60);
+        BenchReport.Run b = r.run("tensorflow bf16", 100, 0).orElseThrow();
+        // 99.7 GFLOP in 0.5 s against its own 400 GFLOP/s bf16 product
+        assertEquals(r.flops(100).orElseThrow().stepGflop() / 0.5 / 400, b.shareOfSgemm(), 1e-9);
+        assertEquals("tensorflow 1.0; bf16: on AMX-BF16 tiles", r.backends().get(1).version());
+        String t = ReportTable.format(r);
+        List<String> lines = t.lines().toList();
+        String header = lines.stream().filter(l -> l.endsWith("/tensorflow")).findFirst().orElseThrow();
+        assertTrue(header.matches(" +tensorflow +tensorflow bf16 +nd4j +tensorflow bf16/tensorflow +nd4j/tensorflow"),
+                header);
+        assertRow(lines, "  batch 100 ", "1.000 [1.000, 1.000]", "0.500 [0.500, 0.500]", "1.200 [1.200, 1.200]",
+                "0.50", "1.20");
+        assertRow(lines, "  matrix product 512, GFLOP/s (best of 3; bf16 in bf16 columns)", "100.0", "400.0", "100.0",
+                "4.00", "1.00");
+        assertTrue(t.contains("Ratio: tensorflow bf16 / tensorflow"), t);
+        assertTrue(t.contains("Ratio: nd4j / tensorflow"), t);
+        assertEquals(List.of(new int[] {1, 0}).get(0)[0], ReportTable.ratios(List.of("a", "a bf16")).get(0)[0]);
+        assertTrue(ReportTable.ratios(List.of("a bf16")).isEmpty(), "no fp32 column to compare with");
+    }
+
     private static void assertRow(List<String> lines, String label, String... cells) {
         String line = lines.stream().filter(l -> l.startsWith(label)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row " + label + " in\n" + String.join("\n", lines)));
@@ -149,7 +194,7 @@ class BenchReportTest {
         BenchReport back = BenchReport.fromJson(Files.readString(file));
         assertEquals(r, back);
         String json = r.toJson();
-        for (String field : List.of("\"schemaVersion\" : 1", "\"imagesPerSecond\"", "\"gflopPerSecond\"",
+        for (String field : List.of("\"schemaVersion\" : 2", "\"imagesPerSecond\"", "\"gflopPerSecond\"",
                 "\"shareOfSgemm\"", "\"rssPeakKb\"", "\"rssSteadyKb\"", "\"startToFirstStepSeconds\"",
                 "\"cpuWallRatio\"", "\"stepSeconds\"", "\"generation\"", "\"sgemm\"", "\"gflops\" : ",
                 "\"cpuModel\"")) {
@@ -171,7 +216,7 @@ class BenchReportTest {
                 new ChildResult.RssSample(1500, 810 * 1024, 820 * 1024, 1, 1.5, 2100),
                 new ChildResult.RssSample(2000, 820 * 1024, 830 * 1024, 1, 1.5, 2800));
         ChildResult c = new ChildResult("nd4j", "nd4j 1.0", "acgan-mnist", 100, 0, "0-1", 2, Map.of(), 0, 0, 0, 1, 1,
-                List.of(1.0), List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), null, samples);
+                List.of(1.0), List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), null, samples, "fp32", null);
         BenchReport r = bench.report(Instant.EPOCH, List.of(), "acgan bench --long-run 2000", MACHINE, plan,
                 List.of(ok(c)), new ArrayList<>(), 2800);
         BenchReport.Run run = r.runs().get(0);
@@ -181,6 +226,22 @@ class BenchReportTest {
         assertTrue(t.contains("nd4j: RSS +2.5% from step 1,000 to step 2,000: flat within 5%; "
                 + "peak (VmHWM) 830 MiB"), t);
         assertTrue(t.lines().anyMatch(l -> l.matches(" *1,000 +800 +1.500")), t);
+    }
+
+    @Test
+    void oneDnnKernelsFromItsLog() {
+        OneDnnKernels k = new OneDnnKernels();
+        k.accept("onednn_verbose,info,cpu,isa:Intel AVX-512 with float16, Intel DL Boost and bfloat16 support and "
+                + "Intel AMX with bfloat16 and 8-bit integer support");
+        k.accept("onednn_verbose,primitive,exec,cpu,convolution,brg_conv_bwd:avx10_1_512_amx+brg_conv_fwd:"
+                + "avx10_1_512_amx,backward_data,src_bf16::blocked:acdb::f0,,alg:convolution_direct,mb2_ic32,0.2");
+        k.accept("onednn_verbose,primitive,exec,cpu,matmul,brg_matmul:avx10_1_512_amx,undef,src_bf16,,,2x100,0.1");
+        k.accept("onednn_verbose,primitive,exec,cpu,reorder,jit:uni,undef,src,,,96x1x5x5,0.05");
+        k.accept("dnnl_verbose,exec,cpu,convolution,brgconv:avx512_core,forward_inference,src_f32,,alg,mb200,3.1");
+        k.accept("[stray] onednn_verbose,primitive,exec,cpu,matmul,other,undef");
+        assertEquals(List.of("isa: Intel AVX-512 with float16, Intel DL Boost and bfloat16 support and Intel AMX "
+                + "with bfloat16 and 8-bit integer support", "convolution: brg_conv_bwd:avx10_1_512_amx+brg_conv_fwd:"
+                + "avx10_1_512_amx, brgconv:avx512_core", "matmul: brg_matmul:avx10_1_512_amx"), k.describe());
     }
 
     @Test
@@ -206,7 +267,8 @@ class BenchReportTest {
 
     @Test
     void childCommandAndEnvironment() {
-        ChildTask task = new ChildTask("nd4j", "acgan-mnist", 8, 1, 1, 1, List.of(), 1, 0, 1, 0, 500, 42);
+        ChildTask task = new ChildTask("nd4j", "acgan-mnist", 8, 1, 1, 1, List.of(), 1, 0, 1, 0, 500, 42, "fp32",
+                false);
         List<String> pinned = ChildLauncher.command(task, 1, true);
         assertEquals(List.of("taskset", "-c", "0"), pinned.subList(0, 3));
         assertTrue(pinned.get(3).endsWith("/bin/java"), pinned.get(3));

@@ -31,6 +31,9 @@ class BenchSmokeTest {
         assertFalse(report.machine().cpuModel().isBlank());
         assertTrue(report.backends().get(0).version().contains("TensorFlow 2."), report.backends().toString());
         assertEquals(8.0 / 100 * 99.70, report.flops(8).orElseThrow().stepGflop(), 0.01);
+        // the kernel probe ran (what oneDNN logged depends on the CPU and TF_ENABLE_ONEDNN_OPTS)
+        assertFalse(report.kernels().get("tensorflow").isEmpty(), report.kernels().toString());
+        assertTrue(report.backends().get(0).version().contains("; fp32"), report.backends().toString());
 
         BenchReport.Run run = report.run("tensorflow", 8, 0).orElseThrow();
         assertTrue(run.ok(), run.error());
@@ -71,10 +74,13 @@ class BenchSmokeTest {
         }
 
         // stderr: progress lines only, the children's own output (TensorFlow's absl lines) kept out
-        assertTrue(r.err().contains("bench [1/" + (threadRun ? 2 : 1) + "] tensorflow, batch 8"), r.err());
+        // the plan: the default run, the 1-thread run (where there are 2 CPUs), then the kernel probe
+        int children = threadRun ? 3 : 2;
+        assertTrue(r.err().contains("bench [1/" + children + "] tensorflow, batch 8"), r.err());
         if (threadRun) {
-            assertTrue(r.err().contains("bench [2/2] tensorflow, batch 8, 1 thread"), r.err());
+            assertTrue(r.err().contains("bench [2/3] tensorflow, batch 8, 1 thread"), r.err());
         }
+        assertTrue(r.err().contains("bench [" + children + "/" + children + "] tensorflow, oneDNN kernels"), r.err());
         assertFalse(r.err().contains("absl") || r.err().contains("mlir"), r.err());
     }
 

@@ -1,6 +1,7 @@
 package dev.acgan.samples.bench;
 
 import dev.acgan.api.data.Datasets;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.train.GanTrainer;
@@ -21,6 +22,8 @@ import dev.acgan.api.train.TrainingConfig;
  *   java -cp "samples/target/test-classes:samples/target/classes:samples/target/lib/*" \
  *   dev.acgan.samples.bench.InterleavedRatio [pairs=24] [batch=100] [first=tensorflow] [second=nd4j]
  * </pre>
+ * A backend may name its precision, {@code tensorflow:bf16} (fp32 otherwise), e.g. {@code 24 100 tensorflow
+ * tensorflow:bf16} for bf16 against fp32 on the same backend.
  */
 public final class InterleavedRatio {
 
@@ -67,9 +70,12 @@ public final class InterleavedRatio {
         }
     }
 
+    /** A trainer on {@code backend} or {@code backend:precision}. */
     private static GanTrainer trainer(String backend, TrainingConfig cfg) {
-        return GanTrainer.create(Backends.discover().select(backend), Presets.byName(Presets.ACGAN_MNIST), cfg,
-                Datasets.embeddedMnist());
+        int colon = backend.indexOf(':');
+        Precision p = colon < 0 ? Precision.FP32 : Precision.parse(backend.substring(colon + 1), "precision");
+        return GanTrainer.create(Backends.discover().select(colon < 0 ? backend : backend.substring(0, colon)),
+                Presets.byName(Presets.ACGAN_MNIST), cfg.withPrecision(p), Datasets.embeddedMnist());
     }
 
     private static double timed(GanTrainer t) {

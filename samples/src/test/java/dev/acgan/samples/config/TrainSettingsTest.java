@@ -40,6 +40,7 @@ class TrainSettingsTest {
         s.outdir = "runs/x";
         s.evalEvery = 250L;
         s.evalClassifier = "fashion-mnist";
+        s.precision = "auto";
         s.auxWeights = "2,0,1.5";
         Path f = tmp.resolve("c.yaml");
         ConfigFiles.write(s, "a comment\nsecond line", f);
