@@ -11,7 +11,7 @@ final class Models {
     private Models() {
     }
 
-    /** The preset name for a model name, e.g. {@code acgan -> acgan-mnist}. */
+    /** The preset name for a model name, e.g. {@code acgan -> acgan-fast}. */
     static String preset(String model) {
         if (model == null) {
             throw new CliException("no model given; choose " + CHOICES);

@@ -28,7 +28,7 @@ import java.util.Objects;
 public final class TrainSettings {
 
     /** Steps of the quick default run (neither {@code --epochs} nor {@code --steps} given). */
-    public static final long QUICK_STEPS = 1500;
+    public static final long QUICK_STEPS = 1000;
     /** Default model. */
     public static final String DEFAULT_MODEL = "acgan";
     /** Default dataset. */

@@ -27,7 +27,7 @@ class BackendsCommandTest {
         Cli.Result help = Cli.run("train", "--help").expect(0);
         assertTrue(help.out().contains("--checkpoint-every"), help.out());
         String flat = help.out().replaceAll("\\s+", " ");
-        assertTrue(flat.contains("Default when neither --epochs nor --steps is given: 1500"), help.out());
+        assertTrue(flat.contains("Default when neither --epochs nor --steps is given: 1000"), help.out());
         Cli.Result v = Cli.run("--version").expect(0);
         assertTrue(v.out().startsWith("acgan "), v.out());
         Cli.Result none = Cli.run().expect(0);
