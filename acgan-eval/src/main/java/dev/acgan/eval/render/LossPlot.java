@@ -224,6 +224,8 @@ public final class LossPlot {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(CHART_HEIGHT).title(title).xAxisTitle("step")
                 .yAxisTitle("loss").build();
         style(chart);
+        // the axis ends at the last step, as the quality chart's does: round ticks (0, 100, 200, ...)
+        chart.getStyler().setXAxisMax((double) Math.max(rows.get(rows.size() - 1).step(), 1));
         int bucket = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
         boolean first = true;
         for (Map.Entry<String, ToDoubleFunction<Row>> e : series.entrySet()) {
