@@ -103,7 +103,9 @@ class TrainSettingsTest {
 
     @Test
     void runLength() {
-        assertEquals(new RunLength(10, TrainSettings.QUICK_STEPS), RunLength.of(null, null, 157),
+        // as many epochs as the quick default's steps begin (1,000 steps of 157 batches: 7)
+        assertEquals(new RunLength((int) ((TrainSettings.QUICK_STEPS + 156) / 157), TrainSettings.QUICK_STEPS),
+                RunLength.of(null, null, 157),
                 "neither: the quick default");
         assertEquals(new RunLength(1, 10), RunLength.of(null, 10L, 157));
         assertEquals(new RunLength(3, 400), RunLength.of(null, 400L, 157));
