@@ -92,26 +92,10 @@ public final class Presets {
                 .output(NetworkSpec.OUT_IMAGE)
                 .build();
 
-        NetworkSpec.Builder d = NetworkSpec.builder();
-        int[] filters = {32, 64, 128, 256};
-        int[] strides = {2, 1, 2, 1};
-        String prev = NetworkSpec.IMAGE;
-        for (int i = 0; i < 4; i++) {
-            String n = "conv" + (i + 1);
-            d.add(n, Conv2D.of(filters[i], 3, strides[i], Padding.SAME), prev)
-                    .then(n + "_lrelu", new LeakyRelu(0.2))
-                    .then(n + "_dropout", new Dropout(0.3));
-            prev = d.last();
-        }
-        d.then("flatten", new Flatten());
-        String features = d.last();
-        d.add("validity", Dense.of(1), features).then("validity_sigmoid", new Sigmoid())
-                .output(NetworkSpec.OUT_VALIDITY);
-        d.add("class", Dense.of(classes), features).then("class_softmax", new Softmax())
-                .output(NetworkSpec.OUT_CLASS);
+        NetworkSpec d = acganDiscriminator(3, new int[] {32, 64, 128, 256}, new int[] {2, 1, 2, 1}, classes);
 
         ModelSpec spec = new ModelSpec(ACGAN_MNIST, GanKind.ACGAN, image, classes, latentDim,
-                NoiseDistribution.UNIFORM, g, d.build());
+                NoiseDistribution.UNIFORM, g, d);
         spec.validate();
         return spec;
     }
@@ -146,12 +130,24 @@ public final class Presets {
                 .then("tanh", new Tanh())
                 .output(NetworkSpec.OUT_IMAGE)
                 .build();
+        NetworkSpec d = acganDiscriminator(4, new int[] {32, 64}, new int[] {2, 2}, classes);
+        ModelSpec spec = new ModelSpec(ACGAN_FAST, GanKind.ACGAN, image, classes, latentDim,
+                NoiseDistribution.UNIFORM, g, d);
+        spec.validate();
+        return spec;
+    }
+
+    /**
+     * The discriminator of both ACGAN presets: square convolutions (same padding) named conv1, conv2, ...,
+     * each followed by LeakyReLU 0.2 and Dropout 0.3; Flatten; the validity head (Dense 1, sigmoid) and the
+     * class head (Dense classes, softmax) on the same features.
+     */
+    private static NetworkSpec acganDiscriminator(int kernel, int[] filters, int[] strides, int classes) {
         NetworkSpec.Builder d = NetworkSpec.builder();
-        int[] filters = {32, 64};
         String prev = NetworkSpec.IMAGE;
         for (int i = 0; i < filters.length; i++) {
             String n = "conv" + (i + 1);
-            d.add(n, Conv2D.of(filters[i], 4, 2, Padding.SAME), prev)
+            d.add(n, Conv2D.of(filters[i], kernel, strides[i], Padding.SAME), prev)
                     .then(n + "_lrelu", new LeakyRelu(0.2))
                     .then(n + "_dropout", new Dropout(0.3));
             prev = d.last();
@@ -162,10 +158,7 @@ public final class Presets {
                 .output(NetworkSpec.OUT_VALIDITY);
         d.add("class", Dense.of(classes), features).then("class_softmax", new Softmax())
                 .output(NetworkSpec.OUT_CLASS);
-        ModelSpec spec = new ModelSpec(ACGAN_FAST, GanKind.ACGAN, image, classes, latentDim,
-                NoiseDistribution.UNIFORM, g, d.build());
-        spec.validate();
-        return spec;
+        return d.build();
     }
 
     /**
