@@ -40,8 +40,8 @@ class HostUseTest {
     void trainMeasureAndDraw(@TempDir Path dir) throws Exception {
         GanBackend backend = Backends.discover().select();
         TrainingConfig config = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(3);
-        try (GanTrainer trainer = GanTrainer.create(backend, Presets.byName("acgan-mnist"), config,
-                Datasets.embeddedMnist())) {
+        try (GanTrainer trainer =
+                GanTrainer.create(backend, Presets.byName("acgan-mnist"), config, Datasets.embeddedMnist())) {
             List<LossPlot.Row> losses = new ArrayList<>();
             trainer.addListener(new TrainingListener() {
                 @Override

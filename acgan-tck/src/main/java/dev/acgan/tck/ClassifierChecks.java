@@ -2,8 +2,6 @@ package dev.acgan.tck;
 
 import static dev.acgan.tck.ParityTolerances.LOSS_ATOL;
 import static dev.acgan.tck.ParityTolerances.LOSS_RTOL;
-import static dev.acgan.tck.ParityTolerances.OUTPUT_ATOL;
-import static dev.acgan.tck.ParityTolerances.OUTPUT_RTOL;
 
 import dev.acgan.api.model.ClassifierBatch;
 import dev.acgan.api.model.ClassifierModel;
@@ -47,7 +45,8 @@ public final class ClassifierChecks {
     }
 
     private void requireClassifiers() {
-        Assumptions.assumeTrue(backend.capabilities().contains(Capability.CLASSIFIER),
+        Assumptions.assumeTrue(
+                backend.capabilities().contains(Capability.CLASSIFIER),
                 () -> backend.name() + " does not declare " + Capability.CLASSIFIER);
     }
 
@@ -67,7 +66,8 @@ public final class ClassifierChecks {
         requireClassifiers();
         Tally t = new Tally("classifier loss parity", spec.name());
         NamedTensors weights = TckFixtures.weights(spec, seed);
-        try (ClassifierModel cand = candidate(spec, weights); ReferenceClassifier oracle = oracle(spec, weights)) {
+        try (ClassifierModel cand = candidate(spec, weights);
+                ReferenceClassifier oracle = oracle(spec, weights)) {
             for (int n : batchSizes) {
                 ClassifierBatch b = TckFixtures.classifierBatch(spec, n, seed * 1_000 + n);
                 t.context(n + " labelled images, training mode");
@@ -86,15 +86,21 @@ public final class ClassifierChecks {
         requireClassifiers();
         Tally t = new Tally("classifier prediction parity", spec.name());
         NamedTensors weights = TckFixtures.weights(spec, seed);
-        try (ClassifierModel cand = candidate(spec, weights); ReferenceClassifier oracle = oracle(spec, weights)) {
-            ImageBatch images = TckFixtures.classifierBatch(spec, batchSize, seed + 4).images();
+        try (ClassifierModel cand = candidate(spec, weights);
+                ReferenceClassifier oracle = oracle(spec, weights)) {
+            ImageBatch images =
+                    TckFixtures.classifierBatch(spec, batchSize, seed + 4).images();
             t.context(batchSize + " images, inference mode");
             ClassifierOutput b = cand.predict(images);
             ClassifierOutput o = oracle.predict(images);
             if (b.count() != o.count() || b.featureLength() != o.featureLength() || b.classes() != o.classes()) {
-                t.mismatch("output shape", b.count() + " x " + b.classes() + " classes, " + b.featureLength()
-                        + " features", o.count() + " x " + o.classes() + " classes, " + o.featureLength() + " features",
-                        Double.NaN, 0, "the same shape");
+                t.mismatch(
+                        "output shape",
+                        b.count() + " x " + b.classes() + " classes, " + b.featureLength() + " features",
+                        o.count() + " x " + o.classes() + " classes, " + o.featureLength() + " features",
+                        Double.NaN,
+                        0,
+                        "the same shape");
             } else {
                 t.outputs("class probabilities", b.probabilities(), o.probabilities());
                 t.outputs("features", b.features(), o.features());
@@ -111,12 +117,14 @@ public final class ClassifierChecks {
      */
     public ParityReport gradientParity(ClassifierSpec spec, long seed, int... batchSizes) {
         requireClassifiers();
-        Assumptions.assumeTrue(backend.capabilities().contains(Capability.GRADIENTS),
+        Assumptions.assumeTrue(
+                backend.capabilities().contains(Capability.GRADIENTS),
                 () -> backend.name() + " does not declare " + Capability.GRADIENTS);
         Tally t = new Tally("classifier gradient parity", spec.name());
         NamedTensors weights = TckFixtures.weights(spec, seed);
         InferredNetwork net = spec.validate();
-        try (ClassifierModel cand = candidate(spec, weights); ReferenceClassifier oracle = oracle(spec, weights)) {
+        try (ClassifierModel cand = candidate(spec, weights);
+                ReferenceClassifier oracle = oracle(spec, weights)) {
             for (int n : batchSizes) {
                 ClassifierBatch b = TckFixtures.classifierBatch(spec, n, seed * 1_000 + n + 7);
                 t.context(n + " labelled images, training mode");
@@ -144,7 +152,8 @@ public final class ClassifierChecks {
         net.parameters().forEach(p -> params.put(p.name(), p));
         Map<String, int[]> shapes = StateNames.fullStateShapes(net);
         NamedTensors weights = TckFixtures.weights(spec, seed);
-        try (ClassifierModel cand = candidate(spec, weights); ReferenceClassifier oracle = oracle(spec, weights)) {
+        try (ClassifierModel cand = candidate(spec, weights);
+                ReferenceClassifier oracle = oracle(spec, weights)) {
             NamedTensors before = oracle.state();
             double lr = FIRST_LEARNING_RATE;
             for (int s = 1; s <= steps; s++, lr /= 2) {
@@ -163,13 +172,28 @@ public final class ClassifierChecks {
                     }
                     Tensor bt = after.get(name);
                     if (!Arrays.equals(bt.shape(), e.getValue())) {
-                        t.mismatch("state " + name, "shape " + Arrays.toString(bt.shape()), "shape "
-                                + Arrays.toString(e.getValue()), Double.NaN, 0, "the canonical shape");
+                        t.mismatch(
+                                "state " + name,
+                                "shape " + Arrays.toString(bt.shape()),
+                                "shape " + Arrays.toString(e.getValue()),
+                                Double.NaN,
+                                0,
+                                "the canonical shape");
                     } else if (name.equals(StateNames.ITERATIONS_CLASSIFIER)) {
                         t.exact("state " + name, bt.data()[0], oracle.iterations());
                     } else {
-                        ParityChecks.compareStepped(t, name, bt, e.getValue(), oracle::value, before, params, g, adam,
-                                oracle.iterations(), scale);
+                        ParityChecks.compareStepped(
+                                t,
+                                name,
+                                bt,
+                                e.getValue(),
+                                oracle::value,
+                                before,
+                                params,
+                                g,
+                                adam,
+                                oracle.iterations(),
+                                scale);
                     }
                 }
                 before = oracle.state();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -67,8 +66,8 @@ public abstract class GanBackendParityTck {
      * only ({@code GanBackend.createClassifier} takes no precision) and the fp32 class checks them.
      */
     protected ClassifierChecks classifierChecks() {
-        Assumptions.assumeTrue(precision() == Precision.FP32, "classifiers compute in fp32 only; the fp32 profile "
-                + "checks them");
+        Assumptions.assumeTrue(
+                precision() == Precision.FP32, "classifiers compute in fp32 only; the fp32 profile " + "checks them");
         return new ClassifierChecks(backend());
     }
 

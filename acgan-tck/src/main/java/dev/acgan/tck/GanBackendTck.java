@@ -14,12 +14,10 @@ import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.model.ClassifierBatch;
 import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.ClassifierOutput;
-import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.DiscriminatorLosses;
 import dev.acgan.api.model.DiscriminatorOutput;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
-import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.ClassifierPresets;
 import dev.acgan.api.spec.ClassifierSpec;
@@ -63,8 +61,9 @@ public abstract class GanBackendTck {
 
     /** Creates a model of the spec with the TCK's seeded weights. */
     protected GanModel model(ModelSpec spec, long seed) {
-        return backend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                TckFixtures.weights(spec, seed));
+        return backend()
+                .createModel(
+                        spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), TckFixtures.weights(spec, seed));
     }
 
     private void require(Capability c) {
@@ -156,20 +155,31 @@ public abstract class GanBackendTck {
     void badInputsRejected() {
         ModelSpec spec = TckFixtures.tinyAcgan();
         try (GanModel m = model(spec, 13)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), new int[] {0, spec.numClasses()}));
             assertTrue(e.getMessage().contains(String.valueOf(spec.numClasses())), e.getMessage());
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), new int[] {0, -1}));
-            assertThrows(IllegalArgumentException.class,
-                    () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), null));
-            assertThrows(IllegalArgumentException.class,
-                    () -> m.generator().generate(new Tensor(new int[] {2, spec.latentDim() + 1},
-                            new float[2 * (spec.latentDim() + 1)]), new int[] {0, 1}));
-            ImageBatch wrong = ImageBatch.nhwc(1, spec.image().height() + 1, spec.image().width(), 1,
-                    new float[(spec.image().height() + 1) * spec.image().width()], new int[] {0});
-            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-                    () -> m.discriminator().discriminate(wrong));
+            assertThrows(
+                    IllegalArgumentException.class, () -> m.generator().generate(TckFixtures.noise(spec, 2, 1), null));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> m.generator()
+                            .generate(
+                                    new Tensor(
+                                            new int[] {2, spec.latentDim() + 1}, new float[2 * (spec.latentDim() + 1)]),
+                                    new int[] {0, 1}));
+            ImageBatch wrong = ImageBatch.nhwc(
+                    1,
+                    spec.image().height() + 1,
+                    spec.image().width(),
+                    1,
+                    new float[(spec.image().height() + 1) * spec.image().width()],
+                    new int[] {0});
+            IllegalArgumentException e2 = assertThrows(
+                    IllegalArgumentException.class, () -> m.discriminator().discriminate(wrong));
             assertTrue(e2.getMessage().contains("expects"), e2.getMessage());
         }
     }
@@ -182,17 +192,18 @@ public abstract class GanBackendTck {
         Generator g = m.generator();
         m.close();
         assertDoesNotThrow(m::close);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> g.generate(TckFixtures.noise(spec, 1, 1), new int[] {0}));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> g.generate(TckFixtures.noise(spec, 1, 1), new int[] {0}));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertThrows(IllegalStateException.class, m::state);
-        assertThrows(IllegalStateException.class,
-                () -> m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 2, 2, 1)));
+        assertThrows(
+                IllegalStateException.class, () -> m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 2, 2, 1)));
 
         Generator standalone = backend().loadGenerator(spec, TckFixtures.weights(spec, 14));
         standalone.close();
         assertDoesNotThrow(standalone::close);
-        assertThrows(IllegalStateException.class, () -> standalone.generate(TckFixtures.noise(spec, 1, 1), new int[] {0}));
+        assertThrows(
+                IllegalStateException.class, () -> standalone.generate(TckFixtures.noise(spec, 1, 1), new int[] {0}));
     }
 
     @Test
@@ -208,8 +219,8 @@ public abstract class GanBackendTck {
             m.trainDiscriminator(TckFixtures.discriminatorBatch(spec, 3, 3, 4));
             NamedTensors after = m.state();
             assertEquals(1f, after.get("adam/iterations/discriminator").data()[0]);
-            try (GanModel copy = backend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                    after)) {
+            try (GanModel copy =
+                    backend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), after)) {
                 assertEquals(after, copy.state());
             }
         }
@@ -317,7 +328,8 @@ public abstract class GanBackendTck {
     void checkpointRoundTrip(@TempDir Path dir) {
         ModelSpec spec = TckFixtures.tinyAcgan();
         DatasetSource data = syntheticDataset(spec, 24, 1);
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withMaxSteps(3).withSeed(5);
+        TrainingConfig cfg =
+                TrainingConfig.defaults().withBatchSize(6).withMaxSteps(3).withSeed(5);
         try (GanTrainer t = GanTrainer.create(backend(), spec, cfg, data)) {
             t.run();
             Checkpoint cp = t.checkpoint();
@@ -341,7 +353,8 @@ public abstract class GanBackendTck {
         require(Capability.DETERMINISTIC);
         ModelSpec spec = TckFixtures.tinyAcgan();
         DatasetSource data = syntheticDataset(spec, 20, 2);
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withSeed(8).withMaxSteps(5);
+        TrainingConfig cfg =
+                TrainingConfig.defaults().withBatchSize(6).withSeed(8).withMaxSteps(5);
         NamedTensors straight;
         try (GanTrainer t = GanTrainer.create(backend(), spec, cfg, data)) {
             t.run();
@@ -386,10 +399,12 @@ public abstract class GanBackendTck {
         require(Capability.CLASSIFIER);
         for (ClassifierSpec spec : TckFixtures.classifierSpecs()) {
             try (ClassifierModel m = classifier(spec, 21)) {
-                int features = spec.validate().node(spec.network().outputs().get(ClassifierSpec.OUT_FEATURES))
+                int features = spec.validate()
+                        .node(spec.network().outputs().get(ClassifierSpec.OUT_FEATURES))
                         .outputSize();
                 for (int n : new int[] {1, 9}) {
-                    ClassifierOutput out = m.predict(TckFixtures.classifierBatch(spec, n, 3).images());
+                    ClassifierOutput out =
+                            m.predict(TckFixtures.classifierBatch(spec, n, 3).images());
                     assertEquals(n, out.count());
                     assertEquals(spec.numClasses(), out.classes());
                     assertEquals(features, out.featureLength());
@@ -418,21 +433,27 @@ public abstract class GanBackendTck {
         ClassifierSpec spec = TckFixtures.tinyClassifier();
         try (ClassifierModel m = classifier(spec, 22)) {
             ImageBatch good = TckFixtures.classifierBatch(spec, 2, 1).images();
-            ImageBatch wrong = ImageBatch.nhwc(1, spec.image().height() + 1, spec.image().width(), 2,
-                    new float[(spec.image().height() + 1) * spec.image().width() * 2], new int[] {0});
+            ImageBatch wrong = ImageBatch.nhwc(
+                    1,
+                    spec.image().height() + 1,
+                    spec.image().width(),
+                    2,
+                    new float[(spec.image().height() + 1) * spec.image().width() * 2],
+                    new int[] {0});
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(wrong));
             assertTrue(e.getMessage().contains("expects"), e.getMessage());
             ClassifierBatch unlabelled = ClassifierBatch.of(good.withLabels(null));
             assertThrows(IllegalArgumentException.class, () -> m.train(unlabelled, 1e-3));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> m.loss(ClassifierBatch.of(good.withLabels(new int[] {0, spec.numClasses()}))));
             assertThrows(IllegalArgumentException.class, () -> m.train(ClassifierBatch.of(good), 0));
             NamedTensors state = m.state();
             String kernel = "classifier/conv1/kernel";
             java.util.Map<String, Tensor> bad = new java.util.LinkedHashMap<>(state.asMap());
             bad.put(kernel, Tensor.zeros(1, 2));
-            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-                    () -> m.loadState(new NamedTensors(bad)));
+            IllegalArgumentException e2 =
+                    assertThrows(IllegalArgumentException.class, () -> m.loadState(new NamedTensors(bad)));
             assertTrue(e2.getMessage().contains(kernel), e2.getMessage());
             assertEquals(state, m.state(), "a rejected state changes nothing");
         }
@@ -463,7 +484,8 @@ public abstract class GanBackendTck {
                     assertNotEquals(before.get(name), after.get(name), name + " did not move");
                 }
             }
-            assertTrue(m.predict(batch.images()).accuracy(batch.images().labels()) > 0.9,
+            assertTrue(
+                    m.predict(batch.images()).accuracy(batch.images().labels()) > 0.9,
                     "the batch it was trained on is mostly classified right");
         }
     }
@@ -485,7 +507,7 @@ public abstract class GanBackendTck {
         }
         ImageBatch images = TckFixtures.classifierBatch(spec, 5, 9).images();
         try (ClassifierModel copy = backend().createClassifier(spec, ClassifierChecks.ADAM, states.get(0));
-             ClassifierModel other = classifier(spec, 24)) {
+                ClassifierModel other = classifier(spec, 24)) {
             assertEquals(states.get(0), copy.state(), "loadState(state()) is exact");
             other.loadState(states.get(0));
             assertEquals(copy.predict(images), other.predict(images));

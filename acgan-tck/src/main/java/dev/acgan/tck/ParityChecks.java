@@ -77,8 +77,15 @@ public final class ParityChecks {
          * target 0.1, auxiliary weights 0.8 (real) and 0.4 (fake), generator target 0.85 and auxiliary
          * weight 0.6; one more fake than real images.
          */
-        VARIED("varied: targets 0.9/0.1, aux weights 0.8/0.4, generator 0.85/0.6, one extra fake", 0.9f, 0.1f, 0.8f,
-                0.4f, 0.85f, 0.6f, 1);
+        VARIED(
+                "varied: targets 0.9/0.1, aux weights 0.8/0.4, generator 0.85/0.6, one extra fake",
+                0.9f,
+                0.1f,
+                0.8f,
+                0.4f,
+                0.85f,
+                0.6f,
+                1);
 
         private final String description;
         private final float realTarget;
@@ -89,8 +96,15 @@ public final class ParityChecks {
         private final float generatorAuxWeight;
         private final int extraFakes;
 
-        Setting(String description, float realTarget, float fakeTarget, float auxWeightReal, float auxWeightFake,
-                float generatorTarget, float generatorAuxWeight, int extraFakes) {
+        Setting(
+                String description,
+                float realTarget,
+                float fakeTarget,
+                float auxWeightReal,
+                float auxWeightFake,
+                float generatorTarget,
+                float generatorAuxWeight,
+                int extraFakes) {
             this.description = description;
             this.realTarget = realTarget;
             this.fakeTarget = fakeTarget;
@@ -108,8 +122,8 @@ public final class ParityChecks {
 
         /** {@code n} real images and {@code n} (or n+1) fakes with seeded dropout masks. */
         public DiscriminatorBatch discriminatorBatch(ModelSpec spec, int n, long seed) {
-            return TckFixtures.discriminatorBatch(spec, n, n + extraFakes, seed, realTarget, fakeTarget, auxWeightReal,
-                    auxWeightFake);
+            return TckFixtures.discriminatorBatch(
+                    spec, n, n + extraFakes, seed, realTarget, fakeTarget, auxWeightReal, auxWeightFake);
         }
 
         /** {@code n} seeded noise rows, labels and dropout masks. */
@@ -152,14 +166,15 @@ public final class ParityChecks {
     /** Skips (JUnit assumption) when the backend cannot compute in the checked precision here. */
     private void requirePrecision() {
         java.util.Optional<String> why = backend.precisionUnavailable(precision);
-        Assumptions.assumeTrue(why.isEmpty(), () -> backend.name() + " cannot compute in " + precision.label()
-                + " here: " + why.orElse(""));
+        Assumptions.assumeTrue(
+                why.isEmpty(),
+                () -> backend.name() + " cannot compute in " + precision.label() + " here: " + why.orElse(""));
     }
 
     private Tally tally(String check, ModelSpec spec) {
         requirePrecision();
-        return new Tally(precision == Precision.FP32 ? check : check + ", " + tolerances.name() + " profile", spec,
-                tolerances);
+        return new Tally(
+                precision == Precision.FP32 ? check : check + ", " + tolerances.name() + " profile", spec, tolerances);
     }
 
     private GanModel candidate(ModelSpec spec, NamedTensors state) {
@@ -189,8 +204,8 @@ public final class ParityChecks {
     }
 
     private static String discriminatorContext(DiscriminatorBatch b, Setting s) {
-        return b.real().count() + " real + " + b.fake().count() + " fake, " + s.name().toLowerCase(Locale.ROOT)
-                + " setting";
+        return b.real().count() + " real + " + b.fake().count() + " fake, "
+                + s.name().toLowerCase(Locale.ROOT) + " setting";
     }
 
     // ------------------------------------------------------------------------------ loss parity
@@ -204,13 +219,18 @@ public final class ParityChecks {
     public ParityReport lossParity(ModelSpec spec, long seed, List<Setting> settings, int... batchSizes) {
         Tally t = tally("loss parity", spec);
         NamedTensors weights = TckFixtures.weights(spec, seed);
-        try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
+        try (GanModel cand = candidate(spec, weights);
+                ReferenceModel oracle = oracle(spec, weights)) {
             for (int n : batchSizes) {
                 for (Setting s : settings) {
                     long batchSeed = seed * 1_000 + n * 10L + s.ordinal();
                     DiscriminatorBatch db = s.discriminatorBatch(spec, n, batchSeed);
                     t.context(discriminatorContext(db, s));
-                    compare(t, "discriminator loss", cand.discriminatorLoss(db), oracle.discriminatorLoss(db),
+                    compare(
+                            t,
+                            "discriminator loss",
+                            cand.discriminatorLoss(db),
+                            oracle.discriminatorLoss(db),
                             db.count());
                     GeneratorBatch gb = s.generatorBatch(spec, n, batchSeed + 500);
                     t.context(n + " generated, " + s.name().toLowerCase(Locale.ROOT) + " setting");
@@ -245,7 +265,8 @@ public final class ParityChecks {
     // -------------------------------------------------------------------------- gradient parity
 
     private void requireGradients() {
-        Assumptions.assumeTrue(backend.capabilities().contains(Capability.GRADIENTS),
+        Assumptions.assumeTrue(
+                backend.capabilities().contains(Capability.GRADIENTS),
                 () -> backend.name() + " does not declare " + Capability.GRADIENTS);
     }
 
@@ -261,16 +282,21 @@ public final class ParityChecks {
         Tally t = tally("gradient parity", spec);
         NamedTensors weights = TckFixtures.weights(spec, seed);
         InferredModel inferred = spec.validate();
-        try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
+        try (GanModel cand = candidate(spec, weights);
+                ReferenceModel oracle = oracle(spec, weights)) {
             for (int n : batchSizes) {
                 long batchSeed = seed * 1_000 + n * 10L + 7;
                 DiscriminatorBatch db = Setting.VARIED.discriminatorBatch(spec, n, batchSeed);
                 t.context(discriminatorContext(db, Setting.VARIED));
-                compareGradients(t, inferred.discriminator(), cand.discriminatorGradients(db),
+                compareGradients(
+                        t,
+                        inferred.discriminator(),
+                        cand.discriminatorGradients(db),
                         oracle.discriminatorGradientsExact(db));
                 GeneratorBatch gb = Setting.VARIED.generatorBatch(spec, n, batchSeed + 500);
                 t.context(n + " generated, varied setting");
-                compareGradients(t, inferred.generator(), cand.generatorGradients(gb), oracle.generatorGradientsExact(gb));
+                compareGradients(
+                        t, inferred.generator(), cand.generatorGradients(gb), oracle.generatorGradientsExact(gb));
             }
         }
         return t.finish(backend.name());
@@ -294,7 +320,12 @@ public final class ParityChecks {
         double scale = gradientScale(o);
         for (ParameterSpec p : net.trainableParameters()) {
             if (b.contains(p.name())) {
-                t.norm("gradient " + p.name(), b.get(p.name()), p.shape(), o.get(p.name()), t.tol.gradientRtol(),
+                t.norm(
+                        "gradient " + p.name(),
+                        b.get(p.name()),
+                        p.shape(),
+                        o.get(p.name()),
+                        t.tol.gradientRtol(),
                         t.tol.gradientFloor() * scale);
             }
         }
@@ -309,24 +340,41 @@ public final class ParityChecks {
      * Each probe costs two oracle loss evaluations: meant for tiny specs.
      */
     public ParityReport finiteDifferenceSpotCheck(ModelSpec spec, long seed, int batchSize) {
-        Assumptions.assumeTrue(precision == Precision.FP32, "the finite-difference spot check is for fp32: a central "
-                + "difference differentiates the exact loss, which bf16 gradients follow only to their rounding (the "
-                + "bf16 profile checks them against the oracle's bf16 backward in gradient parity, and the fp32 "
-                + "profile checks the same graph's derivative)");
+        Assumptions.assumeTrue(
+                precision == Precision.FP32,
+                "the finite-difference spot check is for fp32: a central "
+                        + "difference differentiates the exact loss, which bf16 gradients follow only to their rounding (the "
+                        + "bf16 profile checks them against the oracle's bf16 backward in gradient parity, and the fp32 "
+                        + "profile checks the same graph's derivative)");
         requireGradients();
         Tally t = tally("finite-difference spot check", spec);
         NamedTensors weights = TckFixtures.weights(spec, seed);
         InferredModel inferred = spec.validate();
-        try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
+        try (GanModel cand = candidate(spec, weights);
+                ReferenceModel oracle = oracle(spec, weights)) {
             long batchSeed = seed * 1_000 + batchSize * 10L + 9;
             DiscriminatorBatch db = Setting.VARIED.discriminatorBatch(spec, batchSize, batchSeed);
             t.context(discriminatorContext(db, Setting.VARIED));
-            spotCheck(t, oracle::value, oracle::setValue, inferred.discriminator(), cand.discriminatorGradients(db),
-                    oracle.discriminatorGradientsExact(db), () -> oracle.discriminatorLoss(db).total(), seed);
+            spotCheck(
+                    t,
+                    oracle::value,
+                    oracle::setValue,
+                    inferred.discriminator(),
+                    cand.discriminatorGradients(db),
+                    oracle.discriminatorGradientsExact(db),
+                    () -> oracle.discriminatorLoss(db).total(),
+                    seed);
             GeneratorBatch gb = Setting.VARIED.generatorBatch(spec, batchSize, batchSeed + 500);
             t.context(batchSize + " generated, varied setting");
-            spotCheck(t, oracle::value, oracle::setValue, inferred.generator(), cand.generatorGradients(gb),
-                    oracle.generatorGradientsExact(gb), () -> oracle.generatorLoss(gb).total(), seed);
+            spotCheck(
+                    t,
+                    oracle::value,
+                    oracle::setValue,
+                    inferred.generator(),
+                    cand.generatorGradients(gb),
+                    oracle.generatorGradientsExact(gb),
+                    () -> oracle.generatorLoss(gb).total(),
+                    seed);
         }
         return t.finish(backend.name());
     }
@@ -335,15 +383,26 @@ public final class ParityChecks {
      * The spot checks of one network: {@code value} and {@code setValue} read and replace a state value of
      * the oracle in double precision, {@code loss} evaluates the oracle's loss.
      */
-    static void spotCheck(Tally t, Function<String, double[]> value, BiConsumer<String, double[]> setValue,
-                          InferredNetwork net, NamedTensors b, Map<String, double[]> exact, DoubleSupplier loss,
-                          long seed) {
+    static void spotCheck(
+            Tally t,
+            Function<String, double[]> value,
+            BiConsumer<String, double[]> setValue,
+            InferredNetwork net,
+            NamedTensors b,
+            Map<String, double[]> exact,
+            DoubleSupplier loss,
+            long seed) {
         double scale = gradientScale(exact);
         for (ParameterSpec p : net.trainableParameters()) {
             double[] g = exact.get(p.name());
             if (!b.contains(p.name()) || b.get(p.name()).data().length != g.length) {
-                t.mismatch("gradient " + p.name(), "missing or misshapen", "shape " + Arrays.toString(p.shape()),
-                        Double.NaN, 0, "present with the parameter's shape");
+                t.mismatch(
+                        "gradient " + p.name(),
+                        "missing or misshapen",
+                        "shape " + Arrays.toString(p.shape()),
+                        Double.NaN,
+                        0,
+                        "present with the parameter's shape");
                 continue;
             }
             float[] bg = b.get(p.name()).data();
@@ -358,18 +417,35 @@ public final class ParityChecks {
                 double fd = centralDifference(value, setValue, p.name(), i, loss);
                 String q = "gradient " + p.name() + "[" + i + "]";
                 double fdError = FINITE_DIFFERENCE_ERROR * Math.max(1, Math.abs(fd));
-                t.scalarWithTolerance("oracle self-check (exact vs central difference) " + q, g[i], fd, fdError,
+                t.scalarWithTolerance(
+                        "oracle self-check (exact vs central difference) " + q,
+                        g[i],
+                        fd,
+                        fdError,
                         String.format(Locale.ROOT, "%.3e (finite-difference accuracy)", fdError));
                 double tol = t.tol.spotRtol() * Math.abs(fd) + t.tol.gradientFloor() * scale + fdError;
-                t.scalarWithTolerance(q + " vs central difference", bg[i], fd, tol, String.format(Locale.ROOT,
-                        "%.3e (%.0e*|fd| + %.0e*scale %.3e + fd accuracy)", tol, t.tol.spotRtol(),
-                        t.tol.gradientFloor(), scale));
+                t.scalarWithTolerance(
+                        q + " vs central difference",
+                        bg[i],
+                        fd,
+                        tol,
+                        String.format(
+                                Locale.ROOT,
+                                "%.3e (%.0e*|fd| + %.0e*scale %.3e + fd accuracy)",
+                                tol,
+                                t.tol.spotRtol(),
+                                t.tol.gradientFloor(),
+                                scale));
             }
         }
     }
 
-    private static double centralDifference(Function<String, double[]> value, BiConsumer<String, double[]> setValue,
-                                            String name, int i, DoubleSupplier loss) {
+    private static double centralDifference(
+            Function<String, double[]> value,
+            BiConsumer<String, double[]> setValue,
+            String name,
+            int i,
+            DoubleSupplier loss) {
         double[] x = value.apply(name);
         double saved = x[i];
         try {
@@ -404,16 +480,22 @@ public final class ParityChecks {
         Tally t = tally("update parity", spec);
         InferredModel inferred = spec.validate();
         NamedTensors weights = TckFixtures.weights(spec, seed);
-        try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights)) {
+        try (GanModel cand = candidate(spec, weights);
+                ReferenceModel oracle = oracle(spec, weights)) {
             NamedTensors before = oracle.state();
             for (int s = 1; s <= steps; s++) {
                 long batchSeed = seed * 1_000 + batchSize * 10L + 100L * s;
                 DiscriminatorBatch db = Setting.STANDARD.discriminatorBatch(spec, batchSize, batchSeed);
                 t.context("discriminator step " + s + ", " + discriminatorContext(db, Setting.STANDARD));
                 Map<String, double[]> gD = oracle.discriminatorGradientsExact(db);
-                compare(t, "returned discriminator loss", cand.trainDiscriminator(db), oracle.trainDiscriminator(db),
+                compare(
+                        t,
+                        "returned discriminator loss",
+                        cand.trainDiscriminator(db),
+                        oracle.trainDiscriminator(db),
                         db.count());
-                compareState(t, inferred, cand.state(), oracle, before, inferred.discriminator(), gD, DISCRIMINATOR_ADAM);
+                compareState(
+                        t, inferred, cand.state(), oracle, before, inferred.discriminator(), gD, DISCRIMINATOR_ADAM);
                 before = resync(cand, oracle);
 
                 GeneratorBatch gb = Setting.STANDARD.generatorBatch(spec, batchSize, batchSeed + 50);
@@ -437,13 +519,21 @@ public final class ParityChecks {
 
     private static boolean belongsTo(String stateName, String role) {
         String prefix = role + "/";
-        return stateName.startsWith(prefix) || stateName.startsWith(StateNames.ADAM_M + prefix)
-                || stateName.startsWith(StateNames.ADAM_V + prefix) || stateName.equals("adam/iterations/" + role);
+        return stateName.startsWith(prefix)
+                || stateName.startsWith(StateNames.ADAM_M + prefix)
+                || stateName.startsWith(StateNames.ADAM_V + prefix)
+                || stateName.equals("adam/iterations/" + role);
     }
 
-    private static void compareState(Tally t, InferredModel inferred, NamedTensors b, ReferenceModel oracle,
-                                     NamedTensors before, InferredNetwork stepped, Map<String, double[]> gradient,
-                                     AdamConfig adam) {
+    private static void compareState(
+            Tally t,
+            InferredModel inferred,
+            NamedTensors b,
+            ReferenceModel oracle,
+            NamedTensors before,
+            InferredNetwork stepped,
+            Map<String, double[]> gradient,
+            AdamConfig adam) {
         Map<String, int[]> shapes = StateNames.fullStateShapes(inferred);
         t.names("state", b.names(), shapes.keySet());
         Map<String, ParameterSpec> params = new java.util.HashMap<>();
@@ -456,18 +546,25 @@ public final class ParityChecks {
             }
             Tensor bt = b.get(name);
             if (!Arrays.equals(bt.shape(), e.getValue())) {
-                t.mismatch("state " + name, "shape " + Arrays.toString(bt.shape()), "shape "
-                        + Arrays.toString(e.getValue()), Double.NaN, 0, "the canonical shape");
+                t.mismatch(
+                        "state " + name,
+                        "shape " + Arrays.toString(bt.shape()),
+                        "shape " + Arrays.toString(e.getValue()),
+                        Double.NaN,
+                        0,
+                        "the canonical shape");
                 continue;
             }
             if (!belongsTo(name, stepped.role())) {
-                t.unchanged("state " + name + " (" + stepped.role() + " step must not change it)", bt, before.get(name));
+                t.unchanged(
+                        "state " + name + " (" + stepped.role() + " step must not change it)", bt, before.get(name));
             } else if (name.equals(StateNames.ITERATIONS_GENERATOR)) {
                 t.exact("state " + name, bt.data()[0], oracle.generatorIterations());
             } else if (name.equals(StateNames.ITERATIONS_DISCRIMINATOR)) {
                 t.exact("state " + name, bt.data()[0], oracle.discriminatorIterations());
             } else {
-                long steps = stepped.role().equals("generator") ? oracle.generatorIterations()
+                long steps = stepped.role().equals("generator")
+                        ? oracle.generatorIterations()
                         : oracle.discriminatorIterations();
                 compareStepped(t, name, bt, e.getValue(), oracle::value, before, params, gradient, adam, steps, scale);
             }
@@ -478,24 +575,49 @@ public final class ParityChecks {
      * One tensor of the stepped network after an Adam step ({@code steps} updates so far): an Adam moment,
      * a trainable parameter (within its {@link #adamBand}) or a moving statistic.
      */
-    static void compareStepped(Tally t, String name, Tensor bt, int[] shape, Function<String, double[]> oracle,
-                               NamedTensors before, Map<String, ParameterSpec> params, Map<String, double[]> gradient,
-                               AdamConfig adam, long steps, double scale) {
+    static void compareStepped(
+            Tally t,
+            String name,
+            Tensor bt,
+            int[] shape,
+            Function<String, double[]> oracle,
+            NamedTensors before,
+            Map<String, ParameterSpec> params,
+            Map<String, double[]> gradient,
+            AdamConfig adam,
+            long steps,
+            double scale) {
         if (name.startsWith(StateNames.ADAM_M)) {
             double[] g = gradient.get(name.substring(StateNames.ADAM_M.length()));
-            t.norm("state " + name, bt, shape, oracle.apply(name), 0,
-                    (1 - adam.beta1()) * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length)
-                            + t.tol.gradientFloor() * scale));
+            t.norm(
+                    "state " + name,
+                    bt,
+                    shape,
+                    oracle.apply(name),
+                    0,
+                    (1 - adam.beta1())
+                            * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length) + t.tol.gradientFloor() * scale));
         } else if (name.startsWith(StateNames.ADAM_V)) {
             double[] g = gradient.get(name.substring(StateNames.ADAM_V.length()));
-            t.norm("state sqrt(" + name + ")", sqrt(bt), shape, sqrt(oracle.apply(name)), 0,
+            t.norm(
+                    "state sqrt(" + name + ")",
+                    sqrt(bt),
+                    shape,
+                    sqrt(oracle.apply(name)),
+                    0,
                     Math.sqrt(1 - adam.beta2())
                             * (t.tol.gradientRtol() * norm(g) / Math.sqrt(g.length) + t.tol.gradientFloor() * scale));
         } else if (params.get(name).trainable()) {
             double[] band = adamBand(t.tol, adam, steps, name, before, gradient.get(name), scale);
-            t.parameters("state " + name, bt, oracle.apply(name), before.get(name).data(), band);
+            t.parameters(
+                    "state " + name, bt, oracle.apply(name), before.get(name).data(), band);
         } else {
-            t.elements("state " + name, bt, oracle.apply(name), t.tol.statisticRtol(), t.tol.statisticAtol(),
+            t.elements(
+                    "state " + name,
+                    bt,
+                    oracle.apply(name),
+                    t.tol.statisticRtol(),
+                    t.tol.statisticAtol(),
                     before.get(name).data());
         }
     }
@@ -507,8 +629,14 @@ public final class ParityChecks {
      * {@link ParityTolerances#PARAMETER_STEP_FRACTION} of the learning rate for float32 Adam arithmetic
      * and {@link ParityTolerances#PARAMETER_RTOL} of the parameter for float32 storage.
      */
-    private static double[] adamBand(ParityTolerances.Profile tolerances, AdamConfig adam, long t, String name,
-                                     NamedTensors before, double[] g, double scale) {
+    private static double[] adamBand(
+            ParityTolerances.Profile tolerances,
+            AdamConfig adam,
+            long t,
+            String name,
+            NamedTensors before,
+            double[] g,
+            double scale) {
         float[] p0 = before.get(name).data();
         float[] m0 = before.get(StateNames.ADAM_M + name).data();
         float[] v0 = before.get(StateNames.ADAM_V + name).data();
@@ -521,17 +649,18 @@ public final class ParityChecks {
             double exact = adamStep(adam, t, p0[i], m0[i], v0[i], g[i], p, m, v);
             double spread = 0;
             for (double f : new double[] {-1, -0.5, 0.5, 1}) {
-                spread = Math.max(spread, Math.abs(adamStep(adam, t, p0[i], m0[i], v0[i], g[i] + f * band, p, m, v)
-                        - exact));
+                spread = Math.max(
+                        spread, Math.abs(adamStep(adam, t, p0[i], m0[i], v0[i], g[i] + f * band, p, m, v) - exact));
             }
-            tol[i] = spread + tolerances.parameterStepFraction() * adam.learningRate()
+            tol[i] = spread
+                    + tolerances.parameterStepFraction() * adam.learningRate()
                     + tolerances.parameterRtol() * Math.abs(exact);
         }
         return tol;
     }
 
-    private static double adamStep(AdamConfig adam, long t, double p0, double m0, double v0, double g, double[] p,
-                                   double[] m, double[] v) {
+    private static double adamStep(
+            AdamConfig adam, long t, double p0, double m0, double v0, double g, double[] p, double[] m, double[] v) {
         p[0] = p0;
         m[0] = m0;
         v[0] = v0;
@@ -579,15 +708,19 @@ public final class ParityChecks {
         Tensor z = TckFixtures.noise(spec, batchSize, seed + 1);
         int[] labels = TckFixtures.labels(spec, batchSize, seed + 2);
         Map<String, float[]> masks = DropoutMasks.draw(inferred.generator(), batchSize, new SplittableRandom(seed + 3));
-        try (GanModel cand = candidate(spec, weights); ReferenceModel oracle = oracle(spec, weights);
-             Generator standalone = standalone(spec, weights.withPrefix("generator/"))) {
+        try (GanModel cand = candidate(spec, weights);
+                ReferenceModel oracle = oracle(spec, weights);
+                Generator standalone = standalone(spec, weights.withPrefix("generator/"))) {
             t.context(batchSize + " generated, inference mode");
             ImageBatch expected = oracle.generator().generate(z, labels);
             t.images("generated image (model view)", cand.generator().generate(z, labels), expected);
             t.images("generated image (standalone loadGenerator)", standalone.generate(z, labels), expected);
             t.context(batchSize + " generated, training mode with dropout masks");
-            t.images("generated image (training mode)", cand.generate(z, labels, true, masks),
-                    oracle.generate(z, labels, true, masks), true);
+            t.images(
+                    "generated image (training mode)",
+                    cand.generate(z, labels, true, masks),
+                    oracle.generate(z, labels, true, masks),
+                    true);
             ImageBatch real = TckFixtures.realImages(spec, batchSize, seed + 4);
             if (!spec.kind().conditionalGenerator()) {
                 real = real.withLabels(null);
@@ -613,7 +746,10 @@ public final class ParityChecks {
      */
     public ParityReport checkpointPortability(ModelSpec spec, long seed, Path dir) {
         Tally t = tally("checkpoint portability", spec);
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(6).withMaxSteps(3).withSeed(seed)
+        TrainingConfig cfg = TrainingConfig.defaults()
+                .withBatchSize(6)
+                .withMaxSteps(3)
+                .withSeed(seed)
                 .withPrecision(precision);
         Tensor z = TckFixtures.noise(spec, 7, seed + 11);
         int[] labels = TckFixtures.labels(spec, 7, seed + 12);
@@ -626,9 +762,9 @@ public final class ParityChecks {
             for (String which : List.of("full", "generator")) {
                 Checkpoint read = Checkpoint.read(dir.resolve(which));
                 t.context("7 generated after 3 training steps, " + which + " checkpoint");
-                try (Generator ref = new ReferenceBackend().loadGenerator(read.metadata().spec(), read.tensors(),
-                        precision);
-                     Generator own = standalone(read.metadata().spec(), read.tensors())) {
+                try (Generator ref = new ReferenceBackend()
+                                .loadGenerator(read.metadata().spec(), read.tensors(), precision);
+                        Generator own = standalone(read.metadata().spec(), read.tensors())) {
                     ImageBatch expected = ref.generate(z, labels);
                     t.images("generated image (backend loading the checkpoint)", own.generate(z, labels), expected);
                     t.images("generated image (backend's trained model)", trained, expected);
@@ -678,8 +814,8 @@ public final class ParityChecks {
         }
 
         void mismatch(String quantity, String backend, String oracle, double error, double limit, String tolerance) {
-            mismatches.add(new ParityFailure.Mismatch(check, spec, context, quantity, backend, oracle, error, limit,
-                    tolerance));
+            mismatches.add(new ParityFailure.Mismatch(
+                    check, spec, context, quantity, backend, oracle, error, limit, tolerance));
         }
 
         private static String fmt(double v) {
@@ -688,8 +824,8 @@ public final class ParityChecks {
 
         void scalar(String quantity, double b, double o, double rtol, double atol) {
             double tol = rtol * Math.abs(o) + atol;
-            scalarWithTolerance(quantity, b, o, tol, String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", tol,
-                    rtol, atol));
+            scalarWithTolerance(
+                    quantity, b, o, tol, String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", tol, rtol, atol));
         }
 
         /**
@@ -699,10 +835,22 @@ public final class ParityChecks {
         void loss(String quantity, double b, double o, int n) {
             double flip = tol.lossFlip() * Math.max(Math.abs(o), 1) / n;
             double limit = tol.lossRtol() * Math.abs(o) + tol.lossAtol() + flip;
-            scalarWithTolerance(quantity, b, o, limit, flip == 0
-                    ? String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", limit, tol.lossRtol(), tol.lossAtol())
-                    : String.format(Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e + %.3g*max(|oracle|, 1)/%d examples)",
-                            limit, tol.lossRtol(), tol.lossAtol(), tol.lossFlip(), n));
+            scalarWithTolerance(
+                    quantity,
+                    b,
+                    o,
+                    limit,
+                    flip == 0
+                            ? String.format(
+                                    Locale.ROOT, "%.3e (%.0e*|oracle| + %.0e)", limit, tol.lossRtol(), tol.lossAtol())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%.3e (%.0e*|oracle| + %.0e + %.3g*max(|oracle|, 1)/%d examples)",
+                                    limit,
+                                    tol.lossRtol(),
+                                    tol.lossAtol(),
+                                    tol.lossFlip(),
+                                    n));
         }
 
         void scalarWithTolerance(String quantity, double b, double o, double tol, String tolText) {
@@ -727,15 +875,25 @@ public final class ParityChecks {
             unknown.removeAll(expected);
             comparisons++;
             if (!missing.isEmpty() || !unknown.isEmpty()) {
-                mismatch("names of the " + what, "missing " + missing + ", unexpected " + unknown,
-                        expected.size() + " expected names", Double.NaN, 0, "the same names");
+                mismatch(
+                        "names of the " + what,
+                        "missing " + missing + ", unexpected " + unknown,
+                        expected.size() + " expected names",
+                        Double.NaN,
+                        0,
+                        "the same names");
             }
         }
 
         private boolean sameSize(String quantity, Tensor b, int[] shape, int oracleSize) {
             if (!Arrays.equals(b.shape(), shape) || b.data().length != oracleSize) {
-                mismatch(quantity, "shape " + Arrays.toString(b.shape()), "shape " + Arrays.toString(shape), Double.NaN,
-                        0, "the same shape");
+                mismatch(
+                        quantity,
+                        "shape " + Arrays.toString(b.shape()),
+                        "shape " + Arrays.toString(shape),
+                        Double.NaN,
+                        0,
+                        "the same shape");
                 return false;
             }
             return true;
@@ -763,15 +921,26 @@ public final class ParityChecks {
         /** Parameters after an Adam step, with per-element tolerances (see {@code adamBand}). */
         void parameters(String quantity, Tensor b, double[] o, float[] before, double[] tols) {
             if (sameSize(quantity, b, b.shape(), o.length)) {
-                elements(quantity, b.data(), o, tols, before, "(Adam step with the gradient in its tolerance band"
-                        + " + " + tol.parameterStepFraction() + "*lr + " + tol.parameterRtol() + "*|oracle|)");
+                elements(
+                        quantity,
+                        b.data(),
+                        o,
+                        tols,
+                        before,
+                        "(Adam step with the gradient in its tolerance band" + " + " + tol.parameterStepFraction()
+                                + "*lr + " + tol.parameterRtol() + "*|oracle|)");
             }
         }
 
         private void elements(String quantity, float[] b, double[] o, double[] tols, float[] before, String formula) {
             if (b == null || b.length != o.length) {
-                mismatch(quantity, b == null ? "null" : b.length + " values", o.length + " values", Double.NaN,
-                        0, "the same size");
+                mismatch(
+                        quantity,
+                        b == null ? "null" : b.length + " values",
+                        o.length + " values",
+                        Double.NaN,
+                        0,
+                        "the same size");
                 return;
             }
             int worst = -1;
@@ -797,8 +966,12 @@ public final class ParityChecks {
             record(quantity, worstRatioHere);
             if (outside > 0) {
                 String prior = before == null ? "" : " (before the step: " + fmt(before[worst]) + ")";
-                mismatch(quantity + "[" + worst + "] (" + outside + " of " + o.length + " elements outside)",
-                        fmt(b[worst]) + prior, fmt(o[worst]), Math.abs(b[worst] - o[worst]), tols[worst],
+                mismatch(
+                        quantity + "[" + worst + "] (" + outside + " of " + o.length + " elements outside)",
+                        fmt(b[worst]) + prior,
+                        fmt(o[worst]),
+                        Math.abs(b[worst] - o[worst]),
+                        tols[worst],
                         String.format(Locale.ROOT, "%.3e ", tols[worst]) + formula);
             }
         }
@@ -821,12 +994,16 @@ public final class ParityChecks {
 
         /** Generated images; in training mode (batch statistics) with {@code trainingOutputAtol}. */
         void images(String quantity, ImageBatch b, ImageBatch o, boolean trainingMode) {
-            if (b.count() != o.count() || b.height() != o.height() || b.width() != o.width()
+            if (b.count() != o.count()
+                    || b.height() != o.height()
+                    || b.width() != o.width()
                     || b.channels() != o.channels()) {
                 mismatch(quantity, b.toString(), o.toString(), Double.NaN, 0, "the same image shape");
                 return;
             }
-            outputs(quantity, b.toLayout(dev.acgan.api.tensor.Layout.NHWC).pixels(),
+            outputs(
+                    quantity,
+                    b.toLayout(dev.acgan.api.tensor.Layout.NHWC).pixels(),
                     o.toLayout(dev.acgan.api.tensor.Layout.NHWC).pixels(),
                     trainingMode ? tol.trainingOutputAtol() : tol.outputAtol());
         }
@@ -856,9 +1033,15 @@ public final class ParityChecks {
             double tol = rtol * on + atol * Math.sqrt(o.length);
             record(quantity, diff / tol);
             if (!(diff <= tol)) {
-                mismatch(quantity + " (by norm; largest difference at [" + worst + "]: backend " + fmt(bd[worst])
-                                + ", oracle " + fmt(o[worst]) + ")", "norm " + fmt(bn), "norm " + fmt(on), diff, tol,
-                        String.format(Locale.ROOT, "%.3e (%.0e*||oracle|| + %.3e*sqrt(%d))", tol, rtol, atol, o.length));
+                mismatch(
+                        quantity + " (by norm; largest difference at [" + worst + "]: backend " + fmt(bd[worst])
+                                + ", oracle " + fmt(o[worst]) + ")",
+                        "norm " + fmt(bn),
+                        "norm " + fmt(on),
+                        diff,
+                        tol,
+                        String.format(
+                                Locale.ROOT, "%.3e (%.0e*||oracle|| + %.3e*sqrt(%d))", tol, rtol, atol, o.length));
             }
         }
 

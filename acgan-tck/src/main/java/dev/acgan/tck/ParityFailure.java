@@ -29,8 +29,16 @@ public final class ParityFailure extends AssertionError {
      * @param limit     the tolerance it exceeded
      * @param tolerance the tolerance as text, with its formula
      */
-    public record Mismatch(String check, String spec, String context, String quantity, String backend,
-                           String oracle, double error, double limit, String tolerance) {
+    public record Mismatch(
+            String check,
+            String spec,
+            String context,
+            String quantity,
+            String backend,
+            String oracle,
+            double error,
+            double limit,
+            String tolerance) {
 
         /** How many tolerances the error is (infinite when not comparable). */
         public double ratio() {
@@ -40,8 +48,17 @@ public final class ParityFailure extends AssertionError {
 
         /** One line: check, spec, context, quantity, both values, error and tolerance. */
         public String describe() {
-            return String.format(Locale.ROOT, "[%s] spec %s, %s: %s: backend %s, oracle %s, error %.3e > tolerance %s",
-                    check, spec, context, quantity, backend, oracle, error, tolerance);
+            return String.format(
+                    Locale.ROOT,
+                    "[%s] spec %s, %s: %s: backend %s, oracle %s, error %.3e > tolerance %s",
+                    check,
+                    spec,
+                    context,
+                    quantity,
+                    backend,
+                    oracle,
+                    error,
+                    tolerance);
         }
     }
 
@@ -70,8 +87,11 @@ public final class ParityFailure extends AssertionError {
 
     /** The largest {@link Mismatch#ratio()} among the mismatches whose quantity contains the text (0 if none). */
     public double worstRatio(String quantityText) {
-        return mismatches.stream().filter(m -> m.quantity().contains(quantityText)).mapToDouble(Mismatch::ratio)
-                .max().orElse(0);
+        return mismatches.stream()
+                .filter(m -> m.quantity().contains(quantityText))
+                .mapToDouble(Mismatch::ratio)
+                .max()
+                .orElse(0);
     }
 
     /** Whether some mismatch's quantity contains the text (e.g. {@code realAdversarial}, {@code moving_mean}). */
@@ -81,8 +101,12 @@ public final class ParityFailure extends AssertionError {
 
     private static String message(String backendName, List<Mismatch> mismatches) {
         StringBuilder sb = new StringBuilder();
-        sb.append("backend '").append(backendName).append("' differs from the oracle in ").append(mismatches.size())
-                .append(mismatches.size() == 1 ? " value" : " values").append(':');
+        sb.append("backend '")
+                .append(backendName)
+                .append("' differs from the oracle in ")
+                .append(mismatches.size())
+                .append(mismatches.size() == 1 ? " value" : " values")
+                .append(':');
         for (int i = 0; i < Math.min(LISTED, mismatches.size()); i++) {
             sb.append("\n  ").append(mismatches.get(i).describe());
         }

@@ -17,7 +17,13 @@ public record ParityReport(String check, String spec, int comparisons, double wo
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s, %s: %d comparisons, worst error/tolerance %.3g at %s", check, spec,
-                comparisons, worstRatio, worstQuantity);
+        return String.format(
+                Locale.ROOT,
+                "%s, %s: %d comparisons, worst error/tolerance %.3g at %s",
+                check,
+                spec,
+                comparisons,
+                worstRatio,
+                worstQuantity);
     }
 }

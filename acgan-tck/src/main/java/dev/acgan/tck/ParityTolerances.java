@@ -23,8 +23,7 @@ package dev.acgan.tck;
  */
 public final class ParityTolerances {
 
-    private ParityTolerances() {
-    }
+    private ParityTolerances() {}
 
     /**
      * One set of tolerances: the {@link #FP32} profile (the constants of this class) or the {@link #BF16}
@@ -46,18 +45,38 @@ public final class ParityTolerances {
      * @param statisticRtol         see {@link #STATISTIC_RTOL}
      * @param statisticAtol         see {@link #STATISTIC_ATOL}
      */
-    public record Profile(String name, double lossRtol, double lossAtol, double lossFlip, double outputRtol,
-                          double outputAtol, double trainingOutputAtol,
-                          double gradientRtol, double gradientFloor, double spotRtol, double parameterStepFraction,
-                          double parameterRtol, double statisticRtol, double statisticAtol) {
-    }
+    public record Profile(
+            String name,
+            double lossRtol,
+            double lossAtol,
+            double lossFlip,
+            double outputRtol,
+            double outputAtol,
+            double trainingOutputAtol,
+            double gradientRtol,
+            double gradientFloor,
+            double spotRtol,
+            double parameterStepFraction,
+            double parameterRtol,
+            double statisticRtol,
+            double statisticAtol) {}
 
     /** The float32 profile: a float32 backend against the float64 oracle (the constants of this class). */
-    public static final Profile FP32 = new Profile("fp32", ParityTolerances.LOSS_RTOL, ParityTolerances.LOSS_ATOL, 0,
-            ParityTolerances.OUTPUT_RTOL, ParityTolerances.OUTPUT_ATOL, ParityTolerances.OUTPUT_ATOL,
+    public static final Profile FP32 = new Profile(
+            "fp32",
+            ParityTolerances.LOSS_RTOL,
+            ParityTolerances.LOSS_ATOL,
+            0,
+            ParityTolerances.OUTPUT_RTOL,
+            ParityTolerances.OUTPUT_ATOL,
+            ParityTolerances.OUTPUT_ATOL,
             ParityTolerances.GRADIENT_RTOL,
-            ParityTolerances.GRADIENT_FLOOR, ParityTolerances.SPOT_RTOL, ParityTolerances.PARAMETER_STEP_FRACTION,
-            ParityTolerances.PARAMETER_RTOL, ParityTolerances.STATISTIC_RTOL, ParityTolerances.STATISTIC_ATOL);
+            ParityTolerances.GRADIENT_FLOOR,
+            ParityTolerances.SPOT_RTOL,
+            ParityTolerances.PARAMETER_STEP_FRACTION,
+            ParityTolerances.PARAMETER_RTOL,
+            ParityTolerances.STATISTIC_RTOL,
+            ParityTolerances.STATISTIC_ATOL);
 
     /**
      * The bf16 profile: a {@link dev.acgan.api.model.Precision#BF16} backend against the oracle that makes the
@@ -87,12 +106,21 @@ public final class ParityTolerances {
      * </ul>
      * The finite-difference spot check is fp32 only (a central difference differentiates the exact loss).
      */
-    public static final Profile BF16 = new Profile("bf16", ParityTolerances.LOSS_RTOL, ParityTolerances.LOSS_ATOL,
-            ParityTolerances.BF16_LOSS_FLIP, ParityTolerances.OUTPUT_RTOL, ParityTolerances.BF16_OUTPUT_ATOL,
+    public static final Profile BF16 = new Profile(
+            "bf16",
+            ParityTolerances.LOSS_RTOL,
+            ParityTolerances.LOSS_ATOL,
+            ParityTolerances.BF16_LOSS_FLIP,
+            ParityTolerances.OUTPUT_RTOL,
+            ParityTolerances.BF16_OUTPUT_ATOL,
             ParityTolerances.BF16_TRAINING_OUTPUT_ATOL,
-            ParityTolerances.BF16_GRADIENT_RTOL, ParityTolerances.BF16_GRADIENT_FLOOR, ParityTolerances.SPOT_RTOL,
-            ParityTolerances.PARAMETER_STEP_FRACTION, ParityTolerances.PARAMETER_RTOL,
-            ParityTolerances.BF16_STATISTIC_RTOL, ParityTolerances.STATISTIC_ATOL);
+            ParityTolerances.BF16_GRADIENT_RTOL,
+            ParityTolerances.BF16_GRADIENT_FLOOR,
+            ParityTolerances.SPOT_RTOL,
+            ParityTolerances.PARAMETER_STEP_FRACTION,
+            ParityTolerances.PARAMETER_RTOL,
+            ParityTolerances.BF16_STATISTIC_RTOL,
+            ParityTolerances.STATISTIC_ATOL);
 
     /** bf16: one bfloat16 unit in the last place of a logit, relative ({@code 2^-7}), per batch (see {@link #BF16}). */
     public static final double BF16_LOSS_FLIP = 0x1p-7;

@@ -1,7 +1,7 @@
 package dev.acgan.tck;
 
-import dev.acgan.api.data.Datasets;
 import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.data.Datasets;
 import dev.acgan.api.model.ClassifierBatch;
 import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.GeneratorBatch;
@@ -9,8 +9,8 @@ import dev.acgan.api.spec.ClassifierPresets;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.GanKind;
 import dev.acgan.api.spec.ImageShape;
-import dev.acgan.api.spec.Initializer;
 import dev.acgan.api.spec.InferredModel;
+import dev.acgan.api.spec.Initializer;
 import dev.acgan.api.spec.LayerSpec;
 import dev.acgan.api.spec.LayerSpec.BatchNorm;
 import dev.acgan.api.spec.LayerSpec.Concat;
@@ -51,8 +51,7 @@ import java.util.SplittableRandom;
  */
 public final class TckFixtures {
 
-    private TckFixtures() {
-    }
+    private TckFixtures() {}
 
     /**
      * A small ACGAN on 8x8x1 images, 3 classes, latent 5, touching Embedding, Multiply, Dense, Reshape,
@@ -63,27 +62,39 @@ public final class TckFixtures {
         NetworkSpec g = NetworkSpec.builder()
                 .add("embedding", new Embedding(3, 5, Initializer.GLOROT_NORMAL), NetworkSpec.LABEL)
                 .add("multiply", new Multiply(), NetworkSpec.NOISE, "embedding")
-                .then("dense", Dense.of(2 * 2 * 6)).then("relu0", new Relu())
+                .then("dense", Dense.of(2 * 2 * 6))
+                .then("relu0", new Relu())
                 .then("reshape", new Reshape(List.of(2, 2, 6)))
-                .then("deconv1", new Conv2DTranspose(4, 3, 3, 1, 1, Padding.VALID, true, Initializer.GLOROT_NORMAL,
-                        Initializer.ZEROS))
-                .then("relu1", new Relu()).then("bn1", new BatchNorm(0.9, 1e-3))
-                .then("deconv2", new Conv2DTranspose(1, 3, 3, 2, 2, Padding.SAME, true, Initializer.GLOROT_NORMAL,
-                        Initializer.ZEROS))
-                .then("tanh", new Tanh()).output(NetworkSpec.OUT_IMAGE).build();
+                .then(
+                        "deconv1",
+                        new Conv2DTranspose(
+                                4, 3, 3, 1, 1, Padding.VALID, true, Initializer.GLOROT_NORMAL, Initializer.ZEROS))
+                .then("relu1", new Relu())
+                .then("bn1", new BatchNorm(0.9, 1e-3))
+                .then(
+                        "deconv2",
+                        new Conv2DTranspose(
+                                1, 3, 3, 2, 2, Padding.SAME, true, Initializer.GLOROT_NORMAL, Initializer.ZEROS))
+                .then("tanh", new Tanh())
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
         NetworkSpec d = NetworkSpec.builder()
                 .add("conv1", Conv2D.of(4, 3, 2, Padding.SAME), NetworkSpec.IMAGE)
-                .then("lrelu1", new LeakyRelu(0.2)).then("drop1", new Dropout(0.3))
+                .then("lrelu1", new LeakyRelu(0.2))
+                .then("drop1", new Dropout(0.3))
                 .then("conv2", Conv2D.of(5, 2, 1, Padding.VALID))
-                .then("lrelu2", new LeakyRelu(0.2)).then("drop2", new Dropout(0.25))
+                .then("lrelu2", new LeakyRelu(0.2))
+                .then("drop2", new Dropout(0.25))
                 .then("flatten", new Flatten())
-                .add("validity", Dense.of(1), "flatten").then("validity_sigmoid", new Sigmoid())
+                .add("validity", Dense.of(1), "flatten")
+                .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
-                .add("class", Dense.of(3), "flatten").then("class_softmax", new Softmax())
+                .add("class", Dense.of(3), "flatten")
+                .then("class_softmax", new Softmax())
                 .output(NetworkSpec.OUT_CLASS)
                 .build();
-        return checked(new ModelSpec("tck-tiny-acgan", GanKind.ACGAN, new ImageShape(8, 8, 1), 3, 5,
-                NoiseDistribution.UNIFORM, g, d));
+        return checked(new ModelSpec(
+                "tck-tiny-acgan", GanKind.ACGAN, new ImageShape(8, 8, 1), 3, 5, NoiseDistribution.UNIFORM, g, d));
     }
 
     /**
@@ -93,38 +104,57 @@ public final class TckFixtures {
     public static ModelSpec tinyCgan() {
         NetworkSpec g = NetworkSpec.builder()
                 .add("dense", Dense.of(7 * 5 * 3), NetworkSpec.NOISE)
-                .then("bn0", new BatchNorm(0.8, 1e-2)).then("relu0", new Relu())
+                .then("bn0", new BatchNorm(0.8, 1e-2))
+                .then("relu0", new Relu())
                 .then("reshape", new Reshape(List.of(7, 5, 3)))
-                .add("onehot", new OneHot(4), NetworkSpec.LABEL).then("map", new RepeatSpatial(7, 5))
+                .add("onehot", new OneHot(4), NetworkSpec.LABEL)
+                .then("map", new RepeatSpatial(7, 5))
                 .add("concat", new Concat(), "reshape", "map")
-                .then("conv", new Conv2D(2, 3, 2, 1, 1, Padding.SAME, true, Initializer.GLOROT_UNIFORM,
-                        Initializer.ZEROS))
-                .then("tanh", new Tanh()).output(NetworkSpec.OUT_IMAGE).build();
+                .then(
+                        "conv",
+                        new Conv2D(2, 3, 2, 1, 1, Padding.SAME, true, Initializer.GLOROT_UNIFORM, Initializer.ZEROS))
+                .then("tanh", new Tanh())
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
         NetworkSpec d = NetworkSpec.builder()
-                .add("onehot", new OneHot(4), NetworkSpec.LABEL).then("map", new RepeatSpatial(7, 5))
+                .add("onehot", new OneHot(4), NetworkSpec.LABEL)
+                .then("map", new RepeatSpatial(7, 5))
                 .add("concat", new Concat(), NetworkSpec.IMAGE, "map")
-                .then("conv1", new Conv2D(3, 3, 3, 2, 1, Padding.SAME, true, Initializer.GLOROT_UNIFORM,
-                        Initializer.ZEROS))
-                .then("lrelu", new LeakyRelu(0.1)).then("drop", new Dropout(0.5))
-                .then("flatten", new Flatten()).then("validity", Dense.of(1)).then("sigmoid", new Sigmoid())
-                .output(NetworkSpec.OUT_VALIDITY).build();
-        return checked(new ModelSpec("tck-tiny-cgan", GanKind.CGAN, new ImageShape(7, 5, 2), 4, 6,
-                NoiseDistribution.NORMAL, g, d));
+                .then(
+                        "conv1",
+                        new Conv2D(3, 3, 3, 2, 1, Padding.SAME, true, Initializer.GLOROT_UNIFORM, Initializer.ZEROS))
+                .then("lrelu", new LeakyRelu(0.1))
+                .then("drop", new Dropout(0.5))
+                .then("flatten", new Flatten())
+                .then("validity", Dense.of(1))
+                .then("sigmoid", new Sigmoid())
+                .output(NetworkSpec.OUT_VALIDITY)
+                .build();
+        return checked(new ModelSpec(
+                "tck-tiny-cgan", GanKind.CGAN, new ImageShape(7, 5, 2), 4, 6, NoiseDistribution.NORMAL, g, d));
     }
 
     /** A small fully connected vanilla GAN on 6x6x1 images. */
     public static ModelSpec tinyGan() {
         NetworkSpec g = NetworkSpec.builder()
-                .add("dense1", Dense.of(9), NetworkSpec.NOISE).then("lrelu1", new LeakyRelu(0.2))
-                .then("dense2", Dense.of(36)).then("tanh", new Tanh())
-                .then("reshape", new Reshape(List.of(6, 6, 1))).output(NetworkSpec.OUT_IMAGE).build();
+                .add("dense1", Dense.of(9), NetworkSpec.NOISE)
+                .then("lrelu1", new LeakyRelu(0.2))
+                .then("dense2", Dense.of(36))
+                .then("tanh", new Tanh())
+                .then("reshape", new Reshape(List.of(6, 6, 1)))
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
         NetworkSpec d = NetworkSpec.builder()
                 .add("flatten", new Flatten(), NetworkSpec.IMAGE)
-                .then("dense1", Dense.of(7)).then("lrelu1", new LeakyRelu(0.2)).then("drop1", new Dropout(0.3))
-                .then("validity", Dense.of(1)).then("sigmoid", new Sigmoid())
-                .output(NetworkSpec.OUT_VALIDITY).build();
-        return checked(new ModelSpec("tck-tiny-gan", GanKind.GAN, new ImageShape(6, 6, 1), 2, 4,
-                NoiseDistribution.UNIFORM, g, d));
+                .then("dense1", Dense.of(7))
+                .then("lrelu1", new LeakyRelu(0.2))
+                .then("drop1", new Dropout(0.3))
+                .then("validity", Dense.of(1))
+                .then("sigmoid", new Sigmoid())
+                .output(NetworkSpec.OUT_VALIDITY)
+                .build();
+        return checked(new ModelSpec(
+                "tck-tiny-gan", GanKind.GAN, new ImageShape(6, 6, 1), 2, 4, NoiseDistribution.UNIFORM, g, d));
     }
 
     /**
@@ -138,27 +168,37 @@ public final class TckFixtures {
         NetworkSpec g = NetworkSpec.builder()
                 .add("onehot", new OneHot(3), NetworkSpec.LABEL)
                 .add("concat", new Concat(), NetworkSpec.NOISE, "onehot")
-                .then("dense", Dense.of(3 * 4 * 8)).then("bn0", new BatchNorm(0.99, 1e-3))
-                .then("lrelu0", new LeakyRelu(0.2)).then("drop0", new Dropout(0.2))
+                .then("dense", Dense.of(3 * 4 * 8))
+                .then("bn0", new BatchNorm(0.99, 1e-3))
+                .then("lrelu0", new LeakyRelu(0.2))
+                .then("drop0", new Dropout(0.2))
                 .then("reshape", new Reshape(List.of(3, 4, 8)))
-                .then("deconv", new Conv2DTranspose(3, 3, 4, 1, 1, Padding.VALID, true, Initializer.GLOROT_NORMAL,
-                        Initializer.ZEROS))
-                .then("tanh", new Tanh()).output(NetworkSpec.OUT_IMAGE).build();
+                .then(
+                        "deconv",
+                        new Conv2DTranspose(
+                                3, 3, 4, 1, 1, Padding.VALID, true, Initializer.GLOROT_NORMAL, Initializer.ZEROS))
+                .then("tanh", new Tanh())
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
         NetworkSpec d = NetworkSpec.builder()
                 .add("conv1", Conv2D.of(4, 3, 2, Padding.SAME), NetworkSpec.IMAGE)
                 .then("bn1", new BatchNorm(0.9, 1e-3))
-                .then("lrelu1", new LeakyRelu(0.2)).then("drop1", new Dropout(0.25))
-                .then("conv2", new Conv2D(6, 2, 3, 1, 1, Padding.VALID, true, Initializer.GLOROT_UNIFORM,
-                        Initializer.ZEROS))
+                .then("lrelu1", new LeakyRelu(0.2))
+                .then("drop1", new Dropout(0.25))
+                .then(
+                        "conv2",
+                        new Conv2D(6, 2, 3, 1, 1, Padding.VALID, true, Initializer.GLOROT_UNIFORM, Initializer.ZEROS))
                 .then("lrelu2", new LeakyRelu(0.2))
                 .then("flatten", new Flatten())
-                .add("validity", Dense.of(1), "flatten").then("validity_sigmoid", new Sigmoid())
+                .add("validity", Dense.of(1), "flatten")
+                .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
-                .add("class", Dense.of(3), "flatten").then("class_softmax", new Softmax())
+                .add("class", Dense.of(3), "flatten")
+                .then("class_softmax", new Softmax())
                 .output(NetworkSpec.OUT_CLASS)
                 .build();
-        return checked(new ModelSpec("tck-tiny-dcgan", GanKind.ACGAN, new ImageShape(5, 7, 3), 3, 4,
-                NoiseDistribution.NORMAL, g, d));
+        return checked(new ModelSpec(
+                "tck-tiny-dcgan", GanKind.ACGAN, new ImageShape(5, 7, 3), 3, 4, NoiseDistribution.NORMAL, g, d));
     }
 
     /**
@@ -171,13 +211,19 @@ public final class TckFixtures {
         NetworkSpec net = NetworkSpec.builder()
                 .add("conv1", Conv2D.of(4, 3, 1, Padding.SAME), NetworkSpec.IMAGE)
                 .then("pool1", MaxPool2D.of(3, 2, Padding.SAME))
-                .then("bn1", new BatchNorm(0.9, 1e-3)).then("relu1", new Relu())
-                .then("conv2", Conv2D.of(5, 2, 1, Padding.VALID)).then("relu2", new Relu())
+                .then("bn1", new BatchNorm(0.9, 1e-3))
+                .then("relu1", new Relu())
+                .then("conv2", Conv2D.of(5, 2, 1, Padding.VALID))
+                .then("relu2", new Relu())
                 .then("pool2", new MaxPool2D(2, 1, 2, 1, Padding.VALID))
                 .then("flatten", new Flatten())
-                .then("dense", Dense.of(6)).then("relu3", new Relu()).output(ClassifierSpec.OUT_FEATURES)
+                .then("dense", Dense.of(6))
+                .then("relu3", new Relu())
+                .output(ClassifierSpec.OUT_FEATURES)
                 .then("drop", new Dropout(0.3))
-                .then("logits", Dense.of(3)).then("softmax", new Softmax()).output(NetworkSpec.OUT_CLASS)
+                .then("logits", Dense.of(3))
+                .then("softmax", new Softmax())
+                .output(NetworkSpec.OUT_CLASS)
                 .build();
         ClassifierSpec spec = new ClassifierSpec("tck-tiny-classifier", new ImageShape(9, 7, 2), 3, net);
         spec.validate();
@@ -233,7 +279,9 @@ public final class TckFixtures {
 
     /** The full-size presets at 28x28x1, 10 classes, latent 100. */
     public static List<ModelSpec> presets() {
-        return List.of(Presets.byName(Presets.ACGAN_MNIST), Presets.byName(Presets.ACGAN_FAST),
+        return List.of(
+                Presets.byName(Presets.ACGAN_MNIST),
+                Presets.byName(Presets.ACGAN_FAST),
                 Presets.byName(Presets.CGAN_MNIST),
                 Presets.byName(Presets.GAN_MLP));
     }
@@ -320,8 +368,8 @@ public final class TckFixtures {
     public static DiscriminatorBatch discriminatorBatch(ModelSpec spec, int nReal, int nFake, long seed) {
         ImageBatch real = realImages(spec, nReal, seed);
         ImageBatch fake = images(spec, nFake, seed + 1);
-        Map<String, float[]> masks = DropoutMasks.draw(spec.validate().discriminator(), nReal + nFake,
-                new SplittableRandom(seed + 2));
+        Map<String, float[]> masks =
+                DropoutMasks.draw(spec.validate().discriminator(), nReal + nFake, new SplittableRandom(seed + 2));
         return new DiscriminatorBatch(real, fake, 0.95f, 0f, 1f, 1f, masks);
     }
 
@@ -330,25 +378,30 @@ public final class TckFixtures {
      * ({@link #realImages}) and {@code nFake} seeded fakes, with seeded dropout masks. For a vanilla GAN
      * the images carry no labels, as in {@link dev.acgan.api.train.GanTrainer}.
      */
-    public static DiscriminatorBatch discriminatorBatch(ModelSpec spec, int nReal, int nFake, long seed,
-                                                        float realTarget, float fakeTarget, float auxWeightReal,
-                                                        float auxWeightFake) {
+    public static DiscriminatorBatch discriminatorBatch(
+            ModelSpec spec,
+            int nReal,
+            int nFake,
+            long seed,
+            float realTarget,
+            float fakeTarget,
+            float auxWeightReal,
+            float auxWeightFake) {
         ImageBatch real = realImages(spec, nReal, seed);
         ImageBatch fake = images(spec, nFake, seed + 1);
         if (!spec.kind().conditionalGenerator()) {
             real = real.withLabels(null);
             fake = fake.withLabels(null);
         }
-        Map<String, float[]> masks = DropoutMasks.draw(spec.validate().discriminator(), nReal + nFake,
-                new SplittableRandom(seed + 2));
+        Map<String, float[]> masks =
+                DropoutMasks.draw(spec.validate().discriminator(), nReal + nFake, new SplittableRandom(seed + 2));
         return new DiscriminatorBatch(real, fake, realTarget, fakeTarget, auxWeightReal, auxWeightFake, masks);
     }
 
     /** A generator batch of {@code n} seeded samples with an explicit target and auxiliary weight. */
     public static GeneratorBatch generatorBatch(ModelSpec spec, int n, long seed, float target, float auxWeight) {
         GeneratorBatch b = generatorBatch(spec, n, seed);
-        return new GeneratorBatch(b.noise(), b.labels(), target, auxWeight, b.generatorMasks(),
-                b.discriminatorMasks());
+        return new GeneratorBatch(b.noise(), b.labels(), target, auxWeight, b.generatorMasks(), b.discriminatorMasks());
     }
 
     /** A labelled in-memory dataset of {@code size} seeded images of the spec's shape. */
@@ -358,8 +411,8 @@ public final class TckFixtures {
         for (int k = 0; k < spec.numClasses(); k++) {
             classes.add("class " + k);
         }
-        dev.acgan.api.data.DatasetInfo info = new dev.acgan.api.data.DatasetInfo("tck synthetic " + spec.name(), size,
-                spec.image(), classes);
+        dev.acgan.api.data.DatasetInfo info =
+                new dev.acgan.api.data.DatasetInfo("tck synthetic " + spec.name(), size, spec.image(), classes);
         return new DatasetSource() {
             @Override
             public dev.acgan.api.data.DatasetInfo info() {
@@ -407,15 +460,19 @@ public final class TckFixtures {
                 n.nodes().forEach(node -> types.add(node.layer().typeName()));
             }
         }
-        tinyClassifier().network().nodes().forEach(node -> types.add(node.layer().typeName()));
+        tinyClassifier()
+                .network()
+                .nodes()
+                .forEach(node -> types.add(node.layer().typeName()));
         return types;
     }
 
     /** Every layer type of the spec language. */
     public static java.util.Set<String> allLayerTypes() {
         java.util.Set<String> types = new java.util.TreeSet<>();
-        for (com.fasterxml.jackson.annotation.JsonSubTypes.Type t
-                : LayerSpec.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value()) {
+        for (com.fasterxml.jackson.annotation.JsonSubTypes.Type t : LayerSpec.class
+                .getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class)
+                .value()) {
             types.add(t.name());
         }
         return types;

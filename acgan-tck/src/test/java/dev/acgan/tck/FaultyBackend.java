@@ -142,28 +142,42 @@ final class FaultyBackend implements GanBackend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16);
+        return EnumSet.of(
+                Capability.CPU,
+                Capability.DETERMINISTIC,
+                Capability.GRADIENTS,
+                Capability.CONCURRENT_GENERATION,
+                Capability.CLASSIFIER,
+                Capability.BF16);
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state) {
+    public GanModel createModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
         return createModel(spec, generatorOptimizer, discriminatorOptimizer, state, Precision.FP32);
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state, Precision precision) {
+    public GanModel createModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors state,
+            Precision precision) {
         Layout layout = new Layout(spec, fault);
-        ReferenceModel inner = new ReferenceModel(compiledSpec(spec, fault), generatorOptimizer, discriminatorOptimizer,
-                layout.toInternal(state), arithmetic(precision));
+        ReferenceModel inner = new ReferenceModel(
+                compiledSpec(spec, fault),
+                generatorOptimizer,
+                discriminatorOptimizer,
+                layout.toInternal(state),
+                arithmetic(precision));
         // the precision asked for is the one claimed, also by SILENT_FP32 (whose lie only the numbers show)
         return new FaultyModel(spec, fault, inner, layout, discriminatorOptimizer, state, resolvePrecision(precision));
     }
 
     private Arithmetic arithmetic(Precision precision) {
-        return resolvePrecision(precision) == Precision.BF16 && fault != Fault.SILENT_FP32 ? Arithmetic.BF16_FLOAT32
+        return resolvePrecision(precision) == Precision.BF16 && fault != Fault.SILENT_FP32
+                ? Arithmetic.BF16_FLOAT32
                 : Arithmetic.FLOAT64;
     }
 
@@ -176,8 +190,8 @@ final class FaultyBackend implements GanBackend {
             outputs.put(ClassifierSpec.OUT_FEATURES, net.node(features).inputs().get(0));
             net = new NetworkSpec(net.nodes(), outputs);
         }
-        ReferenceClassifier inner = new ReferenceClassifier(new ClassifierSpec(spec.name(), spec.image(),
-                spec.numClasses(), net), optimizer, state);
+        ReferenceClassifier inner = new ReferenceClassifier(
+                new ClassifierSpec(spec.name(), spec.image(), spec.numClasses(), net), optimizer, state);
         return new FaultyClassifier(spec, fault, inner);
     }
 
@@ -189,8 +203,8 @@ final class FaultyBackend implements GanBackend {
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
         Layout layout = new Layout(spec, fault);
-        Generator inner = ReferenceGenerator.load(compiledSpec(spec, fault),
-                layout.toInternal(weights.withPrefix("generator/")), arithmetic(precision));
+        Generator inner = ReferenceGenerator.load(
+                compiledSpec(spec, fault), layout.toInternal(weights.withPrefix("generator/")), arithmetic(precision));
         Precision claimed = resolvePrecision(precision);
         return new Generator() {
             @Override
@@ -219,8 +233,15 @@ final class FaultyBackend implements GanBackend {
 
     /** The spec as the faulty backend compiles it (same node and parameter names). */
     static ModelSpec compiledSpec(ModelSpec spec, Fault fault) {
-        return new ModelSpec(spec.name(), spec.kind(), spec.image(), spec.numClasses(), spec.latentDim(), spec.noise(),
-                rewrite(spec.generator(), fault), rewrite(spec.discriminator(), fault));
+        return new ModelSpec(
+                spec.name(),
+                spec.kind(),
+                spec.image(),
+                spec.numClasses(),
+                spec.latentDim(),
+                spec.noise(),
+                rewrite(spec.generator(), fault),
+                rewrite(spec.discriminator(), fault));
     }
 
     private static NetworkSpec rewrite(NetworkSpec net, Fault fault) {
@@ -250,6 +271,7 @@ final class FaultyBackend implements GanBackend {
     static final class Layout {
         /** internal[i] = canonical[perm[i]]. */
         private final Map<String, int[]> permutations = new HashMap<>();
+
         private final Set<String> ignoredEmbeddings = new java.util.HashSet<>();
 
         Layout(ModelSpec spec, Fault fault) {
@@ -272,7 +294,8 @@ final class FaultyBackend implements GanBackend {
                         }
                         for (InferredNode consumer : net.nodes()) {
                             if (consumer.node().inputs().contains(node.name()) && consumer.layer() instanceof Dense d) {
-                                permutations.put(net.role() + "/" + consumer.name() + "/kernel",
+                                permutations.put(
+                                        net.role() + "/" + consumer.name() + "/kernel",
                                         nchwRows(in[0], in[1], in[2], d.units()));
                             }
                         }
@@ -376,10 +399,17 @@ final class FaultyBackend implements GanBackend {
         private final AdamConfig discriminatorOptimizer;
         /** What the backend exports for an ignored embedding (and its moments): the loaded values, untouched. */
         private final Map<String, Tensor> frozen = new HashMap<>();
+
         private final Precision claimed;
 
-        FaultyModel(ModelSpec spec, Fault fault, ReferenceModel inner, Layout layout, AdamConfig dAdam,
-                    NamedTensors loaded, Precision claimed) {
+        FaultyModel(
+                ModelSpec spec,
+                Fault fault,
+                ReferenceModel inner,
+                Layout layout,
+                AdamConfig dAdam,
+                NamedTensors loaded,
+                Precision claimed) {
             this.spec = spec;
             this.claimed = claimed;
             this.fault = fault;
@@ -434,8 +464,7 @@ final class FaultyBackend implements GanBackend {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
 
@@ -454,8 +483,7 @@ final class FaultyBackend implements GanBackend {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
 
@@ -466,20 +494,35 @@ final class FaultyBackend implements GanBackend {
 
         private DiscriminatorBatch batch(DiscriminatorBatch b) {
             return switch (fault) {
-                case LABEL_SMOOTHING_IGNORED -> new DiscriminatorBatch(b.real(), b.fake(), 1f, b.fakeTarget(),
-                        b.auxWeightReal(), b.auxWeightFake(), b.dropoutMasks());
-                case DROPOUT_MASKS_IGNORED -> new DiscriminatorBatch(b.real(), b.fake(), b.realTarget(), b.fakeTarget(),
-                        b.auxWeightReal(), b.auxWeightFake(), null);
+                case LABEL_SMOOTHING_IGNORED ->
+                    new DiscriminatorBatch(
+                            b.real(),
+                            b.fake(),
+                            1f,
+                            b.fakeTarget(),
+                            b.auxWeightReal(),
+                            b.auxWeightFake(),
+                            b.dropoutMasks());
+                case DROPOUT_MASKS_IGNORED ->
+                    new DiscriminatorBatch(
+                            b.real(),
+                            b.fake(),
+                            b.realTarget(),
+                            b.fakeTarget(),
+                            b.auxWeightReal(),
+                            b.auxWeightFake(),
+                            null);
                 default -> b;
             };
         }
 
         private GeneratorBatch batch(GeneratorBatch b) {
             return switch (fault) {
-                case LABEL_SMOOTHING_IGNORED -> new GeneratorBatch(b.noise(), b.labels(), 1f, b.auxWeight(),
-                        b.generatorMasks(), b.discriminatorMasks());
-                case DROPOUT_MASKS_IGNORED -> new GeneratorBatch(b.noise(), b.labels(), b.target(), b.auxWeight(), null,
-                        null);
+                case LABEL_SMOOTHING_IGNORED ->
+                    new GeneratorBatch(
+                            b.noise(), b.labels(), 1f, b.auxWeight(), b.generatorMasks(), b.discriminatorMasks());
+                case DROPOUT_MASKS_IGNORED ->
+                    new GeneratorBatch(b.noise(), b.labels(), b.target(), b.auxWeight(), null, null);
                 default -> b;
             };
         }
@@ -500,8 +543,12 @@ final class FaultyBackend implements GanBackend {
 
         private NamedTensors gradients(NamedTensors internal) {
             Map<String, Tensor> out = new LinkedHashMap<>();
-            internal.asMap().forEach((name, t) -> out.put(name, layout.ignored(name)
-                    ? Tensor.zeros(t.shape()) : new Tensor(t.shape(), layout.toCanonical(name, t.data()))));
+            internal.asMap()
+                    .forEach((name, t) -> out.put(
+                            name,
+                            layout.ignored(name)
+                                    ? Tensor.zeros(t.shape())
+                                    : new Tensor(t.shape(), layout.toCanonical(name, t.data()))));
             return new NamedTensors(out);
         }
 

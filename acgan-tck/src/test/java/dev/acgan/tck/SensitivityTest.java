@@ -56,8 +56,7 @@ class SensitivityTest {
     }
 
     /** A catch the TCK must make: this test method, on this spec, flags a quantity containing this text. */
-    record Catch(String method, String spec, String quantity) {
-    }
+    record Catch(String method, String spec, String quantity) {}
 
     /**
      * What each fault must trip in the fp32 profile (it may trip more; the run prints all it trips); none for
@@ -73,65 +72,98 @@ class SensitivityTest {
         String lenet = "lenet";
         return switch (fault) {
             case NONE, SILENT_FP32 -> List.of();
-            case D_REAL_ADVERSARIAL_OFF_1PCT -> List.of(new Catch(loss, acgan, "discriminator loss realAdversarial"),
-                    new Catch(loss, gan, "discriminator loss realAdversarial"));
-            case D_FAKE_ADVERSARIAL_OFF_1PCT -> List.of(new Catch(loss, acgan, "discriminator loss fakeAdversarial"),
-                    new Catch(loss, cgan, "discriminator loss fakeAdversarial"));
-            case D_REAL_AUXILIARY_OFF_1PCT -> List.of(new Catch(loss, acgan, "discriminator loss realAuxiliary"),
-                    new Catch(loss, dcgan, "discriminator loss realAuxiliary"));
-            case D_FAKE_AUXILIARY_OFF_1PCT -> List.of(new Catch(loss, acgan, "discriminator loss fakeAuxiliary"),
-                    new Catch(loss, dcgan, "discriminator loss fakeAuxiliary"));
-            case G_ADVERSARIAL_OFF_1PCT -> List.of(new Catch(loss, acgan, "generator loss adversarial"),
-                    new Catch(loss, gan, "generator loss adversarial"));
-            case G_AUXILIARY_OFF_1PCT -> List.of(new Catch(loss, acgan, "generator loss auxiliary"),
-                    new Catch(loss, dcgan, "generator loss auxiliary"));
-            case LABEL_SMOOTHING_IGNORED -> List.of(new Catch(loss, acgan, "discriminator loss realAdversarial"),
-                    new Catch(loss, gan, "generator loss adversarial"),
-                    new Catch("gradientParity", cgan, "gradient discriminator/"),
-                    new Catch("updateParityCustomSpecs", acgan, "state discriminator/"));
-            case LEAKY_RELU_SLOPE -> List.of(new Catch(loss, acgan, "discriminator loss"),
-                    new Catch(loss, gan, "generator loss"),
-                    new Catch("inferenceParityCustomSpecs", gan, "generated image"));
-            case BATCH_NORM_EPSILON -> List.of(new Catch(loss, acgan, "generator loss"),
-                    new Catch(loss, cgan, "generator loss"),
-                    new Catch(loss, dcgan, "discriminator loss"),
-                    new Catch("inferenceParityCustomSpecs", acgan, "generated image"));
-            case BATCH_NORM_MOMENTUM -> List.of(new Catch("updateParityCustomSpecs", acgan, "generator/bn1/moving_mean"),
-                    new Catch("updateParityCustomSpecs", cgan, "generator/bn0/moving_variance"),
-                    new Catch("updateParityCustomSpecs", dcgan, "discriminator/bn1/moving_mean"));
-            case NCHW_FLATTEN -> List.of(new Catch(loss, acgan, "discriminator loss"),
-                    new Catch(loss, cgan, "generator loss"),
-                    new Catch("inferenceParityCustomSpecs", dcgan, "discriminator class probabilities"),
-                    new Catch("lossParityPresets", "acgan-mnist", "discriminator loss"));
-            case CLASS_EMBEDDING_IGNORED -> List.of(new Catch(loss, acgan, "generator loss"),
-                    new Catch("inferenceParityCustomSpecs", acgan, "generated image"),
-                    new Catch("checkpointPortability", acgan, "backend loading the checkpoint"));
-            case TRANSPOSED_CONV_KERNEL_FLIPPED -> List.of(new Catch(loss, acgan, "generator loss"),
-                    new Catch("inferenceParityCustomSpecs", dcgan, "generated image"),
-                    new Catch("checkpointPortability", acgan, "backend loading the checkpoint"));
-            case DROPOUT_MASKS_IGNORED -> List.of(new Catch(loss, acgan, "discriminator loss"),
-                    new Catch(loss, gan, "discriminator loss"),
-                    new Catch("inferenceParityCustomSpecs", dcgan, "training mode"));
-            case DISCRIMINATOR_STATISTICS_FROZEN -> List.of(
-                    new Catch("updateParityCustomSpecs", dcgan, "discriminator/bn1/moving_mean"),
-                    new Catch("updateParityCustomSpecs", dcgan, "discriminator/bn1/moving_variance"));
-            case GENERATOR_STEP_MOVES_DISCRIMINATOR -> List.of(
-                    new Catch("updateParityCustomSpecs", gan, "must not change"),
-                    new Catch("updateParityCustomSpecs", acgan, "must not change"));
-            case POOL_SIZE_FROM_STRIDES -> List.of(
-                    new Catch("classifierLossParity", tinyClassifier, "classifier loss"),
-                    new Catch("classifierPredictionParity", tinyClassifier, "class probabilities"),
-                    new Catch("classifierPredictionParity", tinyClassifier, "features"),
-                    new Catch("classifierGradientParity", tinyClassifier, "gradient classifier/conv1/kernel"),
-                    new Catch("classifierUpdateParity", tinyClassifier, "state classifier/"));
-            case CLASSIFIER_LOSS_SUMMED -> List.of(
-                    new Catch("classifierLossParity", tinyClassifier, "classifier loss"),
-                    new Catch("classifierLossParity", lenet, "classifier loss"),
-                    new Catch("classifierGradientParity", lenet, "gradient classifier/"),
-                    new Catch("classifierUpdateParity", lenet, "returned classifier loss"));
-            case CLASSIFIER_FEATURES_BEFORE_RELU -> List.of(
-                    new Catch("classifierPredictionParity", tinyClassifier, "features"),
-                    new Catch("classifierPredictionParity", lenet, "features"));
+            case D_REAL_ADVERSARIAL_OFF_1PCT ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss realAdversarial"),
+                        new Catch(loss, gan, "discriminator loss realAdversarial"));
+            case D_FAKE_ADVERSARIAL_OFF_1PCT ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss fakeAdversarial"),
+                        new Catch(loss, cgan, "discriminator loss fakeAdversarial"));
+            case D_REAL_AUXILIARY_OFF_1PCT ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss realAuxiliary"),
+                        new Catch(loss, dcgan, "discriminator loss realAuxiliary"));
+            case D_FAKE_AUXILIARY_OFF_1PCT ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss fakeAuxiliary"),
+                        new Catch(loss, dcgan, "discriminator loss fakeAuxiliary"));
+            case G_ADVERSARIAL_OFF_1PCT ->
+                List.of(
+                        new Catch(loss, acgan, "generator loss adversarial"),
+                        new Catch(loss, gan, "generator loss adversarial"));
+            case G_AUXILIARY_OFF_1PCT ->
+                List.of(
+                        new Catch(loss, acgan, "generator loss auxiliary"),
+                        new Catch(loss, dcgan, "generator loss auxiliary"));
+            case LABEL_SMOOTHING_IGNORED ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss realAdversarial"),
+                        new Catch(loss, gan, "generator loss adversarial"),
+                        new Catch("gradientParity", cgan, "gradient discriminator/"),
+                        new Catch("updateParityCustomSpecs", acgan, "state discriminator/"));
+            case LEAKY_RELU_SLOPE ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss"),
+                        new Catch(loss, gan, "generator loss"),
+                        new Catch("inferenceParityCustomSpecs", gan, "generated image"));
+            case BATCH_NORM_EPSILON ->
+                List.of(
+                        new Catch(loss, acgan, "generator loss"),
+                        new Catch(loss, cgan, "generator loss"),
+                        new Catch(loss, dcgan, "discriminator loss"),
+                        new Catch("inferenceParityCustomSpecs", acgan, "generated image"));
+            case BATCH_NORM_MOMENTUM ->
+                List.of(
+                        new Catch("updateParityCustomSpecs", acgan, "generator/bn1/moving_mean"),
+                        new Catch("updateParityCustomSpecs", cgan, "generator/bn0/moving_variance"),
+                        new Catch("updateParityCustomSpecs", dcgan, "discriminator/bn1/moving_mean"));
+            case NCHW_FLATTEN ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss"),
+                        new Catch(loss, cgan, "generator loss"),
+                        new Catch("inferenceParityCustomSpecs", dcgan, "discriminator class probabilities"),
+                        new Catch("lossParityPresets", "acgan-mnist", "discriminator loss"));
+            case CLASS_EMBEDDING_IGNORED ->
+                List.of(
+                        new Catch(loss, acgan, "generator loss"),
+                        new Catch("inferenceParityCustomSpecs", acgan, "generated image"),
+                        new Catch("checkpointPortability", acgan, "backend loading the checkpoint"));
+            case TRANSPOSED_CONV_KERNEL_FLIPPED ->
+                List.of(
+                        new Catch(loss, acgan, "generator loss"),
+                        new Catch("inferenceParityCustomSpecs", dcgan, "generated image"),
+                        new Catch("checkpointPortability", acgan, "backend loading the checkpoint"));
+            case DROPOUT_MASKS_IGNORED ->
+                List.of(
+                        new Catch(loss, acgan, "discriminator loss"),
+                        new Catch(loss, gan, "discriminator loss"),
+                        new Catch("inferenceParityCustomSpecs", dcgan, "training mode"));
+            case DISCRIMINATOR_STATISTICS_FROZEN ->
+                List.of(
+                        new Catch("updateParityCustomSpecs", dcgan, "discriminator/bn1/moving_mean"),
+                        new Catch("updateParityCustomSpecs", dcgan, "discriminator/bn1/moving_variance"));
+            case GENERATOR_STEP_MOVES_DISCRIMINATOR ->
+                List.of(
+                        new Catch("updateParityCustomSpecs", gan, "must not change"),
+                        new Catch("updateParityCustomSpecs", acgan, "must not change"));
+            case POOL_SIZE_FROM_STRIDES ->
+                List.of(
+                        new Catch("classifierLossParity", tinyClassifier, "classifier loss"),
+                        new Catch("classifierPredictionParity", tinyClassifier, "class probabilities"),
+                        new Catch("classifierPredictionParity", tinyClassifier, "features"),
+                        new Catch("classifierGradientParity", tinyClassifier, "gradient classifier/conv1/kernel"),
+                        new Catch("classifierUpdateParity", tinyClassifier, "state classifier/"));
+            case CLASSIFIER_LOSS_SUMMED ->
+                List.of(
+                        new Catch("classifierLossParity", tinyClassifier, "classifier loss"),
+                        new Catch("classifierLossParity", lenet, "classifier loss"),
+                        new Catch("classifierGradientParity", lenet, "gradient classifier/"),
+                        new Catch("classifierUpdateParity", lenet, "returned classifier loss"));
+            case CLASSIFIER_FEATURES_BEFORE_RELU ->
+                List.of(
+                        new Catch("classifierPredictionParity", tinyClassifier, "features"),
+                        new Catch("classifierPredictionParity", lenet, "features"));
         };
     }
 
@@ -146,19 +178,24 @@ class SensitivityTest {
         String acgan = "tck-tiny-acgan";
         String dcgan = "tck-tiny-dcgan";
         return switch (fault) {
-            case BATCH_NORM_EPSILON -> List.of(new Catch("lossParityCustomSpecs", acgan, "generator loss"),
-                    new Catch("lossParityCustomSpecs", "tck-tiny-cgan", "generator loss"),
-                    new Catch("gradientParity", dcgan, "gradient generator/"),
-                    new Catch("inferenceParityCustomSpecs", acgan, "generated image"));
-            case SILENT_FP32 -> List.of(new Catch("gradientParity", acgan, "gradient generator/"),
-                    new Catch("updateParityCustomSpecs", acgan, "state generator/"));
+            case BATCH_NORM_EPSILON ->
+                List.of(
+                        new Catch("lossParityCustomSpecs", acgan, "generator loss"),
+                        new Catch("lossParityCustomSpecs", "tck-tiny-cgan", "generator loss"),
+                        new Catch("gradientParity", dcgan, "gradient generator/"),
+                        new Catch("inferenceParityCustomSpecs", acgan, "generated image"));
+            case SILENT_FP32 ->
+                List.of(
+                        new Catch("gradientParity", acgan, "gradient generator/"),
+                        new Catch("updateParityCustomSpecs", acgan, "state generator/"));
             default -> classifierOnly(fault) ? List.of() : expected(fault);
         };
     }
 
     /** The faults of classifiers, which the bf16 profile does not check (they compute in fp32 only). */
     static boolean classifierOnly(Fault fault) {
-        return fault == Fault.POOL_SIZE_FROM_STRIDES || fault == Fault.CLASSIFIER_LOSS_SUMMED
+        return fault == Fault.POOL_SIZE_FROM_STRIDES
+                || fault == Fault.CLASSIFIER_LOSS_SUMMED
                 || fault == Fault.CLASSIFIER_FEATURES_BEFORE_RELU;
     }
 
@@ -176,14 +213,20 @@ class SensitivityTest {
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                 if (id.isTest() || result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
-                    String method = id.getSource().filter(MethodSource.class::isInstance)
-                            .map(s -> ((MethodSource) s).getMethodName()).orElse(id.getDisplayName());
+                    String method = id.getSource()
+                            .filter(MethodSource.class::isInstance)
+                            .map(s -> ((MethodSource) s).getMethodName())
+                            .orElse(id.getDisplayName());
                     outcomes.add(new Outcome(method, id.getDisplayName(), result));
                 }
             }
         };
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).build(),
-                listener);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectors)
+                                .build(),
+                        listener);
         return outcomes;
     }
 
@@ -207,8 +250,9 @@ class SensitivityTest {
         boolean bf16 = tck == FaultyBackendBf16ParityTck.class;
         List<String> bad = new ArrayList<>();
         for (Outcome o : outcomes) {
-            boolean fpOnlySkipped = bf16 && (o.method().equals("finiteDifferenceSpotCheck")
-                    || o.method().startsWith("classifier"))
+            boolean fpOnlySkipped = bf16
+                    && (o.method().equals("finiteDifferenceSpotCheck")
+                            || o.method().startsWith("classifier"))
                     && o.result().getStatus() == TestExecutionResult.Status.ABORTED;
             if (o.result().getStatus() != TestExecutionResult.Status.SUCCESSFUL && !fpOnlySkipped) {
                 bad.add(o.method() + " " + o.spec() + ": " + o.result());
@@ -219,14 +263,19 @@ class SensitivityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fault.class, mode = EnumSource.Mode.EXCLUDE, names = {"NONE", "SILENT_FP32"})
+    @EnumSource(
+            value = Fault.class,
+            mode = EnumSource.Mode.EXCLUDE,
+            names = {"NONE", "SILENT_FP32"})
     void faultIsCaught(Fault fault) {
         caught(fault, FaultyBackendParityTck.class);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fault.class, mode = EnumSource.Mode.EXCLUDE, names = {"NONE", "POOL_SIZE_FROM_STRIDES",
-        "CLASSIFIER_LOSS_SUMMED", "CLASSIFIER_FEATURES_BEFORE_RELU"})
+    @EnumSource(
+            value = Fault.class,
+            mode = EnumSource.Mode.EXCLUDE,
+            names = {"NONE", "POOL_SIZE_FROM_STRIDES", "CLASSIFIER_LOSS_SUMMED", "CLASSIFIER_FEATURES_BEFORE_RELU"})
     void faultIsCaughtInBf16(Fault fault) {
         caught(fault, FaultyBackendBf16ParityTck.class);
     }
@@ -240,23 +289,38 @@ class SensitivityTest {
         }
         List<Outcome> outcomes = run(fault, selectors);
 
-        StringBuilder matrix = new StringBuilder("[sensitivity] " + fault + (tck == FaultyBackendParityTck.class ? ""
-                : " (bf16 profile)") + " tripped:");
+        StringBuilder matrix = new StringBuilder("[sensitivity] " + fault
+                + (tck == FaultyBackendParityTck.class ? "" : " (bf16 profile)") + " tripped:");
         for (Outcome o : outcomes) {
             if (o.failure() instanceof ParityFailure pf) {
-                double worst = pf.mismatches().stream().mapToDouble(ParityFailure.Mismatch::ratio).max().orElse(0);
-                matrix.append(String.format(Locale.ROOT, "%n    %s[%s]: %d values, worst %.3g x tolerance, e.g. %s",
-                        o.method(), o.spec(), pf.mismatches().size(), worst, pf.mismatches().get(0).quantity()));
+                double worst = pf.mismatches().stream()
+                        .mapToDouble(ParityFailure.Mismatch::ratio)
+                        .max()
+                        .orElse(0);
+                matrix.append(String.format(
+                        Locale.ROOT,
+                        "%n    %s[%s]: %d values, worst %.3g x tolerance, e.g. %s",
+                        o.method(),
+                        o.spec(),
+                        pf.mismatches().size(),
+                        worst,
+                        pf.mismatches().get(0).quantity()));
             } else if (o.failure() != null) {
-                matrix.append("\n    ").append(o.method()).append('[').append(o.spec()).append("]: ")
+                matrix.append("\n    ")
+                        .append(o.method())
+                        .append('[')
+                        .append(o.spec())
+                        .append("]: ")
                         .append(o.failure());
             }
         }
         System.out.println(matrix);
 
         for (Catch c : expected) {
-            Outcome o = outcomes.stream().filter(x -> x.method().equals(c.method()) && x.spec().equals(c.spec()))
-                    .findFirst().orElse(null);
+            Outcome o = outcomes.stream()
+                    .filter(x -> x.method().equals(c.method()) && x.spec().equals(c.spec()))
+                    .findFirst()
+                    .orElse(null);
             if (o == null) {
                 fail(c + " did not run");
             }
@@ -264,15 +328,26 @@ class SensitivityTest {
                 fail(fault + " was not caught by " + c.method() + "[" + c.spec() + "]: " + o.result() + "\n" + matrix);
                 return;
             }
-            assertTrue(pf.concerns(c.quantity()), fault + ": " + c.method() + "[" + c.spec()
-                    + "] failed but flagged no quantity containing '" + c.quantity() + "':\n" + pf.getMessage());
+            assertTrue(
+                    pf.concerns(c.quantity()),
+                    fault + ": " + c.method() + "[" + c.spec() + "] failed but flagged no quantity containing '"
+                            + c.quantity() + "':\n" + pf.getMessage());
             double ratio = pf.worstRatio(c.quantity());
-            assertTrue(ratio >= MARGIN, String.format(Locale.ROOT,
-                    "%s: %s[%s] caught '%s' only %.3g times beyond the tolerance (want >= %.0f)", fault, c.method(),
-                    c.spec(), c.quantity(), ratio, MARGIN));
+            assertTrue(
+                    ratio >= MARGIN,
+                    String.format(
+                            Locale.ROOT,
+                            "%s: %s[%s] caught '%s' only %.3g times beyond the tolerance (want >= %.0f)",
+                            fault,
+                            c.method(),
+                            c.spec(),
+                            c.quantity(),
+                            ratio,
+                            MARGIN));
         }
         for (Outcome o : outcomes) {
-            if (o.failure() != null && !(o.failure() instanceof ParityFailure)
+            if (o.failure() != null
+                    && !(o.failure() instanceof ParityFailure)
                     && !(o.failure() instanceof org.opentest4j.TestAbortedException)) {
                 fail(fault + ": " + o.method() + "[" + o.spec() + "] failed with something other than a parity "
                         + "failure (a broken check?): " + o.failure());
@@ -297,8 +372,8 @@ class SensitivityTest {
             assertTrue(classifiers.updateParity(spec, 3, 7, 2).worstRatio() < 0.05, spec.name());
             assertTrue(classifiers.gradientParity(spec, 3, 7).worstRatio() < 1e-3, spec.name());
         }
-        ParityChecks bf16 = new ParityChecks(new dev.acgan.tck.oracle.ReferenceBackend(),
-                dev.acgan.api.model.Precision.BF16);
+        ParityChecks bf16 =
+                new ParityChecks(new dev.acgan.tck.oracle.ReferenceBackend(), dev.acgan.api.model.Precision.BF16);
         for (dev.acgan.api.spec.ModelSpec spec : TckFixtures.customSpecs()) {
             assertEquals(0.0, bf16.lossParity(spec, 3, 1, 7).worstRatio(), spec.name());
             assertEquals(0.0, bf16.inferenceParity(spec, 3, 7).worstRatio(), spec.name());

@@ -68,8 +68,19 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
     /** A generator-only export of this checkpoint (same spec and position, generator tensors only). */
     public Checkpoint generatorOnly() {
         CheckpointMetadata m = metadata;
-        return new Checkpoint(new CheckpointMetadata(m.formatVersion(), CheckpointType.GENERATOR, m.spec(), m.config(),
-                m.position(), m.backend(), m.dataset(), m.createdAt(), m.history(), null, 0),
+        return new Checkpoint(
+                new CheckpointMetadata(
+                        m.formatVersion(),
+                        CheckpointType.GENERATOR,
+                        m.spec(),
+                        m.config(),
+                        m.position(),
+                        m.backend(),
+                        m.dataset(),
+                        m.createdAt(),
+                        m.history(),
+                        null,
+                        0),
                 StateNames.generatorOnly(tensors));
     }
 
@@ -84,8 +95,8 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         String nonFinite = tensors.firstNonFinite();
         if (nonFinite != null) {
             // A diverged state would replace a good checkpoint with one that generates nothing.
-            throw new CheckpointException("refusing to write checkpoint " + target + ": tensor " + nonFinite
-                    + " is not a finite number");
+            throw new CheckpointException(
+                    "refusing to write checkpoint " + target + ": tensor " + nonFinite + " is not a finite number");
         }
         Path tmp = parent.resolve("." + base + ".tmp-" + UUID.randomUUID());
         try {
@@ -93,13 +104,17 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
             Files.createDirectory(tmp);
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             Path tensorFile = tmp.resolve(TENSORS_FILE);
-            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(tensorFile, StandardOpenOption.CREATE_NEW), 1 << 20), sha)) {
-                SafeTensors.write(tensors, Map.of("format", "acgan", "type", metadata.type().name()), out);
+            try (OutputStream out = new DigestOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(tensorFile, StandardOpenOption.CREATE_NEW), 1 << 20),
+                    sha)) {
+                SafeTensors.write(
+                        tensors,
+                        Map.of("format", "acgan", "type", metadata.type().name()),
+                        out);
             }
             fsync(tensorFile);
-            CheckpointMetadata written = metadata.withTensorFile(HexFormat.of().formatHex(sha.digest()),
-                    Files.size(tensorFile));
+            CheckpointMetadata written =
+                    metadata.withTensorFile(HexFormat.of().formatHex(sha.digest()), Files.size(tensorFile));
             Path metaFile = tmp.resolve(METADATA_FILE);
             Files.write(metaFile, JSON.writeValueAsBytes(written), StandardOpenOption.CREATE_NEW);
             fsync(metaFile);
@@ -151,7 +166,8 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
             if (leftover == null) {
                 throw new CheckpointException(dir + ": no such checkpoint directory");
             }
-            LOG.warn("{} is missing; reading the previous checkpoint left at {} by an interrupted write", dir, leftover);
+            LOG.warn(
+                    "{} is missing; reading the previous checkpoint left at {} by an interrupted write", dir, leftover);
             source = leftover;
         }
         Path metaFile = source.resolve(METADATA_FILE);
@@ -160,8 +176,9 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         try {
             long metaBytes = Files.size(metaFile);
             if (metaBytes > MAX_METADATA_BYTES) {
-                throw new CheckpointException(metaFile + ": " + metaBytes + " bytes; metadata of a checkpoint is at most "
-                        + MAX_METADATA_BYTES + " (not a checkpoint.json?)");
+                throw new CheckpointException(
+                        metaFile + ": " + metaBytes + " bytes; metadata of a checkpoint is at most "
+                                + MAX_METADATA_BYTES + " (not a checkpoint.json?)");
             }
             meta = JSON.readValue(Files.readAllBytes(metaFile), CheckpointMetadata.class);
         } catch (NoSuchFileException e) {
@@ -182,8 +199,8 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
             // The recorded size is checked against the file's real one before anything is read or allocated.
             long size = Files.size(tensorFile);
             if (size != meta.tensorsBytes()) {
-                throw new CheckpointException(tensorFile + ": " + size + " bytes, but " + METADATA_FILE
-                        + " records " + meta.tensorsBytes() + " (truncated or replaced)");
+                throw new CheckpointException(tensorFile + ": " + size + " bytes, but " + METADATA_FILE + " records "
+                        + meta.tensorsBytes() + " (truncated or replaced)");
             }
             if (size > MAX_TENSOR_FILE_BYTES) {
                 throw new CheckpointException(tensorFile + ": " + size + " bytes, more than this reader holds in "
@@ -199,8 +216,8 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         }
         String sha = sha256(bytes);
         if (!sha.equalsIgnoreCase(String.valueOf(meta.tensorsSha256()))) {
-            throw new CheckpointException(tensorFile + ": SHA-256 " + sha + " does not match " + METADATA_FILE
-                    + " (" + meta.tensorsSha256() + "); the checkpoint is damaged");
+            throw new CheckpointException(tensorFile + ": SHA-256 " + sha + " does not match " + METADATA_FILE + " ("
+                    + meta.tensorsSha256() + "); the checkpoint is damaged");
         }
         NamedTensors tensors = SafeTensors.decode(bytes, tensorFile.toString()).tensors();
         InferredModel model;

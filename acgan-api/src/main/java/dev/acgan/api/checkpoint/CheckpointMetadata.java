@@ -23,9 +23,18 @@ import java.util.Objects;
  * @param tensorsSha256 hex SHA-256 of {@value Checkpoint#TENSORS_FILE}; filled in when written
  * @param tensorsBytes  size of that file; filled in when written
  */
-public record CheckpointMetadata(int formatVersion, CheckpointType type, ModelSpec spec, TrainingConfig config,
-                                 TrainingPosition position, String backend, String dataset, String createdAt,
-                                 List<EpochResult> history, String tensorsSha256, long tensorsBytes) {
+public record CheckpointMetadata(
+        int formatVersion,
+        CheckpointType type,
+        ModelSpec spec,
+        TrainingConfig config,
+        TrainingPosition position,
+        String backend,
+        String dataset,
+        String createdAt,
+        List<EpochResult> history,
+        String tensorsSha256,
+        long tensorsBytes) {
 
     /** Checks required fields and copies the history. */
     public CheckpointMetadata {
@@ -37,7 +46,7 @@ public record CheckpointMetadata(int formatVersion, CheckpointType type, ModelSp
 
     /** The same metadata with the tensor file's checksum and size. */
     public CheckpointMetadata withTensorFile(String sha256, long bytes) {
-        return new CheckpointMetadata(formatVersion, type, spec, config, position, backend, dataset, createdAt,
-                history, sha256, bytes);
+        return new CheckpointMetadata(
+                formatVersion, type, spec, config, position, backend, dataset, createdAt, history, sha256, bytes);
     }
 }

@@ -31,6 +31,7 @@ public final class SafeTensors {
 
     /** Name of the optional string-to-string metadata entry of the header. */
     public static final String METADATA_KEY = "__metadata__";
+
     private static final long MAX_HEADER = 100L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,11 +41,9 @@ public final class SafeTensors {
      * @param tensors  tensors in name order
      * @param metadata the {@value #METADATA_KEY} entries (empty when absent)
      */
-    public record Contents(NamedTensors tensors, Map<String, String> metadata) {
-    }
+    public record Contents(NamedTensors tensors, Map<String, String> metadata) {}
 
-    private SafeTensors() {
-    }
+    private SafeTensors() {}
 
     /** Writes the tensors and metadata to the stream (not closed). */
     public static void write(NamedTensors tensors, Map<String, String> metadata, OutputStream out) throws IOException {
@@ -124,15 +123,15 @@ public final class SafeTensors {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
         if (n <= 0 || n > MAX_HEADER || n > bytes.length - 8) {
-            throw new CheckpointException(source + ": header length " + n + " at byte offset 0 is invalid for a file of "
-                    + bytes.length + " bytes");
+            throw new CheckpointException(source + ": header length " + n
+                    + " at byte offset 0 is invalid for a file of " + bytes.length + " bytes");
         }
         JsonNode header;
         try {
             header = JSON.readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CheckpointException(source + ": header (bytes 8.." + (8 + n) + ") is not valid JSON: "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    source + ": header (bytes 8.." + (8 + n) + ") is not valid JSON: " + e.getMessage(), e);
         }
         if (header == null || !header.isObject()) {
             throw new CheckpointException(source + ": header is not a JSON object");
@@ -140,8 +139,7 @@ public final class SafeTensors {
         long dataStart = 8 + n;
         long dataLen = bytes.length - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
-        record Entry(String name, int[] shape, long begin, long end) {
-        }
+        record Entry(String name, int[] shape, long begin, long end) {}
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
@@ -153,8 +151,8 @@ public final class SafeTensors {
                 }
                 v.fields().forEachRemaining(m -> {
                     if (!m.getValue().isTextual()) {
-                        throw new CheckpointException(source + ": " + METADATA_KEY + "." + m.getKey()
-                                + " must be a string");
+                        throw new CheckpointException(
+                                source + ": " + METADATA_KEY + "." + m.getKey() + " must be a string");
                     }
                     metadata.put(m.getKey(), m.getValue().asText());
                 });
@@ -181,14 +179,16 @@ public final class SafeTensors {
                 // Dimensions up to 2^31 each would wrap a long round to a small number that could match the
                 // data_offsets: refused before the product overflows.
                 if (count > 0 && shape[i] > Long.MAX_VALUE / 4 / count) {
-                    throw new CheckpointException(where + " has shape " + shapeNode + ", more values than any file"
-                            + " holds");
+                    throw new CheckpointException(
+                            where + " has shape " + shapeNode + ", more values than any file" + " holds");
                 }
                 count *= shape[i];
             }
             JsonNode beginNode = offsets.get(0);
             JsonNode endNode = offsets.get(1);
-            if (!beginNode.isIntegralNumber() || !endNode.isIntegralNumber() || !beginNode.canConvertToLong()
+            if (!beginNode.isIntegralNumber()
+                    || !endNode.isIntegralNumber()
+                    || !beginNode.canConvertToLong()
                     || !endNode.canConvertToLong()) {
                 throw new CheckpointException(where + " has data_offsets " + offsets + "; expected two whole numbers");
             }

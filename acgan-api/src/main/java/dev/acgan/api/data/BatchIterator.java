@@ -48,8 +48,8 @@ public final class BatchIterator implements Iterator<ImageBatch> {
         this.order = permutation(source.size(), seed, epoch);
         this.batches = batchesPerEpoch(order.length, batchSize);
         if (startBatch < 0 || startBatch > batches) {
-            throw new IllegalArgumentException("start batch " + startBatch + " is outside [0, " + batches
-                    + "] for " + order.length + " examples in batches of " + batchSize);
+            throw new IllegalArgumentException("start batch " + startBatch + " is outside [0, " + batches + "] for "
+                    + order.length + " examples in batches of " + batchSize);
         }
         this.next = startBatch;
     }

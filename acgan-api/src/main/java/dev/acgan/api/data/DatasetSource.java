@@ -36,7 +36,12 @@ public interface DatasetSource {
             readImage(indices[i], px, i * per);
             labels[i] = label(indices[i]);
         }
-        return ImageBatch.nhwc(indices.length, info.image().height(), info.image().width(),
-                info.image().channels(), px, labels);
+        return ImageBatch.nhwc(
+                indices.length,
+                info.image().height(),
+                info.image().width(),
+                info.image().channels(),
+                px,
+                labels);
     }
 }

@@ -20,8 +20,7 @@ public final class Datasets {
     /** The spec forms {@link #fromSpec} understands, for messages and help texts. */
     public static final String SPEC_FORMS = "mnist | fashion-mnist | fashion-mnist:DIR | idx:DIR | images:DIR";
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /** The 10,000 MNIST digits embedded in this jar. */
     public static IdxDataset embeddedMnist() {

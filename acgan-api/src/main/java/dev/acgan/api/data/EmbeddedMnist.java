@@ -33,8 +33,7 @@ public final class EmbeddedMnist {
 
     private static volatile IdxDataset cached;
 
-    private EmbeddedMnist() {
-    }
+    private EmbeddedMnist() {}
 
     /** The embedded digits; loaded on first use and shared afterwards. */
     public static IdxDataset load() {

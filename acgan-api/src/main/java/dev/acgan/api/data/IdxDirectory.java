@@ -44,7 +44,8 @@ record IdxDirectory(Path images, Path labels) {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString))
+            files = s.filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing(Path::toString))
                     .collect(Collectors.toList());
         } catch (IOException e) {
             throw new DatasetException(dir + ": cannot list directory: " + e, e);
@@ -52,7 +53,8 @@ record IdxDirectory(Path images, Path labels) {
         Map<String, Path> images = byPrefix(files, IMAGES);
         Map<String, Path> labels = byPrefix(files, LABELS);
 
-        Optional<String> prefix = split.filePrefixes().stream().filter(images::containsKey).findFirst();
+        Optional<String> prefix =
+                split.filePrefixes().stream().filter(images::containsKey).findFirst();
         if (prefix.isEmpty() && split == Split.TRAIN && images.size() == 1) {
             String only = images.keySet().iterator().next();
             boolean otherSplit = Split.TEST.filePrefixes().contains(only);
@@ -67,9 +69,10 @@ record IdxDirectory(Path images, Path labels) {
         }
         Path labelsFile = labels.get(prefix.get());
         if (labelsFile == null) {
-            throw new DatasetException(dir + ": found images file " + images.get(prefix.get()).getFileName()
-                    + " but no matching labels file " + prefix.get() + "-labels-idx1-ubyte[.gz]; found "
-                    + describe(files));
+            throw new DatasetException(
+                    dir + ": found images file " + images.get(prefix.get()).getFileName()
+                            + " but no matching labels file " + prefix.get() + "-labels-idx1-ubyte[.gz]; found "
+                            + describe(files));
         }
         return new IdxDirectory(images.get(prefix.get()), labelsFile);
     }
@@ -85,8 +88,12 @@ record IdxDirectory(Path images, Path labels) {
             String prefix = m.group(1);
             boolean gz = m.group(2) != null;
             Path previous = out.get(prefix);
-            if (previous == null || (!gz && previous.getFileName().toString().toLowerCase(Locale.ROOT)
-                    .endsWith(".gz"))) {
+            if (previous == null
+                    || (!gz
+                            && previous.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(".gz"))) {
                 out.put(prefix, f);
             }
         }

@@ -22,12 +22,13 @@ public record IdxImages(String source, int count, int rows, int cols, int channe
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(pixels, "pixels");
         if (count <= 0 || rows <= 0 || cols <= 0 || channels <= 0) {
-            throw new IllegalArgumentException(source + ": invalid IDX image dimensions " + count + "x" + rows
-                    + "x" + cols + "x" + channels);
+            throw new IllegalArgumentException(
+                    source + ": invalid IDX image dimensions " + count + "x" + rows + "x" + cols + "x" + channels);
         }
         // Stepwise, so that a product beyond a long (2^31 ^ 4) cannot wrap round to the array's length.
         long perImage = (long) rows * cols;
-        if (perImage > pixels.length || perImage * channels > pixels.length
+        if (perImage > pixels.length
+                || perImage * channels > pixels.length
                 || perImage * channels * count != pixels.length) {
             throw new IllegalArgumentException(source + ": " + count + " images of " + rows + "x" + cols + "x"
                     + channels + " do not fit the " + pixels.length + " bytes given");

@@ -47,8 +47,7 @@ public final class IdxReader {
     /** First size of the payload buffer, which then doubles as data arrives. */
     private static final int INITIAL_CHUNK = 1 << 20;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Reads an images file (raw or gzip). */
     public static IdxImages readImages(Path file) {
@@ -109,8 +108,7 @@ public final class IdxReader {
         readMagic(c, Kind.LABELS);
         long count = readDimension(c, 1, 0, "count", MAX_PAYLOAD);
         int header = (int) c.offset;
-        String expectation = "expected " + (header + count) + " bytes (header " + header + " + " + count
-                + " labels)";
+        String expectation = "expected " + (header + count) + " bytes (header " + header + " + " + count + " labels)";
         byte[] labels = c.readAll((int) count, expectation);
         c.expectEnd(expectation);
         return new IdxLabels(source, header, labels);
@@ -140,8 +138,10 @@ public final class IdxReader {
 
     /** What kind of file is expected. */
     private enum Kind {
-        IMAGES("images", "0x00000803 (unsigned-byte images: count, rows, cols) or 0x00000804 (count, rows, cols, "
-                + "channels)"),
+        IMAGES(
+                "images",
+                "0x00000803 (unsigned-byte images: count, rows, cols) or 0x00000804 (count, rows, cols, "
+                        + "channels)"),
         LABELS("labels", "0x00000801 (unsigned-byte labels: count)");
 
         final String noun;
@@ -203,20 +203,26 @@ public final class IdxReader {
         }
         long v = ((long) (d[0] & 0xff) << 24) | ((d[1] & 0xff) << 16) | ((d[2] & 0xff) << 8) | (d[3] & 0xff);
         if (v <= 0 || v > max) {
-            throw c.error("dimension " + index + " (" + name + ") at byte offset " + at + " is " + v
-                    + "; expected 1.." + max);
+            throw c.error("dimension " + index + " (" + name + ") at byte offset " + at + " is " + v + "; expected 1.."
+                    + max);
         }
         return v;
     }
 
     private static String typeName(int type) {
         switch (type) {
-            case 0x09: return "signed byte";
-            case 0x0B: return "16-bit integer";
-            case 0x0C: return "32-bit integer";
-            case 0x0D: return "32-bit float";
-            case 0x0E: return "64-bit float";
-            default: return "unknown";
+            case 0x09:
+                return "signed byte";
+            case 0x0B:
+                return "16-bit integer";
+            case 0x0C:
+                return "32-bit integer";
+            case 0x0D:
+                return "32-bit float";
+            case 0x0E:
+                return "64-bit float";
+            default:
+                return "unknown";
         }
     }
 
@@ -241,8 +247,8 @@ public final class IdxReader {
         }
 
         DatasetException error(String message) {
-            return new DatasetException(source + ": " + message + (gzip ? " [gzip file; byte offsets count"
-                    + " decompressed bytes]" : ""));
+            return new DatasetException(
+                    source + ": " + message + (gzip ? " [gzip file; byte offsets count" + " decompressed bytes]" : ""));
         }
 
         /** Reads up to {@code b.length} bytes; returns how many were read before the end. */

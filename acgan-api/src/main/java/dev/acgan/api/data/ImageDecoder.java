@@ -25,8 +25,7 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class ImageDecoder {
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     /** Largest image decoded, in pixels (8192 x 8192; 256 MB as the ARGB ints a conversion may take). */
     static final long MAX_PIXELS = 1L << 26;
@@ -66,9 +65,13 @@ final class ImageDecoder {
                 long pixels = width * height;
                 if (width <= 0 || height <= 0 || pixels > MAX_PIXELS || pixels > MAX_PIXELS_PER_BYTE * length) {
                     throw new DatasetException(file + ": header declares an image of " + width + "x" + height
-                            + " pixels (width x height), " + (width <= 0 || height <= 0 ? "which is empty"
-                            : "more than " + (pixels > MAX_PIXELS ? "this reader decodes (" + MAX_PIXELS + ")"
-                            : "a file of " + length + " bytes can hold")));
+                            + " pixels (width x height), "
+                            + (width <= 0 || height <= 0
+                                    ? "which is empty"
+                                    : "more than "
+                                            + (pixels > MAX_PIXELS
+                                                    ? "this reader decodes (" + MAX_PIXELS + ")"
+                                                    : "a file of " + length + " bytes can hold")));
                 }
                 img = reader.read(0);
             } finally {

@@ -52,8 +52,8 @@ public final class ImageFolderDataset extends ByteImageDataset {
      */
     public static ImageFolderDataset load(Path dir, ImageShape shape, boolean resize) {
         if (shape.channels() != 1 && shape.channels() != 3) {
-            throw new IllegalArgumentException("image folders load as 1 (greyscale) or 3 (RGB) channels, not "
-                    + shape.channels());
+            throw new IllegalArgumentException(
+                    "image folders load as 1 (greyscale) or 3 (RGB) channels, not " + shape.channels());
         }
         List<Path> classDirs = classDirectories(dir);
         List<String> classNames = new ArrayList<>();
@@ -125,13 +125,19 @@ public final class ImageFolderDataset extends ByteImageDataset {
                     + "; expected a directory with one sub-folder of images per class");
         }
         List<Path> entries = list(dir);
-        List<Path> classDirs = entries.stream().filter(Files::isDirectory).filter(p -> !hidden(p))
+        List<Path> classDirs = entries.stream()
+                .filter(Files::isDirectory)
+                .filter(p -> !hidden(p))
                 .collect(Collectors.toList());
         if (classDirs.isEmpty()) {
-            long loose = entries.stream().filter(ImageFolderDataset::isImageFile).count();
+            long loose =
+                    entries.stream().filter(ImageFolderDataset::isImageFile).count();
             throw new DatasetException(dir + ": no class folders: expected one sub-folder of images per class"
-                    + " (DIR/CLASS/IMAGE.png)" + (loose > 0 ? "; found " + loose + " image file(s) directly in "
-                    + dir + ", move them into a folder per class" : ""));
+                    + " (DIR/CLASS/IMAGE.png)"
+                    + (loose > 0
+                            ? "; found " + loose + " image file(s) directly in " + dir
+                                    + ", move them into a folder per class"
+                            : ""));
         }
         return classDirs;
     }
@@ -139,7 +145,8 @@ public final class ImageFolderDataset extends ByteImageDataset {
     /** The image files of one class folder in name order; fails when there are none. */
     private static List<Path> imageFiles(Path classDir) {
         List<Path> entries = list(classDir);
-        List<Path> images = entries.stream().filter(ImageFolderDataset::isImageFile).collect(Collectors.toList());
+        List<Path> images =
+                entries.stream().filter(ImageFolderDataset::isImageFile).collect(Collectors.toList());
         if (images.isEmpty()) {
             throw new DatasetException(classDir + ": class folder holds no images (expected files ending in "
                     + EXTENSIONS.stream().sorted().map(e -> "." + e).collect(Collectors.joining(", ")) + "; found "
@@ -154,7 +161,9 @@ public final class ImageFolderDataset extends ByteImageDataset {
     private static boolean isImageFile(Path p) {
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return !hidden(p) && dot > 0 && Files.isRegularFile(p)
+        return !hidden(p)
+                && dot > 0
+                && Files.isRegularFile(p)
                 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
@@ -164,7 +173,8 @@ public final class ImageFolderDataset extends ByteImageDataset {
 
     private static List<Path> list(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted(Comparator.comparing(p -> p.getFileName().toString())).collect(Collectors.toList());
+            return s.sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new DatasetException(dir + ": cannot list directory: " + e, e);
         }

@@ -8,8 +8,7 @@ package dev.acgan.api.data;
  */
 final class Resampler {
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /** The image resized to {@code dstH x dstW}, same channel count. */
     static byte[] resize(byte[] src, int srcH, int srcW, int channels, int dstH, int dstW) {

@@ -16,7 +16,10 @@ public record ClassifierOutput(int count, int classes, int featureLength, float[
 
     /** Checks the lengths. */
     public ClassifierOutput {
-        if (count < 0 || classes < 1 || featureLength < 1 || probabilities.length != (long) count * classes
+        if (count < 0
+                || classes < 1
+                || featureLength < 1
+                || probabilities.length != (long) count * classes
                 || features.length != (long) count * featureLength) {
             throw new IllegalArgumentException("classifier output of " + count + " images, " + classes + " classes and "
                     + featureLength + " features cannot hold " + probabilities.length + " probabilities and "
@@ -52,8 +55,11 @@ public record ClassifierOutput(int count, int classes, int featureLength, float[
     /** Equal counts, sizes and values (bit for bit). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClassifierOutput c && count == c.count && classes == c.classes
-                && featureLength == c.featureLength && Arrays.equals(probabilities, c.probabilities)
+        return o instanceof ClassifierOutput c
+                && count == c.count
+                && classes == c.classes
+                && featureLength == c.featureLength
+                && Arrays.equals(probabilities, c.probabilities)
                 && Arrays.equals(features, c.features);
     }
 

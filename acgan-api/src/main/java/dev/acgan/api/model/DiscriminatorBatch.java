@@ -22,8 +22,14 @@ import java.util.Map;
  * @param dropoutMasks  per discriminator Dropout node, a keep mask of {@code N * nodeSize} values
  *                      (0 or 1/(1-rate)), NHWC per example; {@code null} disables dropout
  */
-public record DiscriminatorBatch(ImageBatch real, ImageBatch fake, float realTarget, float fakeTarget,
-                                 float auxWeightReal, float auxWeightFake, Map<String, float[]> dropoutMasks) {
+public record DiscriminatorBatch(
+        ImageBatch real,
+        ImageBatch fake,
+        float realTarget,
+        float fakeTarget,
+        float auxWeightReal,
+        float auxWeightFake,
+        Map<String, float[]> dropoutMasks) {
 
     /** Total number of images judged. */
     public int count() {

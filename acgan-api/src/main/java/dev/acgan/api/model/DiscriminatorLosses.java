@@ -9,13 +9,17 @@ package dev.acgan.api.model;
  * @param realAuxiliary   weighted class term of real images (0 unless ACGAN)
  * @param fakeAuxiliary   weighted class term of fakes (0 unless ACGAN)
  */
-public record DiscriminatorLosses(double total, double realAdversarial, double fakeAdversarial,
-                                  double realAuxiliary, double fakeAuxiliary) {
+public record DiscriminatorLosses(
+        double total, double realAdversarial, double fakeAdversarial, double realAuxiliary, double fakeAuxiliary) {
 
     /** Builds from the four terms, summing the total. */
-    public static DiscriminatorLosses of(double realAdversarial, double fakeAdversarial, double realAuxiliary,
-                                         double fakeAuxiliary) {
-        return new DiscriminatorLosses(realAdversarial + fakeAdversarial + realAuxiliary + fakeAuxiliary,
-                realAdversarial, fakeAdversarial, realAuxiliary, fakeAuxiliary);
+    public static DiscriminatorLosses of(
+            double realAdversarial, double fakeAdversarial, double realAuxiliary, double fakeAuxiliary) {
+        return new DiscriminatorLosses(
+                realAdversarial + fakeAdversarial + realAuxiliary + fakeAuxiliary,
+                realAdversarial,
+                fakeAdversarial,
+                realAuxiliary,
+                fakeAuxiliary);
     }
 }

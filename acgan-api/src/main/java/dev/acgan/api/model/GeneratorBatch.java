@@ -15,8 +15,13 @@ import java.util.Map;
  * @param generatorMasks         keep masks for generator Dropout nodes, or {@code null} to disable
  * @param discriminatorMasks     keep masks for discriminator Dropout nodes, or {@code null} to disable
  */
-public record GeneratorBatch(Tensor noise, int[] labels, float target, float auxWeight,
-                             Map<String, float[]> generatorMasks, Map<String, float[]> discriminatorMasks) {
+public record GeneratorBatch(
+        Tensor noise,
+        int[] labels,
+        float target,
+        float auxWeight,
+        Map<String, float[]> generatorMasks,
+        Map<String, float[]> discriminatorMasks) {
 
     /** Number of images generated. */
     public int count() {

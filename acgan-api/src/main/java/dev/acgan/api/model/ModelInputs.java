@@ -14,15 +14,14 @@ import java.util.Arrays;
  */
 public final class ModelInputs {
 
-    private ModelInputs() {
-    }
+    private ModelInputs() {}
 
     /** Noise must be {@code [n, latentDim]} with {@code n >= 1}; returns n. */
     public static int checkNoise(ModelSpec spec, Tensor noise) {
         int[] s = noise.shape();
         if (s.length != 2 || s[1] != spec.latentDim() || s[0] < 1) {
-            throw new IllegalArgumentException("noise must have shape [n, " + spec.latentDim() + "] with n >= 1, got "
-                    + Arrays.toString(s));
+            throw new IllegalArgumentException(
+                    "noise must have shape [n, " + spec.latentDim() + "] with n >= 1, got " + Arrays.toString(s));
         }
         return s[0];
     }
@@ -36,7 +35,8 @@ public final class ModelInputs {
             return;
         }
         if (labels == null) {
-            throw new IllegalArgumentException(spec.kind() + " model " + spec.name() + " needs a class label per image");
+            throw new IllegalArgumentException(
+                    spec.kind() + " model " + spec.name() + " needs a class label per image");
         }
         if (labels.length != n) {
             throw new IllegalArgumentException("expected " + n + " labels, got " + labels.length);
@@ -47,8 +47,8 @@ public final class ModelInputs {
     private static void checkRange(int[] labels, int numClasses) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is out of range [0, "
-                        + numClasses + ")");
+                throw new IllegalArgumentException(
+                        "label " + labels[i] + " at index " + i + " is out of range [0, " + numClasses + ")");
             }
         }
     }
@@ -68,8 +68,8 @@ public final class ModelInputs {
         checkImages(spec, images, "images");
         int[] labels = images.labels();
         if (labels == null) {
-            throw new IllegalArgumentException("classifier " + spec.name() + " trains on labelled images; the batch "
-                    + "has no labels");
+            throw new IllegalArgumentException(
+                    "classifier " + spec.name() + " trains on labelled images; the batch " + "has no labels");
         }
         checkRange(labels, spec.numClasses());
     }

@@ -38,8 +38,7 @@ public final class StateNames {
     /** Update counter of a classifier's optimizer. */
     public static final String ITERATIONS_CLASSIFIER = "adam/iterations/" + ClassifierSpec.ROLE;
 
-    private StateNames() {
-    }
+    private StateNames() {}
 
     /** Every name a full state has for this model, with shapes, in canonical order. */
     public static Map<String, int[]> fullStateShapes(InferredModel model) {
@@ -77,7 +76,8 @@ public final class StateNames {
      * misshapen.
      */
     public static NamedTensors completeAndCheck(InferredModel model, NamedTensors state) {
-        return completeAndCheck(fullStateShapes(model), state, "model " + model.spec().name());
+        return completeAndCheck(
+                fullStateShapes(model), state, "model " + model.spec().name());
     }
 
     /** The same for the state of one network (a classifier). */

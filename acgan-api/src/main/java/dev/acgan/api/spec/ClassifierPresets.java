@@ -15,8 +15,7 @@ public final class ClassifierPresets {
     /** Side of LeNet's convolution kernels. */
     public static final int LENET_KERNEL = 5;
 
-    private ClassifierPresets() {
-    }
+    private ClassifierPresets() {}
 
     /** The standard LeNet-5 sizes (6 and 16 filters, dense 120 and 84) for images of that shape. */
     public static ClassifierSpec lenet(ImageShape image, int classes) {
@@ -38,15 +37,20 @@ public final class ClassifierPresets {
      */
     public static ClassifierSpec lenet(ImageShape image, int conv1, int conv2, int dense1, int dense2, int classes) {
         NetworkSpec net = NetworkSpec.builder()
-                .add("conv1", conv(conv1), NetworkSpec.IMAGE).then("conv1_relu", new Relu())
+                .add("conv1", conv(conv1), NetworkSpec.IMAGE)
+                .then("conv1_relu", new Relu())
                 .then("pool1", MaxPool2D.of(2, 2, Padding.VALID))
-                .then("conv2", conv(conv2)).then("conv2_relu", new Relu())
+                .then("conv2", conv(conv2))
+                .then("conv2_relu", new Relu())
                 .then("pool2", MaxPool2D.of(2, 2, Padding.VALID))
                 .then("flatten", new Flatten())
-                .then("dense1", dense(dense1, Initializer.HE_UNIFORM)).then("dense1_relu", new Relu())
-                .then("dense2", dense(dense2, Initializer.HE_UNIFORM)).then("dense2_relu", new Relu())
+                .then("dense1", dense(dense1, Initializer.HE_UNIFORM))
+                .then("dense1_relu", new Relu())
+                .then("dense2", dense(dense2, Initializer.HE_UNIFORM))
+                .then("dense2_relu", new Relu())
                 .output(ClassifierSpec.OUT_FEATURES)
-                .then("logits", dense(classes, Initializer.GLOROT_UNIFORM)).then("softmax", new Softmax())
+                .then("logits", dense(classes, Initializer.GLOROT_UNIFORM))
+                .then("softmax", new Softmax())
                 .output(NetworkSpec.OUT_CLASS)
                 .build();
         ClassifierSpec spec = new ClassifierSpec(LENET, image, classes, net);
@@ -55,7 +59,15 @@ public final class ClassifierPresets {
     }
 
     private static Conv2D conv(int filters) {
-        return new Conv2D(filters, LENET_KERNEL, LENET_KERNEL, 1, 1, Padding.VALID, true, Initializer.HE_UNIFORM,
+        return new Conv2D(
+                filters,
+                LENET_KERNEL,
+                LENET_KERNEL,
+                1,
+                1,
+                Padding.VALID,
+                true,
+                Initializer.HE_UNIFORM,
                 Initializer.ZEROS);
     }
 

@@ -67,8 +67,7 @@ public final class FlopCounter {
     /** Adam costs about this many FLOP per trainable value per update (moments, bias correction, step). */
     static final int ADAM_FLOP_PER_VALUE = 12;
 
-    private FlopCounter() {
-    }
+    private FlopCounter() {}
 
     /**
      * One node's forward cost per example.
@@ -80,8 +79,8 @@ public final class FlopCounter {
      * @param forwardFlops weight-layer FLOP of the forward pass per example (0 for other layers)
      * @param elementwiseFlops rough estimate of the other arithmetic per example (bias, activation, ...)
      */
-    public record LayerFlops(String network, String node, String type, boolean weightLayer, long forwardFlops,
-                             long elementwiseFlops) { }
+    public record LayerFlops(
+            String network, String node, String type, boolean weightLayer, long forwardFlops, long elementwiseFlops) {}
 
     /**
      * The FLOP of one training step.
@@ -96,9 +95,15 @@ public final class FlopCounter {
      * @param elementwiseEstimate          rough estimate of everything else in the step (bias adds,
      *                                     activations, BatchNorm, Dropout, Adam), not in {@link #total()}
      */
-    public record StepFlops(String model, int batchSize, int generatorBatch, long generatorForwardPerImage,
-                            long discriminatorForwardPerImage, long discriminatorStep, long generatorStep,
-                            long elementwiseEstimate) {
+    public record StepFlops(
+            String model,
+            int batchSize,
+            int generatorBatch,
+            long generatorForwardPerImage,
+            long discriminatorForwardPerImage,
+            long discriminatorStep,
+            long generatorStep,
+            long elementwiseEstimate) {
         /** Weight-layer FLOP of the whole step: discriminator step plus generator step. */
         public long total() {
             return discriminatorStep + generatorStep;
@@ -109,8 +114,13 @@ public final class FlopCounter {
     public static List<LayerFlops> layers(InferredNetwork net) {
         List<LayerFlops> out = new ArrayList<>();
         for (InferredNode n : net.nodes()) {
-            out.add(new LayerFlops(net.role(), n.name(), n.layer().typeName(), isWeightLayer(n.layer()),
-                    2 * macs(n), elementwise(n, false)));
+            out.add(new LayerFlops(
+                    net.role(),
+                    n.name(),
+                    n.layer().typeName(),
+                    isWeightLayer(n.layer()),
+                    2 * macs(n),
+                    elementwise(n, false)));
         }
         return out;
     }
@@ -149,8 +159,8 @@ public final class FlopCounter {
      */
     public static StepFlops trainingStep(InferredModel model, int batchSize, int generatorBatchFactor) {
         if (batchSize < 1 || generatorBatchFactor < 1) {
-            throw new IllegalArgumentException("batchSize and generatorBatchFactor must be positive, got "
-                    + batchSize + " and " + generatorBatchFactor);
+            throw new IllegalArgumentException("batchSize and generatorBatchFactor must be positive, got " + batchSize
+                    + " and " + generatorBatchFactor);
         }
         InferredNetwork g = model.generator();
         InferredNetwork d = model.discriminator();
@@ -167,7 +177,9 @@ public final class FlopCounter {
         long ge = elementwiseForward(g, false);
         long geTrain = elementwiseForward(g, true);
         long de = elementwiseForward(d, true);
-        long other = n * ge + 2 * n * (de + dTrain.elementwise) + ADAM_FLOP_PER_VALUE * d.trainableCount()
+        long other = n * ge
+                + 2 * n * (de + dTrain.elementwise)
+                + ADAM_FLOP_PER_VALUE * d.trainableCount()
                 + gn * (geTrain + de + dThrough.elementwise + gTrain.elementwise)
                 + ADAM_FLOP_PER_VALUE * g.trainableCount();
         return new StepFlops(model.spec().name(), batchSize, Math.toIntExact(gn), gf, df, dStep, gStep, other);
@@ -197,7 +209,7 @@ public final class FlopCounter {
     }
 
     /** Weight-layer and elementwise FLOP of a backward pass, per example. */
-    private record Pass(long weightLayers, long elementwise) { }
+    private record Pass(long weightLayers, long elementwise) {}
 
     private static Pass pass(InferredNetwork net, boolean updateWeights, boolean imageNeedsGrad) {
         // needsGrad: the gradient of the loss with respect to this value is wanted, because a trainable

@@ -11,8 +11,8 @@ public record ImageShape(int height, int width, int channels) {
     /** Rejects non-positive sizes. */
     public ImageShape {
         if (height <= 0 || width <= 0 || channels <= 0) {
-            throw new IllegalArgumentException("image shape must be positive, got " + height + "x" + width + "x"
-                    + channels);
+            throw new IllegalArgumentException(
+                    "image shape must be positive, got " + height + "x" + width + "x" + channels);
         }
     }
 

@@ -13,8 +13,7 @@ import java.util.Map;
  * @param nodes      per node, in order
  * @param inputs     the network inputs it uses, with their shapes ({@code []} for an integer label)
  */
-public record InferredNetwork(String role, NetworkSpec spec, List<InferredNode> nodes,
-                              Map<String, int[]> inputs) {
+public record InferredNetwork(String role, NetworkSpec spec, List<InferredNode> nodes, Map<String, int[]> inputs) {
 
     /**
      * A node with its resolved shapes.
@@ -24,8 +23,7 @@ public record InferredNetwork(String role, NetworkSpec spec, List<InferredNode> 
      * @param outputShape shape of the output
      * @param parameters  the node's parameters and statistics
      */
-    public record InferredNode(Node node, List<int[]> inputShapes, int[] outputShape,
-                               List<ParameterSpec> parameters) {
+    public record InferredNode(Node node, List<int[]> inputShapes, int[] outputShape, List<ParameterSpec> parameters) {
         /** The layer. */
         public LayerSpec layer() {
             return node.layer();
@@ -81,7 +79,9 @@ public record InferredNetwork(String role, NetworkSpec spec, List<InferredNode> 
 
     /** Dropout nodes, in order (their masks are supplied per step). */
     public List<InferredNode> dropoutNodes() {
-        return nodes.stream().filter(n -> n.layer() instanceof LayerSpec.Dropout).toList();
+        return nodes.stream()
+                .filter(n -> n.layer() instanceof LayerSpec.Dropout)
+                .toList();
     }
 
     /** Total number of trainable values. */

@@ -46,16 +46,16 @@ public sealed interface LayerSpec {
     }
 
     /** Learned lookup table on an integer input: {@code [] -> [outputDim]}; embeddings {@code [inputDim, outputDim]}. */
-    record Embedding(int inputDim, int outputDim, Initializer init) implements LayerSpec { }
+    record Embedding(int inputDim, int outputDim, Initializer init) implements LayerSpec {}
 
     /** One-hot encoding of an integer input: {@code [] -> [depth]}. No parameters. */
-    record OneHot(int depth) implements LayerSpec { }
+    record OneHot(int depth) implements LayerSpec {}
 
     /** Element-wise product of two or more inputs of the same shape. */
-    record Multiply() implements LayerSpec { }
+    record Multiply() implements LayerSpec {}
 
     /** Concatenation of inputs along the last (channel) axis; other dimensions must agree. */
-    record Concat() implements LayerSpec { }
+    record Concat() implements LayerSpec {}
 
     /** Reshape to {@code targetShape} (without the batch dimension), NHWC order. */
     record Reshape(List<Integer> targetShape) implements LayerSpec {
@@ -66,22 +66,39 @@ public sealed interface LayerSpec {
     }
 
     /** Flatten to one dimension in NHWC (row-major) order. */
-    record Flatten() implements LayerSpec { }
+    record Flatten() implements LayerSpec {}
 
     /** Repeats a vector over a spatial grid: {@code [c] -> [height, width, c]} (CGAN label maps). */
-    record RepeatSpatial(int height, int width) implements LayerSpec { }
+    record RepeatSpatial(int height, int width) implements LayerSpec {}
 
     /**
      * 2-D convolution over NHWC input: {@code [h, w, c] -> [h', w', filters]}, kernel
      * {@code [kernelH, kernelW, c, filters]}, bias {@code [filters]}; output sizes follow TensorFlow's
      * 'same'/'valid' rules.
      */
-    record Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
-                  boolean useBias, Initializer kernelInit, Initializer biasInit) implements LayerSpec {
+    record Conv2D(
+            int filters,
+            int kernelH,
+            int kernelW,
+            int strideH,
+            int strideW,
+            Padding padding,
+            boolean useBias,
+            Initializer kernelInit,
+            Initializer biasInit)
+            implements LayerSpec {
         /** Square kernel and stride, bias, Glorot-uniform kernel (Keras defaults). */
         public static Conv2D of(int filters, int kernel, int stride, Padding padding) {
-            return new Conv2D(filters, kernel, kernel, stride, stride, padding, true,
-                    Initializer.GLOROT_UNIFORM, Initializer.ZEROS);
+            return new Conv2D(
+                    filters,
+                    kernel,
+                    kernel,
+                    stride,
+                    stride,
+                    padding,
+                    true,
+                    Initializer.GLOROT_UNIFORM,
+                    Initializer.ZEROS);
         }
     }
 
@@ -90,12 +107,29 @@ public sealed interface LayerSpec {
      * 'same': {@code h' = h*stride}, 'valid': {@code h' = (h-1)*stride + kernel}; kernel
      * {@code [kernelH, kernelW, filters, c]} (output channels before input channels, as in TensorFlow).
      */
-    record Conv2DTranspose(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
-                           boolean useBias, Initializer kernelInit, Initializer biasInit) implements LayerSpec {
+    record Conv2DTranspose(
+            int filters,
+            int kernelH,
+            int kernelW,
+            int strideH,
+            int strideW,
+            Padding padding,
+            boolean useBias,
+            Initializer kernelInit,
+            Initializer biasInit)
+            implements LayerSpec {
         /** Square kernel and stride, bias, Glorot-uniform kernel. */
         public static Conv2DTranspose of(int filters, int kernel, int stride, Padding padding) {
-            return new Conv2DTranspose(filters, kernel, kernel, stride, stride, padding, true,
-                    Initializer.GLOROT_UNIFORM, Initializer.ZEROS);
+            return new Conv2DTranspose(
+                    filters,
+                    kernel,
+                    kernel,
+                    stride,
+                    stride,
+                    padding,
+                    true,
+                    Initializer.GLOROT_UNIFORM,
+                    Initializer.ZEROS);
         }
     }
 
@@ -132,24 +166,24 @@ public sealed interface LayerSpec {
     }
 
     /** max(x, 0). */
-    record Relu() implements LayerSpec { }
+    record Relu() implements LayerSpec {}
 
     /** x for x &gt;= 0, alpha*x otherwise. */
-    record LeakyRelu(double alpha) implements LayerSpec { }
+    record LeakyRelu(double alpha) implements LayerSpec {}
 
     /** Hyperbolic tangent. */
-    record Tanh() implements LayerSpec { }
+    record Tanh() implements LayerSpec {}
 
     /** Logistic sigmoid. */
-    record Sigmoid() implements LayerSpec { }
+    record Sigmoid() implements LayerSpec {}
 
     /** Softmax over the last axis. */
-    record Softmax() implements LayerSpec { }
+    record Softmax() implements LayerSpec {}
 
     /**
      * Inverted dropout: in training mode each value is kept with probability {@code 1-rate} and scaled by
      * {@code 1/(1-rate)}; identity in inference mode. The keep mask is supplied by the caller (see
      * {@code dev.acgan.api.train.DropoutMasks}) so every backend drops the same units.
      */
-    record Dropout(double rate) implements LayerSpec { }
+    record Dropout(double rate) implements LayerSpec {}
 }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 
 /** Maps layer records to their JSON type names, read once from {@link LayerSpec}'s annotation. */
 final class LayerTypes {
-    private LayerTypes() {
-    }
+    private LayerTypes() {}
 
     static String nameOf(LayerSpec layer) {
-        for (JsonSubTypes.Type t : LayerSpec.class.getAnnotation(JsonSubTypes.class).value()) {
+        for (JsonSubTypes.Type t :
+                LayerSpec.class.getAnnotation(JsonSubTypes.class).value()) {
             if (t.value() == layer.getClass()) {
                 return t.name();
             }

@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param generator     the generator network
  * @param discriminator the discriminator network
  */
-public record ModelSpec(String name, GanKind kind, ImageShape image, int numClasses, int latentDim,
-                        NoiseDistribution noise, NetworkSpec generator, NetworkSpec discriminator) {
+public record ModelSpec(
+        String name,
+        GanKind kind,
+        ImageShape image,
+        int numClasses,
+        int latentDim,
+        NoiseDistribution noise,
+        NetworkSpec generator,
+        NetworkSpec discriminator) {
 
     /** Checks the scalar fields; graph consistency is checked by {@link #validate()}. */
     public ModelSpec {

@@ -14,8 +14,7 @@ import java.util.SplittableRandom;
  */
 public final class ParameterInitializer {
 
-    private ParameterInitializer() {
-    }
+    private ParameterInitializer() {}
 
     /** Initial values for every parameter and statistic of both networks, in canonical layout. */
     public static NamedTensors initialize(InferredModel model, long seed) {
@@ -47,7 +46,7 @@ public final class ParameterInitializer {
         double fanIn = shape.length >= 2 ? field * shape[shape.length - 2] : shape.length == 1 ? shape[0] : 1;
         double fanOut = shape.length >= 2 ? field * shape[shape.length - 1] : shape.length == 1 ? shape[0] : 1;
         switch (p.init()) {
-            case ZEROS -> { }
+            case ZEROS -> {}
             case ONES -> java.util.Arrays.fill(v, 1f);
             case GLOROT_UNIFORM -> uniform(v, rnd, Math.sqrt(6.0 / (fanIn + fanOut)));
             case HE_UNIFORM -> uniform(v, rnd, Math.sqrt(6.0 / fanIn));

@@ -23,8 +23,11 @@ public record ParameterSpec(String name, int[] shape, Initializer init, boolean 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParameterSpec p && name.equals(p.name) && Arrays.equals(shape, p.shape)
-                && init == p.init && trainable == p.trainable;
+        return o instanceof ParameterSpec p
+                && name.equals(p.name)
+                && Arrays.equals(shape, p.shape)
+                && init == p.init
+                && trainable == p.trainable;
     }
 
     @Override

@@ -38,8 +38,7 @@ public final class Presets {
 
     private static final double FAST_BN_MOMENTUM = 0.9;
 
-    private Presets() {
-    }
+    private Presets() {}
 
     /** The preset names. */
     public static List<String> names() {
@@ -94,8 +93,8 @@ public final class Presets {
 
         NetworkSpec d = acganDiscriminator(3, new int[] {32, 64, 128, 256}, new int[] {2, 1, 2, 1}, classes);
 
-        ModelSpec spec = new ModelSpec(ACGAN_MNIST, GanKind.ACGAN, image, classes, latentDim,
-                NoiseDistribution.UNIFORM, g, d);
+        ModelSpec spec =
+                new ModelSpec(ACGAN_MNIST, GanKind.ACGAN, image, classes, latentDim, NoiseDistribution.UNIFORM, g, d);
         spec.validate();
         return spec;
     }
@@ -131,8 +130,8 @@ public final class Presets {
                 .output(NetworkSpec.OUT_IMAGE)
                 .build();
         NetworkSpec d = acganDiscriminator(4, new int[] {32, 64}, new int[] {2, 2}, classes);
-        ModelSpec spec = new ModelSpec(ACGAN_FAST, GanKind.ACGAN, image, classes, latentDim,
-                NoiseDistribution.UNIFORM, g, d);
+        ModelSpec spec =
+                new ModelSpec(ACGAN_FAST, GanKind.ACGAN, image, classes, latentDim, NoiseDistribution.UNIFORM, g, d);
         spec.validate();
         return spec;
     }
@@ -154,9 +153,11 @@ public final class Presets {
         }
         d.then("flatten", new Flatten());
         String features = d.last();
-        d.add("validity", Dense.of(1), features).then("validity_sigmoid", new Sigmoid())
+        d.add("validity", Dense.of(1), features)
+                .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY);
-        d.add("class", Dense.of(classes), features).then("class_softmax", new Softmax())
+        d.add("class", Dense.of(classes), features)
+                .then("class_softmax", new Softmax())
                 .output(NetworkSpec.OUT_CLASS);
         return d.build();
     }
@@ -199,8 +200,8 @@ public final class Presets {
                 .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
                 .build();
-        ModelSpec spec = new ModelSpec(CGAN_MNIST, GanKind.CGAN, image, classes, latentDim,
-                NoiseDistribution.UNIFORM, g, d);
+        ModelSpec spec =
+                new ModelSpec(CGAN_MNIST, GanKind.CGAN, image, classes, latentDim, NoiseDistribution.UNIFORM, g, d);
         spec.validate();
         return spec;
     }
@@ -219,27 +220,31 @@ public final class Presets {
             g.add("dense" + (i + 1), Dense.of(widths[i]), prev).then("dense" + (i + 1) + "_lrelu", new LeakyRelu(0.2));
             prev = g.last();
         }
-        g.then("out", Dense.of(image.size())).then("tanh", new Tanh())
+        g.then("out", Dense.of(image.size()))
+                .then("tanh", new Tanh())
                 .then("reshape", new Reshape(List.of(image.height(), image.width(), image.channels())))
                 .output(NetworkSpec.OUT_IMAGE);
         NetworkSpec d = NetworkSpec.builder()
                 .add("flatten", new Flatten(), NetworkSpec.IMAGE)
-                .then("dense1", Dense.of(512)).then("dense1_lrelu", new LeakyRelu(0.2))
+                .then("dense1", Dense.of(512))
+                .then("dense1_lrelu", new LeakyRelu(0.2))
                 .then("dense1_dropout", new Dropout(0.3))
-                .then("dense2", Dense.of(256)).then("dense2_lrelu", new LeakyRelu(0.2))
+                .then("dense2", Dense.of(256))
+                .then("dense2_lrelu", new LeakyRelu(0.2))
                 .then("dense2_dropout", new Dropout(0.3))
-                .then("validity", Dense.of(1)).then("validity_sigmoid", new Sigmoid())
+                .then("validity", Dense.of(1))
+                .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
                 .build();
-        ModelSpec spec = new ModelSpec(GAN_MLP, GanKind.GAN, image, classes, encodingDims,
-                NoiseDistribution.UNIFORM, g.build(), d);
+        ModelSpec spec = new ModelSpec(
+                GAN_MLP, GanKind.GAN, image, classes, encodingDims, NoiseDistribution.UNIFORM, g.build(), d);
         spec.validate();
         return spec;
     }
 
     private static Conv2DTranspose convT(int filters, int stride, Padding padding) {
-        return new Conv2DTranspose(filters, 5, 5, stride, stride, padding, true, Initializer.GLOROT_NORMAL,
-                Initializer.ZEROS);
+        return new Conv2DTranspose(
+                filters, 5, 5, stride, stride, padding, true, Initializer.GLOROT_NORMAL, Initializer.ZEROS);
     }
 
     private static int startSize(int size, String what, int factor) {

@@ -42,8 +42,7 @@ import java.util.Set;
  */
 public final class ShapeInference {
 
-    private ShapeInference() {
-    }
+    private ShapeInference() {}
 
     /** Infers both networks of a model and checks them against the model's kind, image shape and classes. */
     public static InferredModel infer(ModelSpec model) {
@@ -67,20 +66,22 @@ public final class ShapeInference {
         if (model.kind().auxiliaryClassifier()) {
             expectOutput(d, NetworkSpec.OUT_CLASS, new int[] {model.numClasses()});
         } else if (d.spec().outputs().containsKey(NetworkSpec.OUT_CLASS)) {
-            throw new SpecException("discriminator: output 'class' is only allowed for ACGAN, this model is "
-                    + model.kind());
+            throw new SpecException(
+                    "discriminator: output 'class' is only allowed for ACGAN, this model is " + model.kind());
         }
         for (InferredNetwork net : List.of(g, d)) {
             for (String out : net.spec().outputs().keySet()) {
-                Set<String> allowed = net == g ? Set.of(NetworkSpec.OUT_IMAGE)
+                Set<String> allowed = net == g
+                        ? Set.of(NetworkSpec.OUT_IMAGE)
                         : Set.of(NetworkSpec.OUT_VALIDITY, NetworkSpec.OUT_CLASS);
                 if (!allowed.contains(out)) {
-                    throw new SpecException(net.role() + ": unknown output role '" + out + "', expected one of "
-                            + allowed);
+                    throw new SpecException(
+                            net.role() + ": unknown output role '" + out + "', expected one of " + allowed);
                 }
             }
             for (InferredNode n : net.nodes()) {
-                int depth = n.layer() instanceof Embedding e ? e.inputDim()
+                int depth = n.layer() instanceof Embedding e
+                        ? e.inputDim()
                         : n.layer() instanceof OneHot o ? o.depth() : -1;
                 if (depth != -1 && depth != model.numClasses()) {
                     throw new SpecException(net.role() + " node '" + n.name() + "': expects " + depth
@@ -112,7 +113,8 @@ public final class ShapeInference {
         }
         if (net.node(features).outputShape().length != 1) {
             throw new SpecException(net.role() + " output '" + ClassifierSpec.OUT_FEATURES + "' (node '" + features
-                    + "') must be a vector, got shape " + Arrays.toString(net.node(features).outputShape()));
+                    + "') must be a vector, got shape "
+                    + Arrays.toString(net.node(features).outputShape()));
         }
         Set<String> allowed = Set.of(NetworkSpec.OUT_CLASS, ClassifierSpec.OUT_FEATURES);
         for (String out : classifier.network().outputs().keySet()) {
@@ -190,15 +192,15 @@ public final class ShapeInference {
         }
         for (Map.Entry<String, String> o : net.outputs().entrySet()) {
             if (!shapes.containsKey(o.getValue()) || inputs.containsKey(o.getValue())) {
-                throw new SpecException(role + ": output '" + o.getKey() + "' names unknown node '" + o.getValue()
-                        + "'");
+                throw new SpecException(
+                        role + ": output '" + o.getKey() + "' names unknown node '" + o.getValue() + "'");
             }
         }
         return new InferredNetwork(role, net, out, used);
     }
 
-    private static int[] outputShape(String where, LayerSpec layer, List<int[]> in, String prefix,
-                                     List<ParameterSpec> params) {
+    private static int[] outputShape(
+            String where, LayerSpec layer, List<int[]> in, String prefix, List<ParameterSpec> params) {
         if (layer instanceof Dense d) {
             int[] x = single(where, in, 1);
             positive(where, "units", d.units());
@@ -212,8 +214,8 @@ public final class ShapeInference {
             single(where, in, 0);
             positive(where, "inputDim", e.inputDim());
             positive(where, "outputDim", e.outputDim());
-            params.add(new ParameterSpec(prefix + "embeddings", new int[] {e.inputDim(), e.outputDim()},
-                    e.init(), true));
+            params.add(
+                    new ParameterSpec(prefix + "embeddings", new int[] {e.inputDim(), e.outputDim()}, e.init(), true));
             return new int[] {e.outputDim()};
         }
         if (layer instanceof OneHot o) {
@@ -239,10 +241,11 @@ public final class ShapeInference {
             int rank = in.get(0).length;
             int last = 0;
             for (int[] s : in) {
-                if (s.length != rank || rank == 0
+                if (s.length != rank
+                        || rank == 0
                         || !Arrays.equals(Arrays.copyOf(s, rank - 1), Arrays.copyOf(in.get(0), rank - 1))) {
-                    throw new SpecException(where + ": inputs must agree on all but the last axis, got "
-                            + describe(in));
+                    throw new SpecException(
+                            where + ": inputs must agree on all but the last axis, got " + describe(in));
                 }
                 last += s[rank - 1];
             }
@@ -277,8 +280,8 @@ public final class ShapeInference {
             convChecks(where, c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW());
             int h = convOut(where, x[0], c.kernelH(), c.strideH(), c.padding());
             int w = convOut(where, x[1], c.kernelW(), c.strideW(), c.padding());
-            params.add(new ParameterSpec(prefix + "kernel",
-                    new int[] {c.kernelH(), c.kernelW(), x[2], c.filters()}, c.kernelInit(), true));
+            params.add(new ParameterSpec(
+                    prefix + "kernel", new int[] {c.kernelH(), c.kernelW(), x[2], c.filters()}, c.kernelInit(), true));
             if (c.useBias()) {
                 params.add(new ParameterSpec(prefix + "bias", new int[] {c.filters()}, c.biasInit(), true));
             }
@@ -289,8 +292,8 @@ public final class ShapeInference {
             convChecks(where, c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW());
             int h = c.padding() == Padding.SAME ? x[0] * c.strideH() : (x[0] - 1) * c.strideH() + c.kernelH();
             int w = c.padding() == Padding.SAME ? x[1] * c.strideW() : (x[1] - 1) * c.strideW() + c.kernelW();
-            params.add(new ParameterSpec(prefix + "kernel",
-                    new int[] {c.kernelH(), c.kernelW(), c.filters(), x[2]}, c.kernelInit(), true));
+            params.add(new ParameterSpec(
+                    prefix + "kernel", new int[] {c.kernelH(), c.kernelW(), c.filters(), x[2]}, c.kernelInit(), true));
             if (c.useBias()) {
                 params.add(new ParameterSpec(prefix + "bias", new int[] {c.filters()}, c.biasInit(), true));
             }
@@ -360,8 +363,8 @@ public final class ShapeInference {
     private static int convOut(String where, int size, int kernel, int stride, Padding padding) {
         int out = padding == Padding.SAME ? ceilDiv(size, stride) : ceilDiv(size - kernel + 1, stride);
         if (out <= 0) {
-            throw new SpecException(where + ": input size " + size + " is smaller than kernel " + kernel
-                    + " with 'valid' padding");
+            throw new SpecException(
+                    where + ": input size " + size + " is smaller than kernel " + kernel + " with 'valid' padding");
         }
         return out;
     }
@@ -379,8 +382,8 @@ public final class ShapeInference {
     private static int[] single(String where, List<int[]> in, int rank) {
         int[] x = singleAnyRank(where, in);
         if (x.length != rank) {
-            throw new SpecException(where + ": expects an input of rank " + rank + " (without batch), got "
-                    + Arrays.toString(x));
+            throw new SpecException(
+                    where + ": expects an input of rank " + rank + " (without batch), got " + Arrays.toString(x));
         }
         return x;
     }
@@ -398,8 +401,7 @@ public final class ShapeInference {
 
     /** Shape arithmetic shared by the spec classes. */
     static final class Tensors {
-        private Tensors() {
-        }
+        private Tensors() {}
 
         static long size(int[] shape) {
             long n = 1;

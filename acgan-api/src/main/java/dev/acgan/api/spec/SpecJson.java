@@ -13,8 +13,7 @@ public final class SpecJson {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private SpecJson() {
-    }
+    private SpecJson() {}
 
     /** The spec as indented JSON. */
     public static String toJson(ModelSpec spec) {
@@ -32,8 +31,10 @@ public final class SpecJson {
             spec = MAPPER.readValue(json, ModelSpec.class);
         } catch (JsonProcessingException e) {
             throw new SpecException("invalid model spec JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr()));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " at line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr()));
         }
         spec.validate();
         return spec;

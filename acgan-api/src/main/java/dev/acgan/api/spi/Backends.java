@@ -49,12 +49,16 @@ public final class Backends {
         for (GanBackend b : REGISTERED) {
             byName.putIfAbsent(b.name(), b);
         }
-        for (ServiceLoader.Provider<GanBackend> p : ServiceLoader.load(GanBackend.class, loader).stream().toList()) {
+        for (ServiceLoader.Provider<GanBackend> p :
+                ServiceLoader.load(GanBackend.class, loader).stream().toList()) {
             GanBackend b = p.get();
             GanBackend prev = byName.putIfAbsent(b.name(), b);
             if (prev != null && prev.getClass() != b.getClass()) {
-                LOG.warn("two backends named '{}': {} and {}; using the first", b.name(),
-                        prev.getClass().getName(), b.getClass().getName());
+                LOG.warn(
+                        "two backends named '{}': {} and {}; using the first",
+                        b.name(),
+                        prev.getClass().getName(),
+                        b.getClass().getName());
             }
         }
         return new Backends(new ArrayList<>(byName.values()), System::getenv);
@@ -115,14 +119,15 @@ public final class Backends {
             source = "environment variable " + ENVIRONMENT;
         }
         if (available.isEmpty()) {
-            throw new BackendException("no acgan backend found on the classpath" + (name == null ? "" : " (asked for '"
-                    + name + "' by " + source + ")") + ". " + HOW_TO_ADD);
+            throw new BackendException("no acgan backend found on the classpath"
+                    + (name == null ? "" : " (asked for '" + name + "' by " + source + ")") + ". " + HOW_TO_ADD);
         }
         if (name != null) {
             String wanted = name;
             String from = source;
-            return find(name).orElseThrow(() -> new BackendException("no backend named '" + wanted + "' (from "
-                    + from + "); found: " + describe() + ". " + HOW_TO_ADD));
+            return find(name)
+                    .orElseThrow(() -> new BackendException("no backend named '" + wanted + "' (from " + from
+                            + "); found: " + describe() + ". " + HOW_TO_ADD));
         }
         GanBackend chosen = all().get(0);
         LOG.debug("selected backend {} from {}", chosen.name(), describe());
@@ -131,7 +136,10 @@ public final class Backends {
 
     /** Names and priorities of what was found, e.g. {@code [tensorflow (priority 100), nd4j (priority 50)]}. */
     public String describe() {
-        return all().stream().map(b -> b.name() + " (priority " + b.priority() + ")").toList().toString();
+        return all().stream()
+                .map(b -> b.name() + " (priority " + b.priority() + ")")
+                .toList()
+                .toString();
     }
 
     private static String blankToNull(String s) {

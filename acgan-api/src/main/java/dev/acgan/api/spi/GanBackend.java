@@ -47,8 +47,8 @@ public interface GanBackend {
      *                               {@link dev.acgan.api.spec.ParameterInitializer}), Adam entries optional
      * @throws dev.acgan.api.spec.SpecException when the spec is invalid
      */
-    GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                         NamedTensors state);
+    GanModel createModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state);
 
     /**
      * Compiles a generator for serving.
@@ -110,8 +110,12 @@ public interface GanBackend {
      *
      * @throws BackendException when the precision is not available here
      */
-    default GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                 NamedTensors state, Precision precision) {
+    default GanModel createModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors state,
+            Precision precision) {
         requireFp32(resolvePrecision(precision));
         return createModel(spec, generatorOptimizer, discriminatorOptimizer, state);
     }

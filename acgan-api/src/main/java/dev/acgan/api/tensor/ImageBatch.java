@@ -16,25 +16,23 @@ import java.util.Objects;
  * @param pixels   {@code count*height*width*channels} values in {@code layout} order
  * @param labels   class label per image, or {@code null} when the batch is unlabelled
  */
-public record ImageBatch(int count, int height, int width, int channels, Layout layout,
-                         float[] pixels, int[] labels) {
+public record ImageBatch(int count, int height, int width, int channels, Layout layout, float[] pixels, int[] labels) {
 
     /** Validates sizes. */
     public ImageBatch {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(pixels, "pixels");
         if (count < 0 || height <= 0 || width <= 0 || channels <= 0) {
-            throw new IllegalArgumentException("invalid image batch shape " + count + "x" + height + "x"
-                    + width + "x" + channels);
+            throw new IllegalArgumentException(
+                    "invalid image batch shape " + count + "x" + height + "x" + width + "x" + channels);
         }
         long expected = (long) count * height * width * channels;
         if (pixels.length != expected) {
-            throw new IllegalArgumentException("image batch " + count + "x" + height + "x" + width + "x"
-                    + channels + " needs " + expected + " pixel values but has " + pixels.length);
+            throw new IllegalArgumentException("image batch " + count + "x" + height + "x" + width + "x" + channels
+                    + " needs " + expected + " pixel values but has " + pixels.length);
         }
         if (labels != null && labels.length != count) {
-            throw new IllegalArgumentException("image batch of " + count + " images has " + labels.length
-                    + " labels");
+            throw new IllegalArgumentException("image batch of " + count + " images has " + labels.length + " labels");
         }
     }
 
@@ -122,8 +120,13 @@ public record ImageBatch(int count, int height, int width, int channels, Layout 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImageBatch b && count == b.count && height == b.height && width == b.width
-                && channels == b.channels && layout == b.layout && Arrays.equals(pixels, b.pixels)
+        return o instanceof ImageBatch b
+                && count == b.count
+                && height == b.height
+                && width == b.width
+                && channels == b.channels
+                && layout == b.layout
+                && Arrays.equals(pixels, b.pixels)
                 && Arrays.equals(labels, b.labels);
     }
 

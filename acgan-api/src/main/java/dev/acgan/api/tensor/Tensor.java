@@ -18,8 +18,8 @@ public record Tensor(int[] shape, float[] data) {
         Objects.requireNonNull(data, "data");
         long size = Tensor.size(shape);
         if (size != data.length) {
-            throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape)
-                    + " needs " + size + " values but has " + data.length);
+            throw new IllegalArgumentException(
+                    "tensor of shape " + Arrays.toString(shape) + " needs " + size + " values but has " + data.length);
         }
     }
 
@@ -39,8 +39,8 @@ public record Tensor(int[] shape, float[] data) {
                 n = Math.multiplyExact(n, d);
             } catch (ArithmeticException e) {
                 // A wrapped product could equal a small array's length and pass the size check.
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than "
-                        + Long.MAX_VALUE + " elements");
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " has more than " + Long.MAX_VALUE + " elements");
             }
         }
         return n;
@@ -64,8 +64,8 @@ public record Tensor(int[] shape, float[] data) {
     /** Largest absolute element-wise difference to another tensor of the same shape. */
     public double maxAbsDifference(Tensor other) {
         if (!Arrays.equals(shape, other.shape)) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " vs "
-                    + Arrays.toString(other.shape));
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
         }
         double max = 0;
         for (int i = 0; i < data.length; i++) {

@@ -14,8 +14,7 @@ import java.util.SplittableRandom;
  */
 public final class DropoutMasks {
 
-    private DropoutMasks() {
-    }
+    private DropoutMasks() {}
 
     /** Masks for every Dropout node of the network for a batch of {@code n}; empty when it has none. */
     public static Map<String, float[]> draw(InferredNetwork net, int n, SplittableRandom rnd) {

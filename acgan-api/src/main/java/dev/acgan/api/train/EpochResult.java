@@ -10,5 +10,4 @@ package dev.acgan.api.train;
  * @param generatorLoss      mean total generator loss
  * @param seconds            wall time of those steps
  */
-public record EpochResult(int epoch, int steps, double discriminatorLoss, double generatorLoss, double seconds) {
-}
+public record EpochResult(int epoch, int steps, double discriminatorLoss, double generatorLoss, double seconds) {}

@@ -55,8 +55,12 @@ public final class GanTrainer implements Trainer {
     private int batchesEpoch = -1;
     private final EpochAccumulator epochStats = new EpochAccumulator();
 
-    private GanTrainer(GanModel model, TrainingConfig config, DatasetSource data, TrainingPosition position,
-                       List<EpochResult> history) {
+    private GanTrainer(
+            GanModel model,
+            TrainingConfig config,
+            DatasetSource data,
+            TrainingPosition position,
+            List<EpochResult> history) {
         this.model = model;
         this.inferred = model.spec().validate();
         this.config = config;
@@ -77,8 +81,12 @@ public final class GanTrainer implements Trainer {
         InferredModel inferred = spec.validate();
         checkDataset(spec, data.info());
         TrainingConfig cfg = config.withPrecision(backend.resolvePrecision(config.precision()));
-        GanModel model = backend.createModel(spec, cfg.generatorOptimizer(), cfg.discriminatorOptimizer(),
-                ParameterInitializer.initialize(inferred, cfg.seed()), cfg.precision());
+        GanModel model = backend.createModel(
+                spec,
+                cfg.generatorOptimizer(),
+                cfg.discriminatorOptimizer(),
+                ParameterInitializer.initialize(inferred, cfg.seed()),
+                cfg.precision());
         return new GanTrainer(model, cfg, data, TrainingPosition.start(), List.of());
     }
 
@@ -90,8 +98,8 @@ public final class GanTrainer implements Trainer {
      * @throws dev.acgan.api.spi.BackendException when the precision (the checkpoint's, unless {@code config}
      *                                            gives another) is not available on the backend
      */
-    public static GanTrainer resume(GanBackend backend, Checkpoint checkpoint, TrainingConfig config,
-                                    DatasetSource data) {
+    public static GanTrainer resume(
+            GanBackend backend, Checkpoint checkpoint, TrainingConfig config, DatasetSource data) {
         CheckpointMetadata meta = checkpoint.metadata();
         if (meta.type() != CheckpointType.TRAINING) {
             throw new CheckpointException("cannot resume from a " + meta.type()
@@ -100,8 +108,12 @@ public final class GanTrainer implements Trainer {
         TrainingConfig chosen = config != null ? config : meta.config();
         TrainingConfig cfg = chosen.withPrecision(backend.resolvePrecision(chosen.precision()));
         checkDataset(meta.spec(), data.info());
-        GanModel model = backend.createModel(meta.spec(), cfg.generatorOptimizer(), cfg.discriminatorOptimizer(),
-                checkpoint.tensors(), cfg.precision());
+        GanModel model = backend.createModel(
+                meta.spec(),
+                cfg.generatorOptimizer(),
+                cfg.discriminatorOptimizer(),
+                checkpoint.tensors(),
+                cfg.precision());
         return new GanTrainer(model, cfg, data, meta.position(), meta.history());
     }
 
@@ -149,17 +161,19 @@ public final class GanTrainer implements Trainer {
         long t0 = System.nanoTime();
         if (batches == null || batchesEpoch != position.epoch()) {
             batchesEpoch = position.epoch();
-            batches = new BatchIterator(data, config.batchSize(), config.seed(), position.epoch(),
-                    position.batchInEpoch());
+            batches = new BatchIterator(
+                    data, config.batchSize(), config.seed(), position.epoch(), position.batchInEpoch());
         }
         ImageBatch real = batches.next();
         long s = position.step();
         ModelSpec spec = model.spec();
         int n = real.count();
-        Tensor fakeNoise = NoiseSampler.sample(spec, n, SeedStreams.random(config.seed(), Purpose.DISCRIMINATOR_NOISE, s));
-        int[] fakeLabels = NoiseSampler.labels(spec, n, SeedStreams.random(config.seed(), Purpose.DISCRIMINATOR_LABELS, s));
-        Map<String, float[]> dMasks = DropoutMasks.draw(inferred.discriminator(), 2 * n,
-                SeedStreams.random(config.seed(), Purpose.DISCRIMINATOR_DROPOUT, s));
+        Tensor fakeNoise =
+                NoiseSampler.sample(spec, n, SeedStreams.random(config.seed(), Purpose.DISCRIMINATOR_NOISE, s));
+        int[] fakeLabels =
+                NoiseSampler.labels(spec, n, SeedStreams.random(config.seed(), Purpose.DISCRIMINATOR_LABELS, s));
+        Map<String, float[]> dMasks = DropoutMasks.draw(
+                inferred.discriminator(), 2 * n, SeedStreams.random(config.seed(), Purpose.DISCRIMINATOR_DROPOUT, s));
         int gn = n * config.generatorBatchFactor();
         Tensor gNoise = NoiseSampler.sample(spec, gn, SeedStreams.random(config.seed(), Purpose.GENERATOR_NOISE, s));
         int[] gLabels = NoiseSampler.labels(spec, gn, SeedStreams.random(config.seed(), Purpose.GENERATOR_LABELS, s));
@@ -172,22 +186,30 @@ public final class GanTrainer implements Trainer {
         long t1 = System.nanoTime();
 
         ImageBatch fake = model.generate(fakeNoise, fakeLabels, false, null);
-        DiscriminatorLosses d = model.trainDiscriminator(new DiscriminatorBatch(real, fake, config.realLabel(),
-                config.fakeLabel(), config.auxWeightReal(), config.auxWeightFake(), dMasks));
+        DiscriminatorLosses d = model.trainDiscriminator(new DiscriminatorBatch(
+                real,
+                fake,
+                config.realLabel(),
+                config.fakeLabel(),
+                config.auxWeightReal(),
+                config.auxWeightFake(),
+                dMasks));
         long t2 = System.nanoTime();
-        GeneratorLosses g = model.trainGenerator(new GeneratorBatch(gNoise, gLabels, config.generatorTarget(),
-                config.auxWeightGenerator(), gMasksG, gMasksD));
+        GeneratorLosses g = model.trainGenerator(new GeneratorBatch(
+                gNoise, gLabels, config.generatorTarget(), config.auxWeightGenerator(), gMasksG, gMasksD));
         long t3 = System.nanoTime();
         if (!Double.isFinite(d.total()) || !Double.isFinite(g.total())) {
-            throw new TrainingDivergedException(s + 1, !Double.isFinite(d.total())
-                    ? "discriminator loss " + d.total() : "generator loss " + g.total());
+            throw new TrainingDivergedException(
+                    s + 1,
+                    !Double.isFinite(d.total()) ? "discriminator loss " + d.total() : "generator loss " + g.total());
         }
 
         int perEpoch = batchesPerEpoch();
-        StepResult result = new StepResult(s + 1, position.epoch(), position.batchInEpoch(), perEpoch, n, d, g,
-                t1 - t0, t2 - t1, t3 - t2);
+        StepResult result = new StepResult(
+                s + 1, position.epoch(), position.batchInEpoch(), perEpoch, n, d, g, t1 - t0, t2 - t1, t3 - t2);
         boolean epochEnd = position.batchInEpoch() + 1 >= perEpoch;
-        position = epochEnd ? new TrainingPosition(s + 1, position.epoch() + 1, 0)
+        position = epochEnd
+                ? new TrainingPosition(s + 1, position.epoch() + 1, 0)
                 : new TrainingPosition(s + 1, position.epoch(), position.batchInEpoch() + 1);
         epochStats.add(result);
         for (TrainingListener l : listeners) {
@@ -255,9 +277,18 @@ public final class GanTrainer implements Trainer {
         if (nonFinite != null) {
             throw new TrainingDivergedException(position.step(), nonFinite + " is not finite");
         }
-        CheckpointMetadata meta = new CheckpointMetadata(Checkpoint.FORMAT_VERSION, CheckpointType.TRAINING,
-                model.spec(), config, position, model.backendName(), data.info().name(), Instant.now().toString(),
-                history, null, 0);
+        CheckpointMetadata meta = new CheckpointMetadata(
+                Checkpoint.FORMAT_VERSION,
+                CheckpointType.TRAINING,
+                model.spec(),
+                config,
+                position,
+                model.backendName(),
+                data.info().name(),
+                Instant.now().toString(),
+                history,
+                null,
+                0);
         return new Checkpoint(meta, state);
     }
 
@@ -281,8 +312,8 @@ public final class GanTrainer implements Trainer {
         }
 
         EpochResult finish(int epoch) {
-            EpochResult r = new EpochResult(epoch, steps, steps == 0 ? 0 : d / steps, steps == 0 ? 0 : g / steps,
-                    seconds);
+            EpochResult r =
+                    new EpochResult(epoch, steps, steps == 0 ? 0 : d / steps, steps == 0 ? 0 : g / steps, seconds);
             steps = 0;
             d = 0;
             g = 0;

@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
 /** Draws noise vectors and class labels in plain Java, so every backend sees the same inputs. */
 public final class NoiseSampler {
 
-    private NoiseSampler() {
-    }
+    private NoiseSampler() {}
 
     /** {@code [n, latentDim]} noise from the model's prior. */
     public static Tensor sample(ModelSpec spec, int n, SplittableRandom rnd) {

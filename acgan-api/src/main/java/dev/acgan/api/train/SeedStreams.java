@@ -32,8 +32,7 @@ public final class SeedStreams {
         SAMPLES
     }
 
-    private SeedStreams() {
-    }
+    private SeedStreams() {}
 
     /** A 64-bit seed for the purpose and counter. */
     public static long derive(long seed, Purpose purpose, long counter) {

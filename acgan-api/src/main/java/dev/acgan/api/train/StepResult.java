@@ -17,9 +17,17 @@ import dev.acgan.api.model.GeneratorLosses;
  * @param discriminatorNanos time of the discriminator step, fakes' generation included
  * @param generatorNanos  time of the generator step
  */
-public record StepResult(long step, int epoch, int batchInEpoch, int batchesPerEpoch, int realImages,
-                         DiscriminatorLosses discriminator, GeneratorLosses generator,
-                         long dataNanos, long discriminatorNanos, long generatorNanos) {
+public record StepResult(
+        long step,
+        int epoch,
+        int batchInEpoch,
+        int batchesPerEpoch,
+        int realImages,
+        DiscriminatorLosses discriminator,
+        GeneratorLosses generator,
+        long dataNanos,
+        long discriminatorNanos,
+        long generatorNanos) {
 
     /** Wall time of the whole step in seconds. */
     public double seconds() {

@@ -25,11 +25,21 @@ import dev.acgan.api.model.Precision;
  *                               written before precisions existed) reads as {@link Precision#FP32}. A trainer
  *                               records the precision it resolved ({@link Precision#AUTO} never stays)
  */
-public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor, int epochs, long maxSteps,
-                             AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                             float realLabel, float fakeLabel, float generatorTarget,
-                             float auxWeightReal, float auxWeightFake, float auxWeightGenerator,
-                             Precision precision) {
+public record TrainingConfig(
+        long seed,
+        int batchSize,
+        int generatorBatchFactor,
+        int epochs,
+        long maxSteps,
+        AdamConfig generatorOptimizer,
+        AdamConfig discriminatorOptimizer,
+        float realLabel,
+        float fakeLabel,
+        float generatorTarget,
+        float auxWeightReal,
+        float auxWeightFake,
+        float auxWeightGenerator,
+        Precision precision) {
 
     /** Validates ranges with messages naming the field; a missing precision is fp32. */
     public TrainingConfig {
@@ -62,19 +72,54 @@ public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor,
     }
 
     /** In fp32: the components without a precision, as before precisions existed. */
-    public TrainingConfig(long seed, int batchSize, int generatorBatchFactor, int epochs, long maxSteps,
-                          AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, float realLabel,
-                          float fakeLabel, float generatorTarget, float auxWeightReal, float auxWeightFake,
-                          float auxWeightGenerator) {
-        this(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer, discriminatorOptimizer,
-                realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake, auxWeightGenerator,
+    public TrainingConfig(
+            long seed,
+            int batchSize,
+            int generatorBatchFactor,
+            int epochs,
+            long maxSteps,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            float realLabel,
+            float fakeLabel,
+            float generatorTarget,
+            float auxWeightReal,
+            float auxWeightFake,
+            float auxWeightGenerator) {
+        this(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
                 Precision.FP32);
     }
 
     /** Seed 42, batch 100, generator factor 2, 100 epochs, Adam 2e-4/0.5, label smoothing 0.95, fp32. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(42, 100, 2, 100, 0, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                0.95f, 0f, 0.95f, 1f, 1f, 1f, Precision.FP32);
+        return new TrainingConfig(
+                42,
+                100,
+                2,
+                100,
+                0,
+                AdamConfig.acganDefaults(),
+                AdamConfig.acganDefaults(),
+                0.95f,
+                0f,
+                0.95f,
+                1f,
+                1f,
+                1f,
+                Precision.FP32);
     }
 
     /**
@@ -86,61 +131,160 @@ public record TrainingConfig(long seed, int batchSize, int generatorBatchFactor,
      * 77.0 / 95.6 / 94.2% with the weights 1/1/1, 91.9 / 97.4 / 97.8% with 2/0/3.
      */
     public static TrainingConfig forPreset(String preset) {
-        return dev.acgan.api.spec.Presets.ACGAN_FAST.equalsIgnoreCase(preset) ? defaults().withAuxiliaryWeights(2, 0, 3)
+        return dev.acgan.api.spec.Presets.ACGAN_FAST.equalsIgnoreCase(preset)
+                ? defaults().withAuxiliaryWeights(2, 0, 3)
                 : defaults();
     }
 
     /** With another seed. */
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(s, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator, precision);
+        return new TrainingConfig(
+                s,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision);
     }
 
     /** With another batch size. */
     public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(seed, b, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator, precision);
+        return new TrainingConfig(
+                seed,
+                b,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision);
     }
 
     /** With another number of epochs. */
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(seed, batchSize, generatorBatchFactor, e, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator, precision);
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                e,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision);
     }
 
     /** With a step limit (0: none). */
     public TrainingConfig withMaxSteps(long steps) {
-        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, steps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator, precision);
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                steps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision);
     }
 
     /** With other optimizers. */
     public TrainingConfig withOptimizers(AdamConfig generator, AdamConfig discriminator) {
-        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generator, discriminator,
-                realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake, auxWeightGenerator, precision);
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generator,
+                discriminator,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision);
     }
 
     /** With the real-image target (label smoothing) used for both the discriminator and generator steps. */
     public TrainingConfig withLabelSmoothing(float real) {
-        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, real, fakeLabel, real, auxWeightReal, auxWeightFake, auxWeightGenerator,
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                real,
+                fakeLabel,
+                real,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
                 precision);
     }
 
     /** With other auxiliary-class weights (real, fake, generator). */
     public TrainingConfig withAuxiliaryWeights(float real, float fake, float generator) {
-        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, real, fake, generator, precision);
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                real,
+                fake,
+                generator,
+                precision);
     }
 
     /** With another precision ({@link Precision#AUTO} is resolved by the trainer). */
     public TrainingConfig withPrecision(Precision p) {
-        return new TrainingConfig(seed, batchSize, generatorBatchFactor, epochs, maxSteps, generatorOptimizer,
-                discriminatorOptimizer, realLabel, fakeLabel, generatorTarget, auxWeightReal, auxWeightFake,
-                auxWeightGenerator, p);
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                p);
     }
 }

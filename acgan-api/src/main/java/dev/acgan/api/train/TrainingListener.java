@@ -8,18 +8,14 @@ package dev.acgan.api.train;
 public interface TrainingListener {
 
     /** Before the first step of {@link Trainer#run()}. */
-    default void onStart(Trainer trainer) {
-    }
+    default void onStart(Trainer trainer) {}
 
     /** After every step. */
-    default void onStep(Trainer trainer, StepResult result) {
-    }
+    default void onStep(Trainer trainer, StepResult result) {}
 
     /** After the last step of an epoch. */
-    default void onEpochEnd(Trainer trainer, EpochResult result) {
-    }
+    default void onEpochEnd(Trainer trainer, EpochResult result) {}
 
     /** When {@link Trainer#run()} ends, normally or by {@link Trainer#requestStop()}. */
-    default void onFinish(Trainer trainer) {
-    }
+    default void onFinish(Trainer trainer) {}
 }

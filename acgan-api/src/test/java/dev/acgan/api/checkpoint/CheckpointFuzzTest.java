@@ -26,7 +26,9 @@ class CheckpointFuzzTest {
     void safetensors(byte[] input) {
         Path file = DIR.resolve("fuzz.safetensors");
         ReaderContract.write(file, input);
-        ReaderContract.refusesCleanly(CheckpointException.class, file.toString(),
+        ReaderContract.refusesCleanly(
+                CheckpointException.class,
+                file.toString(),
                 () -> SafeTensors.read(file).tensors().asMap().forEach(CheckpointFuzzTest::checkExactSize));
     }
 
@@ -72,8 +74,11 @@ class CheckpointFuzzTest {
 
     /** The input of {@link #directory} for a metadata and a tensor file. */
     static byte[] frame(byte[] metadata, byte[] tensors) {
-        return ByteBuffer.allocate(4 + metadata.length + tensors.length).putInt(metadata.length).put(metadata)
-                .put(tensors).array();
+        return ByteBuffer.allocate(4 + metadata.length + tensors.length)
+                .putInt(metadata.length)
+                .put(metadata)
+                .put(tensors)
+                .array();
     }
 
     private static byte[][] unframe(byte[] input) {

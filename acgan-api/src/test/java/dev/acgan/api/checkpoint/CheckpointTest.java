@@ -40,14 +40,23 @@ class CheckpointTest {
     @TempDir
     Path root;
 
-    private static final List<EpochResult> HISTORY = List.of(new EpochResult(0, 600, 1.25, 2.5, 61.5),
-            new EpochResult(1, 600, 1.125, 2.75, 60.25));
+    private static final List<EpochResult> HISTORY =
+            List.of(new EpochResult(0, 600, 1.25, 2.5, 61.5), new EpochResult(1, 600, 1.125, 2.75, 60.25));
     private static final TrainingPosition POSITION = new TrainingPosition(1234, 2, 34);
 
     static CheckpointMetadata metadata(ModelSpec spec, CheckpointType type) {
-        return new CheckpointMetadata(Checkpoint.FORMAT_VERSION, type, spec,
-                TrainingConfig.defaults().withSeed(7).withBatchSize(64), POSITION, "fake", "mnist",
-                "2024-05-01T12:00:00Z", HISTORY, null, 0);
+        return new CheckpointMetadata(
+                Checkpoint.FORMAT_VERSION,
+                type,
+                spec,
+                TrainingConfig.defaults().withSeed(7).withBatchSize(64),
+                POSITION,
+                "fake",
+                "mnist",
+                "2024-05-01T12:00:00Z",
+                HISTORY,
+                null,
+                0);
     }
 
     /** A full training state: initial parameters, non-zero Adam moments for one parameter, counters. */
@@ -60,9 +69,12 @@ class CheckpointTest {
             moment[i] = i * 0.5f;
         }
         NamedTensors adam = new NamedTensors(Map.of(
-                StateNames.ADAM_M + first.name(), new Tensor(first.shape().clone(), moment),
-                StateNames.ITERATIONS_GENERATOR, new Tensor(new int[0], new float[] {1234}),
-                StateNames.ITERATIONS_DISCRIMINATOR, new Tensor(new int[0], new float[] {1234})));
+                StateNames.ADAM_M + first.name(),
+                new Tensor(first.shape().clone(), moment),
+                StateNames.ITERATIONS_GENERATOR,
+                new Tensor(new int[0], new float[] {1234}),
+                StateNames.ITERATIONS_DISCRIMINATOR,
+                new Tensor(new int[0], new float[] {1234})));
         NamedTensors state = StateNames.completeAndCheck(m, params.merge(adam));
         return new Checkpoint(metadata(spec, CheckpointType.TRAINING), state);
     }
@@ -78,15 +90,22 @@ class CheckpointTest {
         Path tensorFile = dir.resolve(Checkpoint.TENSORS_FILE);
         byte[] bytes = Files.readAllBytes(tensorFile);
         assertEquals(bytes.length, written.tensorsBytes());
-        assertEquals(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)),
+        assertEquals(
+                HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(bytes)),
                 written.tensorsSha256());
-        assertEquals(Map.of("format", "acgan", "type", "TRAINING"), SafeTensors.read(tensorFile).metadata());
+        assertEquals(
+                Map.of("format", "acgan", "type", "TRAINING"),
+                SafeTensors.read(tensorFile).metadata());
 
         Checkpoint back = Checkpoint.read(dir);
         assertEquals(written, back.metadata());
         assertEquals(cp.tensors(), back.tensors());
         assertEquals(spec, back.metadata().spec());
-        assertEquals(TrainingConfig.defaults().withSeed(7).withBatchSize(64), back.metadata().config());
+        assertEquals(
+                TrainingConfig.defaults().withSeed(7).withBatchSize(64),
+                back.metadata().config());
         assertEquals(POSITION, back.metadata().position());
         assertEquals(HISTORY, back.metadata().history());
         assertEquals(CheckpointType.TRAINING, back.metadata().type());
@@ -95,7 +114,9 @@ class CheckpointTest {
         assertEquals("mnist", back.metadata().dataset());
         assertEquals("2024-05-01T12:00:00Z", back.metadata().createdAt());
         assertEquals(1234f, back.tensors().get(StateNames.ITERATIONS_GENERATOR).data()[0]);
-        assertEquals(StateNames.fullStateShapes(spec.validate()).keySet(), back.tensors().names());
+        assertEquals(
+                StateNames.fullStateShapes(spec.validate()).keySet(),
+                back.tensors().names());
     }
 
     @Test
@@ -119,7 +140,8 @@ class CheckpointTest {
         assertEquals(POSITION, back.metadata().position());
         assertEquals(HISTORY, back.metadata().history());
         assertEquals(cp.metadata().config(), back.metadata().config());
-        assertEquals(Map.of("format", "acgan", "type", "GENERATOR"),
+        assertEquals(
+                Map.of("format", "acgan", "type", "GENERATOR"),
                 SafeTensors.read(dir.resolve(Checkpoint.TENSORS_FILE)).metadata());
     }
 
@@ -135,8 +157,10 @@ class CheckpointTest {
         SafeTensors.decode(b, "still decodes");
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(dir));
         assertTrue(e.getMessage().startsWith(f + ": SHA-256 "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("does not match checkpoint.json (" + sha(dir) + "); the checkpoint is "
-                + "damaged"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("does not match checkpoint.json (" + sha(dir) + "); the checkpoint is " + "damaged"),
+                e.getMessage());
     }
 
     @Test
@@ -146,8 +170,10 @@ class CheckpointTest {
         byte[] b = Files.readAllBytes(f);
         Files.write(f, java.util.Arrays.copyOf(b, b.length - 10));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(dir));
-        assertEquals(f + ": " + (b.length - 10) + " bytes, but checkpoint.json records " + b.length
-                + " (truncated or replaced)", e.getMessage());
+        assertEquals(
+                f + ": " + (b.length - 10) + " bytes, but checkpoint.json records " + b.length
+                        + " (truncated or replaced)",
+                e.getMessage());
     }
 
     @Test
@@ -155,14 +181,15 @@ class CheckpointTest {
         Path dir = writeTiny("ckpt");
         Files.delete(dir.resolve(Checkpoint.METADATA_FILE));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(dir));
-        assertEquals(dir.resolve(Checkpoint.METADATA_FILE) + ": missing; " + dir + " is not a checkpoint directory",
+        assertEquals(
+                dir.resolve(Checkpoint.METADATA_FILE) + ": missing; " + dir + " is not a checkpoint directory",
                 e.getMessage());
 
         Path dir2 = writeTiny("ckpt2");
         Files.delete(dir2.resolve(Checkpoint.TENSORS_FILE));
         CheckpointException e2 = assertThrows(CheckpointException.class, () -> Checkpoint.read(dir2));
-        assertTrue(e2.getMessage().startsWith(dir2.resolve(Checkpoint.TENSORS_FILE) + ": cannot read: "),
-                e2.getMessage());
+        assertTrue(
+                e2.getMessage().startsWith(dir2.resolve(Checkpoint.TENSORS_FILE) + ": cannot read: "), e2.getMessage());
 
         Path none = root.resolve("never-written");
         CheckpointException e3 = assertThrows(CheckpointException.class, () -> Checkpoint.read(none));
@@ -174,9 +201,21 @@ class CheckpointTest {
         Path dir = root.resolve("bf16");
         Checkpoint cp = training(TinySpecs.gan(), 1);
         CheckpointMetadata m = cp.metadata();
-        new Checkpoint(new CheckpointMetadata(m.formatVersion(), m.type(), m.spec(),
-                m.config().withPrecision(Precision.BF16), m.position(), m.backend(), m.dataset(), m.createdAt(),
-                m.history(), null, 0), cp.tensors()).write(dir);
+        new Checkpoint(
+                        new CheckpointMetadata(
+                                m.formatVersion(),
+                                m.type(),
+                                m.spec(),
+                                m.config().withPrecision(Precision.BF16),
+                                m.position(),
+                                m.backend(),
+                                m.dataset(),
+                                m.createdAt(),
+                                m.history(),
+                                null,
+                                0),
+                        cp.tensors())
+                .write(dir);
         Path meta = dir.resolve(Checkpoint.METADATA_FILE);
         String json = Files.readString(meta);
         assertTrue(json.contains("\"precision\" : \"BF16\""), json);
@@ -226,36 +265,50 @@ class CheckpointTest {
         Path missing = root.resolve("missing");
         new Checkpoint(meta, full.filter(n -> !n.equals("discriminator/dense/bias"))).write(missing);
         CheckpointException e1 = assertThrows(CheckpointException.class, () -> Checkpoint.read(missing));
-        assertEquals(missing.resolve(Checkpoint.TENSORS_FILE) + ": state lacks parameter 'discriminator/dense/bias' "
-                + "of model tiny-gan", e1.getMessage());
+        assertEquals(
+                missing.resolve(Checkpoint.TENSORS_FILE) + ": state lacks parameter 'discriminator/dense/bias' "
+                        + "of model tiny-gan",
+                e1.getMessage());
 
         Path misshapen = root.resolve("misshapen");
         new Checkpoint(meta, full.merge(new NamedTensors(Map.of("generator/dense/kernel", Tensor.zeros(4, 3)))))
                 .write(misshapen);
         CheckpointException e2 = assertThrows(CheckpointException.class, () -> Checkpoint.read(misshapen));
-        assertEquals(misshapen.resolve(Checkpoint.TENSORS_FILE) + ": state tensor 'generator/dense/kernel' has shape "
-                + "[4, 3], the model expects [3, 4]", e2.getMessage());
+        assertEquals(
+                misshapen.resolve(Checkpoint.TENSORS_FILE) + ": state tensor 'generator/dense/kernel' has shape "
+                        + "[4, 3], the model expects [3, 4]",
+                e2.getMessage());
 
         Path unknown = root.resolve("unknown");
         new Checkpoint(meta, full.merge(new NamedTensors(Map.of("generator/extra/kernel", Tensor.zeros(1)))))
                 .write(unknown);
         CheckpointException e3 = assertThrows(CheckpointException.class, () -> Checkpoint.read(unknown));
-        assertEquals(unknown.resolve(Checkpoint.TENSORS_FILE) + ": state has tensors the model tiny-gan does not "
-                + "know: [generator/extra/kernel]", e3.getMessage());
+        assertEquals(
+                unknown.resolve(Checkpoint.TENSORS_FILE) + ": state has tensors the model tiny-gan does not "
+                        + "know: [generator/extra/kernel]",
+                e3.getMessage());
 
         // a generator export of another model's weights
         Path export = root.resolve("export");
-        new Checkpoint(metadata(spec, CheckpointType.GENERATOR), full.withPrefix("generator/")
-                .filter(n -> !n.endsWith("/bias"))).write(export);
+        new Checkpoint(
+                        metadata(spec, CheckpointType.GENERATOR),
+                        full.withPrefix("generator/").filter(n -> !n.endsWith("/bias")))
+                .write(export);
         CheckpointException e4 = assertThrows(CheckpointException.class, () -> Checkpoint.read(export));
-        assertEquals(export.resolve(Checkpoint.TENSORS_FILE) + ": generator export lacks 'generator/dense/bias'",
+        assertEquals(
+                export.resolve(Checkpoint.TENSORS_FILE) + ": generator export lacks 'generator/dense/bias'",
                 e4.getMessage());
         Path export2 = root.resolve("export2");
-        new Checkpoint(metadata(spec, CheckpointType.GENERATOR), full.withPrefix("generator/")
-                .merge(new NamedTensors(Map.of("generator/dense/bias", Tensor.zeros(5))))).write(export2);
+        new Checkpoint(
+                        metadata(spec, CheckpointType.GENERATOR),
+                        full.withPrefix("generator/")
+                                .merge(new NamedTensors(Map.of("generator/dense/bias", Tensor.zeros(5)))))
+                .write(export2);
         CheckpointException e5 = assertThrows(CheckpointException.class, () -> Checkpoint.read(export2));
-        assertEquals(export2.resolve(Checkpoint.TENSORS_FILE) + ": 'generator/dense/bias' has shape [5], the spec "
-                + "expects [4]", e5.getMessage());
+        assertEquals(
+                export2.resolve(Checkpoint.TENSORS_FILE) + ": 'generator/dense/bias' has shape [5], the spec "
+                        + "expects [4]",
+                e5.getMessage());
     }
 
     @Test
@@ -277,8 +330,9 @@ class CheckpointTest {
     void overwritingReplacesTheCheckpointAndLeavesNoTemporaryDirectories() {
         Path dir = root.resolve("ckpt");
         Checkpoint a = training(TinySpecs.gan(), 1);
-        Checkpoint b = new Checkpoint(metadata(TinySpecs.gan(), CheckpointType.TRAINING)
-                .withTensorFile(null, 0), training(TinySpecs.gan(), 2).tensors());
+        Checkpoint b = new Checkpoint(
+                metadata(TinySpecs.gan(), CheckpointType.TRAINING).withTensorFile(null, 0),
+                training(TinySpecs.gan(), 2).tensors());
         a.write(dir);
         assertEquals(a.tensors(), Checkpoint.read(dir).tensors());
         b.write(dir);
@@ -351,8 +405,8 @@ class CheckpointTest {
 
         // SafeTensors refuses a tensor named __metadata__, after the temporary directory was created
         NamedTensors bad = good.tensors().merge(new NamedTensors(Map.of(SafeTensors.METADATA_KEY, Tensor.zeros(1))));
-        RuntimeException e = assertThrows(RuntimeException.class,
-                () -> new Checkpoint(good.metadata(), bad).write(dir));
+        RuntimeException e =
+                assertThrows(RuntimeException.class, () -> new Checkpoint(good.metadata(), bad).write(dir));
         assertTrue(e.getMessage().contains("__metadata__"), e.getMessage());
 
         assertEquals(List.of("ckpt"), list(root));
@@ -365,8 +419,8 @@ class CheckpointTest {
     void writeUnderAFileFailsCleanly() throws IOException {
         Path file = Files.writeString(root.resolve("plain-file"), "not a directory");
         Path dir = file.resolve("ckpt");
-        CheckpointException e = assertThrows(CheckpointException.class,
-                () -> training(TinySpecs.gan(), 1).write(dir));
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> training(TinySpecs.gan(), 1).write(dir));
         assertTrue(e.getMessage().startsWith("cannot write checkpoint " + dir + ": "), e.getMessage());
         assertEquals(List.of("plain-file"), list(root));
         assertEquals("not a directory", Files.readString(file));
@@ -375,14 +429,19 @@ class CheckpointTest {
     @Test
     void metadataRequiresTypeSpecAndPosition() {
         ModelSpec spec = TinySpecs.gan();
-        assertThrows(NullPointerException.class, () -> new CheckpointMetadata(1, null, spec, null, POSITION, null,
-                null, null, null, null, 0));
-        assertThrows(NullPointerException.class, () -> new CheckpointMetadata(1, CheckpointType.TRAINING, null, null,
-                POSITION, null, null, null, null, null, 0));
-        assertThrows(NullPointerException.class, () -> new CheckpointMetadata(1, CheckpointType.TRAINING, spec, null,
-                null, null, null, null, null, null, 0));
-        CheckpointMetadata m = new CheckpointMetadata(1, CheckpointType.TRAINING, spec, null, POSITION, null, null,
-                null, null, null, 0);
+        assertThrows(
+                NullPointerException.class,
+                () -> new CheckpointMetadata(1, null, spec, null, POSITION, null, null, null, null, null, 0));
+        assertThrows(
+                NullPointerException.class,
+                () -> new CheckpointMetadata(
+                        1, CheckpointType.TRAINING, null, null, POSITION, null, null, null, null, null, 0));
+        assertThrows(
+                NullPointerException.class,
+                () -> new CheckpointMetadata(
+                        1, CheckpointType.TRAINING, spec, null, null, null, null, null, null, null, 0));
+        CheckpointMetadata m = new CheckpointMetadata(
+                1, CheckpointType.TRAINING, spec, null, POSITION, null, null, null, null, null, 0);
         assertEquals(List.of(), m.history());
         CheckpointMetadata w = m.withTensorFile("ab", 12);
         assertEquals("ab", w.tensorsSha256());
@@ -394,8 +453,18 @@ class CheckpointTest {
     void minimalMetadataRoundTrips() {
         // config, backend, dataset, createdAt and history are optional
         ModelSpec spec = TinySpecs.gan();
-        CheckpointMetadata m = new CheckpointMetadata(Checkpoint.FORMAT_VERSION, CheckpointType.TRAINING, spec, null,
-                TrainingPosition.start(), null, null, null, null, null, 0);
+        CheckpointMetadata m = new CheckpointMetadata(
+                Checkpoint.FORMAT_VERSION,
+                CheckpointType.TRAINING,
+                spec,
+                null,
+                TrainingPosition.start(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                0);
         Path dir = root.resolve("minimal");
         CheckpointMetadata written = new Checkpoint(m, training(spec, 1).tensors()).write(dir);
         assertEquals(written, Checkpoint.read(dir).metadata());
@@ -428,7 +497,8 @@ class CheckpointTest {
         Path dir = writeTiny("ckpt");
         byte[] bytes = Files.readAllBytes(dir.resolve(Checkpoint.TENSORS_FILE));
         assertEquals(Checkpoint.sha256(bytes), sha(dir));
-        Map<String, Tensor> m = new LinkedHashMap<>(SafeTensors.decode(bytes, "x").tensors().asMap());
+        Map<String, Tensor> m =
+                new LinkedHashMap<>(SafeTensors.decode(bytes, "x").tensors().asMap());
         assertArrayEquals(new int[] {3, 4}, m.get("generator/dense/kernel").shape());
     }
 }

@@ -126,8 +126,8 @@ class SafeTensorsTest {
         m.put("discriminator/conv1/kernel", random(rnd, 3, 3, 1, 32));
         m.put("adam/iterations/generator", new Tensor(new int[0], new float[] {12}));
         m.put("empty", new Tensor(new int[] {0, 4}, new float[0]));
-        m.put("special", new Tensor(new int[] {4}, new float[] {Float.NaN, Float.POSITIVE_INFINITY, -0f,
-                Float.MIN_VALUE}));
+        m.put("special", new Tensor(new int[] {4}, new float[] {Float.NaN, Float.POSITIVE_INFINITY, -0f, Float.MIN_VALUE
+        }));
         NamedTensors tensors = new NamedTensors(m);
         Map<String, String> meta = Map.of("format", "acgan", "type", "TRAINING", "note", "ünïcødé");
         Path f = dir.resolve("x.safetensors");
@@ -138,10 +138,18 @@ class SafeTensorsTest {
         assertEquals(tensors, c.tensors());
         assertEquals(meta, c.metadata());
         // -0 and NaN survive bit-exactly
-        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(c.tensors().get("special").data()[2]));
+        assertEquals(
+                Float.floatToRawIntBits(-0f),
+                Float.floatToRawIntBits(c.tensors().get("special").data()[2]));
         // names come back sorted
-        assertEquals(List.of("adam/iterations/generator", "discriminator/conv1/kernel", "empty",
-                "generator/dense/kernel", "special"), List.copyOf(c.tensors().names()));
+        assertEquals(
+                List.of(
+                        "adam/iterations/generator",
+                        "discriminator/conv1/kernel",
+                        "empty",
+                        "generator/dense/kernel",
+                        "special"),
+                List.copyOf(c.tensors().names()));
         // the same content in another insertion order encodes to the same bytes
         Map<String, Tensor> reversed = new LinkedHashMap<>();
         List<String> names = new java.util.ArrayList<>(m.keySet());
@@ -159,14 +167,17 @@ class SafeTensorsTest {
         SafeTensors.Contents c = SafeTensors.decode(b, "empty");
         assertEquals(0, c.tensors().size());
         assertTrue(c.metadata().isEmpty());
-        assertEquals(SafeTensors.decode(SafeTensors.encode(goldenTensors(), null), "m").tensors(), goldenTensors());
+        assertEquals(
+                SafeTensors.decode(SafeTensors.encode(goldenTensors(), null), "m")
+                        .tensors(),
+                goldenTensors());
     }
 
     @Test
     void aTensorNamedLikeTheMetadataIsRefused() {
         NamedTensors bad = new NamedTensors(Map.of(SafeTensors.METADATA_KEY, new Tensor(new int[0], new float[1])));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SafeTensors.encode(bad, Map.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SafeTensors.encode(bad, Map.of()));
         assertEquals("a tensor may not be named __metadata__", e.getMessage());
     }
 
@@ -180,13 +191,15 @@ class SafeTensorsTest {
     @Test
     void truncatedData() throws IOException {
         byte[] g = golden();
-        assertDecodeError(Arrays.copyOf(g, g.length - 4),
+        assertDecodeError(
+                Arrays.copyOf(g, g.length - 4),
                 "src: tensor 's' has data_offsets [28, 32] outside the data region of 28 bytes (file truncated?)");
-        assertDecodeError(Arrays.copyOf(g, g.length - 2),
+        assertDecodeError(
+                Arrays.copyOf(g, g.length - 2),
                 "src: tensor 's' has data_offsets [28, 32] outside the data region of 30 bytes (file truncated?)");
         // cut inside the header
-        assertDecodeError(Arrays.copyOf(g, 100),
-                "src: header length 208 at byte offset 0 is invalid for a file of 100 bytes");
+        assertDecodeError(
+                Arrays.copyOf(g, 100), "src: header length 208 at byte offset 0 is invalid for a file of 100 bytes");
     }
 
     @Test
@@ -202,17 +215,19 @@ class SafeTensorsTest {
 
     @Test
     void invalidJson() {
-        CheckpointException e = assertThrows(CheckpointException.class,
-                () -> SafeTensors.decode(file("{\"a\": {\"dtype\": ", new byte[0]), "src"));
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> SafeTensors.decode(file("{\"a\": {\"dtype\": ", new byte[0]), "src"));
         assertTrue(e.getMessage().startsWith("src: header (bytes 8..24) is not valid JSON: "), e.getMessage());
         assertDecodeError(file("[1, 2]", new byte[0]), "src: header is not a JSON object");
     }
 
     @Test
     void nonF32Dtype() {
-        assertDecodeError(file("{\"x\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[4]),
+        assertDecodeError(
+                file("{\"x\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[4]),
                 "src: tensor 'x' has dtype 'F16'; only F32 is supported");
-        assertDecodeError(file("{\"x\":{\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]),
+        assertDecodeError(
+                file("{\"x\":{\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]),
                 "src: tensor 'x' has dtype ''; only F32 is supported");
     }
 
@@ -220,20 +235,25 @@ class SafeTensorsTest {
     void offsetsThatOverlapOrLeaveHoles() {
         String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
-        assertDecodeError(file(overlap, new byte[12]),
+        assertDecodeError(
+                file(overlap, new byte[12]),
                 "src: tensor 'b' starts at data offset 4 but the previous tensor ends at 8 (overlap or hole)");
         String hole = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]}}";
-        assertDecodeError(file(hole, new byte[20]),
+        assertDecodeError(
+                file(hole, new byte[20]),
                 "src: tensor 'b' starts at data offset 12 but the previous tensor ends at 8 (overlap or hole)");
         String leadingHole = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
-        assertDecodeError(file(leadingHole, new byte[8]),
+        assertDecodeError(
+                file(leadingHole, new byte[8]),
                 "src: tensor 'a' starts at data offset 4 but the previous tensor ends at 0 (overlap or hole)");
         String wrongSpan = "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}";
-        assertDecodeError(file(wrongSpan, new byte[8]), "src: tensor 'a' of shape [3] needs 12 bytes but "
-                + "data_offsets span 8");
+        assertDecodeError(
+                file(wrongSpan, new byte[8]),
+                "src: tensor 'a' of shape [3] needs 12 bytes but " + "data_offsets span 8");
         String backwards = "{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}";
-        assertDecodeError(file(backwards, new byte[8]),
+        assertDecodeError(
+                file(backwards, new byte[8]),
                 "src: tensor 'a' has data_offsets [8, 0] outside the data region of 8 bytes (file truncated?)");
     }
 
@@ -241,20 +261,22 @@ class SafeTensorsTest {
     void trailingBytes() throws IOException {
         byte[] g = golden();
         byte[] longer = Arrays.copyOf(g, g.length + 4);
-        assertDecodeError(longer, "src: tensors cover 32 data bytes but the file has 36 after the header "
-                + "(trailing bytes or truncation)");
+        assertDecodeError(
+                longer,
+                "src: tensors cover 32 data bytes but the file has 36 after the header "
+                        + "(trailing bytes or truncation)");
     }
 
     @Test
     void malformedEntries() {
-        assertDecodeError(file("{\"x\":{\"dtype\":\"F32\",\"shape\":[1]}}", new byte[4]),
+        assertDecodeError(
+                file("{\"x\":{\"dtype\":\"F32\",\"shape\":[1]}}", new byte[4]),
                 "src: tensor 'x' needs a 'shape' array and 'data_offsets' [begin, end]");
-        assertDecodeError(file("{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]),
+        assertDecodeError(
+                file("{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]),
                 "src: tensor 'x' has an invalid dimension -1 in its shape");
-        assertDecodeError(file("{\"__metadata__\":{\"n\":1}}", new byte[0]),
-                "src: __metadata__.n must be a string");
-        assertDecodeError(file("{\"__metadata__\":[]}", new byte[0]),
-                "src: __metadata__ must be an object of strings");
+        assertDecodeError(file("{\"__metadata__\":{\"n\":1}}", new byte[0]), "src: __metadata__.n must be a string");
+        assertDecodeError(file("{\"__metadata__\":[]}", new byte[0]), "src: __metadata__ must be an object of strings");
     }
 
     @Test

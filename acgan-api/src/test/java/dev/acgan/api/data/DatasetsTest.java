@@ -44,12 +44,17 @@ class DatasetsTest {
     @Test
     void imagesSpecReadsAFolder() throws Exception {
         Path cls = Files.createDirectories(dir.resolve("only"));
-        ImageIO.write(new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY), "png", cls.resolve("a.png").toFile());
+        ImageIO.write(
+                new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY),
+                "png",
+                cls.resolve("a.png").toFile());
         DatasetSource ds = Datasets.fromSpec("images:" + dir);
         assertInstanceOf(ImageFolderDataset.class, ds);
         assertEquals(new ImageShape(2, 3, 1), ds.info().image());
         assertEquals(1, ds.size());
-        assertEquals(new ImageShape(4, 4, 3), Datasets.imageFolder(dir, new ImageShape(4, 4, 3), true).info().image());
+        assertEquals(
+                new ImageShape(4, 4, 3),
+                Datasets.imageFolder(dir, new ImageShape(4, 4, 3), true).info().image());
     }
 
     @Test

@@ -34,7 +34,8 @@ class EmbeddedMnistTest {
             assertEquals(i % 10, ds.label(i), "label of example " + i);
         }
         // After 863 rounds class 5 is exhausted: the next round is 0,1,2,3,4,6,7,8,9.
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 6, 7, 8, 9},
+        assertArrayEquals(
+                new int[] {0, 1, 2, 3, 4, 6, 7, 8, 9},
                 java.util.stream.IntStream.range(8630, 8639).map(ds::label).toArray());
     }
 
@@ -72,9 +73,11 @@ class EmbeddedMnistTest {
 
     @Test
     void resourcesMatchTheDocumentedChecksums() throws Exception {
-        assertEquals("900aa7b205fbd5425559929136e2748f269c5e1adc62ee83d4bec80042232091",
+        assertEquals(
+                "900aa7b205fbd5425559929136e2748f269c5e1adc62ee83d4bec80042232091",
                 sha256(EmbeddedMnist.IMAGES_RESOURCE));
-        assertEquals("486fb7372923bcd3248a8948154af493d5f58d9b735a139ad42bd0d3184032f5",
+        assertEquals(
+                "486fb7372923bcd3248a8948154af493d5f58d9b735a139ad42bd0d3184032f5",
                 sha256(EmbeddedMnist.LABELS_RESOURCE));
     }
 

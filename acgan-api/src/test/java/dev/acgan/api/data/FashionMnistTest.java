@@ -28,7 +28,8 @@ class FashionMnistTest {
         Arrays.fill(sixThousand, 6000);
         assertArrayEquals(sixThousand, train.classCounts());
         // First labels of train-labels-idx1-ubyte: 9 0 0 3 0 2 7 2 5 5.
-        assertArrayEquals(new int[] {9, 0, 0, 3, 0, 2, 7, 2, 5, 5},
+        assertArrayEquals(
+                new int[] {9, 0, 0, 3, 0, 2, 7, 2, 5, 5},
                 java.util.stream.IntStream.range(0, 10).map(train::label).toArray());
     }
 

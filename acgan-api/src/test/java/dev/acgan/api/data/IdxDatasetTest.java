@@ -67,16 +67,16 @@ class IdxDatasetTest {
     void labelOutOfRangeNamesIndexAndOffset() {
         Path img = write(dir, "imgs", images(4, 2, 2));
         Path lab = write(dir, "labs.gz", gzip(labels(0, 9, 10, 3)));
-        DatasetException e = assertThrows(DatasetException.class,
-                () -> IdxDataset.fromFiles(img, lab, IdxDataset.indexNames(10)));
-        assertEquals(lab + ": label 10 of example 2 (byte offset 10) is out of range [0, 10) for 10 classes",
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> IdxDataset.fromFiles(img, lab, IdxDataset.indexNames(10)));
+        assertEquals(
+                lab + ": label 10 of example 2 (byte offset 10) is out of range [0, 10) for 10 classes",
                 e.getMessage());
     }
 
     @Test
     void classesInferredFromLargestLabel() {
-        IdxDataset ds = IdxDataset.fromFiles(write(dir, "i", images(3, 1, 1)), write(dir, "l", labels(0, 4, 1)),
-                null);
+        IdxDataset ds = IdxDataset.fromFiles(write(dir, "i", images(3, 1, 1)), write(dir, "l", labels(0, 4, 1)), null);
         assertEquals(5, ds.info().numClasses());
         assertArrayEquals(new int[] {1, 1, 0, 0, 1}, ds.classCounts());
     }

@@ -37,7 +37,9 @@ class IdxReaderFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void gzipImages(byte[] input) {
         String source = "fuzz-images.gz";
-        ReaderContract.refusesCleanly(DatasetException.class, source,
+        ReaderContract.refusesCleanly(
+                DatasetException.class,
+                source,
                 () -> check(IdxReader.readImages(source, new ByteArrayInputStream(IdxTestFiles.gzip(input)))));
     }
 
@@ -63,8 +65,8 @@ class IdxReaderFuzzTest {
     private static void check(IdxImages images) {
         long per = (long) images.rows() * images.cols() * images.channels();
         if (per * images.count() != images.pixels().length) {
-            throw new AssertionError("IdxImages of " + images.count() + " x " + per + " bytes holds "
-                    + images.pixels().length);
+            throw new AssertionError(
+                    "IdxImages of " + images.count() + " x " + per + " bytes holds " + images.pixels().length);
         }
     }
 }

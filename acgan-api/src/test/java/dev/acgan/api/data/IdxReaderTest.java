@@ -2,8 +2,8 @@ package dev.acgan.api.data;
 
 import static dev.acgan.api.data.IdxTestFiles.gzip;
 import static dev.acgan.api.data.IdxTestFiles.idx;
-import static dev.acgan.api.data.IdxTestFiles.images;
 import static dev.acgan.api.data.IdxTestFiles.imagePixels;
+import static dev.acgan.api.data.IdxTestFiles.images;
 import static dev.acgan.api.data.IdxTestFiles.labels;
 import static dev.acgan.api.data.IdxTestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -52,8 +52,8 @@ class IdxReaderTest {
     @Test
     void readsFourDimensionalImages() {
         byte[] px = imagePixels(3, 2, 2, 3);
-        IdxImages img = IdxReader.readImages(write(dir, "rgb", idx(IdxReader.IMAGES_WITH_CHANNELS_MAGIC,
-                new int[] {3, 2, 2, 3}, px)));
+        IdxImages img = IdxReader.readImages(
+                write(dir, "rgb", idx(IdxReader.IMAGES_WITH_CHANNELS_MAGIC, new int[] {3, 2, 2, 3}, px)));
         assertEquals(3, img.channels());
         assertEquals(new dev.acgan.api.spec.ImageShape(2, 2, 3), img.shape());
         assertArrayEquals(px, img.pixels());
@@ -83,8 +83,10 @@ class IdxReaderTest {
         Path f = write(dir, "train-images-idx3-ubyte", Arrays.copyOf(full, 16 + 784 * 3 + 100));
         DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.readImages(f));
         String m = e.getMessage();
-        assertTrue(m.startsWith(f.toString() + ": truncated at byte offset 2468: expected 7856 bytes (header 16 + 10"
-                + " images of 28x28)"), m);
+        assertTrue(
+                m.startsWith(f.toString() + ": truncated at byte offset 2468: expected 7856 bytes (header 16 + 10"
+                        + " images of 28x28)"),
+                m);
         assertTrue(m.contains("5388 bytes early"), m);
     }
 
@@ -143,15 +145,16 @@ class IdxReaderTest {
     void nonIdxFileIsRejected() {
         Path f = write(dir, "png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
         DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.readImages(f));
-        assertTrue(e.getMessage().contains("not an IDX file: magic number 0x89504E47 at byte offset 0"),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("not an IDX file: magic number 0x89504E47 at byte offset 0"), e.getMessage());
     }
 
     @Test
     void nonByteDataTypeIsRejected() {
         Path f = write(dir, "floats", idx(0x00000D03, new int[] {1, 1, 1}, new byte[4]));
         DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.readImages(f));
-        assertTrue(e.getMessage().contains("unsupported IDX data type 0x0D (32-bit float) at byte offset 2"),
+        assertTrue(
+                e.getMessage().contains("unsupported IDX data type 0x0D (32-bit float) at byte offset 2"),
                 e.getMessage());
     }
 
@@ -165,8 +168,7 @@ class IdxReaderTest {
         e = assertThrows(DatasetException.class, () -> IdxReader.readImages(huge));
         assertTrue(e.getMessage().contains("dimension 0 (count) at byte offset 4 is 4294967295"), e.getMessage());
 
-        Path tooMuch = write(dir, "big", idx(IdxReader.IMAGES_MAGIC, new int[] {10_000_000, 1000, 1000},
-                new byte[0]));
+        Path tooMuch = write(dir, "big", idx(IdxReader.IMAGES_MAGIC, new int[] {10_000_000, 1000, 1000}, new byte[0]));
         e = assertThrows(DatasetException.class, () -> IdxReader.readImages(tooMuch));
         assertTrue(e.getMessage().contains("more than this reader holds in memory"), e.getMessage());
     }

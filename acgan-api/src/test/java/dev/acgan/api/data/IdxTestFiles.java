@@ -11,8 +11,7 @@ import java.util.zip.GZIPOutputStream;
 /** Builds small IDX files for tests. */
 final class IdxTestFiles {
 
-    private IdxTestFiles() {
-    }
+    private IdxTestFiles() {}
 
     /** An IDX file with the given magic, dimensions and payload. */
     static byte[] idx(int magic, int[] dims, byte[] payload) {

@@ -80,17 +80,20 @@ class ImageFolderDatasetTest {
         ImageFolderDataset rgb = ImageFolderDataset.load(dir, new ImageShape(2, 2, 3), false);
         assertArrayEquals(new int[] {200, 30, 10}, new int[] {rgb.rawByte(0, 0), rgb.rawByte(0, 1), rgb.rawByte(0, 2)});
         // grey pixel (1,1) = 40 + 11 = 51 on all three channels.
-        assertArrayEquals(new int[] {51, 51, 51}, new int[] {rgb.rawByte(1, 9), rgb.rawByte(1, 10), rgb.rawByte(1, 11)});
+        assertArrayEquals(
+                new int[] {51, 51, 51}, new int[] {rgb.rawByte(1, 9), rgb.rawByte(1, 10), rgb.rawByte(1, 11)});
     }
 
     @Test
     void sizeMismatchIsAnErrorNamingTheFile() throws IOException {
         greyPng("a", "ok.png", 4, 4, 0);
         Path odd = greyPng("b", "odd.png", 5, 6, 0);
-        DatasetException e = assertThrows(DatasetException.class,
-                () -> ImageFolderDataset.load(dir, new ImageShape(4, 4, 1), false));
-        assertEquals(odd + ": image is 5x6 (height x width) but the dataset expects 4x4; resize the images or"
-                + " enable resizing", e.getMessage());
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> ImageFolderDataset.load(dir, new ImageShape(4, 4, 1), false));
+        assertEquals(
+                odd + ": image is 5x6 (height x width) but the dataset expects 4x4; resize the images or"
+                        + " enable resizing",
+                e.getMessage());
     }
 
     @Test
@@ -98,14 +101,16 @@ class ImageFolderDatasetTest {
         // 4x4 -> 2x2: each output pixel is the mean of a 2x2 block of base + 10y + x.
         greyPng("a", "big.png", 4, 4, 0);
         ImageFolderDataset small = ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), true);
-        assertArrayEquals(new int[] {6, 8, 26, 28},
+        assertArrayEquals(
+                new int[] {6, 8, 26, 28},
                 new int[] {small.rawByte(0, 0), small.rawByte(0, 1), small.rawByte(0, 2), small.rawByte(0, 3)});
 
         ImageFolderDataset large = ImageFolderDataset.load(dir, new ImageShape(8, 8, 1), true);
         // Corners keep the corner values; the result stays within the source range.
         assertEquals(0, large.rawByte(0, 0));
         assertEquals(33, large.rawByte(0, 63));
-        assertEquals(11, ImageFolderDataset.load(dir, new ImageShape(4, 4, 1), true).rawByte(0, 5));
+        assertEquals(
+                11, ImageFolderDataset.load(dir, new ImageShape(4, 4, 1), true).rawByte(0, 5));
     }
 
     @Test
@@ -134,15 +139,16 @@ class ImageFolderDatasetTest {
         greyPng("y", "1.png", 3, 5, 7);
         ImageFolderDataset ds = ImageFolderDataset.load(dir);
         assertEquals(new ImageShape(3, 5, 3), ds.info().image());
-        assertArrayEquals(new int[] {0x10, 0x20, 0x30}, new int[] {ds.rawByte(0, 0), ds.rawByte(0, 1), ds.rawByte(0, 2)});
+        assertArrayEquals(
+                new int[] {0x10, 0x20, 0x30}, new int[] {ds.rawByte(0, 0), ds.rawByte(0, 1), ds.rawByte(0, 2)});
     }
 
     @Test
     void noClassFolders() throws IOException {
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
         ImageIO.write(img, "png", dir.resolve("loose.png").toFile());
-        DatasetException e = assertThrows(DatasetException.class,
-                () -> ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), false));
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), false));
         assertTrue(e.getMessage().startsWith(dir + ": no class folders"), e.getMessage());
         assertTrue(e.getMessage().contains("found 1 image file(s) directly in"), e.getMessage());
     }
@@ -152,8 +158,8 @@ class ImageFolderDatasetTest {
         greyPng("a", "1.png", 2, 2, 0);
         Path empty = Files.createDirectories(dir.resolve("b"));
         Files.writeString(empty.resolve("readme.txt"), "x");
-        DatasetException e = assertThrows(DatasetException.class,
-                () -> ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), false));
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), false));
         assertTrue(e.getMessage().startsWith(empty + ": class folder holds no images"), e.getMessage());
     }
 
@@ -161,16 +167,16 @@ class ImageFolderDatasetTest {
     void unreadableImage() throws IOException {
         greyPng("a", "1.png", 2, 2, 0);
         Path bad = Files.writeString(dir.resolve("a").resolve("2.png"), "this is not a PNG");
-        DatasetException e = assertThrows(DatasetException.class,
-                () -> ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), false));
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> ImageFolderDataset.load(dir, new ImageShape(2, 2, 1), false));
         assertTrue(e.getMessage().startsWith(bad + ": not a readable image"), e.getMessage());
     }
 
     @Test
     void missingDirectory() {
         Path absent = dir.resolve("absent");
-        DatasetException e = assertThrows(DatasetException.class,
-                () -> ImageFolderDataset.load(absent, new ImageShape(2, 2, 1), false));
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> ImageFolderDataset.load(absent, new ImageShape(2, 2, 1), false));
         assertTrue(e.getMessage().startsWith(absent + ": no such directory"), e.getMessage());
     }
 }

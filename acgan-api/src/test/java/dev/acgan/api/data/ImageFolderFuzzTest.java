@@ -18,14 +18,15 @@ class ImageFolderFuzzTest {
     static {
         // A valid class folder before the fuzzed one: the first digit of the embedded MNIST.
         IdxDataset mnist = Datasets.embeddedMnist();
-        java.awt.image.BufferedImage digit = new java.awt.image.BufferedImage(28, 28,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.image.BufferedImage digit =
+                new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < 28 * 28; i++) {
             digit.getRaster().setSample(i % 28, i / 28, 0, mnist.rawByte(0, i));
         }
         try {
             java.nio.file.Files.createDirectories(DIR.resolve("a"));
-            javax.imageio.ImageIO.write(digit, "png", DIR.resolve("a").resolve("0.png").toFile());
+            javax.imageio.ImageIO.write(
+                    digit, "png", DIR.resolve("a").resolve("0.png").toFile());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -36,8 +37,8 @@ class ImageFolderFuzzTest {
     void png(byte[] input) {
         Path file = DIR.resolve("b").resolve("fuzz.png");
         ReaderContract.write(file, input);
-        ReaderContract.refusesCleanly(DatasetException.class, file.toString(),
-                () -> ImageFolderDataset.load(DIR, DIGIT, false));
+        ReaderContract.refusesCleanly(
+                DatasetException.class, file.toString(), () -> ImageFolderDataset.load(DIR, DIGIT, false));
     }
 
     /** The same, first image of the folder, loaded at a fixed shape with resizing (any size is stretched). */

@@ -62,9 +62,23 @@ class AcganModuleTest {
 
         // the loader loads on the bound backend: write a generator export and load it from disk
         ModelSpec spec = TinySpecs.gan();
-        NamedTensors weights = ParameterInitializer.initialize(spec.validate(), 5).withPrefix("generator/");
-        new Checkpoint(new CheckpointMetadata(Checkpoint.FORMAT_VERSION, CheckpointType.GENERATOR, spec, null,
-                TrainingPosition.start(), "fake", null, null, null, null, 0), weights).write(dir.resolve("g"));
+        NamedTensors weights =
+                ParameterInitializer.initialize(spec.validate(), 5).withPrefix("generator/");
+        new Checkpoint(
+                        new CheckpointMetadata(
+                                Checkpoint.FORMAT_VERSION,
+                                CheckpointType.GENERATOR,
+                                spec,
+                                null,
+                                TrainingPosition.start(),
+                                "fake",
+                                null,
+                                null,
+                                null,
+                                null,
+                                0),
+                        weights)
+                .write(dir.resolve("g"));
         try (Generator g = loader.load(dir.resolve("g"))) {
             assertEquals(spec, g.spec());
             ImageBatch images = g.generate(new int[] {0, 0}, 3L);
@@ -87,7 +101,8 @@ class AcganModuleTest {
         Injector injector = Guice.createInjector(new AcganModule("no-such-backend"));
         ProvisionException e = assertThrows(ProvisionException.class, () -> injector.getInstance(GanBackend.class));
         BackendException cause = assertInstanceOf(BackendException.class, e.getCause());
-        assertTrue(cause.getMessage().startsWith("no backend named 'no-such-backend' (from the argument); found: "),
+        assertTrue(
+                cause.getMessage().startsWith("no backend named 'no-such-backend' (from the argument); found: "),
                 cause.getMessage());
         assertTrue(cause.getMessage().contains("fake (priority 1)"), cause.getMessage());
     }

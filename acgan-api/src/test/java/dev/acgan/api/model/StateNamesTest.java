@@ -27,13 +27,22 @@ class StateNamesTest {
 
     @Test
     void fullStateNamesInCanonicalOrder() {
-        assertEquals(List.of(
-                "generator/dense/kernel", "generator/dense/bias", "discriminator/dense/kernel", "discriminator/dense/bias",
-                "adam/m/generator/dense/kernel", "adam/m/generator/dense/bias",
-                "adam/m/discriminator/dense/kernel", "adam/m/discriminator/dense/bias",
-                "adam/v/generator/dense/kernel", "adam/v/generator/dense/bias",
-                "adam/v/discriminator/dense/kernel", "adam/v/discriminator/dense/bias",
-                "adam/iterations/generator", "adam/iterations/discriminator"),
+        assertEquals(
+                List.of(
+                        "generator/dense/kernel",
+                        "generator/dense/bias",
+                        "discriminator/dense/kernel",
+                        "discriminator/dense/bias",
+                        "adam/m/generator/dense/kernel",
+                        "adam/m/generator/dense/bias",
+                        "adam/m/discriminator/dense/kernel",
+                        "adam/m/discriminator/dense/bias",
+                        "adam/v/generator/dense/kernel",
+                        "adam/v/generator/dense/bias",
+                        "adam/v/discriminator/dense/kernel",
+                        "adam/v/discriminator/dense/bias",
+                        "adam/iterations/generator",
+                        "adam/iterations/discriminator"),
                 List.copyOf(StateNames.fullStateShapes(TINY).keySet()));
         assertArrayEquals(new int[] {3, 4}, StateNames.fullStateShapes(TINY).get("adam/v/generator/dense/kernel"));
         assertArrayEquals(new int[0], StateNames.fullStateShapes(TINY).get(StateNames.ITERATIONS_GENERATOR));
@@ -50,8 +59,8 @@ class StateNamesTest {
         assertEquals(StateNames.ITERATIONS_CLASSIFIER, names.get(30));
         NamedTensors full = StateNames.completeAndCheck(lenet, ParameterInitializer.initialize(lenet, 1));
         assertEquals(names, List.copyOf(full.names()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StateNames.completeAndCheck(lenet, full.withPrefix("adam/")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> StateNames.completeAndCheck(lenet, full.withPrefix("adam/")));
         assertEquals("state lacks parameter 'classifier/conv1/kernel' of network classifier", e.getMessage());
     }
 
@@ -63,7 +72,8 @@ class StateNamesTest {
         assertTrue(shapes.containsKey("adam/v/generator/bn1/beta"));
         assertTrue(!shapes.containsKey("adam/m/generator/bn1/moving_mean"));
         assertTrue(!shapes.containsKey("adam/v/generator/bn2/moving_variance"));
-        long trainable = acgan.parameters().stream().filter(ParameterSpec::trainable).count();
+        long trainable =
+                acgan.parameters().stream().filter(ParameterSpec::trainable).count();
         assertEquals(acgan.parameters().size() + 2 * trainable + 2, shapes.size());
     }
 
@@ -72,8 +82,9 @@ class StateNamesTest {
         NamedTensors params = ParameterInitializer.initialize(TINY, 1);
         Tensor m = new Tensor(new int[] {4}, new float[] {1, 2, 3, 4});
         NamedTensors partial = params.merge(new NamedTensors(Map.of(
-                "adam/m/generator/dense/bias", m,
-                StateNames.ITERATIONS_GENERATOR, new Tensor(new int[0], new float[] {17}))));
+                "adam/m/generator/dense/bias", m, StateNames.ITERATIONS_GENERATOR, new Tensor(new int[0], new float[] {
+                    17
+                }))));
         NamedTensors full = StateNames.completeAndCheck(TINY, partial);
         assertEquals(List.copyOf(StateNames.fullStateShapes(TINY).keySet()), List.copyOf(full.names()));
         assertSame(m, full.get("adam/m/generator/dense/bias"));
@@ -91,26 +102,34 @@ class StateNamesTest {
     @Test
     void rejectsAMissingParameter() {
         NamedTensors params = ParameterInitializer.initialize(TINY, 1).filter(n -> !n.equals("generator/dense/bias"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StateNames.completeAndCheck(TINY, params));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StateNames.completeAndCheck(TINY, params));
         assertEquals("state lacks parameter 'generator/dense/bias' of model tiny-gan", e.getMessage());
     }
 
     @Test
     void rejectsWrongShapes() {
         NamedTensors params = ParameterInitializer.initialize(TINY, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StateNames.completeAndCheck(
-                TINY, params.merge(new NamedTensors(Map.of("discriminator/dense/kernel", Tensor.zeros(1, 4))))));
-        assertEquals("state tensor 'discriminator/dense/kernel' has shape [1, 4], the model expects [4, 1]",
-                e.getMessage());
-        IllegalArgumentException adam = assertThrows(IllegalArgumentException.class, () -> StateNames.completeAndCheck(
-                TINY, params.merge(new NamedTensors(Map.of("adam/v/generator/dense/bias", Tensor.zeros(5))))));
-        assertEquals("state tensor 'adam/v/generator/dense/bias' has shape [5], the model expects [4]",
-                adam.getMessage());
-        IllegalArgumentException counter = assertThrows(IllegalArgumentException.class,
-                () -> StateNames.completeAndCheck(TINY, params.merge(new NamedTensors(
-                        Map.of(StateNames.ITERATIONS_DISCRIMINATOR, Tensor.zeros(1))))));
-        assertEquals("state tensor 'adam/iterations/discriminator' has shape [1], the model expects []",
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> StateNames.completeAndCheck(
+                        TINY,
+                        params.merge(new NamedTensors(Map.of("discriminator/dense/kernel", Tensor.zeros(1, 4))))));
+        assertEquals(
+                "state tensor 'discriminator/dense/kernel' has shape [1, 4], the model expects [4, 1]", e.getMessage());
+        IllegalArgumentException adam = assertThrows(
+                IllegalArgumentException.class,
+                () -> StateNames.completeAndCheck(
+                        TINY, params.merge(new NamedTensors(Map.of("adam/v/generator/dense/bias", Tensor.zeros(5))))));
+        assertEquals(
+                "state tensor 'adam/v/generator/dense/bias' has shape [5], the model expects [4]", adam.getMessage());
+        IllegalArgumentException counter = assertThrows(
+                IllegalArgumentException.class,
+                () -> StateNames.completeAndCheck(
+                        TINY,
+                        params.merge(new NamedTensors(Map.of(StateNames.ITERATIONS_DISCRIMINATOR, Tensor.zeros(1))))));
+        assertEquals(
+                "state tensor 'adam/iterations/discriminator' has shape [1], the model expects []",
                 counter.getMessage());
     }
 
@@ -120,17 +139,19 @@ class StateNamesTest {
         NamedTensors extra = params.merge(new NamedTensors(Map.of(
                 "generator/zz/kernel", Tensor.zeros(1),
                 "adam/m/generator/nope", Tensor.zeros(1))));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StateNames.completeAndCheck(TINY, extra));
-        assertEquals("state has tensors the model tiny-gan does not know: [adam/m/generator/nope, generator/zz/kernel]",
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StateNames.completeAndCheck(TINY, extra));
+        assertEquals(
+                "state has tensors the model tiny-gan does not know: [adam/m/generator/nope, generator/zz/kernel]",
                 e.getMessage());
         // a moment for a non-trainable statistic is unknown too
         InferredModel acgan = Presets.acgan(ImageShape.mnist(), 10, 100).validate();
-        NamedTensors withStatMoment = ParameterInitializer.initialize(acgan, 1).merge(new NamedTensors(Map.of(
-                "adam/m/generator/bn1/moving_mean", Tensor.zeros(192))));
-        IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-                () -> StateNames.completeAndCheck(acgan, withStatMoment));
-        assertEquals("state has tensors the model acgan-mnist does not know: [adam/m/generator/bn1/moving_mean]",
+        NamedTensors withStatMoment = ParameterInitializer.initialize(acgan, 1)
+                .merge(new NamedTensors(Map.of("adam/m/generator/bn1/moving_mean", Tensor.zeros(192))));
+        IllegalArgumentException e2 =
+                assertThrows(IllegalArgumentException.class, () -> StateNames.completeAndCheck(acgan, withStatMoment));
+        assertEquals(
+                "state has tensors the model acgan-mnist does not know: [adam/m/generator/bn1/moving_mean]",
                 e2.getMessage());
     }
 

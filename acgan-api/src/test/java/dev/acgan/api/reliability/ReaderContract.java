@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class ReaderContract {
 
-    private ReaderContract() {
-    }
+    private ReaderContract() {}
 
     /** Something a reader does. */
     @FunctionalInterface
@@ -38,8 +37,8 @@ public final class ReaderContract {
             }
             String message = e.getMessage();
             if (message == null || !message.contains(source)) {
-                throw new AssertionError("a " + type.getSimpleName() + " that does not name " + source + ": "
-                        + message, e);
+                throw new AssertionError(
+                        "a " + type.getSimpleName() + " that does not name " + source + ": " + message, e);
             }
             return false;
         }

@@ -75,12 +75,14 @@ class FlopCounterTest {
                 .then("dense", LayerSpec.Dense.of(5)) // 16 x 5 = 80 MAC
                 .output(NetworkSpec.OUT_VALIDITY)
                 .build();
-        InferredNetwork inferred = ShapeInference.infer("discriminator", net,
-                Map.of(NetworkSpec.IMAGE, new int[] {5, 5, 2}));
+        InferredNetwork inferred =
+                ShapeInference.infer("discriminator", net, Map.of(NetworkSpec.IMAGE, new int[] {5, 5, 2}));
         List<LayerFlops> layers = FlopCounter.layers(inferred);
-        assertEquals(List.of(972L, 108L, 144L, 288L, 0L, 160L),
+        assertEquals(
+                List.of(972L, 108L, 144L, 288L, 0L, 160L),
                 layers.stream().map(LayerFlops::forwardFlops).toList());
-        assertEquals(List.of(true, true, true, true, false, true),
+        assertEquals(
+                List.of(true, true, true, true, false, true),
                 layers.stream().map(LayerFlops::weightLayer).toList());
         assertEquals("conv2d_transpose", layers.get(2).type());
         long fwd = 972 + 108 + 144 + 288 + 160;

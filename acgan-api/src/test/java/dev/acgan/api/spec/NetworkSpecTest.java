@@ -19,12 +19,13 @@ class NetworkSpecTest {
                 .add(null, Dense.of(8), NetworkSpec.NOISE)
                 .then(new Relu())
                 .then("named", Dense.of(4))
-                .then(new LayerSpec.Conv2DTranspose(3, 5, 5, 2, 2, Padding.SAME, true, Initializer.GLOROT_NORMAL,
-                        Initializer.ZEROS))
+                .then(new LayerSpec.Conv2DTranspose(
+                        3, 5, 5, 2, 2, Padding.SAME, true, Initializer.GLOROT_NORMAL, Initializer.ZEROS))
                 .then(new LayerSpec.BatchNorm(0.9, 1e-3));
         assertEquals("4_batch_norm", b.last());
         NetworkSpec n = b.output(NetworkSpec.OUT_IMAGE).build();
-        assertEquals(List.of("0_dense", "1_relu", "named", "3_conv2d_transpose", "4_batch_norm"),
+        assertEquals(
+                List.of("0_dense", "1_relu", "named", "3_conv2d_transpose", "4_batch_norm"),
                 n.nodes().stream().map(Node::name).toList());
         assertEquals(List.of("noise"), n.node("0_dense").inputs());
         assertEquals(List.of("0_dense"), n.node("1_relu").inputs());
@@ -56,7 +57,9 @@ class NetworkSpecTest {
         assertEquals("flatten", new LayerSpec.Flatten().typeName());
         assertEquals("repeat_spatial", new LayerSpec.RepeatSpatial(1, 1).typeName());
         assertEquals("conv2d", LayerSpec.Conv2D.of(1, 1, 1, Padding.SAME).typeName());
-        assertEquals("conv2d_transpose", LayerSpec.Conv2DTranspose.of(1, 1, 1, Padding.SAME).typeName());
+        assertEquals(
+                "conv2d_transpose",
+                LayerSpec.Conv2DTranspose.of(1, 1, 1, Padding.SAME).typeName());
         assertEquals("max_pool2d", LayerSpec.MaxPool2D.of(2, 2, Padding.VALID).typeName());
         assertEquals("batch_norm", LayerSpec.BatchNorm.keras().typeName());
         assertEquals("relu", new Relu().typeName());
@@ -69,7 +72,9 @@ class NetworkSpecTest {
 
     @Test
     void outputWithoutANodeIsRejected() {
-        assertThrows(NullPointerException.class, () -> NetworkSpec.builder().output(NetworkSpec.OUT_IMAGE).build());
+        assertThrows(
+                NullPointerException.class,
+                () -> NetworkSpec.builder().output(NetworkSpec.OUT_IMAGE).build());
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ParameterInitializerTest {
 
-    private static final InferredModel ACGAN = Presets.acgan(ImageShape.mnist(), 10, 100).validate();
+    private static final InferredModel ACGAN =
+            Presets.acgan(ImageShape.mnist(), 10, 100).validate();
 
     @Test
     void coversEveryParameterWithItsShape() {
@@ -50,9 +51,10 @@ class ParameterInitializerTest {
                 .then("dense", Dense.of(4))
                 .then("tanh", new LayerSpec.Tanh())
                 .then("reshape", new LayerSpec.Reshape(List.of(2, 2, 1)))
-                .output(NetworkSpec.OUT_IMAGE).build();
-        ModelSpec extended = new ModelSpec("tiny-gan", GanKind.GAN, plain.image(), 1, 3, plain.noise(), g2,
-                plain.discriminator());
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
+        ModelSpec extended =
+                new ModelSpec("tiny-gan", GanKind.GAN, plain.image(), 1, 3, plain.noise(), g2, plain.discriminator());
         NamedTensors a = ParameterInitializer.initialize(plain.validate(), 7);
         NamedTensors b = ParameterInitializer.initialize(extended.validate(), 7);
         assertEquals(6, b.size());
@@ -62,8 +64,8 @@ class ParameterInitializerTest {
         // and one parameter alone gives the same values as in the whole model
         for (ParameterSpec p : ACGAN.discriminator().parameters()) {
             if (p.name().endsWith("/kernel")) {
-                assertEquals(ParameterInitializer.initialize(ACGAN, 5).get(p.name()),
-                        ParameterInitializer.initialize(p, 5));
+                assertEquals(
+                        ParameterInitializer.initialize(ACGAN, 5).get(p.name()), ParameterInitializer.initialize(p, 5));
             }
         }
     }
@@ -73,8 +75,8 @@ class ParameterInitializerTest {
         // fanIn 200, fanOut 300: limit = sqrt(6/500) = 0.10954; variance of U[-l, l] = l^2/3 = 2/500 = 0.004.
         // 60,000 values: the standard error of the sample variance is about 0.37% of it, of the mean
         // about 2.6e-4; tolerances: variance within 3% and mean within 2e-3.
-        ParameterSpec p = new ParameterSpec("discriminator/x/kernel", new int[] {200, 300}, Initializer.GLOROT_UNIFORM,
-                true);
+        ParameterSpec p =
+                new ParameterSpec("discriminator/x/kernel", new int[] {200, 300}, Initializer.GLOROT_UNIFORM, true);
         float[] v = ParameterInitializer.initialize(p, 11).data();
         double limit = Math.sqrt(6.0 / 500);
         Stats s = Stats.of(v);
@@ -84,8 +86,8 @@ class ParameterInitializerTest {
         assertEquals(0, s.mean, 2e-3);
 
         // a conv kernel [3, 3, 16, 32]: receptive field 9, fanIn 144, fanOut 288 -> limit sqrt(6/432) = 0.11785
-        ParameterSpec conv = new ParameterSpec("discriminator/c/kernel", new int[] {3, 3, 16, 32},
-                Initializer.GLOROT_UNIFORM, true);
+        ParameterSpec conv =
+                new ParameterSpec("discriminator/c/kernel", new int[] {3, 3, 16, 32}, Initializer.GLOROT_UNIFORM, true);
         Stats c = Stats.of(ParameterInitializer.initialize(conv, 11).data());
         double convLimit = Math.sqrt(6.0 / 432);
         assertTrue(c.maxAbs <= convLimit && c.maxAbs > 0.98 * convLimit, "conv max |v| " + c.maxAbs);
@@ -97,8 +99,8 @@ class ParameterInitializerTest {
     void glorotNormalIsTruncatedAtTwoSigmaOfTheUnderlyingNormal() {
         // variance target 2/(fanIn+fanOut) = 2/500; the underlying normal has sigma = sqrt(2/500)/0.8796
         // (0.8796 = standard deviation of a unit normal truncated at +-2), so values lie within 2*sigma.
-        ParameterSpec p = new ParameterSpec("generator/x/kernel", new int[] {200, 300}, Initializer.GLOROT_NORMAL,
-                true);
+        ParameterSpec p =
+                new ParameterSpec("generator/x/kernel", new int[] {200, 300}, Initializer.GLOROT_NORMAL, true);
         float[] v = ParameterInitializer.initialize(p, 3).data();
         double sigma = Math.sqrt(2.0 / 500) / 0.87962566103423978;
         Stats s = Stats.of(v);
@@ -136,7 +138,9 @@ class ParameterInitializerTest {
         NamedTensors t = ParameterInitializer.initialize(ACGAN, 99);
         for (ParameterSpec p : ACGAN.parameters()) {
             float[] v = t.get(p.name()).data();
-            if (p.name().endsWith("/bias") || p.name().endsWith("/beta") || p.name().endsWith("/moving_mean")) {
+            if (p.name().endsWith("/bias")
+                    || p.name().endsWith("/beta")
+                    || p.name().endsWith("/moving_mean")) {
                 assertAll(v, 0f, p.name());
             } else if (p.name().endsWith("/gamma") || p.name().endsWith("/moving_variance")) {
                 assertAll(v, 1f, p.name());
@@ -180,6 +184,8 @@ class ParameterInitializerTest {
     void tensorValuesAreFresh() {
         Tensor a = ParameterInitializer.initialize(ACGAN.parameters().get(0), 1);
         a.data()[0] = 1234f;
-        assertNotEquals(1234f, ParameterInitializer.initialize(ACGAN.parameters().get(0), 1).data()[0]);
+        assertNotEquals(
+                1234f,
+                ParameterInitializer.initialize(ACGAN.parameters().get(0), 1).data()[0]);
     }
 }

@@ -15,8 +15,12 @@ class SpecJsonTest {
 
     static Stream<ModelSpec> presets() {
         ImageShape rgb = new ImageShape(32, 32, 3);
-        return Stream.of(Presets.acgan(ImageShape.mnist(), 10, 100), Presets.cgan(ImageShape.mnist(), 10, 100),
-                Presets.ganMlp(ImageShape.mnist(), 10, 100), Presets.acgan(rgb, 10, 100), Presets.cgan(rgb, 10, 100),
+        return Stream.of(
+                Presets.acgan(ImageShape.mnist(), 10, 100),
+                Presets.cgan(ImageShape.mnist(), 10, 100),
+                Presets.ganMlp(ImageShape.mnist(), 10, 100),
+                Presets.acgan(rgb, 10, 100),
+                Presets.cgan(rgb, 10, 100),
                 TinySpecs.gan());
     }
 
@@ -35,8 +39,21 @@ class SpecJsonTest {
     @Test
     void jsonUsesTheLayerTypeNames() {
         String json = SpecJson.toJson(Presets.acgan(ImageShape.mnist(), 10, 100));
-        for (String type : List.of("embedding", "multiply", "dense", "relu", "reshape", "conv2d_transpose",
-                "batch_norm", "tanh", "conv2d", "leaky_relu", "dropout", "flatten", "sigmoid", "softmax")) {
+        for (String type : List.of(
+                "embedding",
+                "multiply",
+                "dense",
+                "relu",
+                "reshape",
+                "conv2d_transpose",
+                "batch_norm",
+                "tanh",
+                "conv2d",
+                "leaky_relu",
+                "dropout",
+                "flatten",
+                "sigmoid",
+                "softmax")) {
             assertTrue(json.contains("\"type\" : \"" + type + "\""), type);
         }
         assertTrue(json.contains("\"kind\" : \"ACGAN\""));
@@ -47,17 +64,20 @@ class SpecJsonTest {
     void outputsKeepTheirOrder() {
         // NetworkSpec documents "Copies, keeping order": the discriminator declares validity, then class.
         ModelSpec acgan = Presets.acgan(ImageShape.mnist(), 10, 100);
-        assertEquals(List.of(NetworkSpec.OUT_VALIDITY, NetworkSpec.OUT_CLASS),
+        assertEquals(
+                List.of(NetworkSpec.OUT_VALIDITY, NetworkSpec.OUT_CLASS),
                 List.copyOf(acgan.discriminator().outputs().keySet()));
         String json = SpecJson.toJson(acgan);
-        assertTrue(json.indexOf("\"validity\" : \"validity_sigmoid\"") < json.indexOf("\"class\" : \"class_softmax\""),
+        assertTrue(
+                json.indexOf("\"validity\" : \"validity_sigmoid\"") < json.indexOf("\"class\" : \"class_softmax\""),
                 json);
     }
 
     @Test
     void malformedJson() {
         String json = SpecJson.toJson(TinySpecs.gan());
-        SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson(json.substring(0, json.length() / 2)));
+        SpecException e =
+                assertThrows(SpecException.class, () -> SpecJson.fromJson(json.substring(0, json.length() / 2)));
         assertTrue(e.getMessage().startsWith("invalid model spec JSON: "), e.getMessage());
         assertTrue(e.getMessage().matches("(?s).* at line \\d+, column \\d+"), e.getMessage());
 
@@ -77,7 +97,8 @@ class SpecJsonTest {
 
     @Test
     void unknownField() {
-        String json = SpecJson.toJson(TinySpecs.gan()).replace("\"units\" : 4,", "\"units\" : 4,\n \"activation\" : \"relu\",");
+        String json = SpecJson.toJson(TinySpecs.gan())
+                .replace("\"units\" : 4,", "\"units\" : 4,\n \"activation\" : \"relu\",");
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson(json));
         assertTrue(e.getMessage().startsWith("invalid model spec JSON: "), e.getMessage());
         assertTrue(e.getMessage().contains("\"activation\""), e.getMessage());
@@ -90,7 +111,8 @@ class SpecJsonTest {
     @Test
     void nullForAPrimitiveAndBadEnumAreRejected() {
         String nul = SpecJson.toJson(TinySpecs.gan()).replace("\"latentDim\" : 3", "\"latentDim\" : null");
-        assertTrue(assertThrows(SpecException.class, () -> SpecJson.fromJson(nul)).getMessage()
+        assertTrue(assertThrows(SpecException.class, () -> SpecJson.fromJson(nul))
+                .getMessage()
                 .startsWith("invalid model spec JSON: "));
         String kind = SpecJson.toJson(TinySpecs.gan()).replace("\"kind\" : \"GAN\"", "\"kind\" : \"WGAN\"");
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson(kind));
@@ -102,7 +124,8 @@ class SpecJsonTest {
         String json = SpecJson.toJson(TinySpecs.gan()).replace("\"units\" : 4,", "\"units\" : 5,");
         assertNotEquals(SpecJson.toJson(TinySpecs.gan()), json);
         SpecException e = assertThrows(SpecException.class, () -> SpecJson.fromJson(json));
-        assertEquals("generator node 'reshape' (reshape): cannot reshape [5] (5 values) to [2, 2, 1] (4 values)",
+        assertEquals(
+                "generator node 'reshape' (reshape): cannot reshape [5] (5 values) to [2, 2, 1] (4 values)",
                 e.getMessage());
     }
 

@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class TinySpecs {
 
-    private TinySpecs() {
-    }
+    private TinySpecs() {}
 
     /**
      * An unconditional GAN on 2x2x1 images with latent size 3. Parameters:
@@ -17,8 +16,15 @@ public final class TinySpecs {
      * discriminator/dense/bias [1].
      */
     public static ModelSpec gan() {
-        return new ModelSpec("tiny-gan", GanKind.GAN, new ImageShape(2, 2, 1), 1, 3, NoiseDistribution.UNIFORM,
-                generator(), discriminator());
+        return new ModelSpec(
+                "tiny-gan",
+                GanKind.GAN,
+                new ImageShape(2, 2, 1),
+                1,
+                3,
+                NoiseDistribution.UNIFORM,
+                generator(),
+                discriminator());
     }
 
     /** noise[3] -> dense 4 -> tanh -> reshape [2,2,1]. */

@@ -82,13 +82,15 @@ class BackendsTest {
         BackendException e = assertThrows(BackendException.class, b::select);
         assertEquals("no acgan backend found on the classpath. " + HOW_TO_ADD, e.getMessage());
         BackendException named = assertThrows(BackendException.class, () -> b.select("nd4j"));
-        assertEquals("no acgan backend found on the classpath (asked for 'nd4j' by the argument). " + HOW_TO_ADD,
+        assertEquals(
+                "no acgan backend found on the classpath (asked for 'nd4j' by the argument). " + HOW_TO_ADD,
                 named.getMessage());
     }
 
     @Test
     void discoveryWithOneBackend() throws IOException {
-        Backends b = Backends.discover(servicesListing(FakeBackend.Alpha.class.getName())).withEnvironment(NO_ENV);
+        Backends b = Backends.discover(servicesListing(FakeBackend.Alpha.class.getName()))
+                .withEnvironment(NO_ENV);
         assertEquals(List.of("alpha"), names(b));
         GanBackend only = b.select();
         assertInstanceOf(FakeBackend.Alpha.class, only);
@@ -97,8 +99,9 @@ class BackendsTest {
 
     @Test
     void discoveryWithTwoBackendsPicksTheHighestPriority() throws IOException {
-        Backends b = Backends.discover(servicesListing(FakeBackend.Alpha.class.getName(),
-                FakeBackend.Beta.class.getName())).withEnvironment(NO_ENV);
+        Backends b = Backends.discover(
+                        servicesListing(FakeBackend.Alpha.class.getName(), FakeBackend.Beta.class.getName()))
+                .withEnvironment(NO_ENV);
         assertEquals(List.of("beta", "alpha"), names(b));
         assertEquals("beta", b.select().name());
         assertEquals("alpha", b.select("alpha").name());
@@ -107,8 +110,9 @@ class BackendsTest {
 
     @Test
     void duplicateNamesKeepTheFirstProvider() throws IOException {
-        Backends b = Backends.discover(servicesListing(FakeBackend.Alpha.class.getName(),
-                FakeBackend.AlphaTwin.class.getName())).withEnvironment(NO_ENV);
+        Backends b = Backends.discover(
+                        servicesListing(FakeBackend.Alpha.class.getName(), FakeBackend.AlphaTwin.class.getName()))
+                .withEnvironment(NO_ENV);
         assertEquals(1, b.all().size());
         assertInstanceOf(FakeBackend.Alpha.class, b.select());
     }
@@ -116,8 +120,9 @@ class BackendsTest {
     @Test
     void explicitNameWinsCaseInsensitively() {
         System.setProperty(Backends.PROPERTY, "beta");
-        Backends b = Backends.of(List.of(new FakeBackend("Alpha", 1), new FakeBackend("beta", 2),
-                new FakeBackend("gamma", 3))).withEnvironment(env("gamma"));
+        Backends b = Backends.of(
+                        List.of(new FakeBackend("Alpha", 1), new FakeBackend("beta", 2), new FakeBackend("gamma", 3)))
+                .withEnvironment(env("gamma"));
         assertEquals("Alpha", b.select("ALPHA").name());
         assertEquals("Alpha", b.select("  alpha ").name());
         assertEquals("beta", b.select("Beta").name());
@@ -125,22 +130,25 @@ class BackendsTest {
 
     @Test
     void systemPropertyComesNextThenEnvironment() {
-        Backends b = Backends.of(List.of(new FakeBackend("alpha", 1), new FakeBackend("beta", 2),
-                new FakeBackend("gamma", 3))).withEnvironment(env("Alpha"));
+        Backends b = Backends.of(
+                        List.of(new FakeBackend("alpha", 1), new FakeBackend("beta", 2), new FakeBackend("gamma", 3)))
+                .withEnvironment(env("Alpha"));
         System.setProperty(Backends.PROPERTY, "BETA");
         assertEquals("beta", b.select().name());
         assertEquals("beta", b.select(null).name());
-        assertEquals("beta", b.select(" ").name());       // a blank argument counts as none
-        System.setProperty(Backends.PROPERTY, "   ");     // a blank property too
+        assertEquals("beta", b.select(" ").name()); // a blank argument counts as none
+        System.setProperty(Backends.PROPERTY, "   "); // a blank property too
         assertEquals("alpha", b.select().name());
         System.clearProperty(Backends.PROPERTY);
         assertEquals("alpha", b.select().name());
         // the environment lookup asks for ACGAN_BACKEND
         List<String> asked = new ArrayList<>();
-        Backends.of(List.of(new FakeBackend("alpha", 1))).withEnvironment(k -> {
-            asked.add(k);
-            return null;
-        }).select();
+        Backends.of(List.of(new FakeBackend("alpha", 1)))
+                .withEnvironment(k -> {
+                    asked.add(k);
+                    return null;
+                })
+                .select();
         assertEquals(List.of(Backends.ENVIRONMENT), asked);
         assertEquals("ACGAN_BACKEND", Backends.ENVIRONMENT);
         assertEquals("acgan.backend", Backends.PROPERTY);
@@ -148,7 +156,12 @@ class BackendsTest {
 
     @Test
     void withoutAnyNameTheOnlyBackendThenTheHighestPriority() {
-        assertEquals("low", Backends.of(List.of(new FakeBackend("low", -5))).withEnvironment(NO_ENV).select().name());
+        assertEquals(
+                "low",
+                Backends.of(List.of(new FakeBackend("low", -5)))
+                        .withEnvironment(NO_ENV)
+                        .select()
+                        .name());
         Backends b = Backends.of(List.of(new FakeBackend("b", 5), new FakeBackend("c", 7), new FakeBackend("a", 7)))
                 .withEnvironment(NO_ENV);
         // ties broken by name
@@ -161,15 +174,21 @@ class BackendsTest {
         Backends b = Backends.of(List.of(new FakeBackend("alpha", 10), new FakeBackend("beta", 50)))
                 .withEnvironment(env("delta"));
         BackendException arg = assertThrows(BackendException.class, () -> b.select("Gamma"));
-        assertEquals("no backend named 'gamma' (from the argument); found: [beta (priority 50), alpha (priority 10)]. "
-                + HOW_TO_ADD, arg.getMessage());
+        assertEquals(
+                "no backend named 'gamma' (from the argument); found: [beta (priority 50), alpha (priority 10)]. "
+                        + HOW_TO_ADD,
+                arg.getMessage());
         BackendException environment = assertThrows(BackendException.class, b::select);
-        assertEquals("no backend named 'delta' (from environment variable ACGAN_BACKEND); found: "
-                + "[beta (priority 50), alpha (priority 10)]. " + HOW_TO_ADD, environment.getMessage());
+        assertEquals(
+                "no backend named 'delta' (from environment variable ACGAN_BACKEND); found: "
+                        + "[beta (priority 50), alpha (priority 10)]. " + HOW_TO_ADD,
+                environment.getMessage());
         System.setProperty(Backends.PROPERTY, "epsilon");
         BackendException property = assertThrows(BackendException.class, b::select);
-        assertEquals("no backend named 'epsilon' (from system property acgan.backend); found: "
-                + "[beta (priority 50), alpha (priority 10)]. " + HOW_TO_ADD, property.getMessage());
+        assertEquals(
+                "no backend named 'epsilon' (from system property acgan.backend); found: "
+                        + "[beta (priority 50), alpha (priority 10)]. " + HOW_TO_ADD,
+                property.getMessage());
     }
 
     @Test
@@ -200,7 +219,9 @@ class BackendsTest {
         assertInstanceOf(FakeBackend.Alpha.class, after.select());
         // with nothing else, a registered backend alone is selected
         register(extra);
-        assertSame(extra, Backends.discover(servicesListing()).withEnvironment(NO_ENV).select());
+        assertSame(
+                extra,
+                Backends.discover(servicesListing()).withEnvironment(NO_ENV).select());
     }
 
     @Test

@@ -51,8 +51,8 @@ public class FakeBackend implements GanBackend {
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state) {
+    public GanModel createModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
         throw new UnsupportedOperationException("fake backend " + name + " cannot train");
     }
 
@@ -71,13 +71,17 @@ public class FakeBackend implements GanBackend {
                 ModelInputs.checkLabels(spec, labels, n, spec.kind().conditionalGenerator());
                 float[] px = new float[n * spec.image().size()];
                 java.util.Arrays.fill(px, -1f);
-                return ImageBatch.nhwc(n, spec.image().height(), spec.image().width(), spec.image().channels(), px,
+                return ImageBatch.nhwc(
+                        n,
+                        spec.image().height(),
+                        spec.image().width(),
+                        spec.image().channels(),
+                        px,
                         labels);
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

@@ -45,16 +45,20 @@ class PrecisionResolutionTest {
         assertEquals(Precision.FP32, fp32.resolvePrecision(Precision.AUTO));
         assertEquals(Precision.FP32, fp32.resolvePrecision(Precision.FP32));
         assertEquals(Precision.FP32, fp32.resolvePrecision(null));
-        assertEquals("plain computes in fp32 only", fp32.precisionUnavailable(Precision.BF16).orElseThrow());
+        assertEquals(
+                "plain computes in fp32 only",
+                fp32.precisionUnavailable(Precision.BF16).orElseThrow());
         assertTrue(fp32.precisionUnavailable(Precision.FP32).isEmpty());
         BackendException e = assertThrows(BackendException.class, () -> fp32.resolvePrecision(Precision.BF16));
-        assertEquals("precision bf16 is not available on backend plain: plain computes in fp32 only. Use fp32, or auto "
-                + "(which picks fp32 there)", e.getMessage());
+        assertEquals(
+                "precision bf16 is not available on backend plain: plain computes in fp32 only. Use fp32, or auto "
+                        + "(which picks fp32 there)",
+                e.getMessage());
         // never a silent fp32 run: the precision-taking entry points refuse too
-        assertThrows(BackendException.class, () -> fp32.loadGenerator(TinySpecs.gan(), NamedTensors.empty(),
-                Precision.BF16));
-        assertThrows(BackendException.class, () -> fp32.createModel(TinySpecs.gan(), null, null, null,
-                Precision.BF16));
+        assertThrows(
+                BackendException.class,
+                () -> fp32.loadGenerator(TinySpecs.gan(), NamedTensors.empty(), Precision.BF16));
+        assertThrows(BackendException.class, () -> fp32.createModel(TinySpecs.gan(), null, null, null, Precision.BF16));
         assertTrue(fp32.loadedWeights.isEmpty());
     }
 
@@ -71,9 +75,12 @@ class PrecisionResolutionTest {
     @Test
     void cpuFeaturesReadTheFlagsLine(@TempDir Path dir) throws IOException {
         Path cpuinfo = dir.resolve("cpuinfo");
-        Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu sse avx2 avx512f "
-                + "avx512_bf16 amx_bf16 amx_tile amx_int8\n\nprocessor\t: 1\nflags\t\t: fpu\n");
-        assertEquals(Set.of("fpu", "sse", "avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "amx_int8"),
+        Files.writeString(
+                cpuinfo,
+                "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu sse avx2 avx512f "
+                        + "avx512_bf16 amx_bf16 amx_tile amx_int8\n\nprocessor\t: 1\nflags\t\t: fpu\n");
+        assertEquals(
+                Set.of("fpu", "sse", "avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "amx_int8"),
                 CpuFeatures.readFlags(cpuinfo));
         assertEquals(Set.of(), CpuFeatures.readFlags(dir.resolve("missing")));
 

@@ -46,7 +46,9 @@ class ImageBatchTest {
             for (int c = 0; c < C; c++) {
                 for (int y = 0; y < H; y++) {
                     for (int x = 0; x < W; x++) {
-                        assertEquals(code(n, y, x, c), nchw.pixels()[((n * C + c) * H + y) * W + x],
+                        assertEquals(
+                                code(n, y, x, c),
+                                nchw.pixels()[((n * C + c) * H + y) * W + x],
                                 "n=" + n + " c=" + c + " y=" + y + " x=" + x);
                     }
                 }
@@ -89,14 +91,14 @@ class ImageBatchTest {
 
     @Test
     void validation() {
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> ImageBatch.nhwc(2, 3, 4, 5, new float[119], null));
+        IllegalArgumentException size =
+                assertThrows(IllegalArgumentException.class, () -> ImageBatch.nhwc(2, 3, 4, 5, new float[119], null));
         assertEquals("image batch 2x3x4x5 needs 120 pixel values but has 119", size.getMessage());
-        IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
-                () -> ImageBatch.nhwc(2, 3, 4, 5, new float[120], new int[3]));
+        IllegalArgumentException labels = assertThrows(
+                IllegalArgumentException.class, () -> ImageBatch.nhwc(2, 3, 4, 5, new float[120], new int[3]));
         assertEquals("image batch of 2 images has 3 labels", labels.getMessage());
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> ImageBatch.nhwc(1, 0, 4, 5, new float[0], null));
+        IllegalArgumentException shape =
+                assertThrows(IllegalArgumentException.class, () -> ImageBatch.nhwc(1, 0, 4, 5, new float[0], null));
         assertEquals("invalid image batch shape 1x0x4x5", shape.getMessage());
         assertThrows(NullPointerException.class, () -> new ImageBatch(1, 1, 1, 1, null, new float[1], null));
         assertThrows(NullPointerException.class, () -> ImageBatch.nhwc(1, 1, 1, 1, null, null));
@@ -120,7 +122,8 @@ class ImageBatchTest {
         assertEquals(0, ImageBatch.pixelToByte(-3f));
         assertEquals(255, ImageBatch.pixelToByte(2.5f));
         assertEquals(128, ImageBatch.pixelToByte(0f)); // 127.5 rounds half up
-        assertArrayEquals(new float[] {0f, 0.5f, 1f},
+        assertArrayEquals(
+                new float[] {0f, 0.5f, 1f},
                 ImageBatch.nhwc(3, 1, 1, 1, new float[] {-1f, 0f, 1f}, null).toUnitRange());
     }
 }

@@ -54,8 +54,11 @@ class NamedTensorsTest {
     @Test
     void filterAndPrefixKeepOrder() {
         NamedTensors n = sample();
-        assertEquals(List.of("generator/b", "generator/a"), List.copyOf(n.withPrefix("generator/").names()));
-        assertEquals(List.of("discriminator/a", "generator/a"),
+        assertEquals(
+                List.of("generator/b", "generator/a"),
+                List.copyOf(n.withPrefix("generator/").names()));
+        assertEquals(
+                List.of("discriminator/a", "generator/a"),
                 List.copyOf(n.filter(s -> s.endsWith("/a")).names()));
         assertEquals(0, n.filter(s -> false).size());
     }

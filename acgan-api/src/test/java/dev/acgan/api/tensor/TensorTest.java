@@ -12,14 +12,14 @@ class TensorTest {
 
     @Test
     void dataLengthMustMatchShape() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Tensor(new int[] {2, 3}, new float[5]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Tensor(new int[] {2, 3}, new float[5]));
         assertEquals("tensor of shape [2, 3] needs 6 values but has 5", e.getMessage());
-        IllegalArgumentException scalar = assertThrows(IllegalArgumentException.class,
-                () -> new Tensor(new int[0], new float[0]));
+        IllegalArgumentException scalar =
+                assertThrows(IllegalArgumentException.class, () -> new Tensor(new int[0], new float[0]));
         assertEquals("tensor of shape [] needs 1 values but has 0", scalar.getMessage());
-        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
-                () -> new Tensor(new int[] {-1, -2}, new float[2]));
+        IllegalArgumentException neg =
+                assertThrows(IllegalArgumentException.class, () -> new Tensor(new int[] {-1, -2}, new float[2]));
         assertEquals("negative dimension in [-1, -2]", neg.getMessage());
         assertThrows(NullPointerException.class, () -> new Tensor(null, new float[1]));
         assertThrows(NullPointerException.class, () -> new Tensor(new int[0], null));
@@ -62,8 +62,8 @@ class TensorTest {
         Tensor b = new Tensor(new int[] {3}, new float[] {1.5f, -4, 3});
         assertEquals(2.0, a.maxAbsDifference(b), 0.0);
         assertEquals(0.0, a.maxAbsDifference(a), 0.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> a.maxAbsDifference(new Tensor(new int[] {1, 3}, new float[3])));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> a.maxAbsDifference(new Tensor(new int[] {1, 3}, new float[3])));
         assertEquals("shape [3] vs [1, 3]", e.getMessage());
     }
 }

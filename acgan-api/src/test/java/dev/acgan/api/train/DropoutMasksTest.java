@@ -74,7 +74,9 @@ class DropoutMasksTest {
                     long bits = same.nextLong();
                     assertEquals((bits >>> 40) >= threshold ? keep : 0f, m[i], "size " + size + " value " + i);
                     if (i + 1 < size) {
-                        assertEquals(((bits >>> 8) & 0xFFFFFF) >= threshold ? keep : 0f, m[i + 1],
+                        assertEquals(
+                                ((bits >>> 8) & 0xFFFFFF) >= threshold ? keep : 0f,
+                                m[i + 1],
                                 "size " + size + " value " + (i + 1));
                     }
                 }
@@ -84,7 +86,8 @@ class DropoutMasksTest {
 
     @Test
     void sameSeedSameMaskDifferentSeedsDiffer() {
-        InferredNetwork d = Presets.acgan(ImageShape.mnist(), 10, 100).validate().discriminator();
+        InferredNetwork d =
+                Presets.acgan(ImageShape.mnist(), 10, 100).validate().discriminator();
         Map<String, float[]> a = DropoutMasks.draw(d, 4, SeedStreams.random(42, Purpose.DISCRIMINATOR_DROPOUT, 5));
         Map<String, float[]> b = DropoutMasks.draw(d, 4, SeedStreams.random(42, Purpose.DISCRIMINATOR_DROPOUT, 5));
         Map<String, float[]> c = DropoutMasks.draw(d, 4, SeedStreams.random(42, Purpose.DISCRIMINATOR_DROPOUT, 6));
@@ -95,7 +98,8 @@ class DropoutMasksTest {
             assertFalse(java.util.Arrays.equals(a.get(node), e.get(node)), node + ": other seed must differ");
         }
         // two nodes drawn from one stream do not repeat each other
-        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(a.get("conv3_dropout"), 1000),
+        assertFalse(java.util.Arrays.equals(
+                java.util.Arrays.copyOf(a.get("conv3_dropout"), 1000),
                 java.util.Arrays.copyOf(a.get("conv4_dropout"), 1000)));
     }
 
@@ -104,7 +108,8 @@ class DropoutMasksTest {
         InferredModel m = Presets.acgan(ImageShape.mnist(), 10, 100).validate();
         int n = 3;
         Map<String, float[]> masks = DropoutMasks.draw(m.discriminator(), n, new SplittableRandom(0));
-        assertEquals(List.of("conv1_dropout", "conv2_dropout", "conv3_dropout", "conv4_dropout"),
+        assertEquals(
+                List.of("conv1_dropout", "conv2_dropout", "conv3_dropout", "conv4_dropout"),
                 List.copyOf(masks.keySet()));
         assertEquals(n * 14 * 14 * 32, masks.get("conv1_dropout").length);
         assertEquals(n * 14 * 14 * 64, masks.get("conv2_dropout").length);

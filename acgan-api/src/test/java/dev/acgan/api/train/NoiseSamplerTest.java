@@ -47,8 +47,8 @@ class NoiseSamplerTest {
     @Test
     void normalNoise() {
         ModelSpec t = TinySpecs.gan();
-        ModelSpec normal = new ModelSpec(t.name(), t.kind(), t.image(), 1, 50, NoiseDistribution.NORMAL,
-                t.generator(), t.discriminator());
+        ModelSpec normal = new ModelSpec(
+                t.name(), t.kind(), t.image(), 1, 50, NoiseDistribution.NORMAL, t.generator(), t.discriminator());
         Tensor z = NoiseSampler.sample(normal, 2000, new SplittableRandom(8));
         assertArrayEquals(new int[] {2000, 50}, z.shape());
         double sum = 0;

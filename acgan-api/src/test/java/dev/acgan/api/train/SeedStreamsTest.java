@@ -21,7 +21,9 @@ class SeedStreamsTest {
         // mix(mix(seed ^ 0x9E3779B97F4A7C15 * (ordinal + 1)) + counter) with the SplitMix64 finaliser.
         assertEquals(-5575780348996920605L, SeedStreams.derive(42, Purpose.INIT, 0));
         assertEquals(-4096470194771625305L, SeedStreams.derive(42, Purpose.SHUFFLE, 3));
-        assertEquals(8568677506121466845L, SeedStreams.random(42, Purpose.DISCRIMINATOR_NOISE, 7).nextLong());
+        assertEquals(
+                8568677506121466845L,
+                SeedStreams.random(42, Purpose.DISCRIMINATOR_NOISE, 7).nextLong());
     }
 
     @Test
@@ -34,7 +36,8 @@ class SeedStreamsTest {
         }
         assertEquals(Purpose.values().length * 100, seeds.size());
         assertNotEquals(SeedStreams.derive(42, Purpose.INIT, 0), SeedStreams.derive(43, Purpose.INIT, 0));
-        assertNotEquals(SeedStreams.random(1, Purpose.GENERATOR_NOISE, 5).nextLong(),
+        assertNotEquals(
+                SeedStreams.random(1, Purpose.GENERATOR_NOISE, 5).nextLong(),
                 SeedStreams.random(1, Purpose.GENERATOR_LABELS, 5).nextLong());
         // same (seed, purpose, counter): same stream
         SplittableRandom a = SeedStreams.random(9, Purpose.SAMPLES, 11);
@@ -43,8 +46,17 @@ class SeedStreamsTest {
             assertEquals(a.nextLong(), b.nextLong());
         }
         // the purpose ordinals are part of the derivation: append-only
-        assertEquals(List.of("INIT", "SHUFFLE", "DISCRIMINATOR_NOISE", "DISCRIMINATOR_LABELS",
-                "DISCRIMINATOR_DROPOUT", "GENERATOR_NOISE", "GENERATOR_LABELS", "GENERATOR_DROPOUT", "SAMPLES"),
+        assertEquals(
+                List.of(
+                        "INIT",
+                        "SHUFFLE",
+                        "DISCRIMINATOR_NOISE",
+                        "DISCRIMINATOR_LABELS",
+                        "DISCRIMINATOR_DROPOUT",
+                        "GENERATOR_NOISE",
+                        "GENERATOR_LABELS",
+                        "GENERATOR_DROPOUT",
+                        "SAMPLES"),
                 java.util.Arrays.stream(Purpose.values()).map(Enum::name).toList());
     }
 

@@ -39,12 +39,22 @@ class TrainingConfigTest {
     void precisionDefaultsToFp32AndIsKeptByEveryWither() {
         TrainingConfig b = TrainingConfig.defaults().withPrecision(Precision.BF16);
         assertEquals(Precision.BF16, b.precision());
-        assertEquals(Precision.BF16, b.withSeed(1).withBatchSize(2).withEpochs(3).withMaxSteps(4)
-                .withOptimizers(ADAM, ADAM).withLabelSmoothing(0.9f).withAuxiliaryWeights(1f, 1f, 1f).precision());
-        assertEquals(Precision.FP32,
-                new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f).precision());
-        assertEquals(Precision.FP32, new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f, null)
-                .precision(), "a checkpoint written before precisions existed");
+        assertEquals(
+                Precision.BF16,
+                b.withSeed(1)
+                        .withBatchSize(2)
+                        .withEpochs(3)
+                        .withMaxSteps(4)
+                        .withOptimizers(ADAM, ADAM)
+                        .withLabelSmoothing(0.9f)
+                        .withAuxiliaryWeights(1f, 1f, 1f)
+                        .precision());
+        assertEquals(
+                Precision.FP32, new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f).precision());
+        assertEquals(
+                Precision.FP32,
+                new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f, null).precision(),
+                "a checkpoint written before precisions existed");
         assertEquals(TrainingConfig.defaults(), b.withPrecision(Precision.FP32));
     }
 
@@ -53,8 +63,8 @@ class TrainingConfigTest {
         assertEquals(Precision.BF16, Precision.parse(" BF16 ", "--precision"));
         assertEquals(Precision.AUTO, Precision.parse("auto", "--precision"));
         assertEquals("fp32", Precision.parse("fp32", "--precision").label());
-        assertMessage("--precision must be fp32, bf16 or auto, got 'fp16'",
-                () -> Precision.parse("fp16", "--precision"));
+        assertMessage(
+                "--precision must be fp32, bf16 or auto, got 'fp16'", () -> Precision.parse("fp16", "--precision"));
         assertMessage("precision must be fp32, bf16 or auto, got 'null'", () -> Precision.parse(null, "precision"));
     }
 
@@ -93,29 +103,41 @@ class TrainingConfigTest {
 
     @Test
     void validationMessagesNameTheField() {
-        assertMessage("batchSize must be at least 1, got 0", () -> TrainingConfig.defaults().withBatchSize(0));
-        assertMessage("generatorBatchFactor must be at least 1, got 0",
+        assertMessage(
+                "batchSize must be at least 1, got 0",
+                () -> TrainingConfig.defaults().withBatchSize(0));
+        assertMessage(
+                "generatorBatchFactor must be at least 1, got 0",
                 () -> new TrainingConfig(1, 10, 0, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f));
-        assertMessage("epochs must be at least 1, got 0", () -> TrainingConfig.defaults().withEpochs(0));
-        assertMessage("maxSteps must be 0 (no limit) or positive, got -1",
+        assertMessage(
+                "epochs must be at least 1, got 0",
+                () -> TrainingConfig.defaults().withEpochs(0));
+        assertMessage(
+                "maxSteps must be 0 (no limit) or positive, got -1",
                 () -> TrainingConfig.defaults().withMaxSteps(-1));
-        NullPointerException npe = assertThrows(NullPointerException.class,
-                () -> TrainingConfig.defaults().withOptimizers(null, ADAM));
+        NullPointerException npe = assertThrows(
+                NullPointerException.class, () -> TrainingConfig.defaults().withOptimizers(null, ADAM));
         assertEquals("generatorOptimizer", npe.getMessage());
-        NullPointerException npe2 = assertThrows(NullPointerException.class,
-                () -> TrainingConfig.defaults().withOptimizers(ADAM, null));
+        NullPointerException npe2 = assertThrows(
+                NullPointerException.class, () -> TrainingConfig.defaults().withOptimizers(ADAM, null));
         assertEquals("discriminatorOptimizer", npe2.getMessage());
-        assertMessage("realLabel, fakeLabel and generatorTarget must be in [0, 1], got 1.5, 0.0, 1.5",
+        assertMessage(
+                "realLabel, fakeLabel and generatorTarget must be in [0, 1], got 1.5, 0.0, 1.5",
                 () -> TrainingConfig.defaults().withLabelSmoothing(1.5f));
-        assertMessage("realLabel, fakeLabel and generatorTarget must be in [0, 1], got 0.95, -0.1, 0.95",
+        assertMessage(
+                "realLabel, fakeLabel and generatorTarget must be in [0, 1], got 0.95, -0.1, 0.95",
                 () -> new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 0.95f, -0.1f, 0.95f, 1f, 1f, 1f));
-        assertMessage("realLabel, fakeLabel and generatorTarget must be in [0, 1], got NaN, 0.0, NaN",
+        assertMessage(
+                "realLabel, fakeLabel and generatorTarget must be in [0, 1], got NaN, 0.0, NaN",
                 () -> TrainingConfig.defaults().withLabelSmoothing(Float.NaN));
-        assertMessage("auxiliary weights must be finite and non-negative",
+        assertMessage(
+                "auxiliary weights must be finite and non-negative",
                 () -> TrainingConfig.defaults().withAuxiliaryWeights(-1f, 1f, 1f));
-        assertMessage("auxiliary weights must be finite and non-negative",
+        assertMessage(
+                "auxiliary weights must be finite and non-negative",
                 () -> TrainingConfig.defaults().withAuxiliaryWeights(1f, Float.POSITIVE_INFINITY, 1f));
-        assertMessage("auxiliary weights must be finite and non-negative",
+        assertMessage(
+                "auxiliary weights must be finite and non-negative",
                 () -> TrainingConfig.defaults().withAuxiliaryWeights(1f, 1f, Float.NaN));
         // boundaries are allowed
         TrainingConfig edge = new TrainingConfig(-1, 1, 1, 1, 0, ADAM, ADAM, 1f, 0f, 0f, 0f, 0f, 0f);

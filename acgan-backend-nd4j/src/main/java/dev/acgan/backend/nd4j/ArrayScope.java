@@ -2,11 +2,11 @@ package dev.acgan.backend.nd4j;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Collections;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -90,7 +90,10 @@ final class ArrayScope implements AutoCloseable {
         RuntimeException first = null;
         for (INDArray a : arrays) {
             try {
-                if (!done.add(a) || a.wasClosed() || protectedArrays.contains(a) || sharesProtectedBuffer(a)
+                if (!done.add(a)
+                        || a.wasClosed()
+                        || protectedArrays.contains(a)
+                        || sharesProtectedBuffer(a)
                         || ownedBySession(a)) {
                     continue;
                 }

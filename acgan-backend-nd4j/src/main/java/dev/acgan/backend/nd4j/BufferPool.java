@@ -33,8 +33,7 @@ final class BufferPool implements AutoCloseable {
     /** Calls after which an untaken length is freed. A training step is 2 to 4 calls. */
     static final int MAX_IDLE_CALLS = 16;
 
-    private record Key(DataType type, long length) {
-    }
+    private record Key(DataType type, long length) {}
 
     private static final class Shelf {
         final ArrayDeque<DataBuffer> buffers = new ArrayDeque<>();
@@ -44,6 +43,7 @@ final class BufferPool implements AutoCloseable {
     private final Map<Key, Shelf> shelves = new HashMap<>();
     /** Every buffer on a shelf, by identity: a buffer given back twice must not be handed out twice. */
     private final Set<DataBuffer> idle = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private long calls;
     private long idleBytes;
     private long hits;

@@ -36,8 +36,8 @@ final class Feed {
         }
         scope.recycle(a);
         if (a.length() != data.length) {
-            throw new IllegalArgumentException("expected " + a.length() + " values for " + placeholder.name()
-                    + ", got " + data.length);
+            throw new IllegalArgumentException(
+                    "expected " + a.length() + " values for " + placeholder.name() + ", got " + data.length);
         }
         // One bulk copy: DataBuffer.setData(float[]) puts element by element, some 50 ms a step at batch 100.
         a.data().asNioFloat().put(data);

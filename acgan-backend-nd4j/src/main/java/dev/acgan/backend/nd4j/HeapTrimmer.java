@@ -30,15 +30,15 @@ final class HeapTrimmer {
     static final long GROWTH_BYTES = 256L << 20;
     /** Calls to wait after a trim (or at start) before the resident size counts as settled. */
     private static final int SETTLE_CALLS = 4;
-    private static final Method TRIM = Boolean.parseBoolean(System.getProperty("acgan.nd4j.trim", "true"))
-            ? find() : null;
+
+    private static final Method TRIM =
+            Boolean.parseBoolean(System.getProperty("acgan.nd4j.trim", "true")) ? find() : null;
     private static final Object LOCK = new Object();
     private static int settling = SETTLE_CALLS;
     private static long settled;
     private static long trims;
 
-    private HeapTrimmer() {
-    }
+    private HeapTrimmer() {}
 
     /** Called between training or generation calls: trims when the resident size has grown too far. */
     static void betweenCalls() {
@@ -58,8 +58,11 @@ final class HeapTrimmer {
             trims++;
             settling = SETTLE_CALLS;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("trimming the C heap: resident {} MB, settled at {} MB (trim {})", rss >> 20,
-                        settled >> 20, trims);
+                LOG.debug(
+                        "trimming the C heap: resident {} MB, settled at {} MB (trim {})",
+                        rss >> 20,
+                        settled >> 20,
+                        trims);
             }
         }
         trim();

@@ -18,8 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Layouts {
 
-    private Layouts() {
-    }
+    private Layouts() {}
 
     /** A new C-order float array holding a copy of the tensor (a scalar for shape {@code []}). */
     static INDArray toArray(Tensor t) {
@@ -46,7 +45,9 @@ final class Layouts {
             return new float[0];
         }
         // A fresh, exact, C-order copy: the source may be a view or sit in a larger cached buffer.
-        INDArray copy = a.dataType() == DataType.FLOAT ? a.dup('c') : a.castTo(DataType.FLOAT).dup('c');
+        INDArray copy = a.dataType() == DataType.FLOAT
+                ? a.dup('c')
+                : a.castTo(DataType.FLOAT).dup('c');
         try {
             float[] out = copy.data().asFloat();
             if (out.length != a.length()) {

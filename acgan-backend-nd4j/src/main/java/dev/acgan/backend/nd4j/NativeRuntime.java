@@ -21,8 +21,7 @@ final class NativeRuntime {
     private static final Object LOCK = new Object();
     private static volatile boolean started;
 
-    private NativeRuntime() {
-    }
+    private NativeRuntime() {}
 
     /** Loads ND4J once, after checking the native build against the CPU. */
     static void ensureStarted() {
@@ -55,11 +54,11 @@ final class NativeRuntime {
         ClassLoader cl = NativeRuntime.class.getClassLoader();
         String base = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64";
         String lib = "/libnd4jcpu.so";
-        boolean avx512Build = cl.getResource(base + "-onednn-avx512" + lib) != null
-                || cl.getResource(base + "-avx512" + lib) != null;
+        boolean avx512Build =
+                cl.getResource(base + "-onednn-avx512" + lib) != null || cl.getResource(base + "-avx512" + lib) != null;
         // With an AVX2 build beside it, JavaCPP loads the AVX2 one; a portable build alone does not win.
-        boolean avx2Build = cl.getResource(base + "-onednn-avx2" + lib) != null
-                || cl.getResource(base + "-avx2" + lib) != null;
+        boolean avx2Build =
+                cl.getResource(base + "-onednn-avx2" + lib) != null || cl.getResource(base + "-avx2" + lib) != null;
         if (!avx512Build || avx2Build) {
             return;
         }

@@ -53,8 +53,12 @@ public final class Nd4jBackend implements GanBackend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
+        return EnumSet.of(
+                Capability.CPU,
+                Capability.DETERMINISTIC,
+                Capability.GRADIENTS,
+                Capability.CONCURRENT_GENERATION,
+                Capability.CLASSIFIER);
     }
 
     /** Why not bf16: the oneDNN inside ND4J 1.0.0-M2.1. */
@@ -73,14 +77,15 @@ public final class Nd4jBackend implements GanBackend {
         resolvePrecision(precision);
         String cap = System.getenv("DNNL_MAX_CPU_ISA");
         CpuFeatures cpu = CpuFeatures.current();
-        String isa = cap != null && !cap.isBlank() ? "capped by DNNL_MAX_CPU_ISA=" + cap.strip()
+        String isa = cap != null && !cap.isBlank()
+                ? "capped by DNNL_MAX_CPU_ISA=" + cap.strip()
                 : cpu.has("avx512f") ? "avx512_core" : cpu.has("avx2") ? "avx2" : "sse41/avx";
         return "fp32 (oneDNN 2.3 in libnd4j, " + isa + " kernels)";
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state) {
+    public GanModel createModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
         return new Nd4jModel(spec, generatorOptimizer, discriminatorOptimizer, state);
     }
 

@@ -39,6 +39,7 @@ final class Nd4jClassifier implements ClassifierModel {
     private final ResourceGuard guard;
     /** Every state tensor but the update counter: parameters, statistics, Adam moments. */
     private final Map<String, INDArray> arrays = new LinkedHashMap<>();
+
     private final List<INDArray> constants = new ArrayList<>();
     private final List<SameDiff> graphs = new ArrayList<>();
     private final BufferPool pool = new BufferPool();
@@ -80,13 +81,14 @@ final class Nd4jClassifier implements ClassifierModel {
             features = pass.outputs.get(featureNode);
 
             training = graph();
-            Map<String, SDVariable> vars = Nd4jModel.bind(training, arrays, network.parameters(),
-                    ParameterSpec::trainable);
+            Map<String, SDVariable> vars =
+                    Nd4jModel.bind(training, arrays, network.parameters(), ParameterSpec::trainable);
             trainImages = training.placeHolder("train.images", DataType.FLOAT, imageShape);
             labels = training.placeHolder("train.labels", DataType.FLOAT, -1, spec.numClasses());
             trainPass = new NetworkCompiler(training, network, vars, constants::add)
                     .build("train", Map.of(NetworkSpec.IMAGE, trainImages), true);
-            String logitsNode = network.output(NetworkSpec.OUT_CLASS).node().inputs().get(0);
+            String logitsNode =
+                    network.output(NetworkSpec.OUT_CLASS).node().inputs().get(0);
             SDVariable logProbabilities = training.nn.logSoftmax(trainPass.outputs.get(logitsNode));
             loss = logProbabilities.mul(labels).sum(1).mean().neg();
             training.setLossVariables(loss);
@@ -134,21 +136,24 @@ final class Nd4jClassifier implements ClassifierModel {
             try (ArrayScope scope = scope()) {
                 int n = batch.count();
                 Feed feed = new Feed(scope).floats(images, batch.pixels(), Layouts.imageShape(spec.image(), n));
-                Map<String, INDArray> out = Sessions.outputOnce(inference, feed.values(),
-                        List.of(probabilities.name(), features.name()), scope);
+                Map<String, INDArray> out = Sessions.outputOnce(
+                        inference, feed.values(), List.of(probabilities.name(), features.name()), scope);
                 float[] f = Layouts.floats(out.get(features.name()));
-                return new ClassifierOutput(n, spec.numClasses(), f.length / n,
-                        Layouts.floats(out.get(probabilities.name())), f);
+                return new ClassifierOutput(
+                        n, spec.numClasses(), f.length / n, Layouts.floats(out.get(probabilities.name())), f);
             }
         });
     }
 
     /** What a training-graph run computes. */
-    private enum Mode { LOSS, GRADIENTS, UPDATE }
+    private enum Mode {
+        LOSS,
+        GRADIENTS,
+        UPDATE
+    }
 
     /** The loss and, for GRADIENTS, the gradients of one training-graph run. */
-    private record Step(double loss, NamedTensors gradients) {
-    }
+    private record Step(double loss, NamedTensors gradients) {}
 
     private Step run(ClassifierBatch batch, Mode mode, double lr) {
         ImageBatch b = batch.images();
@@ -164,8 +169,10 @@ final class Nd4jClassifier implements ClassifierModel {
                 outputs.addAll(Nd4jModel.statisticNames(trainPass.statistics));
             }
             if (mode == Mode.LOSS) {
-                return new Step(Layouts.scalar(Sessions.output(training, feed.values(), outputs, scope)
-                        .get(loss.name())), null);
+                return new Step(
+                        Layouts.scalar(Sessions.output(training, feed.values(), outputs, scope)
+                                .get(loss.name())),
+                        null);
             }
             OutAndGrad og = Sessions.outputAndGradients(training, feed.values(), outputs, opt.variables, scope);
             double value = Layouts.scalar(og.getOutputs().get(loss.name()));
@@ -173,8 +180,8 @@ final class Nd4jClassifier implements ClassifierModel {
                 return new Step(value, opt.read(og.getGradients(), scope));
             }
             opt.apply(og.getGradients(), iterations + 1, lr, scope);
-            Nd4jModel.updateMovingStatistics(ClassifierSpec.ROLE, trainPass.statistics, og.getOutputs(), n, arrays,
-                    scope);
+            Nd4jModel.updateMovingStatistics(
+                    ClassifierSpec.ROLE, trainPass.statistics, og.getOutputs(), n, arrays, scope);
             return new Step(value, null);
         }
     }

@@ -37,8 +37,12 @@ final class Nd4jGenerator implements Generator {
      * @param release frees the native resources; {@code null} for a view, whose model owns them
      * @param scopes  a fresh scope per call, protecting the owner's long-lived arrays
      */
-    Nd4jGenerator(ModelSpec spec, Nd4jModel.GeneratorPass pass, Function<Supplier<ImageBatch>, ImageBatch> guard,
-                  Runnable release, Supplier<ArrayScope> scopes) {
+    Nd4jGenerator(
+            ModelSpec spec,
+            Nd4jModel.GeneratorPass pass,
+            Function<Supplier<ImageBatch>, ImageBatch> guard,
+            Runnable release,
+            Supplier<ArrayScope> scopes) {
         this.spec = spec;
         this.pass = pass;
         this.guard = guard;
@@ -74,12 +78,19 @@ final class Nd4jGenerator implements Generator {
         };
         try {
             values.forEach((name, t) -> arrays.put(name, Layouts.toArray(t)));
-            Map<String, SDVariable> vars = Nd4jModel.bind(sd, arrays, inferred.generator().parameters(), p -> false);
-            Nd4jModel.GeneratorPass pass = Nd4jModel.GeneratorPass.build(sd, "generate", spec, inferred.generator(),
-                    new NetworkCompiler(sd, inferred.generator(), vars, constants::add), false);
+            Map<String, SDVariable> vars =
+                    Nd4jModel.bind(sd, arrays, inferred.generator().parameters(), p -> false);
+            Nd4jModel.GeneratorPass pass = Nd4jModel.GeneratorPass.build(
+                    sd,
+                    "generate",
+                    spec,
+                    inferred.generator(),
+                    new NetworkCompiler(sd, inferred.generator(), vars, constants::add),
+                    false);
             ResourceGuard guard = new ResourceGuard("this ND4J generator of " + spec.name());
             List<INDArray> owned = new ArrayList<>(arrays.values());
-            return new Nd4jGenerator(spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned, pool));
+            return new Nd4jGenerator(
+                    spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned, pool));
         } catch (RuntimeException e) {
             free.run();
             throw e;

@@ -65,6 +65,7 @@ final class Nd4jModel implements GanModel {
     private final Map<String, INDArray> arrays = new LinkedHashMap<>();
     /** Constants created for the graphs. */
     private final List<INDArray> constants = new ArrayList<>();
+
     private final List<SameDiff> graphs = new ArrayList<>();
     /** The temporaries of every SameDiff call of this model, recycled between calls. */
     private final BufferPool pool = new BufferPool();
@@ -101,14 +102,21 @@ final class Nd4jModel implements GanModel {
 
             SameDiff ds = graph();
             Map<String, SDVariable> dVars = bind(ds, arrays, dNet.parameters(), ParameterSpec::trainable);
-            dStep = new DiscriminatorStep(ds, spec, inferred, compiler(ds, dNet, dVars), dVars, arrays,
-                    discriminatorOptimizer);
+            dStep = new DiscriminatorStep(
+                    ds, spec, inferred, compiler(ds, dNet, dVars), dVars, arrays, discriminatorOptimizer);
 
             SameDiff gs = graph();
             Map<String, SDVariable> gVars = bind(gs, arrays, gNet.parameters(), ParameterSpec::trainable);
             gVars.putAll(bind(gs, arrays, dNet.parameters(), p -> false));
-            gStep = new GeneratorStep(gs, spec, inferred, compiler(gs, gNet, gVars), compiler(gs, dNet, gVars), gVars,
-                    arrays, generatorOptimizer);
+            gStep = new GeneratorStep(
+                    gs,
+                    spec,
+                    inferred,
+                    compiler(gs, gNet, gVars),
+                    compiler(gs, dNet, gVars),
+                    gVars,
+                    arrays,
+                    generatorOptimizer);
             ok = true;
         } finally {
             if (!ok) {
@@ -129,8 +137,7 @@ final class Nd4jModel implements GanModel {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -159,8 +166,11 @@ final class Nd4jModel implements GanModel {
      * predicate) as variables, the others as constants. Both keep the array object itself, so in-place
      * updates are seen by every graph.
      */
-    static Map<String, SDVariable> bind(SameDiff sd, Map<String, INDArray> arrays, Collection<ParameterSpec> params,
-                                        Predicate<ParameterSpec> asVariable) {
+    static Map<String, SDVariable> bind(
+            SameDiff sd,
+            Map<String, INDArray> arrays,
+            Collection<ParameterSpec> params,
+            Predicate<ParameterSpec> asVariable) {
         Map<String, SDVariable> out = new LinkedHashMap<>();
         for (ParameterSpec p : params) {
             INDArray a = arrays.get(p.name());
@@ -264,7 +274,9 @@ final class Nd4jModel implements GanModel {
         return readLocked(() -> {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-                out.put(e.getKey(), Layouts.toTensor(e.getValue(), toInt(e.getValue().shape())));
+                out.put(
+                        e.getKey(),
+                        Layouts.toTensor(e.getValue(), toInt(e.getValue().shape())));
             }
             out.put(StateNames.ITERATIONS_GENERATOR, new Tensor(new int[0], new float[] {generatorIterations}));
             out.put(StateNames.ITERATIONS_DISCRIMINATOR, new Tensor(new int[0], new float[] {discriminatorIterations}));
@@ -281,8 +293,10 @@ final class Nd4jModel implements GanModel {
                     e.getValue().assign(scope.track(Layouts.toArray(full.get(e.getKey()))));
                 }
             }
-            generatorIterations = (long) full.get(StateNames.ITERATIONS_GENERATOR).data()[0];
-            discriminatorIterations = (long) full.get(StateNames.ITERATIONS_DISCRIMINATOR).data()[0];
+            generatorIterations =
+                    (long) full.get(StateNames.ITERATIONS_GENERATOR).data()[0];
+            discriminatorIterations =
+                    (long) full.get(StateNames.ITERATIONS_DISCRIMINATOR).data()[0];
             return null;
         });
     }
@@ -333,11 +347,14 @@ final class Nd4jModel implements GanModel {
     }
 
     /** What a step run computes. */
-    enum Mode { LOSS, GRADIENTS, UPDATE }
+    enum Mode {
+        LOSS,
+        GRADIENTS,
+        UPDATE
+    }
 
     /** What a step run returns. */
-    record StepOutput<L>(L losses, NamedTensors gradients) {
-    }
+    record StepOutput<L>(L losses, NamedTensors gradients) {}
 
     /** A generator pass fed by noise and one-hot label placeholders. */
     static final class GeneratorPass {
@@ -349,8 +366,13 @@ final class Nd4jModel implements GanModel {
         final ModelSpec spec;
         final boolean conditional;
 
-        private GeneratorPass(SameDiff sd, SDVariable noise, SDVariable labels, NetworkCompiler.Pass pass,
-                              SDVariable images, ModelSpec spec) {
+        private GeneratorPass(
+                SameDiff sd,
+                SDVariable noise,
+                SDVariable labels,
+                NetworkCompiler.Pass pass,
+                SDVariable images,
+                ModelSpec spec) {
             this.sd = sd;
             this.noise = noise;
             this.labels = labels;
@@ -360,8 +382,13 @@ final class Nd4jModel implements GanModel {
             this.conditional = spec.kind().conditionalGenerator();
         }
 
-        static GeneratorPass build(SameDiff sd, String scope, ModelSpec spec, InferredNetwork net,
-                                   NetworkCompiler compiler, boolean training) {
+        static GeneratorPass build(
+                SameDiff sd,
+                String scope,
+                ModelSpec spec,
+                InferredNetwork net,
+                NetworkCompiler compiler,
+                boolean training) {
             SDVariable noise = sd.placeHolder(scope + ".noise", DataType.FLOAT, -1, spec.latentDim());
             Map<String, SDVariable> in = new LinkedHashMap<>();
             in.put(NetworkSpec.NOISE, noise);
@@ -392,7 +419,12 @@ final class Nd4jModel implements GanModel {
                 int n = feed(feed, z, labelValues, masks);
                 Map<String, INDArray> out = Sessions.outputOnce(sd, feed.values(), List.of(images.name()), scope);
                 float[] px = Layouts.floats(out.get(images.name()));
-                return ImageBatch.nhwc(n, spec.image().height(), spec.image().width(), spec.image().channels(), px,
+                return ImageBatch.nhwc(
+                        n,
+                        spec.image().height(),
+                        spec.image().width(),
+                        spec.image().channels(),
+                        px,
                         conditional ? labelValues.clone() : null);
             }
         }
@@ -412,7 +444,8 @@ final class Nd4jModel implements GanModel {
             this.spec = spec;
             images = sd.placeHolder("discriminate.images", DataType.FLOAT, imageShape(spec));
             labels = spec.kind().conditionalDiscriminator()
-                    ? sd.placeHolder("discriminate.labels", DataType.FLOAT, -1, spec.numClasses()) : null;
+                    ? sd.placeHolder("discriminate.labels", DataType.FLOAT, -1, spec.numClasses())
+                    : null;
             NetworkCompiler.Pass pass = compiler.build("discriminate", inputs(spec, images, labels), false);
             validity = pass.output(net, NetworkSpec.OUT_VALIDITY);
             classes = spec.kind().auxiliaryClassifier() ? pass.output(net, NetworkSpec.OUT_CLASS) : null;
@@ -420,12 +453,16 @@ final class Nd4jModel implements GanModel {
 
         DiscriminatorOutput run(ImageBatch batch, ArrayScope scope) {
             ModelInputs.checkImages(spec, batch, "images");
-            ModelInputs.checkLabels(spec, batch.labels(), batch.count(), spec.kind().conditionalDiscriminator());
+            ModelInputs.checkLabels(
+                    spec, batch.labels(), batch.count(), spec.kind().conditionalDiscriminator());
             try (scope) {
                 Feed feed = new Feed(scope);
                 feed.floats(images, batch.pixels(), Layouts.imageShape(spec, batch.count()));
                 if (labels != null) {
-                    feed.floats(labels, Layouts.oneHot(batch.labels(), spec.numClasses()), batch.count(),
+                    feed.floats(
+                            labels,
+                            Layouts.oneHot(batch.labels(), spec.numClasses()),
+                            batch.count(),
                             spec.numClasses());
                 }
                 List<String> names = new ArrayList<>(List.of(validity.name()));
@@ -433,14 +470,18 @@ final class Nd4jModel implements GanModel {
                     names.add(classes.name());
                 }
                 Map<String, INDArray> out = Sessions.outputOnce(sd, feed.values(), names, scope);
-                return new DiscriminatorOutput(Layouts.floats(out.get(validity.name())),
-                        classes == null ? null : Layouts.floats(out.get(classes.name())), spec.numClasses());
+                return new DiscriminatorOutput(
+                        Layouts.floats(out.get(validity.name())),
+                        classes == null ? null : Layouts.floats(out.get(classes.name())),
+                        spec.numClasses());
             }
         }
     }
 
     static long[] imageShape(ModelSpec spec) {
-        return new long[] {-1, spec.image().height(), spec.image().width(), spec.image().channels()};
+        return new long[] {
+            -1, spec.image().height(), spec.image().width(), spec.image().channels()
+        };
     }
 
     static Map<String, SDVariable> inputs(ModelSpec spec, SDVariable images, SDVariable labels) {
@@ -474,7 +515,8 @@ final class Nd4jModel implements GanModel {
     private static SDVariable clip(SameDiff sd, SDVariable p) {
         float lo = CLIP;
         float hi = 1f - CLIP;
-        SDVariable inside = sd.gte(p, (double) lo).castTo(DataType.FLOAT)
+        SDVariable inside = sd.gte(p, (double) lo)
+                .castTo(DataType.FLOAT)
                 .mul(sd.lte(p, (double) hi).castTo(DataType.FLOAT));
         return p.mul(inside).add(sd.math.clipByValue(p, lo, hi).mul(inside.rsub(1.0)));
     }
@@ -487,8 +529,11 @@ final class Nd4jModel implements GanModel {
         private final AdamConfig adam;
         private final List<INDArray> scratch = new ArrayList<>();
 
-        Optimization(List<ParameterSpec> params, Map<String, SDVariable> vars, Map<String, INDArray> arrays,
-                     AdamConfig adam) {
+        Optimization(
+                List<ParameterSpec> params,
+                Map<String, SDVariable> vars,
+                Map<String, INDArray> arrays,
+                AdamConfig adam) {
             for (ParameterSpec p : params) {
                 names.add(p.name());
                 variables.add(vars.get(p.name()).name());
@@ -533,8 +578,8 @@ final class Nd4jModel implements GanModel {
             float oneMinusB1 = (float) (1 - adam.beta1());
             float oneMinusB2 = (float) (1 - adam.beta2());
             float eps = (float) adam.epsilon();
-            float lrT = (float) (learningRate * Math.sqrt(1 - Math.pow(adam.beta2(), t))
-                    / (1 - Math.pow(adam.beta1(), t)));
+            float lrT =
+                    (float) (learningRate * Math.sqrt(1 - Math.pow(adam.beta2(), t)) / (1 - Math.pow(adam.beta1(), t)));
             for (int k = 0; k < names.size(); k++) {
                 String name = names.get(k);
                 INDArray g = gradient(grads, k, scope);
@@ -575,8 +620,13 @@ final class Nd4jModel implements GanModel {
      * the moving variance taking the unbiased batch variance (the biased one when a channel saw a single
      * value, as TensorFlow's fused batch norm does).
      */
-    static void updateMovingStatistics(String role, List<NetworkCompiler.BatchStats> stats, Map<String, INDArray> out,
-                                       int n, Map<String, INDArray> arrays, ArrayScope scope) {
+    static void updateMovingStatistics(
+            String role,
+            List<NetworkCompiler.BatchStats> stats,
+            Map<String, INDArray> out,
+            int n,
+            Map<String, INDArray> arrays,
+            ArrayScope scope) {
         for (NetworkCompiler.BatchStats s : stats) {
             BatchNorm b = (BatchNorm) s.node().layer();
             float momentum = (float) b.momentum();
@@ -587,7 +637,8 @@ final class Nd4jModel implements GanModel {
             INDArray mean = out.get(s.mean().name());
             INDArray variance = out.get(s.variance().name());
             arrays.get(prefix + "moving_mean").muli(momentum).addi(scope.track(mean.mul(rest)));
-            arrays.get(prefix + "moving_variance").muli(momentum)
+            arrays.get(prefix + "moving_variance")
+                    .muli(momentum)
                     .addi(scope.track(variance.mul(factor)).muli(rest));
         }
     }
@@ -618,8 +669,14 @@ final class Nd4jModel implements GanModel {
         private final Optimization opt;
         private final boolean needLabels;
 
-        DiscriminatorStep(SameDiff sd, ModelSpec spec, InferredModel model, NetworkCompiler compiler,
-                          Map<String, SDVariable> vars, Map<String, INDArray> arrays, AdamConfig adam) {
+        DiscriminatorStep(
+                SameDiff sd,
+                ModelSpec spec,
+                InferredModel model,
+                NetworkCompiler compiler,
+                Map<String, SDVariable> vars,
+                Map<String, INDArray> arrays,
+                AdamConfig adam) {
             this.sd = sd;
             this.spec = spec;
             this.arrays = arrays;
@@ -731,8 +788,15 @@ final class Nd4jModel implements GanModel {
         private final SDVariable auxiliary;
         private final Optimization opt;
 
-        GeneratorStep(SameDiff sd, ModelSpec spec, InferredModel model, NetworkCompiler g, NetworkCompiler d,
-                      Map<String, SDVariable> vars, Map<String, INDArray> arrays, AdamConfig adam) {
+        GeneratorStep(
+                SameDiff sd,
+                ModelSpec spec,
+                InferredModel model,
+                NetworkCompiler g,
+                NetworkCompiler d,
+                Map<String, SDVariable> vars,
+                Map<String, INDArray> arrays,
+                AdamConfig adam) {
             this.sd = sd;
             this.arrays = arrays;
             generator = GeneratorPass.build(sd, "g_step", spec, model.generator(), g, true);
@@ -740,10 +804,12 @@ final class Nd4jModel implements GanModel {
             auxWeight = spec.kind().auxiliaryClassifier() ? sd.placeHolder("g_step.aux_weight", DataType.FLOAT) : null;
             judge = d.build("g_step_judge", inputs(spec, generator.images, generator.labels), true);
             InferredNetwork dn = model.discriminator();
-            adversarial = bce(sd, judge.output(dn, NetworkSpec.OUT_VALIDITY), target).mean();
+            adversarial =
+                    bce(sd, judge.output(dn, NetworkSpec.OUT_VALIDITY), target).mean();
             SDVariable total;
             if (auxWeight != null) {
-                auxiliary = sparseCe(sd, judge.output(dn, NetworkSpec.OUT_CLASS), generator.labels).mean()
+                auxiliary = sparseCe(sd, judge.output(dn, NetworkSpec.OUT_CLASS), generator.labels)
+                        .mean()
                         .mul(auxWeight);
                 total = adversarial.add(auxiliary);
             } else {

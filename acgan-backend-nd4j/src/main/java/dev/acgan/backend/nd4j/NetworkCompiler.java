@@ -101,8 +101,8 @@ final class NetworkCompiler {
         }
 
         boolean nativeFor(Conv2DTranspose c) {
-            return this == NATIVE || (this == AUTO && c.strideH() == 1 && c.strideW() == 1
-                    && c.padding() == Padding.VALID);
+            return this == NATIVE
+                    || (this == AUTO && c.strideH() == 1 && c.strideW() == 1 && c.padding() == Padding.VALID);
         }
     }
 
@@ -116,8 +116,7 @@ final class NetworkCompiler {
     private final Map<String, Sloped> slopes = new HashMap<>();
 
     /** {@code input * slope}, kept apart. */
-    private record Sloped(SDVariable input, SDVariable slope) {
-    }
+    private record Sloped(SDVariable input, SDVariable slope) {}
 
     /**
      * @param sd     the SameDiff instance to add ops to
@@ -130,8 +129,12 @@ final class NetworkCompiler {
     }
 
     /** As above, with the choice of {@link WinogradAvoidance} made by the caller (tests compare both). */
-    NetworkCompiler(SameDiff sd, InferredNetwork net, Map<String, SDVariable> params, Consumer<INDArray> owned,
-                    boolean wide3x3) {
+    NetworkCompiler(
+            SameDiff sd,
+            InferredNetwork net,
+            Map<String, SDVariable> params,
+            Consumer<INDArray> owned,
+            boolean wide3x3) {
         this.sd = sd;
         this.net = net;
         this.params = params;
@@ -211,10 +214,17 @@ final class NetworkCompiler {
             if (training && isSame3x3(c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding())) {
                 return same3x3(x, param(node, "kernel"), bias);
             }
-            Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.strideH()).sW(c.strideW())
+            Conv2DConfig cfg = Conv2DConfig.builder()
+                    .kH(c.kernelH())
+                    .kW(c.kernelW())
+                    .sH(c.strideH())
+                    .sW(c.strideW())
                     .paddingMode(c.padding() == Padding.SAME ? PaddingMode.SAME : PaddingMode.VALID)
-                    .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO).build();
-            return bias != null ? sd.cnn.conv2d(x, param(node, "kernel"), bias, cfg)
+                    .dataFormat(Conv2DConfig.NHWC)
+                    .weightsFormat(WeightsFormat.YXIO)
+                    .build();
+            return bias != null
+                    ? sd.cnn.conv2d(x, param(node, "kernel"), bias, cfg)
                     : sd.cnn.conv2d(x, param(node, "kernel"), cfg);
         }
         if (layer instanceof Conv2DTranspose c) {
@@ -223,9 +233,14 @@ final class NetworkCompiler {
             return c.useBias() ? sd.nn.biasAdd(y, param(node, "bias"), false) : y;
         }
         if (layer instanceof MaxPool2D m) {
-            Pooling2DConfig cfg = Pooling2DConfig.builder().kH(m.poolH()).kW(m.poolW()).sH(m.strideH())
-                    .sW(m.strideW()).paddingMode(m.padding() == Padding.SAME ? PaddingMode.SAME : PaddingMode.VALID)
-                    .isNHWC(true).build();
+            Pooling2DConfig cfg = Pooling2DConfig.builder()
+                    .kH(m.poolH())
+                    .kW(m.poolW())
+                    .sH(m.strideH())
+                    .sW(m.strideW())
+                    .paddingMode(m.padding() == Padding.SAME ? PaddingMode.SAME : PaddingMode.VALID)
+                    .isNHWC(true)
+                    .build();
             return sd.cnn.maxPooling2d(x, cfg);
         }
         if (layer instanceof BatchNorm b) {
@@ -251,8 +266,8 @@ final class NetworkCompiler {
             if (!training) {
                 return x;
             }
-            SDVariable mask = sd.placeHolder(scope + ".mask." + node.name(), DataType.FLOAT,
-                    Layouts.withBatch(-1, outShape));
+            SDVariable mask =
+                    sd.placeHolder(scope + ".mask." + node.name(), DataType.FLOAT, Layouts.withBatch(-1, outShape));
             pass.masks.put(node.name(), mask);
             pass.maskShapes.put(node.name(), outShape.clone());
             Sloped sloped = slopes.get(x.name());
@@ -300,8 +315,15 @@ final class NetworkCompiler {
     private SDVariable same3x3(SDVariable x, SDVariable kernel, SDVariable bias) {
         INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 1}, {0, 0}, {0, 0}});
         SDVariable wide = sd.nn.pad(kernel, constant(pads), 0.0);
-        Conv2DConfig cfg = Conv2DConfig.builder().kH(3).kW(4).sH(1).sW(1).paddingMode(PaddingMode.SAME)
-                .dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO).build();
+        Conv2DConfig cfg = Conv2DConfig.builder()
+                .kH(3)
+                .kW(4)
+                .sH(1)
+                .sW(1)
+                .paddingMode(PaddingMode.SAME)
+                .dataFormat(Conv2DConfig.NHWC)
+                .weightsFormat(WeightsFormat.YXIO)
+                .build();
         return bias != null ? sd.cnn.conv2d(x, wide, bias, cfg) : sd.cnn.conv2d(x, wide, cfg);
     }
 
@@ -326,20 +348,32 @@ final class NetworkCompiler {
         long padH = h.before();
         long padW = w.before();
         if (!plan.symmetricPadding()) {
-            INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {h.before(), h.after()}, {w.before(), w.after()},
-                    {0, 0}});
+            INDArray pads = Nd4j.createFromArray(
+                    new int[][] {{0, 0}, {h.before(), h.after()}, {w.before(), w.after()}, {0, 0}});
             input = sd.nn.pad(input, constant(pads), 0.0);
             padH = 0;
             padW = 0;
         }
         SDVariable y;
-        if (training && padH == 1 && padW == 1 && h.convLength() == inShape[0] && w.convLength() == inShape[1]
+        if (training
+                && padH == 1
+                && padW == 1
+                && h.convLength() == inShape[0]
+                && w.convLength() == inShape[1]
                 && isSame3x3(h.window(), w.window(), 1, 1, Padding.SAME)) {
             // a 3x3 window padded by one on every side is a 'same' convolution
             y = same3x3(input, k, null);
         } else {
-            Conv2DConfig cfg = Conv2DConfig.builder().kH(h.window()).kW(w.window()).sH(1).sW(1).pH(padH).pW(padW)
-                    .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NHWC).weightsFormat(WeightsFormat.YXIO)
+            Conv2DConfig cfg = Conv2DConfig.builder()
+                    .kH(h.window())
+                    .kW(w.window())
+                    .sH(1)
+                    .sW(1)
+                    .pH(padH)
+                    .pW(padW)
+                    .paddingMode(PaddingMode.VALID)
+                    .dataFormat(Conv2DConfig.NHWC)
+                    .weightsFormat(WeightsFormat.YXIO)
                     .build();
             y = sd.cnn.conv2d(input, k, cfg);
         }
@@ -363,14 +397,28 @@ final class NetworkCompiler {
     /** The top-left {@code [height, width]} of an NHWC tensor. */
     private SDVariable crop(SDVariable y, int height, int width) {
         // Begin and end masks on the batch and channel axes: take them whole.
-        return sd.stridedSlice(y, new long[] {0, 0, 0, 0}, new long[] {0, height, width, 0}, new long[] {1, 1, 1, 1},
-                0b1001, 0b1001, 0, 0, 0);
+        return sd.stridedSlice(
+                y,
+                new long[] {0, 0, 0, 0},
+                new long[] {0, height, width, 0},
+                new long[] {1, 1, 1, 1},
+                0b1001,
+                0b1001,
+                0,
+                0,
+                0);
     }
 
     /** SameDiff's deconv2d, NHWC, kernel [kH, kW, out, in] as canonical. */
     private SDVariable nativeDeconv(SDVariable x, InferredNode node, Conv2DTranspose c) {
-        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.strideH()).sW(c.strideW())
-                .isSameMode(c.padding() == Padding.SAME).dataFormat(DeConv2DConfig.NHWC).build();
+        DeConv2DConfig cfg = DeConv2DConfig.builder()
+                .kH(c.kernelH())
+                .kW(c.kernelW())
+                .sH(c.strideH())
+                .sW(c.strideW())
+                .isSameMode(c.padding() == Padding.SAME)
+                .dataFormat(DeConv2DConfig.NHWC)
+                .build();
         return sd.cnn.deconv2d(x, param(node, "kernel"), cfg);
     }
 
@@ -418,9 +466,10 @@ final class NetworkCompiler {
         for (int c = 0; c < channels; c++) {
             identity[c * channels + c] = 1f;
         }
-        SDVariable diagonal = constant(Layouts.toArray(identity, channels, channels)).mul(scale);
-        SDVariable scaled = sd.reshape(sd.mmul(sd.reshape(x, -1, channels), diagonal), Layouts.withBatch(-1,
-                node.outputShape()));
+        SDVariable diagonal =
+                constant(Layouts.toArray(identity, channels, channels)).mul(scale);
+        SDVariable scaled =
+                sd.reshape(sd.mmul(sd.reshape(x, -1, channels), diagonal), Layouts.withBatch(-1, node.outputShape()));
         return sd.nn.biasAdd(scaled, shift, false);
     }
 }

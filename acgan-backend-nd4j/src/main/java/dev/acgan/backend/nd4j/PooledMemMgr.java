@@ -48,10 +48,13 @@ final class PooledMemMgr extends AbstractMemoryMgr {
         if (descriptor.isEmpty()) {
             return Nd4j.create(descriptor, false);
         }
-        INDArray a = pool.take(descriptor.dataType(), descriptor.getShape(), descriptor.getStride(),
-                descriptor.getOrder());
-        return record(a != null ? a : Nd4j.createUninitializedDetached(descriptor.dataType(), descriptor.getOrder(),
-                descriptor.getShape()));
+        INDArray a =
+                pool.take(descriptor.dataType(), descriptor.getShape(), descriptor.getStride(), descriptor.getOrder());
+        return record(
+                a != null
+                        ? a
+                        : Nd4j.createUninitializedDetached(
+                                descriptor.dataType(), descriptor.getOrder(), descriptor.getShape()));
     }
 
     /** Whether the array was allocated in the current call and not released yet. */

@@ -19,12 +19,11 @@ final class Sessions {
     /** Key of SameDiff's gradient function (SameDiff.GRAD_FN_KEY). */
     private static final String GRAD_FN = "grad";
 
-    private Sessions() {
-    }
+    private Sessions() {}
 
     /** Runs a forward pass; the returned arrays belong to the scope. */
-    static Map<String, INDArray> output(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
-                                        ArrayScope scope) {
+    static Map<String, INDArray> output(
+            SameDiff sd, Map<String, INDArray> feed, List<String> outputs, ArrayScope scope) {
         scope.recycleWith(install(sd, scope.pool()));
         return scope.trackAll(sd.output(feed, outputs.toArray(new String[0])));
     }
@@ -33,16 +32,16 @@ final class Sessions {
      * Runs a forward pass from a thread that may not come back (a caller of a generator), and drops the
      * thread's session afterwards so that sessions do not pile up per thread.
      */
-    static Map<String, INDArray> outputOnce(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
-                                            ArrayScope scope) {
+    static Map<String, INDArray> outputOnce(
+            SameDiff sd, Map<String, INDArray> feed, List<String> outputs, ArrayScope scope) {
         long thread = Thread.currentThread().getId();
         scope.onClose(() -> sd.getSessions().remove(thread));
         return output(sd, feed, outputs, scope);
     }
 
     /** Runs a forward and backward pass; the returned arrays belong to the scope. */
-    static OutAndGrad outputAndGradients(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
-                                         List<String> variables, ArrayScope scope) {
+    static OutAndGrad outputAndGradients(
+            SameDiff sd, Map<String, INDArray> feed, List<String> outputs, List<String> variables, ArrayScope scope) {
         scope.recycleWith(install(sd, scope.pool()));
         if (sd.hasGradientFunction()) {
             scope.recycleWith(install(sd.getFunction(GRAD_FN), scope.pool()));

@@ -39,9 +39,16 @@ record TransposedConv(Axis h, Axis w, int kernelH, int kernelW, int inChannels, 
      * @param taps    {@code taps[r][d]}: the kernel index that phase {@code r} applies at window offset
      *                {@code d}, or -1 for a zero tap
      */
-    record Axis(int kernel, int stride, int window, int before, int after, int phaseLength, int convLength,
-                int output, int[][] taps) {
-    }
+    record Axis(
+            int kernel,
+            int stride,
+            int window,
+            int before,
+            int after,
+            int phaseLength,
+            int convLength,
+            int output,
+            int[][] taps) {}
 
     /** Plans a layer whose input is {@code [inH, inW, inC]}. */
     static TransposedConv plan(Conv2DTranspose layer, int inH, int inW, int inC) {
@@ -71,8 +78,8 @@ record TransposedConv(Axis h, Axis w, int kernelH, int kernelW, int inChannels, 
             }
         }
         if (jMax == Integer.MIN_VALUE) {
-            throw new IllegalStateException("transposed convolution with kernel " + k + " and stride " + s
-                    + " has no taps");
+            throw new IllegalStateException(
+                    "transposed convolution with kernel " + k + " and stride " + s + " has no taps");
         }
         int window = jMax - jMin + 1;
         int phaseLength = ceilDiv(bigN, s);

@@ -35,8 +35,7 @@ final class WinogradAvoidance {
 
     private static volatile Boolean widen;
 
-    private WinogradAvoidance() {
-    }
+    private WinogradAvoidance() {}
 
     /** Whether 3x3 stride-1 'same' convolutions of training graphs get the 3x4 kernel. */
     static boolean widen() {
@@ -63,14 +62,14 @@ final class WinogradAvoidance {
             case "auto":
                 break;
             default:
-                throw new IllegalArgumentException("-Dacgan.nd4j.conv3x3 must be auto, wide or plain, not '"
-                        + mode + "'");
+                throw new IllegalArgumentException(
+                        "-Dacgan.nd4j.conv3x3 must be auto, wide or plain, not '" + mode + "'");
         }
         // the CPU build with oneDNN (CUDA builds report HAVE_CUDNN instead, the portable one neither)
         boolean onednn = Nd4j.getBackend().buildInfo().contains("HAVE_ONEDNN");
         boolean result = onednn && !isaCapped() && cpuHasAvx512Core();
-        LOG.debug("3x3 stride-1 convolutions in training graphs: {} (oneDNN: {})", result ? "3x4 kernel" : "3x3",
-                onednn);
+        LOG.debug(
+                "3x3 stride-1 convolutions in training graphs: {} (oneDNN: {})", result ? "3x4 kernel" : "3x3", onednn);
         return result;
     }
 
@@ -78,7 +77,9 @@ final class WinogradAvoidance {
     private static boolean isaCapped() {
         for (String name : new String[] {"DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA"}) {
             String v = System.getenv(name);
-            if (v != null && !v.isBlank() && !v.toUpperCase(Locale.ROOT).startsWith("AVX512")
+            if (v != null
+                    && !v.isBlank()
+                    && !v.toUpperCase(Locale.ROOT).startsWith("AVX512")
                     && !v.equalsIgnoreCase("ALL")) {
                 return true;
             }

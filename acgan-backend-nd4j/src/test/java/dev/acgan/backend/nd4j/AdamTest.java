@@ -49,11 +49,12 @@ class AdamTest {
                 // magnitudes from 1e-6 to 10, both signs, some exact zeros
                 g[i] = i % 17 == 0 ? 0f : (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 6));
             }
-            try (BufferPool pool = new BufferPool(); ArrayScope scope = new ArrayScope(arrays.values(), pool)) {
+            try (BufferPool pool = new BufferPool();
+                    ArrayScope scope = new ArrayScope(arrays.values(), pool)) {
                 opt.apply(Map.of("x", scope.track(Layouts.toArray(g, n))), t, scope);
             }
-            double lrT = adam.learningRate() * Math.sqrt(1 - Math.pow(adam.beta2(), t))
-                    / (1 - Math.pow(adam.beta1(), t));
+            double lrT =
+                    adam.learningRate() * Math.sqrt(1 - Math.pow(adam.beta2(), t)) / (1 - Math.pow(adam.beta1(), t));
             double[] mScale = new double[n];
             for (int i = 0; i < n; i++) {
                 // float32 rounds each term, so the error bound follows the terms, not their (cancelling) sum

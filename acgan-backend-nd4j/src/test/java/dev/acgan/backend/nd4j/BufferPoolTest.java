@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.data.Datasets;
@@ -100,8 +99,8 @@ class BufferPoolTest {
     @Test
     void fromTheSecondStepOnATrainingStepAllocatesNothingNew() {
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(4);
-        try (GanTrainer t = GanTrainer.create(new Nd4jBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg,
-                Datasets.embeddedMnist())) {
+        try (GanTrainer t = GanTrainer.create(
+                new Nd4jBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg, Datasets.embeddedMnist())) {
             t.step();
             t.step();
             BufferPool pool = ((Nd4jModel) t.model()).pool();
@@ -109,8 +108,9 @@ class BufferPoolTest {
             t.step();
             long[] after = pool.hitsAndMisses();
             assertEquals(before[1], after[1], "requests the pool could not serve in step 3");
-            assertTrue(after[0] - before[0] > 100, "SameDiff temporaries served from the pool in step 3: "
-                    + (after[0] - before[0]));
+            assertTrue(
+                    after[0] - before[0] > 100,
+                    "SameDiff temporaries served from the pool in step 3: " + (after[0] - before[0]));
             assertTrue(pool.idleBytes() > 0);
         }
     }

@@ -46,8 +46,9 @@ import org.junit.jupiter.api.function.Executable;
 class Nd4jBackendTest {
 
     private static GanModel model(ModelSpec spec, long seed) {
-        return new Nd4jBackend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                TckFixtures.weights(spec, seed));
+        return new Nd4jBackend()
+                .createModel(
+                        spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), TckFixtures.weights(spec, seed));
     }
 
     /** One full step's worth of inputs, fixed by the seed. */
@@ -62,9 +63,14 @@ class Nd4jBackendTest {
                 real = real.withLabels(null);
             }
             ImageBatch fake = fakes != null ? fakes : real;
-            DiscriminatorBatch d = new DiscriminatorBatch(real, fake, 0.95f, 0f, 1f, 1f,
-                    DropoutMasks.draw(inferred.discriminator(), 2 * n, rnd));
-            GeneratorBatch g = new GeneratorBatch(z, labels, 0.95f, 1f, DropoutMasks.draw(inferred.generator(), n, rnd),
+            DiscriminatorBatch d = new DiscriminatorBatch(
+                    real, fake, 0.95f, 0f, 1f, 1f, DropoutMasks.draw(inferred.discriminator(), 2 * n, rnd));
+            GeneratorBatch g = new GeneratorBatch(
+                    z,
+                    labels,
+                    0.95f,
+                    1f,
+                    DropoutMasks.draw(inferred.generator(), n, rnd),
                     DropoutMasks.draw(inferred.discriminator(), n, rnd));
             return new Step(d, g, z, labels);
         }
@@ -84,11 +90,16 @@ class Nd4jBackendTest {
         Nd4jBackend b = new Nd4jBackend();
         assertTrue(!b.capabilities().contains(dev.acgan.api.spi.Capability.BF16));
         assertEquals(Precision.FP32, b.resolvePrecision(Precision.AUTO));
-        dev.acgan.api.spi.BackendException e = assertThrows(dev.acgan.api.spi.BackendException.class,
+        dev.acgan.api.spi.BackendException e = assertThrows(
+                dev.acgan.api.spi.BackendException.class,
                 () -> b.loadGenerator(TckFixtures.tinyDcgan(), NamedTensors.empty(), Precision.BF16));
-        assertTrue(e.getMessage().startsWith("precision bf16 is not available on backend nd4j: ND4J 1.0.0-M2.1 "
-                + "bundles oneDNN 2.3"), e.getMessage());
-        assertTrue(b.describeCompute(Precision.AUTO).startsWith("fp32 (oneDNN 2.3 in libnd4j, "),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("precision bf16 is not available on backend nd4j: ND4J 1.0.0-M2.1 "
+                                + "bundles oneDNN 2.3"),
+                e.getMessage());
+        assertTrue(
+                b.describeCompute(Precision.AUTO).startsWith("fp32 (oneDNN 2.3 in libnd4j, "),
                 b.describeCompute(Precision.AUTO));
     }
 
@@ -158,8 +169,10 @@ class Nd4jBackendTest {
             NamedTensors afterG = m.state();
             for (String name : before.names()) {
                 boolean changed = !afterD.get(name).equals(afterG.get(name));
-                if (name.startsWith("discriminator/") || name.startsWith("adam/m/discriminator")
-                        || name.startsWith("adam/v/discriminator") || name.endsWith("discriminator")) {
+                if (name.startsWith("discriminator/")
+                        || name.startsWith("adam/m/discriminator")
+                        || name.startsWith("adam/v/discriminator")
+                        || name.endsWith("discriminator")) {
                     assertTrue(!changed, name + " changed in the generator step");
                 }
                 if (name.startsWith("generator/")) {
@@ -173,7 +186,8 @@ class Nd4jBackendTest {
     @Test
     void stateRoundTripsAndLoadStateRejectsBadTensors() {
         ModelSpec spec = EdgeSpecs.acgan();
-        try (GanModel a = model(spec, 1); GanModel b = model(spec, 2)) {
+        try (GanModel a = model(spec, 1);
+                GanModel b = model(spec, 2)) {
             Step s = Step.of(spec, 3, 5, null);
             a.trainDiscriminator(s.d());
             a.trainGenerator(s.g());
@@ -203,7 +217,7 @@ class Nd4jBackendTest {
             Tensor z = NoiseSampler.sample(spec, 5, rnd);
             int[] labels = spec.kind().conditionalGenerator() ? NoiseSampler.labels(spec, 5, rnd) : null;
             try (GanModel m = model(spec, 4);
-                 Generator g = new Nd4jBackend().loadGenerator(spec, w.withPrefix("generator/"))) {
+                    Generator g = new Nd4jBackend().loadGenerator(spec, w.withPrefix("generator/"))) {
                 assertEquals(m.generator().generate(z, labels), g.generate(z, labels));
                 assertEquals(m.generate(z, labels, false, null), g.generate(z, labels));
             }
@@ -214,8 +228,9 @@ class Nd4jBackendTest {
     void oneGeneratorServesConcurrentCallers() throws Exception {
         ModelSpec spec = Presets.byName("acgan-mnist");
         NamedTensors w = ParameterInitializer.initialize(spec.validate(), 12);
-        try (GanModel m = new Nd4jBackend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), w);
-             Generator standalone = new Nd4jBackend().loadGenerator(spec, w)) {
+        try (GanModel m =
+                        new Nd4jBackend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), w);
+                Generator standalone = new Nd4jBackend().loadGenerator(spec, w)) {
             for (Generator g : List.of(m.generator(), standalone)) {
                 List<Tensor> noise = new ArrayList<>();
                 List<int[]> labels = new ArrayList<>();
@@ -288,7 +303,8 @@ class Nd4jBackendTest {
         ModelSpec spec = TckFixtures.tinyAcgan();
         try (GanModel m = model(spec, 1)) {
             Step s = Step.of(spec, 2, 1, null);
-            assertThrows(IllegalArgumentException.class, () -> m.generate(Tensor.zeros(2, 99), s.labels(), false, null));
+            assertThrows(
+                    IllegalArgumentException.class, () -> m.generate(Tensor.zeros(2, 99), s.labels(), false, null));
             assertThrows(IllegalArgumentException.class, () -> m.generator().generate(s.noise(), new int[] {0, 7}));
             assertThrows(IllegalArgumentException.class, () -> m.generator().generate(s.noise(), null));
             Map<String, float[]> badMask = new LinkedHashMap<>(s.d().dropoutMasks());
@@ -317,7 +333,8 @@ class Nd4jBackendTest {
                     assertTrue(Double.isFinite(d.total()) && Double.isFinite(g.total()), preset + " " + r);
                     assertTrue(d.total() > 0 && g.total() > 0, preset + " " + r);
                 }
-                assertEquals(3f, t.model().state().get("adam/iterations/generator").data()[0]);
+                assertEquals(
+                        3f, t.model().state().get("adam/iterations/generator").data()[0]);
                 ImageBatch images = t.model().generator().generate(new int[] {0, 1, 2}, 7);
                 for (float v : images.pixels()) {
                     assertTrue(v >= -1f && v <= 1f);

@@ -19,16 +19,15 @@ import dev.acgan.api.train.TrainingConfig;
  */
 public final class Nd4jBenchmark {
 
-    private Nd4jBenchmark() {
-    }
+    private Nd4jBenchmark() {}
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(steps);
-        try (GanTrainer t = GanTrainer.create(new Nd4jBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg,
-                Datasets.embeddedMnist())) {
+        try (GanTrainer t = GanTrainer.create(
+                new Nd4jBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg, Datasets.embeddedMnist())) {
             OpTimer timer = new OpTimer();
             Nd4jModel m = (Nd4jModel) t.model();
             for (org.nd4j.autodiff.samediff.SameDiff sd : m.graphs()) {
@@ -39,8 +38,13 @@ public final class Nd4jBenchmark {
             }
             for (int s = 0; s < steps; s++) {
                 StepResult r = t.step();
-                System.out.printf("step %d: %.3f s (data %.3f, D %.3f, G %.3f), JavaCPP tracked %d MB; ops:%n", s + 1,
-                        r.seconds(), r.dataNanos() / 1e9, r.discriminatorNanos() / 1e9, r.generatorNanos() / 1e9,
+                System.out.printf(
+                        "step %d: %.3f s (data %.3f, D %.3f, G %.3f), JavaCPP tracked %d MB; ops:%n",
+                        s + 1,
+                        r.seconds(),
+                        r.dataNanos() / 1e9,
+                        r.discriminatorNanos() / 1e9,
+                        r.generatorNanos() / 1e9,
                         org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
                 timer.print(top);
             }

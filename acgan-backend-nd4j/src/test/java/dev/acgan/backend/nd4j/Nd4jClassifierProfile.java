@@ -18,15 +18,14 @@ import java.util.Locale;
  */
 public final class Nd4jClassifierProfile {
 
-    private Nd4jClassifierProfile() {
-    }
+    private Nd4jClassifierProfile() {}
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         ClassifierSpec spec = ClassifierPresets.lenet(ImageShape.mnist(), 10);
         DatasetSource data = Datasets.embeddedMnist();
-        try (Nd4jClassifier m = new Nd4jClassifier(spec, new AdamConfig(2e-3, 0.9, 0.999, 1e-8),
-                ParameterInitializer.initialize(spec.validate(), 1))) {
+        try (Nd4jClassifier m = new Nd4jClassifier(
+                spec, new AdamConfig(2e-3, 0.9, 0.999, 1e-8), ParameterInitializer.initialize(spec.validate(), 1))) {
             OpTimer timer = new OpTimer();
             m.graphs().forEach(g -> g.addListeners(timer));
             for (int s = 0; s < steps + 3; s++) {

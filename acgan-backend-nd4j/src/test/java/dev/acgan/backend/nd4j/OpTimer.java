@@ -27,8 +27,8 @@ final class OpTimer extends BaseListener {
     }
 
     @Override
-    public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
-                            INDArray[] outputs) {
+    public void opExecution(
+            SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext, INDArray[] outputs) {
         long dt = System.nanoTime() - start;
         String key = op.getOp().opName();
         if (outputs.length > 0 && outputs[0] != null) {
@@ -40,8 +40,11 @@ final class OpTimer extends BaseListener {
     }
 
     void print(int top) {
-        totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(top)
-                .forEach(e -> System.out.printf("  %8.1f ms  %4d x  %s%n", e.getValue()[0] / 1e6, e.getValue()[1], e.getKey()));
+        totals.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                .limit(top)
+                .forEach(e -> System.out.printf(
+                        "  %8.1f ms  %4d x  %s%n", e.getValue()[0] / 1e6, e.getValue()[1], e.getKey()));
         long sum = totals.values().stream().mapToLong(v -> v[0]).sum();
         System.out.printf("  total %.1f ms%n", sum / 1e6);
         totals.clear();

@@ -77,8 +77,7 @@ final class Parity {
     /** Worst difference per category, over every comparison made in this JVM. */
     static final Map<String, double[]> WORST = new TreeMap<>();
 
-    private Parity() {
-    }
+    private Parity() {}
 
     static synchronized void record(String category, double value, String where) {
         String prefix = where.substring(0, where.indexOf(' ')) + ": ";
@@ -101,8 +100,8 @@ final class Parity {
 
     static synchronized String summary() {
         StringBuilder sb = new StringBuilder("ND4J vs reference backends, worst differences:\n");
-        WORST.forEach((k, v) -> sb.append(String.format("  %-56s %.3e  (%d comparisons; worst at %s)%n", k, v[0],
-                (long) v[1], WHERE.get(k))));
+        WORST.forEach((k, v) -> sb.append(
+                String.format("  %-56s %.3e  (%d comparisons; worst at %s)%n", k, v[0], (long) v[1], WHERE.get(k))));
         return sb.toString();
     }
 
@@ -192,8 +191,8 @@ final class Parity {
         }
     }
 
-    private static void compareTensor(String category, String where, Tensor a, Tensor b, double overallNorm,
-                                      double overallMax) {
+    private static void compareTensor(
+            String category, String where, Tensor a, Tensor b, double overallNorm, double overallMax) {
         for (float v : a.data()) {
             assertTrue(Float.isFinite(v), where + " has a non-finite value");
         }
@@ -202,8 +201,9 @@ final class Parity {
         record(category + " (rel. L2)", rel, where);
         record(category + " (max element, rel. to max)", element, where);
         assertTrue(rel <= TENSOR_REL, where + ": relative L2 difference " + rel);
-        assertTrue(element <= ELEMENT_REL, where + ": largest element difference " + element
-                + " of the largest magnitude");
+        assertTrue(
+                element <= ELEMENT_REL,
+                where + ": largest element difference " + element + " of the largest magnitude");
     }
 
     private static double maxNormWithPrefix(NamedTensors state, String prefix) {
@@ -235,8 +235,12 @@ final class Parity {
      * Compares two full states by kind of entry; with the common state before the step, also each
      * parameter's update (after minus before) as a whole.
      */
-    static void states(String where, NamedTensors nd, NamedTensors tf, NamedTensors before,
-                       java.util.function.Predicate<String> skip) {
+    static void states(
+            String where,
+            NamedTensors nd,
+            NamedTensors tf,
+            NamedTensors before,
+            java.util.function.Predicate<String> skip) {
         assertEquals(tf.names(), nd.names(), where + ": state names");
         double updateDiff = 0;
         double updateNorm = 0;
@@ -251,7 +255,12 @@ final class Parity {
                 assertEquals(b.data()[0], a.data()[0], where + " " + name);
             } else if (name.startsWith("adam/")) {
                 String prefix = name.substring(0, 7);
-                compareTensor("adam moments", where + " " + name, a, b, maxNormWithPrefix(tf, prefix),
+                compareTensor(
+                        "adam moments",
+                        where + " " + name,
+                        a,
+                        b,
+                        maxNormWithPrefix(tf, prefix),
                         maxAbsWithPrefix(tf, prefix));
             } else if (name.endsWith("/moving_mean") || name.endsWith("/moving_variance")) {
                 double d = scaled(a, b);
@@ -275,8 +284,9 @@ final class Parity {
         if (before != null && updateNorm > 0) {
             double rel = Math.sqrt(updateDiff / updateNorm);
             record("step's parameter update (rel. L2, all)", rel, where);
-            assertTrue(rel <= UPDATE_REL, where + ": the step's update of all parameters differs by " + rel
-                    + " (relative L2)");
+            assertTrue(
+                    rel <= UPDATE_REL,
+                    where + ": the step's update of all parameters differs by " + rel + " (relative L2)");
         }
     }
 }

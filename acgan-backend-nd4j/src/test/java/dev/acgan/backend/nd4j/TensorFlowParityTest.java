@@ -46,7 +46,13 @@ class TensorFlowParityTest {
     @Test
     void acganMnistMatchesTensorFlow() {
         ModelSpec spec = Presets.byName("acgan-mnist");
-        compare(new TensorFlowBackend(), true, spec, ParameterInitializer.initialize(spec.validate(), 42), 24, 11,
+        compare(
+                new TensorFlowBackend(),
+                true,
+                spec,
+                ParameterInitializer.initialize(spec.validate(), 42),
+                24,
+                11,
                 name -> false);
     }
 
@@ -84,8 +90,14 @@ class TensorFlowParityTest {
      *                           TensorFlow backend does not)
      * @param skipState          further state entries not compared after the training steps
      */
-    static void compare(GanBackend reference, boolean referenceDiscriminatorStats, ModelSpec spec,
-                        NamedTensors weights, int n, long seed, java.util.function.Predicate<String> skipState) {
+    static void compare(
+            GanBackend reference,
+            boolean referenceDiscriminatorStats,
+            ModelSpec spec,
+            NamedTensors weights,
+            int n,
+            long seed,
+            java.util.function.Predicate<String> skipState) {
         InferredModel inferred = spec.validate();
         String where = reference.name() + " " + spec.name() + " n=" + n;
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -94,7 +106,7 @@ class TensorFlowParityTest {
         AdamConfig gAdam = AdamConfig.acganDefaults();
         AdamConfig dAdam = AdamConfig.acganDefaults().withLearningRate(3e-4);
         try (GanModel tf = reference.createModel(spec, gAdam, dAdam, weights);
-             GanModel nd = new Nd4jBackend().createModel(spec, gAdam, dAdam, weights)) {
+                GanModel nd = new Nd4jBackend().createModel(spec, gAdam, dAdam, weights)) {
             Parity.states(where + " initial state", nd.state(), tf.state(), s -> false);
             for (int round = 0; round < 2; round++) {
                 String at = where + " round " + round;
@@ -105,7 +117,9 @@ class TensorFlowParityTest {
                 ImageBatch tfImages = tf.generate(z, labels, false, null);
                 Parity.images(at + " generate(inference)", nd.generate(z, labels, false, null), tfImages);
                 Parity.images(at + " generator view", nd.generator().generate(z, labels), tfImages);
-                Parity.images(at + " generate(training)", nd.generate(z, labels, true, gMasks),
+                Parity.images(
+                        at + " generate(training)",
+                        nd.generate(z, labels, true, gMasks),
                         tf.generate(z, labels, true, gMasks));
 
                 ImageBatch real = TckFixtures.realImages(spec, n, seed + round);
@@ -114,14 +128,25 @@ class TensorFlowParityTest {
                 }
                 var ndOut = nd.discriminator().discriminate(real);
                 var tfOut = tf.discriminator().discriminate(real);
-                Parity.tensors("discriminator outputs", at + " discriminate",
+                Parity.tensors(
+                        "discriminator outputs",
+                        at + " discriminate",
                         outputs(ndOut.validity(), ndOut.classProbabilities()),
                         outputs(tfOut.validity(), tfOut.classProbabilities()));
 
-                DiscriminatorBatch db = new DiscriminatorBatch(real, tfImages, 0.95f, 0.05f, 1.0f, 0.5f,
+                DiscriminatorBatch db = new DiscriminatorBatch(
+                        real,
+                        tfImages,
+                        0.95f,
+                        0.05f,
+                        1.0f,
+                        0.5f,
                         DropoutMasks.draw(inferred.discriminator(), 2 * n, rnd));
                 Parity.losses(at + " discriminatorLoss", nd.discriminatorLoss(db), tf.discriminatorLoss(db));
-                Parity.tensors("discriminator gradients", at + " discriminatorGradients", nd.discriminatorGradients(db),
+                Parity.tensors(
+                        "discriminator gradients",
+                        at + " discriminatorGradients",
+                        nd.discriminatorGradients(db),
                         tf.discriminatorGradients(db));
                 NamedTensors beforeD = tf.state();
                 Parity.losses(at + " trainDiscriminator", nd.trainDiscriminator(db), tf.trainDiscriminator(db));
@@ -131,18 +156,26 @@ class TensorFlowParityTest {
 
                 Tensor gz = NoiseSampler.sample(spec, n, rnd);
                 int[] gl = spec.kind().conditionalGenerator() ? NoiseSampler.labels(spec, n, rnd) : null;
-                GeneratorBatch gb = new GeneratorBatch(gz, gl, 0.9f, 0.7f,
+                GeneratorBatch gb = new GeneratorBatch(
+                        gz,
+                        gl,
+                        0.9f,
+                        0.7f,
                         DropoutMasks.draw(inferred.generator(), n, rnd),
                         DropoutMasks.draw(inferred.discriminator(), n, rnd));
                 Parity.losses(at + " generatorLoss", nd.generatorLoss(gb), tf.generatorLoss(gb));
-                Parity.tensors("generator gradients", at + " generatorGradients", nd.generatorGradients(gb),
+                Parity.tensors(
+                        "generator gradients",
+                        at + " generatorGradients",
+                        nd.generatorGradients(gb),
                         tf.generatorGradients(gb));
                 NamedTensors beforeG = tf.state();
                 Parity.losses(at + " trainGenerator", nd.trainGenerator(gb), tf.trainGenerator(gb));
                 checkFinite(at + " after trainGenerator", nd.state());
                 Parity.states(at + " state after trainGenerator", nd.state(), tf.state(), beforeG, skipState);
                 NamedTensors synced = tf.state();
-                if (!referenceDiscriminatorStats || synced.asMap().values().stream().anyMatch(TensorFlowParityTest::nonFinite)) {
+                if (!referenceDiscriminatorStats
+                        || synced.asMap().values().stream().anyMatch(TensorFlowParityTest::nonFinite)) {
                     // keep ND4J's own values where the reference's are not the API's
                     synced = ownWhereSkipped(synced, nd.state(), skipState);
                 }
@@ -162,8 +195,8 @@ class TensorFlowParityTest {
         return false;
     }
 
-    private static NamedTensors ownWhereSkipped(NamedTensors reference, NamedTensors own,
-                                                java.util.function.Predicate<String> skip) {
+    private static NamedTensors ownWhereSkipped(
+            NamedTensors reference, NamedTensors own, java.util.function.Predicate<String> skip) {
         Map<String, Tensor> m = new java.util.LinkedHashMap<>(reference.asMap());
         for (String name : m.keySet()) {
             if (skip.test(name)) {

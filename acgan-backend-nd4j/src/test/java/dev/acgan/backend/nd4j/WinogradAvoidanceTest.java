@@ -54,24 +54,49 @@ class WinogradAvoidanceTest {
 
     private static ModelSpec spec() {
         NetworkSpec g = NetworkSpec.builder()
-                .add("dense", Dense.of(7 * 7 * 3), NetworkSpec.NOISE).then("tanh", new Tanh())
-                .then("reshape", new Reshape(List.of(7, 7, 3))).output(NetworkSpec.OUT_IMAGE).build();
+                .add("dense", Dense.of(7 * 7 * 3), NetworkSpec.NOISE)
+                .then("tanh", new Tanh())
+                .then("reshape", new Reshape(List.of(7, 7, 3)))
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
         NetworkSpec d = NetworkSpec.builder()
-                .add("conv", new Conv2D(4, 3, 3, 1, 1, Padding.SAME, true, Initializer.GLOROT_UNIFORM,
-                        Initializer.GLOROT_UNIFORM), NetworkSpec.IMAGE)
+                .add(
+                        "conv",
+                        new Conv2D(
+                                4,
+                                3,
+                                3,
+                                1,
+                                1,
+                                Padding.SAME,
+                                true,
+                                Initializer.GLOROT_UNIFORM,
+                                Initializer.GLOROT_UNIFORM),
+                        NetworkSpec.IMAGE)
                 .then("lrelu", new LeakyRelu(0.2))
-                .then("deconv", new Conv2DTranspose(2, 5, 5, 2, 2, Padding.SAME, true, Initializer.GLOROT_NORMAL,
-                        Initializer.GLOROT_UNIFORM))
+                .then(
+                        "deconv",
+                        new Conv2DTranspose(
+                                2,
+                                5,
+                                5,
+                                2,
+                                2,
+                                Padding.SAME,
+                                true,
+                                Initializer.GLOROT_NORMAL,
+                                Initializer.GLOROT_UNIFORM))
                 .then("flatten", new Flatten())
-                .then("validity", Dense.of(1)).then("sigmoid", new Sigmoid())
-                .output(NetworkSpec.OUT_VALIDITY).build();
-        return new ModelSpec("winograd-avoidance", GanKind.GAN, new ImageShape(7, 7, 3), 2, 4,
-                NoiseDistribution.UNIFORM, g, d);
+                .then("validity", Dense.of(1))
+                .then("sigmoid", new Sigmoid())
+                .output(NetworkSpec.OUT_VALIDITY)
+                .build();
+        return new ModelSpec(
+                "winograd-avoidance", GanKind.GAN, new ImageShape(7, 7, 3), 2, 4, NoiseDistribution.UNIFORM, g, d);
     }
 
     /** Output and every parameter's and the input's gradient of a weighted sum of the validity. */
-    private record Result(Map<String, float[]> values, int pads) {
-    }
+    private record Result(Map<String, float[]> values, int pads) {}
 
     private static Result run(boolean wide) {
         ModelSpec spec = spec();
@@ -100,7 +125,9 @@ class WinogradAvoidanceTest {
             Map<String, float[]> values = new LinkedHashMap<>();
             values.put("validity", og.getOutputs().get(validity.name()).toFloatVector());
             for (String name : wrt) {
-                values.put("d/" + name, og.getGradients().get(name).dup().reshape(-1).toFloatVector());
+                values.put(
+                        "d/" + name,
+                        og.getGradients().get(name).dup().reshape(-1).toFloatVector());
             }
             int pads = 0;
             for (DifferentialFunction op : sd.ops()) {

@@ -54,8 +54,11 @@ final class Feed implements AutoCloseable {
     }
 
     /** Feeds each mask into its placeholder; the batch size is the mask length over the per-example size. */
-    Feed masks(Map<String, ? extends Operand<?>> placeholders, Map<String, float[]> masks, int n,
-               Map<String, int[]> shapes) {
+    Feed masks(
+            Map<String, ? extends Operand<?>> placeholders,
+            Map<String, float[]> masks,
+            int n,
+            Map<String, int[]> shapes) {
         for (Map.Entry<String, ? extends Operand<?>> e : placeholders.entrySet()) {
             float[] m = masks == null ? null : masks.get(e.getKey());
             int[] shape = shapes.get(e.getKey());
@@ -101,7 +104,9 @@ final class Feed implements AutoCloseable {
         if (t == null) {
             return runner.run();
         }
-        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        runner.setOptions(RunOptions.newBuilder()
+                .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+                .build());
         Result r = runner.runAndFetchMetadata();
         r.getMetadata().ifPresent(t);
         return r;

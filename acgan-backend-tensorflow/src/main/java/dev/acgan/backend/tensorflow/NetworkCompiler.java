@@ -22,7 +22,6 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
-import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.Padding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,13 +138,18 @@ final class NetworkCompiler {
         return v;
     }
 
-    private Operand<TFloat32> layer(Ops s, InferredNode node, List<Operand<? extends TType>> in, boolean training,
-                                    boolean updateStats, Pass pass) {
+    private Operand<TFloat32> layer(
+            Ops s,
+            InferredNode node,
+            List<Operand<? extends TType>> in,
+            boolean training,
+            boolean updateStats,
+            Pass pass) {
         LayerSpec layer = node.layer();
         int[] outShape = node.outputShape();
         if (layer instanceof Dense d) {
-            Operand<TFloat32> y = widened(s, s.linalg.matMul(narrowed(s, f(in.get(0))),
-                    narrowed(s, param(node, "kernel"))));
+            Operand<TFloat32> y =
+                    widened(s, s.linalg.matMul(narrowed(s, f(in.get(0))), narrowed(s, param(node, "kernel"))));
             return d.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Embedding e) {
@@ -175,24 +179,42 @@ final class NetworkCompiler {
             return s.tile(x, s.constant(new int[] {1, r.height(), r.width(), 1}));
         }
         if (layer instanceof Conv2D c) {
-            Operand<TFloat32> y = widened(s, s.nn.conv2d(narrowed(s, f(in.get(0))),
-                    narrowed(s, param(node, "kernel")), List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
-                    padding(c.padding())));
+            Operand<TFloat32> y = widened(
+                    s,
+                    s.nn.conv2d(
+                            narrowed(s, f(in.get(0))),
+                            narrowed(s, param(node, "kernel")),
+                            List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
+                            padding(c.padding())));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Conv2DTranspose c) {
             Operand<TFloat32> x = f(in.get(0));
-            Operand<TInt32> batch = s.reshape(s.stridedSlice(s.shape(x, TInt32.class), s.constant(new int[] {0}),
-                    s.constant(new int[] {1}), s.constant(new int[] {1})), s.constant(new int[] {1}));
-            Operand<TInt32> sizes = s.concat(List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2]})),
-                    s.constant(0));
-            Operand<TFloat32> y = widened(s, s.nn.conv2dBackpropInput(sizes, narrowed(s, param(node, "kernel")),
-                    narrowed(s, x), List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding())));
+            Operand<TInt32> batch = s.reshape(
+                    s.stridedSlice(
+                            s.shape(x, TInt32.class),
+                            s.constant(new int[] {0}),
+                            s.constant(new int[] {1}),
+                            s.constant(new int[] {1})),
+                    s.constant(new int[] {1}));
+            Operand<TInt32> sizes = s.concat(
+                    List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2]})), s.constant(0));
+            Operand<TFloat32> y = widened(
+                    s,
+                    s.nn.conv2dBackpropInput(
+                            sizes,
+                            narrowed(s, param(node, "kernel")),
+                            narrowed(s, x),
+                            List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
+                            padding(c.padding())));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof MaxPool2D m) {
-            return s.nn.maxPool(f(in.get(0)), s.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
-                    s.constant(new int[] {1, m.strideH(), m.strideW(), 1}), padding(m.padding()));
+            return s.nn.maxPool(
+                    f(in.get(0)),
+                    s.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
+                    s.constant(new int[] {1, m.strideH(), m.strideW(), 1}),
+                    padding(m.padding()));
         }
         if (layer instanceof BatchNorm b) {
             return batchNorm(s, node, b, f(in.get(0)), training, updateStats, pass);
@@ -216,16 +238,22 @@ final class NetworkCompiler {
             if (!training) {
                 return f(in.get(0));
             }
-            Placeholder<TFloat32> mask = s.withName("mask").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(withBatchLong(outShape))));
+            Placeholder<TFloat32> mask = s.withName("mask")
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(withBatchLong(outShape))));
             pass.masks.put(node.name(), mask);
             return s.math.mul(f(in.get(0)), mask);
         }
         throw new IllegalArgumentException("the TensorFlow backend cannot compile layer " + layer);
     }
 
-    private Operand<TFloat32> batchNorm(Ops s, InferredNode node, BatchNorm b, Operand<TFloat32> x, boolean training,
-                                        boolean updateStats, Pass pass) {
+    private Operand<TFloat32> batchNorm(
+            Ops s,
+            InferredNode node,
+            BatchNorm b,
+            Operand<TFloat32> x,
+            boolean training,
+            boolean updateStats,
+            Pass pass) {
         Variable<TFloat32> gamma = param(node, "gamma");
         Variable<TFloat32> beta = param(node, "beta");
         Variable<TFloat32> movingMean = param(node, "moving_mean");
@@ -245,15 +273,17 @@ final class NetworkCompiler {
             if (updateStats) {
                 // The moving variance takes the unbiased batch variance, var * n/(n-1), with factor 1 when n = 1.
                 int channels = node.outputShape()[node.outputShape().length - 1];
-                Operand<TFloat32> n = s.math.div(s.dtypes.cast(s.size(x), TFloat32.class), s.constant((float) channels));
+                Operand<TFloat32> n =
+                        s.math.div(s.dtypes.cast(s.size(x), TFloat32.class), s.constant((float) channels));
                 Operand<TFloat32> one = s.constant(1f);
-                Operand<TFloat32> unbiased = s.math.mul(variance, s.math.div(n, s.math.maximum(s.math.sub(n, one), one)));
+                Operand<TFloat32> unbiased =
+                        s.math.mul(variance, s.math.div(n, s.math.maximum(s.math.sub(n, one), one)));
                 Operand<TFloat32> m = s.constant((float) b.momentum());
                 Operand<TFloat32> oneMinus = s.constant((float) (1 - b.momentum()));
-                pass.statisticUpdates.add(s.assign(movingMean,
-                        s.math.add(s.math.mul(m, movingMean), s.math.mul(oneMinus, mean))));
-                pass.statisticUpdates.add(s.assign(movingVar,
-                        s.math.add(s.math.mul(m, movingVar), s.math.mul(oneMinus, unbiased))));
+                pass.statisticUpdates.add(
+                        s.assign(movingMean, s.math.add(s.math.mul(m, movingMean), s.math.mul(oneMinus, mean))));
+                pass.statisticUpdates.add(
+                        s.assign(movingVar, s.math.add(s.math.mul(m, movingVar), s.math.mul(oneMinus, unbiased))));
             }
         } else {
             mean = movingMean;

@@ -16,8 +16,15 @@ import java.util.Optional;
 final class OneDnnIsa {
 
     /** The caps at or above which oneDNN has bf16 kernels (names as oneDNN 3.5 accepts them). */
-    private static final List<String> BF16_CAPS = List.of("ALL", "AVX512_CORE_BF16", "AVX10_1_512",
-            "AVX512_CORE_FP16", "AVX10_1_512_AMX", "AVX512_CORE_AMX", "AVX10_1_512_AMX_FP16", "AVX512_CORE_AMX_FP16");
+    private static final List<String> BF16_CAPS = List.of(
+            "ALL",
+            "AVX512_CORE_BF16",
+            "AVX10_1_512",
+            "AVX512_CORE_FP16",
+            "AVX10_1_512_AMX",
+            "AVX512_CORE_AMX",
+            "AVX10_1_512_AMX_FP16",
+            "AVX512_CORE_AMX_FP16");
 
     private final CpuFeatures cpu;
     private final String cap;
@@ -96,8 +103,8 @@ final class OneDnnIsa {
             isa = "avx10_1_512_amx";
         } else if (bf16) {
             isa = "avx512_core_bf16";
-        } else if (cpu.has("avx512f") && !(cap != null && (cap.startsWith("AVX2") || cap.equals("AVX")
-                || cap.startsWith("SSE")))) {
+        } else if (cpu.has("avx512f")
+                && !(cap != null && (cap.startsWith("AVX2") || cap.equals("AVX") || cap.startsWith("SSE")))) {
             isa = "avx512_core";
         } else if (cpu.has("avx2") && !(cap != null && (cap.equals("AVX") || cap.startsWith("SSE")))) {
             isa = "avx2";

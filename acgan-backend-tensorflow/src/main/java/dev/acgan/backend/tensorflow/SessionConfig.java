@@ -15,8 +15,7 @@ final class SessionConfig {
     /** Ops run side by side; 0: one per core. */
     static final String INTER_OP_THREADS = "acgan.tensorflow.interOpThreads";
 
-    private SessionConfig() {
-    }
+    private SessionConfig() {}
 
     /** The configuration for a new session, read from the system properties now. */
     static ConfigProto current() {

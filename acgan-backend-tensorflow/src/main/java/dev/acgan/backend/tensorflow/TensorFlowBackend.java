@@ -87,8 +87,10 @@ public final class TensorFlowBackend implements GanBackend {
 
     private static void hintOnce() {
         if (!HINTED.getAndSet(true) && oneDnnOpts().equals("default")) {
-            LOG.info("{} is not set: TensorFlow leaves its oneDNN kernels off on CPUs without AVX-512 VNNI/BF16/AMX, "
-                    + "about half the speed; set {}=1 in the environment before the JVM starts", ONEDNN_OPTS,
+            LOG.info(
+                    "{} is not set: TensorFlow leaves its oneDNN kernels off on CPUs without AVX-512 VNNI/BF16/AMX, "
+                            + "about half the speed; set {}=1 in the environment before the JVM starts",
+                    ONEDNN_OPTS,
                     ONEDNN_OPTS);
         }
     }
@@ -101,8 +103,12 @@ public final class TensorFlowBackend implements GanBackend {
     /** Declares {@link Capability#BF16} where the CPU has AMX-BF16 or AVX512_BF16 and oneDNN may use them. */
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> c = EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER);
+        Set<Capability> c = EnumSet.of(
+                Capability.CPU,
+                Capability.DETERMINISTIC,
+                Capability.GRADIENTS,
+                Capability.CONCURRENT_GENERATION,
+                Capability.CLASSIFIER);
         if (isa.bf16Unavailable().isEmpty()) {
             c.add(Capability.BF16);
         }
@@ -119,23 +125,28 @@ public final class TensorFlowBackend implements GanBackend {
     public String describeCompute(Precision precision) {
         Precision p = resolvePrecision(precision);
         if (p == Precision.BF16) {
-            return "bf16: convolutions and matrix products on bfloat16 operands, " + (isa.amx() ? "AMX-BF16 tiles"
-                    : "AVX512_BF16 dot products") + " (oneDNN " + isa.isa(true) + "), float32 accumulation, "
+            return "bf16: convolutions and matrix products on bfloat16 operands, "
+                    + (isa.amx() ? "AMX-BF16 tiles" : "AVX512_BF16 dot products") + " (oneDNN " + isa.isa(true)
+                    + "), float32 accumulation, "
                     + "weights and optimizer";
         }
-        return "fp32" + (isa.oneDnnOff() ? " (oneDNN off: TensorFlow's Eigen kernels)"
-                : " (oneDNN " + isa.isa(false) + ")");
+        return "fp32"
+                + (isa.oneDnnOff() ? " (oneDNN off: TensorFlow's Eigen kernels)" : " (oneDNN " + isa.isa(false) + ")");
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state) {
+    public GanModel createModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
         return createModel(spec, generatorOptimizer, discriminatorOptimizer, state, Precision.FP32);
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state, Precision precision) {
+    public GanModel createModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors state,
+            Precision precision) {
         Precision p = resolvePrecision(precision);
         hintOnce();
         return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state, p);

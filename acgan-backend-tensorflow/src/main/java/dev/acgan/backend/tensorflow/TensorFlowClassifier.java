@@ -69,8 +69,10 @@ final class TensorFlowClassifier implements ClassifierModel {
             Ops tf = Ops.create(graph);
             full.asMap().forEach((name, t) -> {
                 if (!name.equals(StateNames.ITERATIONS_CLASSIFIER)) {
-                    vars.put(name, tf.withName(TensorFlowModel.safeName(name)).variable(
-                            TensorFlowModel.shapeOf(t.shape()), TFloat32.class));
+                    vars.put(
+                            name,
+                            tf.withName(TensorFlowModel.safeName(name))
+                                    .variable(TensorFlowModel.shapeOf(t.shape()), TFloat32.class));
                 }
             });
             state = new TensorFlowModel.StateIo(tf, vars);
@@ -81,8 +83,8 @@ final class TensorFlowClassifier implements ClassifierModel {
             Ops p = tf.withSubScope("predict");
             Shape anyImages = TensorFlowModel.imageShape(spec.image());
             images = p.withName("images").placeholder(TFloat32.class, Placeholder.shape(anyImages));
-            NetworkCompiler.Pass inference = compiler.build("classifier", Map.of(NetworkSpec.IMAGE, images), false,
-                    false);
+            NetworkCompiler.Pass inference =
+                    compiler.build("classifier", Map.of(NetworkSpec.IMAGE, images), false, false);
             probabilities = inference.output(network, NetworkSpec.OUT_CLASS);
             features = inference.outputs.get(featureNode);
 
@@ -93,13 +95,14 @@ final class TensorFlowClassifier implements ClassifierModel {
             Map<String, Operand<? extends TType>> in = Map.of(NetworkSpec.IMAGE, trainImages);
             trainPass = compiler.build("classifier", in, true, true);
             maskShapes = TensorFlowModel.maskShapes(network);
-            String logitsNode = network.output(NetworkSpec.OUT_CLASS).node().inputs().get(0);
+            String logitsNode =
+                    network.output(NetworkSpec.OUT_CLASS).node().inputs().get(0);
             Operand<TFloat32> logProbabilities = s.nn.logSoftmax(trainPass.outputs.get(logitsNode));
             Operand<TFloat32> oneHot = s.oneHot(labels, s.constant(spec.numClasses()), s.constant(1f), s.constant(0f));
             Operand<TFloat32> picked = s.sum(s.math.mul(logProbabilities, oneHot), s.constant(1));
             loss = s.math.neg(s.math.mean(picked, s.constant(0), Mean.keepDims(false)));
-            opt = new TensorFlowModel.Optimization(s.withSubScope("adam"), graph, loss, network.trainableParameters(),
-                    vars, optimizer, learningRate);
+            opt = new TensorFlowModel.Optimization(
+                    s.withSubScope("adam"), graph, loss, network.trainableParameters(), vars, optimizer, learningRate);
             session = new Session(graph, SessionConfig.current());
             ok = true;
         } finally {
@@ -137,18 +140,22 @@ final class TensorFlowClassifier implements ClassifierModel {
     }
 
     /** What a training-pass run computes. */
-    private enum Mode { LOSS, GRADIENTS, UPDATE }
+    private enum Mode {
+        LOSS,
+        GRADIENTS,
+        UPDATE
+    }
 
     /** The loss and, for GRADIENTS, the gradients of one training-pass run. */
-    private record Step(double loss, NamedTensors gradients) {
-    }
+    private record Step(double loss, NamedTensors gradients) {}
 
     private Step run(ClassifierBatch batch, Mode mode, double lr) {
         ImageBatch b = batch.images();
         ModelInputs.checkLabelledImages(spec, b);
         int n = b.count();
         try (Feed feed = new Feed(session)) {
-            feed.floats(trainImages, b.pixels(), TensorFlowModel.imageDims(spec.image(), n)).ints(labels, b.labels());
+            feed.floats(trainImages, b.pixels(), TensorFlowModel.imageDims(spec.image(), n))
+                    .ints(labels, b.labels());
             feed.masks(trainPass.masks, batch.dropoutMasks(), n, maskShapes);
             feed.fetch(loss);
             if (mode == Mode.GRADIENTS) {

@@ -38,8 +38,13 @@ final class TensorFlowGenerator implements Generator {
      * @param guard   runs a generation under the owner's lock (and fails once it is closed)
      * @param release frees the native resources; {@code null} for a view, whose model owns them
      */
-    TensorFlowGenerator(ModelSpec spec, Precision precision, Session session, TensorFlowModel.GeneratorPass pass,
-                        Function<Supplier<ImageBatch>, ImageBatch> guard, Runnable release) {
+    TensorFlowGenerator(
+            ModelSpec spec,
+            Precision precision,
+            Session session,
+            TensorFlowModel.GeneratorPass pass,
+            Function<Supplier<ImageBatch>, ImageBatch> guard,
+            Runnable release) {
         this.spec = spec;
         this.precision = precision;
         this.session = session;
@@ -67,18 +72,30 @@ final class TensorFlowGenerator implements Generator {
         try {
             Ops tf = Ops.create(graph);
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
-            values.forEach((name, t) -> vars.put(name, tf.withName(TensorFlowModel.safeName(name))
-                    .variable(TensorFlowModel.shapeOf(t.shape()), TFloat32.class)));
+            values.forEach((name, t) -> vars.put(
+                    name,
+                    tf.withName(TensorFlowModel.safeName(name))
+                            .variable(TensorFlowModel.shapeOf(t.shape()), TFloat32.class)));
             TensorFlowModel.StateIo io = new TensorFlowModel.StateIo(tf, vars);
-            TensorFlowModel.GeneratorPass pass = TensorFlowModel.GeneratorPass.build(tf.withSubScope("generate"), spec,
-                    inferred.generator(), new NetworkCompiler(tf, inferred.generator(), vars, precision), false);
+            TensorFlowModel.GeneratorPass pass = TensorFlowModel.GeneratorPass.build(
+                    tf.withSubScope("generate"),
+                    spec,
+                    inferred.generator(),
+                    new NetworkCompiler(tf, inferred.generator(), vars, precision),
+                    false);
             Session session = new Session(graph, SessionConfig.current());
             io.write(session, new NamedTensors(values));
             ResourceGuard guard = new ResourceGuard("this TensorFlow generator of " + spec.name());
-            return new TensorFlowGenerator(spec, precision, session, pass, guard::shared, () -> guard.close(() -> {
-                session.close();
-                graph.close();
-            }));
+            return new TensorFlowGenerator(
+                    spec,
+                    precision,
+                    session,
+                    pass,
+                    guard::shared,
+                    () -> guard.close(() -> {
+                        session.close();
+                        graph.close();
+                    }));
         } catch (RuntimeException e) {
             graph.close();
             throw e;

@@ -69,8 +69,12 @@ final class TensorFlowModel implements GanModel {
     private final TensorFlowGenerator generatorView;
     private final Discriminator discriminatorView;
 
-    TensorFlowModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                    NamedTensors initial, Precision precision) {
+    TensorFlowModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors initial,
+            Precision precision) {
         this.spec = spec;
         this.precision = precision;
         this.guard = new ResourceGuard("this TensorFlow model of " + spec.name());
@@ -85,8 +89,10 @@ final class TensorFlowModel implements GanModel {
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : full.asMap().entrySet()) {
                 if (!e.getKey().startsWith("adam/iterations/")) {
-                    vars.put(e.getKey(), tf.withName(safeName(e.getKey())).variable(shapeOf(e.getValue().shape()),
-                            TFloat32.class));
+                    vars.put(
+                            e.getKey(),
+                            tf.withName(safeName(e.getKey()))
+                                    .variable(shapeOf(e.getValue().shape()), TFloat32.class));
                 }
             }
             this.state = new StateIo(tf, vars);
@@ -94,7 +100,8 @@ final class TensorFlowModel implements GanModel {
             NetworkCompiler d = new NetworkCompiler(tf, inferred.discriminator(), vars, precision);
             this.inference = GeneratorPass.build(tf.withSubScope("generate"), spec, inferred.generator(), g, false);
             this.judge = new DiscriminatorInference(tf.withSubScope("discriminate"), spec, inferred.discriminator(), d);
-            this.dStep = new DiscriminatorStep(tf.withSubScope("d_step"), spec, inferred, d, vars, discriminatorOptimizer);
+            this.dStep =
+                    new DiscriminatorStep(tf.withSubScope("d_step"), spec, inferred, d, vars, discriminatorOptimizer);
             this.gStep = new GeneratorStep(tf.withSubScope("g_step"), spec, inferred, g, d, vars, generatorOptimizer);
             this.session = new Session(graph, SessionConfig.current());
             ok = true;
@@ -117,8 +124,7 @@ final class TensorFlowModel implements GanModel {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -228,8 +234,10 @@ final class TensorFlowModel implements GanModel {
         NamedTensors full = StateNames.completeAndCheck(inferred, newState);
         writeLocked(() -> {
             state.write(session, full);
-            generatorIterations = (long) full.get(StateNames.ITERATIONS_GENERATOR).data()[0];
-            discriminatorIterations = (long) full.get(StateNames.ITERATIONS_DISCRIMINATOR).data()[0];
+            generatorIterations =
+                    (long) full.get(StateNames.ITERATIONS_GENERATOR).data()[0];
+            discriminatorIterations =
+                    (long) full.get(StateNames.ITERATIONS_DISCRIMINATOR).data()[0];
             return null;
         });
     }
@@ -243,7 +251,11 @@ final class TensorFlowModel implements GanModel {
     }
 
     /** What a step run computes. */
-    enum Mode { LOSS, GRADIENTS, UPDATE }
+    enum Mode {
+        LOSS,
+        GRADIENTS,
+        UPDATE
+    }
 
     /** Assigns and reads every variable. */
     static final class StateIo {
@@ -255,8 +267,8 @@ final class TensorFlowModel implements GanModel {
             this.vars = vars;
             Ops s = tf.withSubScope("state");
             for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet()) {
-                Placeholder<TFloat32> p = s.placeholder(TFloat32.class,
-                        Placeholder.shape(e.getValue().shape()));
+                Placeholder<TFloat32> p = s.placeholder(
+                        TFloat32.class, Placeholder.shape(e.getValue().shape()));
                 feeds.put(e.getKey(), p);
                 assigns.add(s.assign(e.getValue(), p));
             }
@@ -320,8 +332,13 @@ final class TensorFlowModel implements GanModel {
         final Map<String, int[]> maskShapes;
         final boolean conditional;
 
-        private GeneratorPass(Placeholder<TFloat32> noise, Placeholder<TInt32> labels, NetworkCompiler.Pass pass,
-                              Operand<TFloat32> images, Map<String, int[]> maskShapes, boolean conditional) {
+        private GeneratorPass(
+                Placeholder<TFloat32> noise,
+                Placeholder<TInt32> labels,
+                NetworkCompiler.Pass pass,
+                Operand<TFloat32> images,
+                Map<String, int[]> maskShapes,
+                boolean conditional) {
             this.noise = noise;
             this.labels = labels;
             this.pass = pass;
@@ -330,12 +347,12 @@ final class TensorFlowModel implements GanModel {
             this.conditional = conditional;
         }
 
-        static GeneratorPass build(Ops s, ModelSpec spec, InferredNetwork net, NetworkCompiler compiler,
-                                   boolean training) {
-            Placeholder<TFloat32> noise = s.withName("noise").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, spec.latentDim())));
-            Placeholder<TInt32> labels = s.withName("labels").placeholder(TInt32.class,
-                    Placeholder.shape(Shape.of(-1)));
+        static GeneratorPass build(
+                Ops s, ModelSpec spec, InferredNetwork net, NetworkCompiler compiler, boolean training) {
+            Placeholder<TFloat32> noise =
+                    s.withName("noise").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, spec.latentDim())));
+            Placeholder<TInt32> labels =
+                    s.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             Map<String, Operand<? extends TType>> in = new LinkedHashMap<>();
             in.put(NetworkSpec.NOISE, noise);
             boolean conditional = spec.kind().conditionalGenerator();
@@ -343,8 +360,8 @@ final class TensorFlowModel implements GanModel {
                 in.put(NetworkSpec.LABEL, labels);
             }
             NetworkCompiler.Pass pass = compiler.build("generator", in, training, training);
-            return new GeneratorPass(noise, labels, pass, pass.output(net, NetworkSpec.OUT_IMAGE),
-                    maskShapes(net), conditional);
+            return new GeneratorPass(
+                    noise, labels, pass, pass.output(net, NetworkSpec.OUT_IMAGE), maskShapes(net), conditional);
         }
 
         Feed feed(Feed feed, ModelSpec spec, Tensor z, int[] labelValues, Map<String, float[]> masks) {
@@ -363,8 +380,13 @@ final class TensorFlowModel implements GanModel {
                 feed.fetch(images);
                 try (Result r = feed.run()) {
                     int n = z.shape()[0];
-                    return ImageBatch.nhwc(n, spec.image().height(), spec.image().width(), spec.image().channels(),
-                            Feed.floats(r.get(0)), spec.kind().conditionalGenerator() ? labelValues.clone() : null);
+                    return ImageBatch.nhwc(
+                            n,
+                            spec.image().height(),
+                            spec.image().width(),
+                            spec.image().channels(),
+                            Feed.floats(r.get(0)),
+                            spec.kind().conditionalGenerator() ? labelValues.clone() : null);
                 }
             }
         }
@@ -389,7 +411,8 @@ final class TensorFlowModel implements GanModel {
 
         DiscriminatorOutput run(Session session, ImageBatch batch) {
             ModelInputs.checkImages(spec, batch, "images");
-            ModelInputs.checkLabels(spec, batch.labels(), batch.count(), spec.kind().conditionalDiscriminator());
+            ModelInputs.checkLabels(
+                    spec, batch.labels(), batch.count(), spec.kind().conditionalDiscriminator());
             try (Feed feed = new Feed(session)) {
                 feed.floats(images, batch.pixels(), imageDims(spec, batch.count()));
                 if (spec.kind().conditionalDiscriminator()) {
@@ -400,8 +423,8 @@ final class TensorFlowModel implements GanModel {
                     feed.fetch(classes);
                 }
                 try (Result r = feed.run()) {
-                    return new DiscriminatorOutput(Feed.floats(r.get(0)), classes == null ? null : Feed.floats(r.get(1)),
-                            spec.numClasses());
+                    return new DiscriminatorOutput(
+                            Feed.floats(r.get(0)), classes == null ? null : Feed.floats(r.get(1)), spec.numClasses());
                 }
             }
         }
@@ -424,8 +447,8 @@ final class TensorFlowModel implements GanModel {
         return new long[] {n, image.height(), image.width(), image.channels()};
     }
 
-    static Map<String, Operand<? extends TType>> inputs(ModelSpec spec, Operand<TFloat32> images,
-                                                        Operand<TInt32> labels) {
+    static Map<String, Operand<? extends TType>> inputs(
+            ModelSpec spec, Operand<TFloat32> images, Operand<TInt32> labels) {
         Map<String, Operand<? extends TType>> in = new LinkedHashMap<>();
         in.put(NetworkSpec.IMAGE, images);
         if (spec.kind().conditionalDiscriminator()) {
@@ -438,7 +461,8 @@ final class TensorFlowModel implements GanModel {
     static Operand<TFloat32> bce(Ops s, Operand<TFloat32> probability, Operand<TFloat32> target) {
         Operand<TFloat32> p = s.reshape(clip(s, probability), s.constant(new int[] {-1}));
         Operand<TFloat32> one = s.constant(1f);
-        return s.math.neg(s.math.add(s.math.mul(target, s.math.log(p)),
+        return s.math.neg(s.math.add(
+                s.math.mul(target, s.math.log(p)),
                 s.math.mul(s.math.sub(one, target), s.math.log(s.math.sub(one, p)))));
     }
 
@@ -468,8 +492,14 @@ final class TensorFlowModel implements GanModel {
         /**
          * @param learningRate the step size: a constant, or a placeholder fed each step (classifiers)
          */
-        Optimization(Ops s, Graph graph, Operand<TFloat32> loss, List<ParameterSpec> params,
-                     Map<String, Variable<TFloat32>> vars, AdamConfig adam, Operand<TFloat32> learningRate) {
+        Optimization(
+                Ops s,
+                Graph graph,
+                Operand<TFloat32> loss,
+                List<ParameterSpec> params,
+                Map<String, Variable<TFloat32>> vars,
+                AdamConfig adam,
+                Operand<TFloat32> learningRate) {
             List<Output<?>> xs = new ArrayList<>();
             for (ParameterSpec p : params) {
                 names.add(p.name());
@@ -490,10 +520,16 @@ final class TensorFlowModel implements GanModel {
             Ops after = s.withControlDependencies(deps);
             for (int k = 0; k < params.size(); k++) {
                 String name = params.get(k).name();
-                updates.add(after.train.applyAdam(vars.get(name), vars.get(StateNames.ADAM_M + name),
-                        vars.get(StateNames.ADAM_V + name), beta1Power, beta2Power,
-                        learningRate, after.constant((float) adam.beta1()),
-                        after.constant((float) adam.beta2()), after.constant((float) adam.epsilon()),
+                updates.add(after.train.applyAdam(
+                        vars.get(name),
+                        vars.get(StateNames.ADAM_M + name),
+                        vars.get(StateNames.ADAM_V + name),
+                        beta1Power,
+                        beta2Power,
+                        learningRate,
+                        after.constant((float) adam.beta1()),
+                        after.constant((float) adam.beta2()),
+                        after.constant((float) adam.epsilon()),
                         asFloat(grads[k])));
             }
         }
@@ -518,8 +554,7 @@ final class TensorFlowModel implements GanModel {
     }
 
     /** What a step run returns. */
-    record StepOutput<L>(L losses, NamedTensors gradients) {
-    }
+    record StepOutput<L>(L losses, NamedTensors gradients) {}
 
     /** The discriminator step: real and fake images judged together in training mode. */
     static final class DiscriminatorStep {
@@ -539,8 +574,13 @@ final class TensorFlowModel implements GanModel {
         private final Operand<TFloat32> total;
         private final Optimization opt;
 
-        DiscriminatorStep(Ops s, ModelSpec spec, InferredModel model, NetworkCompiler compiler,
-                          Map<String, Variable<TFloat32>> vars, AdamConfig adam) {
+        DiscriminatorStep(
+                Ops s,
+                ModelSpec spec,
+                InferredModel model,
+                NetworkCompiler compiler,
+                Map<String, Variable<TFloat32>> vars,
+                AdamConfig adam) {
             this.spec = spec;
             this.vars = vars;
             this.adam = adam;
@@ -567,8 +607,9 @@ final class TensorFlowModel implements GanModel {
                 sum = s.math.add(sum, terms.get(k));
             }
             total = sum;
-            opt = new Optimization(s.withSubScope("adam"), graph(s), total, net.trainableParameters(), vars, adam,
-                    s.constant((float) adam.learningRate()));
+            opt = new Optimization(
+                    s.withSubScope("adam"), graph(s), total, net.trainableParameters(), vars, adam, s.constant((float)
+                            adam.learningRate()));
         }
 
         StepOutput<DiscriminatorLosses> run(Session session, DiscriminatorBatch b, Mode mode, long t) {
@@ -576,7 +617,8 @@ final class TensorFlowModel implements GanModel {
             ImageBatch fake = b.fake();
             ModelInputs.checkImages(spec, real, "real images");
             ModelInputs.checkImages(spec, fake, "fake images");
-            boolean needLabels = spec.kind().conditionalDiscriminator() || spec.kind().auxiliaryClassifier();
+            boolean needLabels =
+                    spec.kind().conditionalDiscriminator() || spec.kind().auxiliaryClassifier();
             ModelInputs.checkLabels(spec, real.labels(), real.count(), needLabels);
             ModelInputs.checkLabels(spec, fake.labels(), fake.count(), needLabels);
             int nr = real.count();
@@ -647,8 +689,14 @@ final class TensorFlowModel implements GanModel {
         private final Operand<TFloat32> total;
         private final Optimization opt;
 
-        GeneratorStep(Ops s, ModelSpec spec, InferredModel model, NetworkCompiler g, NetworkCompiler d,
-                      Map<String, Variable<TFloat32>> vars, AdamConfig adam) {
+        GeneratorStep(
+                Ops s,
+                ModelSpec spec,
+                InferredModel model,
+                NetworkCompiler g,
+                NetworkCompiler d,
+                Map<String, Variable<TFloat32>> vars,
+                AdamConfig adam) {
             this.spec = spec;
             this.vars = vars;
             this.adam = adam;
@@ -661,16 +709,24 @@ final class TensorFlowModel implements GanModel {
             Operand<TInt32> axis0 = s.constant(new int[] {0});
             adversarial = s.math.mean(bce(s, judge.output(dn, NetworkSpec.OUT_VALIDITY), target), axis0);
             if (spec.kind().auxiliaryClassifier()) {
-                auxiliary = s.math.mul(auxWeight, s.math.mean(sparseCe(s, judge.output(dn, NetworkSpec.OUT_CLASS),
-                        generator.labels, spec.numClasses()), axis0));
+                auxiliary = s.math.mul(
+                        auxWeight,
+                        s.math.mean(
+                                sparseCe(
+                                        s,
+                                        judge.output(dn, NetworkSpec.OUT_CLASS),
+                                        generator.labels,
+                                        spec.numClasses()),
+                                axis0));
                 total = s.math.add(adversarial, auxiliary);
             } else {
                 auxiliary = null;
                 total = adversarial;
             }
             Ops after = s.withSubScope("adam");
-            opt = new Optimization(after, graph(s), total, model.generator().trainableParameters(), vars, adam,
-                    after.constant((float) adam.learningRate()));
+            opt = new Optimization(
+                    after, graph(s), total, model.generator().trainableParameters(), vars, adam, after.constant((float)
+                            adam.learningRate()));
         }
 
         StepOutput<GeneratorLosses> run(Session session, GeneratorBatch b, Mode mode, long t) {

@@ -100,8 +100,15 @@ final class TensorFlowProbe implements ComputeProbe {
         private final Op product;
         private boolean closed;
 
-        TfSgemm(int n, Graph graph, Session session, TNumber a, TNumber b, Placeholder<? extends TNumber> pa,
-                Placeholder<? extends TNumber> pb, Op product) {
+        TfSgemm(
+                int n,
+                Graph graph,
+                Session session,
+                TNumber a,
+                TNumber b,
+                Placeholder<? extends TNumber> pa,
+                Placeholder<? extends TNumber> pb,
+                Op product) {
             this.n = n;
             this.graph = graph;
             this.session = session;
@@ -122,7 +129,8 @@ final class TensorFlowProbe implements ComputeProbe {
             if (closed) {
                 throw new IllegalStateException("this TensorFlow SGEMM probe is closed");
             }
-            try (Result ignored = session.runner().feed(pa, a).feed(pb, b).addTarget(product).run()) {
+            try (Result ignored =
+                    session.runner().feed(pa, a).feed(pb, b).addTarget(product).run()) {
                 // the product ran; nothing is fetched
             }
         }

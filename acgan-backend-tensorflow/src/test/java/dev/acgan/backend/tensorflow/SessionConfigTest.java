@@ -41,7 +41,9 @@ class SessionConfigTest {
         for (String bad : new String[] {"-1", "two", "1.5"}) {
             System.setProperty(SessionConfig.INTER_OP_THREADS, bad);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, SessionConfig::current);
-            assertTrue(e.getMessage().contains(SessionConfig.INTER_OP_THREADS) && e.getMessage().contains("'" + bad + "'"),
+            assertTrue(
+                    e.getMessage().contains(SessionConfig.INTER_OP_THREADS)
+                            && e.getMessage().contains("'" + bad + "'"),
                     e.getMessage());
         }
     }

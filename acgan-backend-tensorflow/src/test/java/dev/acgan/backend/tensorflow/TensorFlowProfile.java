@@ -24,8 +24,7 @@ import org.tensorflow.proto.RunMetadata;
  */
 public final class TensorFlowProfile {
 
-    private TensorFlowProfile() {
-    }
+    private TensorFlowProfile() {}
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 4;
@@ -33,24 +32,37 @@ public final class TensorFlowProfile {
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
         Precision precision = args.length > 3 ? Precision.parse(args[3], "precision") : Precision.FP32;
         Map<String, long[]> totals = new TreeMap<>();
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(steps)
+        TrainingConfig cfg = TrainingConfig.defaults()
+                .withBatchSize(batch)
+                .withMaxSteps(steps)
                 .withPrecision(precision);
-        try (GanTrainer t = GanTrainer.create(new TensorFlowBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg,
-                Datasets.embeddedMnist())) {
+        try (GanTrainer t = GanTrainer.create(
+                new TensorFlowBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg, Datasets.embeddedMnist())) {
             t.step(); // first step: graph optimisation and allocation, not profiled
             Feed.tracer = m -> add(totals, m);
             for (int s = 1; s < steps; s++) {
                 StepResult r = t.step();
-                System.out.printf("step %d: %.3f s (data %.3f, D %.3f, G %.3f) traced%n", s + 1, r.seconds(),
-                        r.dataNanos() / 1e9, r.discriminatorNanos() / 1e9, r.generatorNanos() / 1e9);
+                System.out.printf(
+                        "step %d: %.3f s (data %.3f, D %.3f, G %.3f) traced%n",
+                        s + 1,
+                        r.seconds(),
+                        r.dataNanos() / 1e9,
+                        r.discriminatorNanos() / 1e9,
+                        r.generatorNanos() / 1e9);
             }
             Feed.tracer = null;
         }
         long sum = totals.values().stream().mapToLong(v -> v[0]).sum();
         System.out.printf("op time per step by op type (%d steps), ms:%n", steps - 1);
-        totals.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(top)
-                .forEach(e -> System.out.printf("  %8.1f  %5.1f%%  %5d x  %s%n", e.getValue()[0] / 1e3 / (steps - 1),
-                        100.0 * e.getValue()[0] / sum, e.getValue()[1] / (steps - 1), e.getKey()));
+        totals.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                .limit(top)
+                .forEach(e -> System.out.printf(
+                        "  %8.1f  %5.1f%%  %5d x  %s%n",
+                        e.getValue()[0] / 1e3 / (steps - 1),
+                        100.0 * e.getValue()[0] / sum,
+                        e.getValue()[1] / (steps - 1),
+                        e.getKey()));
         System.out.printf("  total %.1f ms per step%n", sum / 1e3 / (steps - 1));
     }
 

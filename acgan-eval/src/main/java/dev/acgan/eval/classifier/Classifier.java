@@ -95,8 +95,16 @@ public final class Classifier {
      * @param reference    statistics of the features of the training images
      * @throws IllegalArgumentException when a weight is missing or misshapen, or the sizes disagree
      */
-    public Classifier(LeNetShape shape, NamedTensors weights, List<String> classNames, ClassifierRecipe recipe,
-                      String backend, int trainImages, int testImages, double testAccuracy, FeatureStats reference) {
+    public Classifier(
+            LeNetShape shape,
+            NamedTensors weights,
+            List<String> classNames,
+            ClassifierRecipe recipe,
+            String backend,
+            int trainImages,
+            int testImages,
+            double testAccuracy,
+            FeatureStats reference) {
         this.shape = Objects.requireNonNull(shape, "shape");
         this.classNames = List.copyOf(classNames);
         this.recipe = Objects.requireNonNull(recipe, "recipe");
@@ -123,8 +131,8 @@ public final class Classifier {
             throw new IllegalArgumentException(classNames.size() + " class names for " + shape.classes() + " classes");
         }
         if (reference.dim() != shape.dense2()) {
-            throw new IllegalArgumentException("reference statistics of " + reference.dim() + " features for "
-                    + shape.dense2());
+            throw new IllegalArgumentException(
+                    "reference statistics of " + reference.dim() + " features for " + shape.dense2());
         }
     }
 
@@ -154,8 +162,8 @@ public final class Classifier {
     /** Reads a classifier file. */
     public static Classifier read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("classifier file " + file + (Files.exists(file) ? " is not a regular file"
-                    : " does not exist"));
+            throw new CheckpointException(
+                    "classifier file " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
         }
         byte[] bytes;
         try {
@@ -187,11 +195,17 @@ public final class Classifier {
             if (input.length != 3) {
                 throw new CheckpointException(source + ": metadata 'input' must be HxWxC");
             }
-            LeNetShape shape = new LeNetShape(Integer.parseInt(input[0]), Integer.parseInt(input[1]),
-                    Integer.parseInt(input[2]), integer(meta, "conv1", source), integer(meta, "conv2", source),
-                    integer(meta, "dense1", source), integer(meta, "dense2", source), integer(meta, "classes", source));
-            List<String> names = JSON.readValue(need(meta, "class_names", source), new TypeReference<List<String>>() {
-            });
+            LeNetShape shape = new LeNetShape(
+                    Integer.parseInt(input[0]),
+                    Integer.parseInt(input[1]),
+                    Integer.parseInt(input[2]),
+                    integer(meta, "conv1", source),
+                    integer(meta, "conv2", source),
+                    integer(meta, "dense1", source),
+                    integer(meta, "dense2", source),
+                    integer(meta, "classes", source));
+            List<String> names =
+                    JSON.readValue(need(meta, "class_names", source), new TypeReference<List<String>>() {});
             NamedTensors t = contents.tensors();
             Map<String, Tensor> weights = new LinkedHashMap<>();
             for (String name : t.names()) {
@@ -200,13 +214,24 @@ public final class Classifier {
                 }
             }
             FeatureStats ref = reference(t, integer(meta, "reference_images", source), shape.dense2(), source);
-            ClassifierRecipe recipe = new ClassifierRecipe(need(meta, "dataset", source),
-                    Long.parseLong(need(meta, "seed", source)), integer(meta, "epochs", source),
-                    integer(meta, "batch_size", source), Double.parseDouble(need(meta, "learning_rate", source)),
-                    integer(meta, "shift", source), integer(meta, "train_limit", source));
-            Classifier c = new Classifier(shape, new NamedTensors(weights), names, recipe, meta.get("backend"),
-                    integer(meta, "train_images", source), integer(meta, "test_images", source),
-                    Double.parseDouble(need(meta, "test_accuracy", source)), ref);
+            ClassifierRecipe recipe = new ClassifierRecipe(
+                    need(meta, "dataset", source),
+                    Long.parseLong(need(meta, "seed", source)),
+                    integer(meta, "epochs", source),
+                    integer(meta, "batch_size", source),
+                    Double.parseDouble(need(meta, "learning_rate", source)),
+                    integer(meta, "shift", source),
+                    integer(meta, "train_limit", source));
+            Classifier c = new Classifier(
+                    shape,
+                    new NamedTensors(weights),
+                    names,
+                    recipe,
+                    meta.get("backend"),
+                    integer(meta, "train_images", source),
+                    integer(meta, "test_images", source),
+                    Double.parseDouble(need(meta, "test_accuracy", source)),
+                    ref);
             c.sha256 = sha256(bytes);
             return c;
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -219,8 +244,8 @@ public final class Classifier {
 
     private static FeatureStats reference(NamedTensors t, int count, int dim, String source) {
         if (!t.contains(REFERENCE_MEAN) || !t.contains(REFERENCE_COVARIANCE)) {
-            throw new CheckpointException(source + ": classifier file lacks " + REFERENCE_MEAN + " or "
-                    + REFERENCE_COVARIANCE);
+            throw new CheckpointException(
+                    source + ": classifier file lacks " + REFERENCE_MEAN + " or " + REFERENCE_COVARIANCE);
         }
         Tensor m = t.get(REFERENCE_MEAN);
         Tensor c = t.get(REFERENCE_COVARIANCE);

@@ -24,14 +24,17 @@ public final class ClassifierData {
     /** Test images of the {@code mnist} split. */
     public static final int MNIST_TEST = EmbeddedMnist.SIZE - MNIST_TRAIN;
 
-    private ClassifierData() {
-    }
+    private ClassifierData() {}
 
     /** The training images of the dataset named by {@code spec}. */
     public static ImageSet train(String spec) {
         if (isEmbeddedMnist(spec)) {
-            return ImageSet.range(Datasets.embeddedMnist(), 0, MNIST_TRAIN,
-                    "mnist training split (first " + MNIST_TRAIN + " of the " + EmbeddedMnist.SIZE + " embedded digits)");
+            return ImageSet.range(
+                    Datasets.embeddedMnist(),
+                    0,
+                    MNIST_TRAIN,
+                    "mnist training split (first " + MNIST_TRAIN + " of the " + EmbeddedMnist.SIZE
+                            + " embedded digits)");
         }
         DatasetSource d = Datasets.fromSpec(spec, Split.TRAIN);
         return ImageSet.all(d, d.info().name());
@@ -40,7 +43,10 @@ public final class ClassifierData {
     /** The test images of the dataset named by {@code spec}. */
     public static ImageSet test(String spec) {
         if (isEmbeddedMnist(spec)) {
-            return ImageSet.range(Datasets.embeddedMnist(), MNIST_TRAIN, EmbeddedMnist.SIZE,
+            return ImageSet.range(
+                    Datasets.embeddedMnist(),
+                    MNIST_TRAIN,
+                    EmbeddedMnist.SIZE,
                     "mnist test split (last " + MNIST_TEST + " of the " + EmbeddedMnist.SIZE + " embedded digits)");
         }
         DatasetSource d = Datasets.fromSpec(spec, Split.TEST);

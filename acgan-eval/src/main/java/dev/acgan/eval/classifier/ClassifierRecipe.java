@@ -15,8 +15,8 @@ import java.util.Locale;
  * @param shift        largest random translation of a training image, in pixels (0: no augmentation)
  * @param trainLimit   train on the first this many training images only (0: all), for quick checks
  */
-public record ClassifierRecipe(String dataset, long seed, int epochs, int batchSize, double learningRate, int shift,
-                               int trainLimit) {
+public record ClassifierRecipe(
+        String dataset, long seed, int epochs, int batchSize, double learningRate, int shift, int trainLimit) {
 
     /** Default seed. */
     public static final long DEFAULT_SEED = 1;
@@ -55,8 +55,14 @@ public record ClassifierRecipe(String dataset, long seed, int epochs, int batchS
 
     /** The defaults for a dataset (the recipe of the shipped classifier of that dataset). */
     public static ClassifierRecipe defaults(String dataset) {
-        return new ClassifierRecipe(dataset, DEFAULT_SEED, defaultEpochs(dataset), DEFAULT_BATCH_SIZE,
-                DEFAULT_LEARNING_RATE, DEFAULT_SHIFT, 0);
+        return new ClassifierRecipe(
+                dataset,
+                DEFAULT_SEED,
+                defaultEpochs(dataset),
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_LEARNING_RATE,
+                DEFAULT_SHIFT,
+                0);
     }
 
     /** The default number of epochs for a dataset. */
@@ -66,8 +72,16 @@ public record ClassifierRecipe(String dataset, long seed, int epochs, int batchS
 
     /** The command line that trains this recipe. */
     public String command() {
-        return String.format(Locale.ROOT, "acgan train-classifier --dataset %s --seed %d --epochs %d --batch-size %d "
-                + "--learning-rate %s --shift %d%s", dataset, seed, epochs, batchSize, learningRate, shift,
+        return String.format(
+                Locale.ROOT,
+                "acgan train-classifier --dataset %s --seed %d --epochs %d --batch-size %d "
+                        + "--learning-rate %s --shift %d%s",
+                dataset,
+                seed,
+                epochs,
+                batchSize,
+                learningRate,
+                shift,
                 trainLimit == 0 ? "" : " --train-limit " + trainLimit);
     }
 }

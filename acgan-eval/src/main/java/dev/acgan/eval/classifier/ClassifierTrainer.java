@@ -52,8 +52,7 @@ public final class ClassifierTrainer {
      * @param testAccuracy accuracy on the test split after the epoch
      * @param seconds      seconds since the start of training
      */
-    public record Epoch(int epoch, double loss, double testAccuracy, double seconds) {
-    }
+    public record Epoch(int epoch, double loss, double testAccuracy, double seconds) {}
 
     /**
      * What training gave.
@@ -62,11 +61,9 @@ public final class ClassifierTrainer {
      * @param epochs     progress per epoch
      * @param seconds    wall-clock seconds of the whole run, statistics included
      */
-    public record Result(Classifier classifier, List<Epoch> epochs, double seconds) {
-    }
+    public record Result(Classifier classifier, List<Epoch> epochs, double seconds) {}
 
-    private ClassifierTrainer() {
-    }
+    private ClassifierTrainer() {}
 
     /** Trains on the recipe's dataset ({@link ClassifierData}). */
     public static Result train(ClassifierRecipe recipe, GanBackend backend, Consumer<Epoch> progress) {
@@ -76,8 +73,8 @@ public final class ClassifierTrainer {
     }
 
     /** Trains on the given images (the recipe's train limit applies to {@code train}). */
-    public static Result train(ClassifierRecipe recipe, GanBackend backend, ImageSet train, ImageSet test,
-                               Consumer<Epoch> progress) {
+    public static Result train(
+            ClassifierRecipe recipe, GanBackend backend, ImageSet train, ImageSet test, Consumer<Epoch> progress) {
         long start = System.nanoTime();
         if (recipe.trainLimit() > 0) {
             train = train.limit(recipe.trainLimit());
@@ -87,12 +84,18 @@ public final class ClassifierTrainer {
                     + test.description() + " has " + test.numClasses());
         }
         var image = train.source().info().image();
-        LeNetShape shape = new LeNetShape(image.height(), image.width(), image.channels(), 6, 16, 120, 84,
-                train.numClasses());
+        LeNetShape shape =
+                new LeNetShape(image.height(), image.width(), image.channels(), 6, 16, 120, 84, train.numClasses());
         ClassifierSpec spec = shape.spec();
         InferredNetwork net = spec.validate();
-        LOG.debug("training a LeNet ({}, {} parameters) on {} images of {} with {}; {}", shape, net.trainableCount(),
-                train.size(), train.description(), backend.name(), recipe.command());
+        LOG.debug(
+                "training a LeNet ({}, {} parameters) on {} images of {} with {}; {}",
+                shape,
+                net.trainableCount(),
+                train.size(),
+                train.description(),
+                backend.name(),
+                recipe.command());
         NamedTensors initial = ParameterInitializer.initialize(net, streamSeed(recipe.seed(), INIT, 0));
         int n = train.size();
         int b = recipe.batchSize();
@@ -134,8 +137,14 @@ public final class ClassifierTrainer {
                 double acc = CompiledClassifier.predict(model, test).accuracy(test.labels());
                 Epoch e = new Epoch(epoch + 1, lossSum / n, acc, (System.nanoTime() - start) / 1e9);
                 history.add(e);
-                LOG.debug(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  test accuracy %.2f%%  %.0fs", e.epoch(),
-                        recipe.epochs(), e.loss(), 100 * e.testAccuracy(), e.seconds()));
+                LOG.debug(String.format(
+                        Locale.ROOT,
+                        "epoch %d/%d  loss %.4f  test accuracy %.2f%%  %.0fs",
+                        e.epoch(),
+                        recipe.epochs(),
+                        e.loss(),
+                        100 * e.testAccuracy(),
+                        e.seconds()));
                 if (progress != null) {
                     progress.accept(e);
                 }
@@ -150,8 +159,8 @@ public final class ClassifierTrainer {
             reference = FeatureStats.of(p.features(), p.featureLength(), n);
         }
         double testAccuracy = history.get(history.size() - 1).testAccuracy();
-        Classifier c = new Classifier(shape, weights, train.classNames(), recipe, backend.name(), n, test.size(),
-                testAccuracy, reference);
+        Classifier c = new Classifier(
+                shape, weights, train.classNames(), recipe, backend.name(), n, test.size(), testAccuracy, reference);
         return new Result(c, history, (System.nanoTime() - start) / 1e9);
     }
 

@@ -41,8 +41,8 @@ public final class CompiledClassifier implements AutoCloseable {
     public ClassifierOutput predict(ImageBatch batch) {
         LeNetShape s = classifier.shape();
         if (batch.height() != s.height() || batch.width() != s.width() || batch.channels() != s.channels()) {
-            throw new IllegalArgumentException("the classifier takes " + s.input() + " images, got "
-                    + batch.height() + "x" + batch.width() + "x" + batch.channels());
+            throw new IllegalArgumentException("the classifier takes " + s.input() + " images, got " + batch.height()
+                    + "x" + batch.width() + "x" + batch.channels());
         }
         ImageBatch nhwc = batch.toLayout(Layout.NHWC);
         return predict(model, batch.count(), (from, to) -> nhwc.slice(from, to));
@@ -51,8 +51,9 @@ public final class CompiledClassifier implements AutoCloseable {
     /** Probabilities and features of a set of real images, read in blocks. */
     public ClassifierOutput predict(ImageSet images) {
         if (!images.source().info().image().equals(classifier.shape().input())) {
-            throw new IllegalArgumentException("the classifier takes " + classifier.shape().input() + " images, "
-                    + images.description() + " has " + images.source().info().image());
+            throw new IllegalArgumentException(
+                    "the classifier takes " + classifier.shape().input() + " images, " + images.description() + " has "
+                            + images.source().info().image());
         }
         return predict(model, images);
     }

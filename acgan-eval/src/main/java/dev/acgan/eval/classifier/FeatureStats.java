@@ -84,7 +84,9 @@ public record FeatureStats(int count, double[] mean, double[][] covariance) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FeatureStats s && count == s.count && Arrays.equals(mean, s.mean)
+        return o instanceof FeatureStats s
+                && count == s.count
+                && Arrays.equals(mean, s.mean)
                 && Arrays.deepEquals(covariance, s.covariance);
     }
 

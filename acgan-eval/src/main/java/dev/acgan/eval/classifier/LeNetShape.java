@@ -19,8 +19,8 @@ import dev.acgan.api.spec.ImageShape;
  * @param dense2   units of the second dense layer: the length of a feature vector
  * @param classes  number of classes
  */
-public record LeNetShape(int height, int width, int channels, int conv1, int conv2, int dense1, int dense2,
-                         int classes) {
+public record LeNetShape(
+        int height, int width, int channels, int conv1, int conv2, int dense1, int dense2, int classes) {
 
     /** Checks that the sizes make a valid network (e.g. 28x28 gives maps of 24, 12, 8 and 4 pixels). */
     public LeNetShape {

@@ -27,11 +27,23 @@ import java.util.List;
  * @param realDiversity          the same for the real sample
  * @param perClass               per-class numbers, by class
  */
-public record EvaluationReport(double classifierTestAccuracy, int testImages, boolean conditional,
-                               int generatedImages, int realImages, int referenceImages, double conditionalAccuracy,
-                               double realAccuracy, double classifierScore, double realClassifierScore, int classes,
-                               double fid, double fidBaseline, double diversity, double realDiversity,
-                               List<ClassScores> perClass) {
+public record EvaluationReport(
+        double classifierTestAccuracy,
+        int testImages,
+        boolean conditional,
+        int generatedImages,
+        int realImages,
+        int referenceImages,
+        double conditionalAccuracy,
+        double realAccuracy,
+        double classifierScore,
+        double realClassifierScore,
+        int classes,
+        double fid,
+        double fidBaseline,
+        double diversity,
+        double realDiversity,
+        List<ClassScores> perClass) {
 
     /** Copies the list. */
     public EvaluationReport {
@@ -53,7 +65,14 @@ public record EvaluationReport(double classifierTestAccuracy, int testImages, bo
      * @param realAccuracy  classifier accuracy on them
      * @param realDiversity mean pairwise distance of their features
      */
-    public record ClassScores(int label, String name, int generated, double accuracy, double share, double diversity,
-                              int real, double realAccuracy, double realDiversity) {
-    }
+    public record ClassScores(
+            int label,
+            String name,
+            int generated,
+            double accuracy,
+            double share,
+            double diversity,
+            int real,
+            double realAccuracy,
+            double realDiversity) {}
 }

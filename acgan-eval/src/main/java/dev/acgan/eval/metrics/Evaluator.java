@@ -40,8 +40,7 @@ public final class Evaluator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
 
-    private Evaluator() {
-    }
+    private Evaluator() {}
 
     /**
      * Evaluates generated images with the classifier on the default backend ({@link Backends#discover()}
@@ -49,8 +48,8 @@ public final class Evaluator {
      *
      * @see #evaluate(CompiledClassifier, ImageSet, ImageBatch, int)
      */
-    public static EvaluationReport evaluate(Classifier classifier, ImageSet realTest, ImageBatch generated,
-                                            int countPerClass) {
+    public static EvaluationReport evaluate(
+            Classifier classifier, ImageSet realTest, ImageBatch generated, int countPerClass) {
         return evaluate(Backends.discover().select(), classifier, realTest, generated, countPerClass);
     }
 
@@ -59,8 +58,8 @@ public final class Evaluator {
      *
      * @see #evaluate(CompiledClassifier, ImageSet, ImageBatch, int)
      */
-    public static EvaluationReport evaluate(GanBackend backend, Classifier classifier, ImageSet realTest,
-                                            ImageBatch generated, int countPerClass) {
+    public static EvaluationReport evaluate(
+            GanBackend backend, Classifier classifier, ImageSet realTest, ImageBatch generated, int countPerClass) {
         try (CompiledClassifier compiled = classifier.compile(backend)) {
             return evaluate(compiled, realTest, generated, countPerClass);
         }
@@ -75,24 +74,25 @@ public final class Evaluator {
      *                      unconditional model
      * @param countPerClass size per class of the real comparison sample
      */
-    public static EvaluationReport evaluate(CompiledClassifier compiled, ImageSet realTest, ImageBatch generated,
-                                            int countPerClass) {
+    public static EvaluationReport evaluate(
+            CompiledClassifier compiled, ImageSet realTest, ImageBatch generated, int countPerClass) {
         Classifier classifier = compiled.classifier();
         int k = classifier.shape().classes();
         int dim = classifier.shape().dense2();
         if (realTest.numClasses() != k) {
-            throw new IllegalArgumentException(realTest.description() + " has " + realTest.numClasses()
-                    + " classes but the classifier " + k);
+            throw new IllegalArgumentException(
+                    realTest.description() + " has " + realTest.numClasses() + " classes but the classifier " + k);
         }
         if (generated.count() < 2) {
-            throw new IllegalArgumentException("evaluation needs at least 2 generated images, got " + generated.count());
+            throw new IllegalArgumentException(
+                    "evaluation needs at least 2 generated images, got " + generated.count());
         }
         int[] requested = generated.labels();
         if (requested != null) {
             for (int y : requested) {
                 if (y < 0 || y >= k) {
-                    throw new IllegalArgumentException("requested class " + y + " is outside the classifier's "
-                            + k + " classes");
+                    throw new IllegalArgumentException(
+                            "requested class " + y + " is outside the classifier's " + k + " classes");
                 }
             }
         }
@@ -130,18 +130,37 @@ public final class Evaluator {
                 realDivSum += realDiv;
                 realDivN++;
             }
-            perClass.add(new EvaluationReport.ClassScores(c, classifier.classNames().get(c), g.length, acc,
-                    predictedCount[c] / (double) gen.count(), div, r.length, Metrics.accuracy(real, realLabels, r),
+            perClass.add(new EvaluationReport.ClassScores(
+                    c,
+                    classifier.classNames().get(c),
+                    g.length,
+                    acc,
+                    predictedCount[c] / (double) gen.count(),
+                    div,
+                    r.length,
+                    Metrics.accuracy(real, realLabels, r),
                     realDiv));
         }
         FeatureStats reference = classifier.reference();
         GeneratedQuality q = quality(classifier, gen, requested);
         double baseline = Fid.distance(FeatureStats.of(real.features(), dim, realRows), reference);
-        return new EvaluationReport(testAccuracy, realTest.size(), requested != null, gen.count(), realRows.length,
-                reference.count(), q.conditionalAccuracy(),
-                Metrics.accuracy(real, realLabels, realRows), q.classifierScore(),
-                Metrics.classifierScore(real, realRows), k, q.fid(), baseline,
-                divN == 0 ? Double.NaN : divSum / divN, realDivN == 0 ? Double.NaN : realDivSum / realDivN, perClass);
+        return new EvaluationReport(
+                testAccuracy,
+                realTest.size(),
+                requested != null,
+                gen.count(),
+                realRows.length,
+                reference.count(),
+                q.conditionalAccuracy(),
+                Metrics.accuracy(real, realLabels, realRows),
+                q.classifierScore(),
+                Metrics.classifierScore(real, realRows),
+                k,
+                q.fid(),
+                baseline,
+                divN == 0 ? Double.NaN : divSum / divN,
+                realDivN == 0 ? Double.NaN : realDivSum / realDivN,
+                perClass);
     }
 
     /**
@@ -153,17 +172,20 @@ public final class Evaluator {
      */
     public static GeneratedQuality quality(CompiledClassifier compiled, ImageBatch generated) {
         if (generated.count() < 2) {
-            throw new IllegalArgumentException("evaluation needs at least 2 generated images, got " + generated.count());
+            throw new IllegalArgumentException(
+                    "evaluation needs at least 2 generated images, got " + generated.count());
         }
         return quality(compiled.classifier(), compiled.predict(generated), generated.labels());
     }
 
     private static GeneratedQuality quality(Classifier classifier, ClassifierOutput gen, int[] requested) {
         int[] rows = Metrics.all(gen.count());
-        double fid = Fid.distance(FeatureStats.of(gen.features(), classifier.shape().dense2(), rows),
-                classifier.reference());
-        return new GeneratedQuality(requested == null ? Double.NaN : Metrics.accuracy(gen, requested, rows),
-                Metrics.classifierScore(gen, rows), fid);
+        double fid = Fid.distance(
+                FeatureStats.of(gen.features(), classifier.shape().dense2(), rows), classifier.reference());
+        return new GeneratedQuality(
+                requested == null ? Double.NaN : Metrics.accuracy(gen, requested, rows),
+                Metrics.classifierScore(gen, rows),
+                fid);
     }
 
     /** Indices of the first {@code perClass} examples of each class, in order. */

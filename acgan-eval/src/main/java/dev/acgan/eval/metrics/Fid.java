@@ -26,8 +26,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  */
 public final class Fid {
 
-    private Fid() {
-    }
+    private Fid() {}
 
     /** The Fréchet distance between the Gaussians of {@code a} and {@code b}; never negative. */
     public static double distance(FeatureStats a, FeatureStats b) {
@@ -80,8 +79,7 @@ public final class Fid {
     }
 
     /** Eigenvalues and eigenvectors (columns) of a symmetric positive semi-definite matrix. */
-    record Eigen(double[] values, RealMatrix vectors) {
-    }
+    record Eigen(double[] values, RealMatrix vectors) {}
 
     /** {@link EigenDecomposition}, or the singular value decomposition where it does not converge. */
     static Eigen eigen(RealMatrix s) {

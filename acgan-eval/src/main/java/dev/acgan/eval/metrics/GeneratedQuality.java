@@ -9,5 +9,4 @@ package dev.acgan.eval.metrics;
  * @param classifierScore     {@link Metrics#classifierScore}, at most the number of classes
  * @param fid                 {@link Fid} of the images' features against the classifier's reference features
  */
-public record GeneratedQuality(double conditionalAccuracy, double classifierScore, double fid) {
-}
+public record GeneratedQuality(double conditionalAccuracy, double classifierScore, double fid) {}

@@ -18,8 +18,7 @@ public final class GeneratedSamples {
     /** Images per generator call. */
     static final int BATCH = 250;
 
-    private GeneratedSamples() {
-    }
+    private GeneratedSamples() {}
 
     /**
      * {@code countPerClass} images of every class (class 0 first, then 1, ...; labels = requested
@@ -45,7 +44,12 @@ public final class GeneratedSamples {
             ImageBatch b = generator.generate(z, l).toLayout(dev.acgan.api.tensor.Layout.NHWC);
             System.arraycopy(b.pixels(), 0, pixels, from * size, m * size);
         }
-        return ImageBatch.nhwc(n, spec.image().height(), spec.image().width(), spec.image().channels(), pixels,
+        return ImageBatch.nhwc(
+                n,
+                spec.image().height(),
+                spec.image().width(),
+                spec.image().channels(),
+                pixels,
                 conditional ? labels : null);
     }
 }

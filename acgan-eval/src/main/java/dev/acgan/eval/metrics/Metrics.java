@@ -8,8 +8,7 @@ import dev.acgan.api.model.ClassifierOutput;
  */
 public final class Metrics {
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /**
      * The classifier score {@code exp(E_x KL(p(y|x) || p(y)))} of the images {@code rows} (all when

@@ -26,12 +26,17 @@ public final class ReportFormat {
      * @param seed          the seed of the noise
      * @param countPerClass generated images per class
      */
-    public record Subject(String checkpoint, String model, String kind, long step, String dataset, String backend,
-                          long seed, int countPerClass) {
-    }
+    public record Subject(
+            String checkpoint,
+            String model,
+            String kind,
+            long step,
+            String dataset,
+            String backend,
+            long seed,
+            int countPerClass) {}
 
-    private ReportFormat() {
-    }
+    private ReportFormat() {}
 
     /** The report as a JSON document (NaN as null). */
     public static String json(Subject s, Classifier c, EvaluationReport r) {
@@ -100,24 +105,58 @@ public final class ReportFormat {
 
     /** The report as a table. */
     public static void table(Subject s, Classifier c, EvaluationReport r, PrintWriter w) {
-        w.printf(Locale.ROOT, "Checkpoint  %s: %s (%s), step %d, trained on %s; generated with %s%n", s.checkpoint(),
-                s.model(), s.kind(), s.step(), s.dataset(), s.backend());
-        w.printf(Locale.ROOT, "Classifier  %s (LeNet, sha256 %s): %s on the %s test split (%d images)%n", c.source(),
-                c.sha256() == null ? "-" : c.sha256().substring(0, 12), percent(r.classifierTestAccuracy()),
-                c.dataset(), r.testImages());
-        w.printf(Locale.ROOT, "Images      %d generated (%s, seed %d); %d real test images (the first %d per "
-                        + "class at most); FID reference: features of %d training images%n", r.generatedImages(),
-                r.conditional() ? s.countPerClass() + " per class" : "unconditional", s.seed(), r.realImages(),
-                s.countPerClass(), r.referenceImages());
+        w.printf(
+                Locale.ROOT,
+                "Checkpoint  %s: %s (%s), step %d, trained on %s; generated with %s%n",
+                s.checkpoint(),
+                s.model(),
+                s.kind(),
+                s.step(),
+                s.dataset(),
+                s.backend());
+        w.printf(
+                Locale.ROOT,
+                "Classifier  %s (LeNet, sha256 %s): %s on the %s test split (%d images)%n",
+                c.source(),
+                c.sha256() == null ? "-" : c.sha256().substring(0, 12),
+                percent(r.classifierTestAccuracy()),
+                c.dataset(),
+                r.testImages());
+        w.printf(
+                Locale.ROOT,
+                "Images      %d generated (%s, seed %d); %d real test images (the first %d per "
+                        + "class at most); FID reference: features of %d training images%n",
+                r.generatedImages(),
+                r.conditional() ? s.countPerClass() + " per class" : "unconditional",
+                s.seed(),
+                r.realImages(),
+                s.countPerClass(),
+                r.referenceImages());
         w.println();
         w.printf(Locale.ROOT, "  %-28s %12s %12s%n", "", "generated", "real");
-        w.printf(Locale.ROOT, "  %-28s %12s %12s%n", "conditional accuracy", percent(r.conditionalAccuracy()),
+        w.printf(
+                Locale.ROOT,
+                "  %-28s %12s %12s%n",
+                "conditional accuracy",
+                percent(r.conditionalAccuracy()),
                 percent(r.realAccuracy()));
-        w.printf(Locale.ROOT, "  %-28s %12s %12s%n", "classifier score (max " + r.classes() + ")",
-                fixed(r.classifierScore(), 2), fixed(r.realClassifierScore(), 2));
-        w.printf(Locale.ROOT, "  %-28s %12s %12s%n", "FID (real: test vs train)", fixed(r.fid(), 2),
+        w.printf(
+                Locale.ROOT,
+                "  %-28s %12s %12s%n",
+                "classifier score (max " + r.classes() + ")",
+                fixed(r.classifierScore(), 2),
+                fixed(r.realClassifierScore(), 2));
+        w.printf(
+                Locale.ROOT,
+                "  %-28s %12s %12s%n",
+                "FID (real: test vs train)",
+                fixed(r.fid(), 2),
                 fixed(r.fidBaseline(), 2));
-        w.printf(Locale.ROOT, "  %-28s %12s %12s%n", "diversity (mean per class)", fixed(r.diversity(), 3),
+        w.printf(
+                Locale.ROOT,
+                "  %-28s %12s %12s%n",
+                "diversity (mean per class)",
+                fixed(r.diversity(), 3),
                 fixed(r.realDiversity(), 3));
         w.println();
         int nameWidth = 4;
@@ -125,11 +164,19 @@ public final class ReportFormat {
             nameWidth = Math.max(nameWidth, k.name().length());
         }
         String fmt = "  %5s  %-" + nameWidth + "s %9s %8s %7s %10s %10s %10s%n";
-        w.printf(Locale.ROOT, fmt, "class", "name", "accuracy", "share", "images", "diversity", "real acc",
-                "real div");
+        w.printf(Locale.ROOT, fmt, "class", "name", "accuracy", "share", "images", "diversity", "real acc", "real div");
         for (EvaluationReport.ClassScores k : r.perClass()) {
-            w.printf(Locale.ROOT, fmt, k.label(), k.name(), percent(k.accuracy()), percent(k.share()), k.generated(),
-                    fixed(k.diversity(), 3), percent(k.realAccuracy()), fixed(k.realDiversity(), 3));
+            w.printf(
+                    Locale.ROOT,
+                    fmt,
+                    k.label(),
+                    k.name(),
+                    percent(k.accuracy()),
+                    percent(k.share()),
+                    k.generated(),
+                    fixed(k.diversity(), 3),
+                    percent(k.realAccuracy()),
+                    fixed(k.realDiversity(), 3));
         }
         w.println();
         w.println("accuracy: share classified as the requested class; share: share of all generated images classified"

@@ -21,8 +21,7 @@ public final class AnimatedGif {
 
     private static final String FORMAT = "javax_imageio_gif_image_1.0";
 
-    private AnimatedGif() {
-    }
+    private AnimatedGif() {}
 
     /**
      * Writes the frames (atomically, see {@link Images#writeAtomically}).
@@ -46,16 +45,16 @@ public final class AnimatedGif {
                 ImageWriteParam param = writer.getDefaultWriteParam();
                 for (int i = 0; i < frames.size(); i++) {
                     BufferedImage img = indexed(frames.get(i));
-                    IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img),
-                            param);
+                    IIOMetadata meta =
+                            writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
                     IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(FORMAT);
                     IIOMetadataNode gce = child(root, "GraphicControlExtension");
                     gce.setAttribute("disposalMethod", "none");
                     gce.setAttribute("userInputFlag", "FALSE");
                     gce.setAttribute("transparentColorFlag", "FALSE");
                     gce.setAttribute("transparentColorIndex", "0");
-                    gce.setAttribute("delayTime", Integer.toString(i == frames.size() - 1 ? lastDelayCentis
-                            : delayCentis));
+                    gce.setAttribute(
+                            "delayTime", Integer.toString(i == frames.size() - 1 ? lastDelayCentis : delayCentis));
                     if (img.getColorModel() instanceof IndexColorModel cm) {
                         localColorTable(root, cm);
                     }

@@ -17,8 +17,7 @@ public final class ImageGrid {
     /** Grey level of the padding. */
     public static final int PAD_GREY = 80;
 
-    private ImageGrid() {
-    }
+    private ImageGrid() {}
 
     /** Width (or height) in pixels of a grid of {@code cells} cells of {@code size} pixels. */
     public static int extent(int cells, int size) {
@@ -44,8 +43,8 @@ public final class ImageGrid {
         boolean rgb = c == 3;
         int width = extent(cols, w);
         int height = extent(rows, h);
-        BufferedImage img = new BufferedImage(width, height, rgb ? BufferedImage.TYPE_INT_RGB
-                : BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage img =
+                new BufferedImage(width, height, rgb ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         WritableRaster raster = img.getRaster();
         int bands = rgb ? 3 : 1;
         int[] fill = new int[width * height * bands];
@@ -75,7 +74,8 @@ public final class ImageGrid {
      * cannot be drawn (no fonts), the strip stays empty.
      */
     public static BufferedImage caption(BufferedImage img, String text) {
-        int type = img.getType() == BufferedImage.TYPE_BYTE_GRAY ? BufferedImage.TYPE_BYTE_GRAY
+        int type = img.getType() == BufferedImage.TYPE_BYTE_GRAY
+                ? BufferedImage.TYPE_BYTE_GRAY
                 : BufferedImage.TYPE_INT_RGB;
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight() + CAPTION_HEIGHT, type);
         java.awt.Graphics2D g = out.createGraphics();
@@ -84,8 +84,8 @@ public final class ImageGrid {
             g.fillRect(0, 0, out.getWidth(), out.getHeight());
             g.drawImage(img, 0, 0, null);
             try {
-                g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
-                        java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                g.setRenderingHint(
+                        java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
                 g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
                 g.setColor(java.awt.Color.WHITE);
                 g.drawString(text, PAD + 2, img.getHeight() + CAPTION_HEIGHT - 4);
@@ -106,7 +106,8 @@ public final class ImageGrid {
         BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, img.getType());
         java.awt.Graphics2D g = out.createGraphics();
         try {
-            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+            g.setRenderingHint(
+                    java.awt.RenderingHints.KEY_INTERPOLATION,
                     java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.drawImage(img, 0, 0, out.getWidth(), out.getHeight(), null);
         } finally {

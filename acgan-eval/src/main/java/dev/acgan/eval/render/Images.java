@@ -12,8 +12,7 @@ import javax.imageio.ImageIO;
 /** Writing pictures so that a reader never sees half a file. */
 public final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
     /** Writes a PNG: to a hidden sibling first, then renamed over {@code file}. */
     public static void writePng(BufferedImage img, Path file) {

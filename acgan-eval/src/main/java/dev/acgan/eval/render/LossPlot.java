@@ -132,8 +132,7 @@ public final class LossPlot {
     /** Points per series at most. */
     public static final int MAX_POINTS = 1500;
 
-    private LossPlot() {
-    }
+    private LossPlot() {}
 
     /** Renders the rows (at least one). */
     public static BufferedImage render(List<? extends Row> rows, String title) {
@@ -153,13 +152,14 @@ public final class LossPlot {
         List<BufferedImage> charts = new ArrayList<>();
         charts.add(BitmapEncoder.getBufferedImage(chart(rows, "Discriminator loss" + suffix(title), d)));
         charts.add(BitmapEncoder.getBufferedImage(chart(rows, "Generator loss" + suffix(title), g)));
-        List<Row> measured = rows.stream().filter(Row::evaluated).map(r -> (Row) r).toList();
+        List<Row> measured =
+                rows.stream().filter(Row::evaluated).map(r -> (Row) r).toList();
         if (!measured.isEmpty()) {
-            charts.add(BitmapEncoder.getBufferedImage(qualityChart(measured, rows.get(rows.size() - 1).step(),
-                    "Generated images" + suffix(title))));
+            charts.add(BitmapEncoder.getBufferedImage(
+                    qualityChart(measured, rows.get(rows.size() - 1).step(), "Generated images" + suffix(title))));
         }
-        BufferedImage out = new BufferedImage(WIDTH, charts.stream().mapToInt(BufferedImage::getHeight).sum(),
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(
+                WIDTH, charts.stream().mapToInt(BufferedImage::getHeight).sum(), BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = out.createGraphics();
         try {
             int y = 0;
@@ -175,20 +175,27 @@ public final class LossPlot {
 
     /** Conditional accuracy in percent on the left axis (when measured), FID on the right one. */
     private static XYChart qualityChart(List<Row> rows, long lastStep, String title) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(CHART_HEIGHT).title(title).xAxisTitle("step").build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(CHART_HEIGHT)
+                .title(title)
+                .xAxisTitle("step")
+                .build();
         style(chart);
         chart.getStyler().setXAxisMax((double) Math.max(lastStep, 1));
         List<Double> steps = rows.stream().map(r -> (double) r.step()).toList();
         boolean conditional = rows.stream().anyMatch(r -> !Double.isNaN(r.evalAccuracy()));
         if (conditional) {
-            XYSeries acc = chart.addSeries("conditional accuracy, %", steps,
-                    rows.stream().map(r -> 100 * r.evalAccuracy()).toList());
+            XYSeries acc = chart.addSeries(
+                    "conditional accuracy, %",
+                    steps, rows.stream().map(r -> 100 * r.evalAccuracy()).toList());
             acc.setMarker(SeriesMarkers.CIRCLE);
             chart.setYAxisGroupTitle(0, "accuracy, %");
             chart.getStyler().setYAxisMin(0, 0.0);
             chart.getStyler().setYAxisMax(0, 100.0);
         }
-        XYSeries fid = chart.addSeries("FID", steps, rows.stream().map(Row::evalFid).toList());
+        XYSeries fid =
+                chart.addSeries("FID", steps, rows.stream().map(Row::evalFid).toList());
         fid.setMarker(SeriesMarkers.DIAMOND);
         if (conditional) {
             fid.setYAxisGroup(1);
@@ -221,11 +228,17 @@ public final class LossPlot {
     }
 
     private static XYChart chart(List<? extends Row> rows, String title, Map<String, ToDoubleFunction<Row>> series) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(CHART_HEIGHT).title(title).xAxisTitle("step")
-                .yAxisTitle("loss").build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(CHART_HEIGHT)
+                .title(title)
+                .xAxisTitle("step")
+                .yAxisTitle("loss")
+                .build();
         style(chart);
         // the axis ends at the last step, as the quality chart's does: round ticks (0, 100, 200, ...)
-        chart.getStyler().setXAxisMax((double) Math.max(rows.get(rows.size() - 1).step(), 1));
+        chart.getStyler().setXAxisMax((double)
+                Math.max(rows.get(rows.size() - 1).step(), 1));
         int bucket = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
         boolean first = true;
         for (Map.Entry<String, ToDoubleFunction<Row>> e : series.entrySet()) {

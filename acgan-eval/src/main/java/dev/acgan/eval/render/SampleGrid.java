@@ -91,8 +91,8 @@ public record SampleGrid(int rows, int cols, Tensor noise, int[] labels) {
         return byRows(spec, classes, steps, i -> walk);
     }
 
-    private static SampleGrid byRows(ModelSpec spec, int[] classes, int cols,
-                                     java.util.function.IntFunction<float[]> rowNoise) {
+    private static SampleGrid byRows(
+            ModelSpec spec, int[] classes, int cols, java.util.function.IntFunction<float[]> rowNoise) {
         int dim = spec.latentDim();
         int n = classes.length * cols;
         float[] z = new float[n * dim];

@@ -117,7 +117,9 @@ class ShippedClassifierTest {
         for (int y : test.labels()) {
             testPerClass[y]++;
         }
-        assertArrayEquals(new int[] {201, 327, 191, 232, 180, 63, 214, 270, 144, 178}, testPerClass,
+        assertArrayEquals(
+                new int[] {201, 327, 191, 232, 180, 63, 214, 270, 144, 178},
+                testPerClass,
                 "the interleaving runs out of the rarer classes towards the end");
     }
 
@@ -156,8 +158,9 @@ class ShippedClassifierTest {
         Classifier shipped = Classifier.builtIn("mnist");
         GanBackend b = Backends.discover().select();
         ClassifierTrainer.Result r = ClassifierTrainer.train(ClassifierRecipe.defaults("mnist"), b, null);
-        System.out.printf("mnist on %s: %.4f (shipped %.4f) in %.0f s%n", b.name(), r.classifier().testAccuracy(),
-                shipped.testAccuracy(), r.seconds());
+        System.out.printf(
+                "mnist on %s: %.4f (shipped %.4f) in %.0f s%n",
+                b.name(), r.classifier().testAccuracy(), shipped.testAccuracy(), r.seconds());
         assertEquals(shipped.testAccuracy(), r.classifier().testAccuracy(), 0.005);
     }
 
@@ -168,8 +171,9 @@ class ShippedClassifierTest {
         Classifier shipped = Classifier.builtIn("fashion-mnist");
         GanBackend b = Backends.discover().select();
         ClassifierTrainer.Result r = ClassifierTrainer.train(ClassifierRecipe.defaults("fashion-mnist"), b, null);
-        System.out.printf("fashion-mnist on %s: %.4f (shipped %.4f) in %.0f s%n", b.name(),
-                r.classifier().testAccuracy(), shipped.testAccuracy(), r.seconds());
+        System.out.printf(
+                "fashion-mnist on %s: %.4f (shipped %.4f) in %.0f s%n",
+                b.name(), r.classifier().testAccuracy(), shipped.testAccuracy(), r.seconds());
         assertEquals(shipped.testAccuracy(), r.classifier().testAccuracy(), 0.01);
     }
 }

@@ -35,11 +35,11 @@ class FidTest {
 
     @Test
     void statisticsOfKnownVectors() {
-        float[] f = {1, 2, 3, 6, 5, 10};  // three vectors of two: (1,2), (3,6), (5,10)
+        float[] f = {1, 2, 3, 6, 5, 10}; // three vectors of two: (1,2), (3,6), (5,10)
         FeatureStats s = FeatureStats.of(f, 2, 3);
         assertEquals(3, s.mean()[0], 1e-12);
         assertEquals(6, s.mean()[1], 1e-12);
-        assertEquals(4, s.covariance()[0][0], 1e-12);   // ((-2)^2 + 0 + 2^2) / 2
+        assertEquals(4, s.covariance()[0][0], 1e-12); // ((-2)^2 + 0 + 2^2) / 2
         assertEquals(16, s.covariance()[1][1], 1e-12);
         assertEquals(8, s.covariance()[0][1], 1e-12);
         assertEquals(8, s.covariance()[1][0], 1e-12);
@@ -91,8 +91,11 @@ class FidTest {
         double[] mb = {1, 0, 1, 0};
         double expected = 1 + 4 + (1 - 2) * (1 - 2) + (2 - 1) * (2 - 1) + 0 + (0.5 - 1) * (0.5 - 1);
         assertEquals(expected, Fid.distance(diagonal(ma, va), diagonal(mb, vb)), 1e-10);
-        assertEquals(Fid.distance(diagonal(ma, va), diagonal(mb, vb)), Fid.distance(diagonal(mb, vb),
-                diagonal(ma, va)), 1e-10, "symmetric");
+        assertEquals(
+                Fid.distance(diagonal(ma, va), diagonal(mb, vb)),
+                Fid.distance(diagonal(mb, vb), diagonal(ma, va)),
+                1e-10,
+                "symmetric");
     }
 
     @Test

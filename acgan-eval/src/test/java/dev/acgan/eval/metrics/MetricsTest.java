@@ -63,7 +63,7 @@ class MetricsTest {
 
     @Test
     void meanPairwiseDistance() {
-        float[] f = {0, 0, 3, 4, 6, 8};   // points (0,0), (3,4), (6,8): distances 5, 10, 5
+        float[] f = {0, 0, 3, 4, 6, 8}; // points (0,0), (3,4), (6,8): distances 5, 10, 5
         assertEquals(20.0 / 3, Metrics.meanPairwiseDistance(f, 2, new int[] {0, 1, 2}), 1e-12);
         assertEquals(5, Metrics.meanPairwiseDistance(f, 2, new int[] {1, 2}), 1e-12);
         assertTrue(Double.isNaN(Metrics.meanPairwiseDistance(f, 2, new int[] {1})));

@@ -61,7 +61,8 @@ class RealDataMetricsTest {
         assertTrue(r.conditionalAccuracy() > 0.95, "conditional accuracy " + r.conditionalAccuracy());
         assertEquals(classifier.testAccuracy(), r.classifierTestAccuracy(), 1e-9);
         assertTrue(r.classifierScore() > 8.5 && r.classifierScore() <= 10, "score " + r.classifierScore());
-        System.out.printf("real digits as generated ones: FID %.2f, baseline %.2f, accuracy %.4f, score %.2f%n",
+        System.out.printf(
+                "real digits as generated ones: FID %.2f, baseline %.2f, accuracy %.4f, score %.2f%n",
                 r.fid(), r.fidBaseline(), r.conditionalAccuracy(), r.classifierScore());
         // 300 images in 84 dimensions: both carry the small-sample bias of FID and its spread (two disjoint
         // sets of 300 real digits differ by several points), far below what a poor generator gets (hundreds).

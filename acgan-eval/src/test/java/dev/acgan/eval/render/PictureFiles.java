@@ -19,8 +19,7 @@ import org.w3c.dom.Node;
 /** Checks on the pictures the renderers write (shared with the samples' tests through the test jar). */
 public final class PictureFiles {
 
-    private PictureFiles() {
-    }
+    private PictureFiles() {}
 
     /** Decodes a PNG and checks its size. */
     public static BufferedImage png(Path file, int width, int height) throws IOException {
@@ -40,8 +39,8 @@ public final class PictureFiles {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             reader.setInput(in);
             int n = reader.getNumImages(true);
-            IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(0)
-                    .getAsTree("javax_imageio_gif_image_1.0");
+            IIOMetadataNode root =
+                    (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_gif_image_1.0");
             boolean loops = false;
             for (Node ext : children(root, "ApplicationExtensions")) {
                 for (Node app : children((IIOMetadataNode) ext, "ApplicationExtension")) {

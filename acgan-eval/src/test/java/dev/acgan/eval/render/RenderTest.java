@@ -3,6 +3,7 @@ package dev.acgan.eval.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.acgan.api.tensor.ImageBatch;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import dev.acgan.api.tensor.ImageBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,8 @@ class RenderTest {
         assertEquals(128, grey(img, p + 2 + p, p));
         assertEquals(255, grey(img, p, p + 2 + p + 1));
         assertEquals(ImageGrid.PAD_GREY, grey(img, p + 2 + p, p + 2 + p), "empty cell");
-        assertThrows(IllegalArgumentException.class, () -> ImageGrid.render(ImageBatch.nhwc(3, 2, 2, 1, px, null), 1, 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> ImageGrid.render(ImageBatch.nhwc(3, 2, 2, 1, px, null), 1, 2));
     }
 
     @Test

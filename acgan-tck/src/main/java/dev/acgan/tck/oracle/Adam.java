@@ -9,13 +9,11 @@ import dev.acgan.api.train.AdamConfig;
  */
 public final class Adam {
 
-    private Adam() {
-    }
+    private Adam() {}
 
     /** The bias-corrected step size {@code lr*sqrt(1-b2^t)/(1-b1^t)} of update number {@code t} (from 1). */
     public static double stepSize(AdamConfig config, long t) {
-        return config.learningRate() * Math.sqrt(1 - Math.pow(config.beta2(), t))
-                / (1 - Math.pow(config.beta1(), t));
+        return config.learningRate() * Math.sqrt(1 - Math.pow(config.beta2(), t)) / (1 - Math.pow(config.beta1(), t));
     }
 
     /**
@@ -28,8 +26,8 @@ public final class Adam {
      * @param m         first moment, updated in place
      * @param v         second moment, updated in place
      */
-    public static void update(AdamConfig config, long t, double[] parameter, double[] gradient, double[] m,
-                              double[] v) {
+    public static void update(
+            AdamConfig config, long t, double[] parameter, double[] gradient, double[] m, double[] v) {
         if (t < 1) {
             throw new IllegalArgumentException("Adam update numbers start at 1, got " + t);
         }

@@ -29,8 +29,19 @@ import dev.acgan.api.spec.Padding;
  * @param padTop  zero rows before the input
  * @param padLeft zero columns before the input
  */
-public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int outC, int kernelH, int kernelW,
-                           int strideH, int strideW, int padTop, int padLeft) {
+public record ConvGeometry(
+        int inH,
+        int inW,
+        int inC,
+        int outH,
+        int outW,
+        int outC,
+        int kernelH,
+        int kernelW,
+        int strideH,
+        int strideW,
+        int padTop,
+        int padLeft) {
 
     /**
      * The geometry of a Conv2D layer.
@@ -45,12 +56,31 @@ public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int ou
      * @param strideW horizontal stride
      * @param padding 'same' or 'valid'
      */
-    public static ConvGeometry conv2d(int inH, int inW, int inC, int filters, int kernelH, int kernelW,
-                                      int strideH, int strideW, Padding padding) {
+    public static ConvGeometry conv2d(
+            int inH,
+            int inW,
+            int inC,
+            int filters,
+            int kernelH,
+            int kernelW,
+            int strideH,
+            int strideW,
+            Padding padding) {
         int outH = convOutputSize(inH, kernelH, strideH, padding);
         int outW = convOutputSize(inW, kernelW, strideW, padding);
-        return new ConvGeometry(inH, inW, inC, outH, outW, filters, kernelH, kernelW, strideH, strideW,
-                padBefore(inH, outH, kernelH, strideH, padding), padBefore(inW, outW, kernelW, strideW, padding));
+        return new ConvGeometry(
+                inH,
+                inW,
+                inC,
+                outH,
+                outW,
+                filters,
+                kernelH,
+                kernelW,
+                strideH,
+                strideW,
+                padBefore(inH, outH, kernelH, strideH, padding),
+                padBefore(inW, outW, kernelW, strideW, padding));
     }
 
     /**
@@ -66,8 +96,8 @@ public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int ou
      * @param strideW horizontal stride
      * @param padding 'same' or 'valid'
      */
-    public static ConvGeometry pool(int inH, int inW, int c, int poolH, int poolW, int strideH, int strideW,
-                                    Padding padding) {
+    public static ConvGeometry pool(
+            int inH, int inW, int c, int poolH, int poolW, int strideH, int strideW, Padding padding) {
         return conv2d(inH, inW, c, c, poolH, poolW, strideH, strideW, padding);
     }
 
@@ -87,24 +117,43 @@ public record ConvGeometry(int inH, int inW, int inC, int outH, int outW, int ou
      * @param strideW horizontal stride
      * @param padding 'same' or 'valid'
      */
-    public static ConvGeometry conv2dTranspose(int inH, int inW, int inC, int filters, int kernelH, int kernelW,
-                                               int strideH, int strideW, Padding padding) {
+    public static ConvGeometry conv2dTranspose(
+            int inH,
+            int inW,
+            int inC,
+            int filters,
+            int kernelH,
+            int kernelW,
+            int strideH,
+            int strideW,
+            Padding padding) {
         int bigH = transposeOutputSize(inH, kernelH, strideH, padding);
         int bigW = transposeOutputSize(inW, kernelW, strideW, padding);
         if (convOutputSize(bigH, kernelH, strideH, padding) != inH
                 || convOutputSize(bigW, kernelW, strideW, padding) != inW) {
             throw new IllegalStateException("transposed convolution sizes are inconsistent");
         }
-        return new ConvGeometry(bigH, bigW, filters, inH, inW, inC, kernelH, kernelW, strideH, strideW,
-                padBefore(bigH, inH, kernelH, strideH, padding), padBefore(bigW, inW, kernelW, strideW, padding));
+        return new ConvGeometry(
+                bigH,
+                bigW,
+                filters,
+                inH,
+                inW,
+                inC,
+                kernelH,
+                kernelW,
+                strideH,
+                strideW,
+                padBefore(bigH, inH, kernelH, strideH, padding),
+                padBefore(bigW, inW, kernelW, strideW, padding));
     }
 
     /** TensorFlow's convolution output size: ceil(in/stride) for 'same', ceil((in-k+1)/stride) for 'valid'. */
     public static int convOutputSize(int in, int kernel, int stride, Padding padding) {
         int span = padding == Padding.SAME ? in : in - kernel + 1;
         if (span <= 0) {
-            throw new IllegalArgumentException("input size " + in + " is smaller than kernel " + kernel
-                    + " with 'valid' padding");
+            throw new IllegalArgumentException(
+                    "input size " + in + " is smaller than kernel " + kernel + " with 'valid' padding");
         }
         return (span + stride - 1) / stride;
     }

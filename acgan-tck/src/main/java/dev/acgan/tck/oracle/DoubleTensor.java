@@ -36,8 +36,8 @@ public final class DoubleTensor {
             size *= d;
         }
         if (size != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + size
-                    + " values but the array has " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + size + " values but the array has " + data.length);
         }
         this.shape = shape.clone();
         this.data = data;
@@ -156,8 +156,8 @@ public final class DoubleTensor {
     /** Adds {@code other} element-wise into this tensor (shapes must be equal). */
     public void addInPlace(DoubleTensor other) {
         if (!Arrays.equals(shape, other.shape)) {
-            throw new IllegalArgumentException("cannot add " + Arrays.toString(other.shape) + " to "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "cannot add " + Arrays.toString(other.shape) + " to " + Arrays.toString(shape));
         }
         double[] o = other.data;
         for (int i = 0; i < data.length; i++) {

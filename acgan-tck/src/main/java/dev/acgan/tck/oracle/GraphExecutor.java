@@ -86,8 +86,12 @@ public final class GraphExecutor {
      * @throws IllegalArgumentException for a missing input, inconsistent batch sizes or a missing or
      *                                  mis-sized dropout mask
      */
-    public ForwardPass forward(Map<String, DoubleTensor> inputs, int[] labels, Map<String, double[]> params,
-                               boolean training, Map<String, float[]> masks) {
+    public ForwardPass forward(
+            Map<String, DoubleTensor> inputs,
+            int[] labels,
+            Map<String, double[]> params,
+            boolean training,
+            Map<String, float[]> masks) {
         int batch = batchSize(inputs, labels);
         if (training && masks != null) {
             checkMasks(masks, batch);
@@ -163,20 +167,29 @@ public final class GraphExecutor {
         }
         for (String name : masks.keySet()) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException(network.role() + ": dropout mask for unknown node '" + name
-                        + "'; dropout nodes are " + known);
+                throw new IllegalArgumentException(
+                        network.role() + ": dropout mask for unknown node '" + name + "'; dropout nodes are " + known);
             }
         }
     }
 
-    private DoubleTensor forwardNode(InferredNode node, List<DoubleTensor> in, int[] labels,
-                                     Map<String, double[]> params, boolean training, float[] mask,
-                                     Map<String, LayerOps.BatchNormResult> bn) {
+    private DoubleTensor forwardNode(
+            InferredNode node,
+            List<DoubleTensor> in,
+            int[] labels,
+            Map<String, double[]> params,
+            boolean training,
+            float[] mask,
+            Map<String, LayerOps.BatchNormResult> bn) {
         LayerSpec layer = node.layer();
         String p = prefix(node);
         if (layer instanceof Dense d) {
-            return Products.dense(arithmetic, in.get(0), param(params, p + "kernel"),
-                    d.useBias() ? param(params, p + "bias") : null, d.units());
+            return Products.dense(
+                    arithmetic,
+                    in.get(0),
+                    param(params, p + "kernel"),
+                    d.useBias() ? param(params, p + "bias") : null,
+                    d.units());
         }
         if (layer instanceof Embedding e) {
             return LayerOps.embedding(labels, param(params, p + "embeddings"), e.inputDim(), e.outputDim());
@@ -197,12 +210,20 @@ public final class GraphExecutor {
             return LayerOps.repeatSpatial(in.get(0), r.height(), r.width());
         }
         if (layer instanceof Conv2D c) {
-            return Products.conv2d(arithmetic, in.get(0), param(params, p + "kernel"),
-                    c.useBias() ? param(params, p + "bias") : null, geometry(node));
+            return Products.conv2d(
+                    arithmetic,
+                    in.get(0),
+                    param(params, p + "kernel"),
+                    c.useBias() ? param(params, p + "bias") : null,
+                    geometry(node));
         }
         if (layer instanceof Conv2DTranspose c) {
-            return Products.conv2dTranspose(arithmetic, in.get(0), param(params, p + "kernel"),
-                    c.useBias() ? param(params, p + "bias") : null, geometry(node));
+            return Products.conv2dTranspose(
+                    arithmetic,
+                    in.get(0),
+                    param(params, p + "kernel"),
+                    c.useBias() ? param(params, p + "bias") : null,
+                    geometry(node));
         }
         if (layer instanceof MaxPool2D) {
             return LayerOps.maxPool2d(in.get(0), geometry(node));
@@ -215,8 +236,13 @@ public final class GraphExecutor {
                 bn.put(node.name(), r);
                 return r.output();
             }
-            return LayerOps.batchNormInference(in.get(0), gamma, beta, param(params, p + "moving_mean"),
-                    param(params, p + "moving_variance"), b.epsilon());
+            return LayerOps.batchNormInference(
+                    in.get(0),
+                    gamma,
+                    beta,
+                    param(params, p + "moving_mean"),
+                    param(params, p + "moving_variance"),
+                    b.epsilon());
         }
         if (layer instanceof Relu) {
             return LayerOps.relu(in.get(0));
@@ -293,7 +319,9 @@ public final class GraphExecutor {
                 continue;
             }
             DoubleTensor g = grads.get(name);
-            inputGrads.put(name, g != null ? g : DoubleTensor.zeros(pass.values.get(name).shape()));
+            inputGrads.put(
+                    name,
+                    g != null ? g : DoubleTensor.zeros(pass.values.get(name).shape()));
         }
         return new Gradients(paramGrads, inputGrads);
     }
@@ -319,14 +347,25 @@ public final class GraphExecutor {
     }
 
     /** Input gradients of one node (null for integer inputs); adds its parameter gradients. */
-    private List<DoubleTensor> backwardNode(InferredNode node, List<DoubleTensor> in, DoubleTensor y, DoubleTensor dy,
-                                            ForwardPass pass, Map<String, double[]> pg) {
+    private List<DoubleTensor> backwardNode(
+            InferredNode node,
+            List<DoubleTensor> in,
+            DoubleTensor y,
+            DoubleTensor dy,
+            ForwardPass pass,
+            Map<String, double[]> pg) {
         LayerSpec layer = node.layer();
         String p = prefix(node);
         Map<String, double[]> params = pass.params;
         if (layer instanceof Dense d) {
-            return List.of(Products.denseBackward(arithmetic, in.get(0), param(params, p + "kernel"), d.units(), dy,
-                    pg.get(p + "kernel"), d.useBias() ? pg.get(p + "bias") : null));
+            return List.of(Products.denseBackward(
+                    arithmetic,
+                    in.get(0),
+                    param(params, p + "kernel"),
+                    d.units(),
+                    dy,
+                    pg.get(p + "kernel"),
+                    d.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof Embedding e) {
             LayerOps.embeddingBackward(pass.labels, e.outputDim(), dy, pg.get(p + "embeddings"));
@@ -352,12 +391,24 @@ public final class GraphExecutor {
             return List.of(LayerOps.repeatSpatialBackward(dy));
         }
         if (layer instanceof Conv2D c) {
-            return List.of(Products.conv2dBackward(arithmetic, in.get(0), param(params, p + "kernel"), geometry(node),
-                    dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
+            return List.of(Products.conv2dBackward(
+                    arithmetic,
+                    in.get(0),
+                    param(params, p + "kernel"),
+                    geometry(node),
+                    dy,
+                    pg.get(p + "kernel"),
+                    c.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof Conv2DTranspose c) {
-            return List.of(Products.conv2dTransposeBackward(arithmetic, in.get(0), param(params, p + "kernel"),
-                    geometry(node), dy, pg.get(p + "kernel"), c.useBias() ? pg.get(p + "bias") : null));
+            return List.of(Products.conv2dTransposeBackward(
+                    arithmetic,
+                    in.get(0),
+                    param(params, p + "kernel"),
+                    geometry(node),
+                    dy,
+                    pg.get(p + "kernel"),
+                    c.useBias() ? pg.get(p + "bias") : null));
         }
         if (layer instanceof MaxPool2D) {
             return List.of(LayerOps.maxPool2dBackward(in.get(0), geometry(node), dy));
@@ -365,11 +416,23 @@ public final class GraphExecutor {
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");
             if (pass.training) {
-                return List.of(LayerOps.batchNormTrainingBackward(in.get(0), gamma, pass.batchNorm.get(node.name()),
-                        dy, pg.get(p + "gamma"), pg.get(p + "beta")));
+                return List.of(LayerOps.batchNormTrainingBackward(
+                        in.get(0),
+                        gamma,
+                        pass.batchNorm.get(node.name()),
+                        dy,
+                        pg.get(p + "gamma"),
+                        pg.get(p + "beta")));
             }
-            return List.of(LayerOps.batchNormInferenceBackward(in.get(0), gamma, param(params, p + "moving_mean"),
-                    param(params, p + "moving_variance"), b.epsilon(), dy, pg.get(p + "gamma"), pg.get(p + "beta")));
+            return List.of(LayerOps.batchNormInferenceBackward(
+                    in.get(0),
+                    gamma,
+                    param(params, p + "moving_mean"),
+                    param(params, p + "moving_variance"),
+                    b.epsilon(),
+                    dy,
+                    pg.get(p + "gamma"),
+                    pg.get(p + "beta")));
         }
         if (layer instanceof Relu) {
             return List.of(LayerOps.reluBackward(in.get(0), dy));
@@ -425,12 +488,12 @@ public final class GraphExecutor {
     public static ConvGeometry geometry(InferredNode node) {
         int[] x = node.inputShapes().get(0);
         if (node.layer() instanceof Conv2D c) {
-            return ConvGeometry.conv2d(x[0], x[1], x[2], c.filters(), c.kernelH(), c.kernelW(), c.strideH(),
-                    c.strideW(), c.padding());
+            return ConvGeometry.conv2d(
+                    x[0], x[1], x[2], c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding());
         }
         if (node.layer() instanceof Conv2DTranspose c) {
-            return ConvGeometry.conv2dTranspose(x[0], x[1], x[2], c.filters(), c.kernelH(), c.kernelW(),
-                    c.strideH(), c.strideW(), c.padding());
+            return ConvGeometry.conv2dTranspose(
+                    x[0], x[1], x[2], c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding());
         }
         if (node.layer() instanceof MaxPool2D m) {
             return ConvGeometry.pool(x[0], x[1], x[2], m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding());
@@ -463,9 +526,15 @@ public final class GraphExecutor {
         private final Map<String, float[]> masks;
         private final Map<String, LayerOps.BatchNormResult> batchNorm;
 
-        private ForwardPass(GraphExecutor executor, int batch, Map<String, DoubleTensor> values, int[] labels,
-                            Map<String, double[]> params, boolean training, Map<String, float[]> masks,
-                            Map<String, LayerOps.BatchNormResult> batchNorm) {
+        private ForwardPass(
+                GraphExecutor executor,
+                int batch,
+                Map<String, DoubleTensor> values,
+                int[] labels,
+                Map<String, double[]> params,
+                boolean training,
+                Map<String, float[]> masks,
+                Map<String, LayerOps.BatchNormResult> batchNorm) {
             this.executor = executor;
             this.batch = batch;
             this.values = values;
@@ -512,6 +581,5 @@ public final class GraphExecutor {
      * @param parameters gradient of every trainable parameter by full name, in the network's parameter order
      * @param inputs     gradient of every float network input by name
      */
-    public record Gradients(Map<String, double[]> parameters, Map<String, DoubleTensor> inputs) {
-    }
+    public record Gradients(Map<String, double[]> parameters, Map<String, DoubleTensor> inputs) {}
 }

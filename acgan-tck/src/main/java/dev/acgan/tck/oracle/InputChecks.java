@@ -10,8 +10,7 @@ import java.util.Arrays;
 /** Validation of caller inputs shared by the reference model, generator and discriminator. */
 final class InputChecks {
 
-    private InputChecks() {
-    }
+    private InputChecks() {}
 
     /** The noise as a double tensor {@code [n, latentDim]}, or an error naming expected and actual shapes. */
     static DoubleTensor noise(ModelSpec spec, Tensor noise) {
@@ -20,8 +19,8 @@ final class InputChecks {
         }
         int[] s = noise.shape();
         if (s.length != 2 || s[1] != spec.latentDim()) {
-            throw new IllegalArgumentException("noise has shape " + Arrays.toString(s) + ", expected [n, "
-                    + spec.latentDim() + "]");
+            throw new IllegalArgumentException(
+                    "noise has shape " + Arrays.toString(s) + ", expected [n, " + spec.latentDim() + "]");
         }
         return DoubleTensor.of(noise);
     }
@@ -40,8 +39,8 @@ final class InputChecks {
         }
         for (int i = 0; i < n; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(what + ": label " + labels[i] + " at index " + i
-                        + " is out of range [0, " + classes + ")");
+                throw new IllegalArgumentException(
+                        what + ": label " + labels[i] + " at index " + i + " is out of range [0, " + classes + ")");
             }
         }
     }
@@ -56,7 +55,8 @@ final class InputChecks {
         if (images == null) {
             throw new IllegalArgumentException(what + " are null");
         }
-        if (images.height() != shape.height() || images.width() != shape.width()
+        if (images.height() != shape.height()
+                || images.width() != shape.width()
                 || images.channels() != shape.channels()) {
             throw new IllegalArgumentException(what + " have shape " + images.height() + "x" + images.width() + "x"
                     + images.channels() + ", expected " + shape);

@@ -16,8 +16,7 @@ import java.util.List;
  */
 public final class LayerOps {
 
-    private LayerOps() {
-    }
+    private LayerOps() {}
 
     // ------------------------------------------------------------------------------------ Dense
 
@@ -70,14 +69,20 @@ public final class LayerOps {
      * @param dBias   receives {@code += sum_n dy}, or {@code null}
      * @return {@code dx = dy kernel^T}
      */
-    public static DoubleTensor denseBackward(DoubleTensor x, double[] kernel, int units, DoubleTensor dy,
-                                             double[] dKernel, double[] dBias) {
+    public static DoubleTensor denseBackward(
+            DoubleTensor x, double[] kernel, int units, DoubleTensor dy, double[] dKernel, double[] dBias) {
         return denseBackward(x, kernel, units, dy, dKernel, dBias, false);
     }
 
     /** {@link #denseBackward}, the products summed in float32 when {@code float32Sums}. */
-    static DoubleTensor denseBackward(DoubleTensor x, double[] kernel, int units, DoubleTensor dy, double[] dKernel,
-                                      double[] dBias, boolean float32Sums) {
+    static DoubleTensor denseBackward(
+            DoubleTensor x,
+            double[] kernel,
+            int units,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias,
+            boolean float32Sums) {
         int n = x.batch();
         int in = x.exampleSize();
         double[] xs = x.data();
@@ -240,8 +245,8 @@ public final class LayerOps {
     public static DoubleTensor reshape(DoubleTensor x, int[] exampleShape) {
         int[] shape = DoubleTensor.withBatch(x.batch(), exampleShape);
         if (DoubleTensor.sizeOf(shape) != x.size()) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(x.shape()) + " to "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "cannot reshape " + Arrays.toString(x.shape()) + " to " + Arrays.toString(shape));
         }
         return x.reshape(shape);
     }
@@ -319,14 +324,20 @@ public final class LayerOps {
      * @param dBias   receives the bias gradient, or {@code null}
      * @return the input gradient {@code [n, inH, inW, inC]}
      */
-    public static DoubleTensor conv2dBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
-                                              double[] dKernel, double[] dBias) {
+    public static DoubleTensor conv2dBackward(
+            DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy, double[] dKernel, double[] dBias) {
         return conv2dBackward(x, kernel, g, dy, dKernel, dBias, false);
     }
 
     /** {@link #conv2dBackward}, the products summed in float32 when {@code float32Sums}. */
-    static DoubleTensor conv2dBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
-                                       double[] dKernel, double[] dBias, boolean float32Sums) {
+    static DoubleTensor conv2dBackward(
+            DoubleTensor x,
+            double[] kernel,
+            ConvGeometry g,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias,
+            boolean float32Sums) {
         int n = x.batch();
         double[] dx = new double[n * g.inSize()];
         convScatter(dy.data(), n, kernel, g, dx, float32Sums);
@@ -356,8 +367,8 @@ public final class LayerOps {
     }
 
     /** {@link #conv2dTranspose}, the products summed in float32 when {@code float32Sums}. */
-    static DoubleTensor conv2dTranspose(DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g,
-                                        boolean float32Sums) {
+    static DoubleTensor conv2dTranspose(
+            DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g, boolean float32Sums) {
         checkLength("conv2d_transpose kernel", kernel, g.kernelSize());
         int n = x.batch();
         double[] y = new double[n * g.inSize()];
@@ -378,14 +389,20 @@ public final class LayerOps {
      * @param dBias   receives the bias gradient, or {@code null}
      * @return the input gradient {@code [n, h, w, c]}
      */
-    public static DoubleTensor conv2dTransposeBackward(DoubleTensor x, double[] kernel, ConvGeometry g,
-                                                       DoubleTensor dy, double[] dKernel, double[] dBias) {
+    public static DoubleTensor conv2dTransposeBackward(
+            DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy, double[] dKernel, double[] dBias) {
         return conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias, false);
     }
 
     /** {@link #conv2dTransposeBackward}, the products summed in float32 when {@code float32Sums}. */
-    static DoubleTensor conv2dTransposeBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
-                                                double[] dKernel, double[] dBias, boolean float32Sums) {
+    static DoubleTensor conv2dTransposeBackward(
+            DoubleTensor x,
+            double[] kernel,
+            ConvGeometry g,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias,
+            boolean float32Sums) {
         int n = x.batch();
         double[] dx = new double[n * g.outSize()];
         convCorrelate(dy.data(), n, kernel, g, dx, float32Sums);
@@ -399,8 +416,8 @@ public final class LayerOps {
     }
 
     /** {@code out[n,oh,ow,f] += sum in[n, oh*s-pad+i, ow*s-pad+j, c] * k[i,j,c,f]}. */
-    private static void convCorrelate(double[] in, int n, double[] k, ConvGeometry g, double[] out,
-                                      boolean float32Sums) {
+    private static void convCorrelate(
+            double[] in, int n, double[] k, ConvGeometry g, double[] out, boolean float32Sums) {
         int inC = g.inC();
         int outC = g.outC();
         for (int b = 0; b < n; b++) {
@@ -438,8 +455,7 @@ public final class LayerOps {
     }
 
     /** The transpose of {@link #convCorrelate}: {@code in[n, oh*s-pad+i, ow*s-pad+j, c] += sum_f out[n,oh,ow,f] * k[i,j,c,f]}. */
-    private static void convScatter(double[] out, int n, double[] k, ConvGeometry g, double[] in,
-                                    boolean float32Sums) {
+    private static void convScatter(double[] out, int n, double[] k, ConvGeometry g, double[] in, boolean float32Sums) {
         int inC = g.inC();
         int outC = g.outC();
         for (int b = 0; b < n; b++) {
@@ -475,8 +491,8 @@ public final class LayerOps {
     }
 
     /** {@code dk[i,j,c,f] += sum in[n, oh*s-pad+i, ow*s-pad+j, c] * dOut[n,oh,ow,f]}. */
-    private static void convKernelGradient(double[] in, double[] dOut, int n, ConvGeometry g, double[] dk,
-                                           boolean float32Sums) {
+    private static void convKernelGradient(
+            double[] in, double[] dOut, int n, ConvGeometry g, double[] dk, boolean float32Sums) {
         int inC = g.inC();
         int outC = g.outC();
         for (int b = 0; b < n; b++) {
@@ -579,8 +595,8 @@ public final class LayerOps {
                             }
                         }
                         if (best < 0) {
-                            throw new IllegalArgumentException("pooling window at (" + oh + ", " + ow
-                                    + ") lies entirely in the padding");
+                            throw new IllegalArgumentException(
+                                    "pooling window at (" + oh + ", " + ow + ") lies entirely in the padding");
                         }
                         arg[((b * g.outH() + oh) * g.outW() + ow) * c + ch] = best;
                     }
@@ -589,7 +605,6 @@ public final class LayerOps {
         }
         return arg;
     }
-
 
     /**
      * One step of a sum of products: {@code a + b} in double precision, or rounded to float32 when
@@ -632,8 +647,7 @@ public final class LayerOps {
      * @param invStd   {@code 1/sqrt(variance + epsilon)} per channel
      * @param count    values per channel: batch times spatial positions
      */
-    public record BatchNormResult(DoubleTensor output, double[] mean, double[] variance, double[] invStd,
-                                  int count) {
+    public record BatchNormResult(DoubleTensor output, double[] mean, double[] variance, double[] invStd, int count) {
 
         /**
          * The unbiased variance {@code variance * count/(count-1)} that updates the moving variance; with a
@@ -683,8 +697,13 @@ public final class LayerOps {
     }
 
     /** Inference-mode batch normalisation with the moving statistics. */
-    public static DoubleTensor batchNormInference(DoubleTensor x, double[] gamma, double[] beta,
-                                                  double[] movingMean, double[] movingVariance, double epsilon) {
+    public static DoubleTensor batchNormInference(
+            DoubleTensor x,
+            double[] gamma,
+            double[] beta,
+            double[] movingMean,
+            double[] movingVariance,
+            double epsilon) {
         double[] invStd = new double[movingVariance.length];
         for (int k = 0; k < invStd.length; k++) {
             invStd[k] = 1.0 / Math.sqrt(movingVariance[k] + epsilon);
@@ -692,8 +711,8 @@ public final class LayerOps {
         return normalize(x, movingMean, invStd, gamma, beta);
     }
 
-    private static DoubleTensor normalize(DoubleTensor x, double[] mean, double[] invStd, double[] gamma,
-                                          double[] beta) {
+    private static DoubleTensor normalize(
+            DoubleTensor x, double[] mean, double[] invStd, double[] gamma, double[] beta) {
         int c = x.lastDim();
         double[] xs = x.data();
         double[] y = new double[xs.length];
@@ -716,8 +735,8 @@ public final class LayerOps {
      * @param dGamma receives {@code sum(dy * xhat)}, or {@code null}
      * @param dBeta  receives {@code sum(dy)}, or {@code null}
      */
-    public static DoubleTensor batchNormTrainingBackward(DoubleTensor x, double[] gamma, BatchNormResult fwd,
-                                                         DoubleTensor dy, double[] dGamma, double[] dBeta) {
+    public static DoubleTensor batchNormTrainingBackward(
+            DoubleTensor x, double[] gamma, BatchNormResult fwd, DoubleTensor dy, double[] dGamma, double[] dBeta) {
         int c = x.lastDim();
         double[] xs = x.data();
         double[] g = dy.data();
@@ -753,9 +772,15 @@ public final class LayerOps {
     }
 
     /** Backward of inference-mode batch normalisation (the statistics are constants). */
-    public static DoubleTensor batchNormInferenceBackward(DoubleTensor x, double[] gamma, double[] movingMean,
-                                                          double[] movingVariance, double epsilon, DoubleTensor dy,
-                                                          double[] dGamma, double[] dBeta) {
+    public static DoubleTensor batchNormInferenceBackward(
+            DoubleTensor x,
+            double[] gamma,
+            double[] movingMean,
+            double[] movingVariance,
+            double epsilon,
+            DoubleTensor dy,
+            double[] dGamma,
+            double[] dBeta) {
         int c = x.lastDim();
         double[] xs = x.data();
         double[] g = dy.data();
@@ -906,8 +931,8 @@ public final class LayerOps {
     public static DoubleTensor dropout(DoubleTensor x, float[] mask) {
         double[] xs = x.data();
         if (mask.length != xs.length) {
-            throw new IllegalArgumentException("dropout mask has " + mask.length + " values, expected "
-                    + xs.length + " for a batch of shape " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("dropout mask has " + mask.length + " values, expected " + xs.length
+                    + " for a batch of shape " + Arrays.toString(x.shape()));
         }
         double[] y = new double[xs.length];
         for (int i = 0; i < xs.length; i++) {
@@ -926,8 +951,8 @@ public final class LayerOps {
 
     private static void checkLabel(int[] labels, int index, int classes) {
         if (labels[index] < 0 || labels[index] >= classes) {
-            throw new IllegalArgumentException("label " + labels[index] + " at index " + index
-                    + " is out of range [0, " + classes + ")");
+            throw new IllegalArgumentException(
+                    "label " + labels[index] + " at index " + index + " is out of range [0, " + classes + ")");
         }
     }
 }

@@ -12,8 +12,7 @@ public final class Losses {
     /** The clipping epsilon, Keras' {@code backend.epsilon()}. */
     public static final double EPSILON = 1e-7;
 
-    private Losses() {
-    }
+    private Losses() {}
 
     /** {@code p} clipped to {@code [EPSILON, 1-EPSILON]}. */
     public static double clip(double p) {
@@ -56,8 +55,8 @@ public final class Losses {
      * Adds {@code weight} times the gradient of {@link #sparseCategoricalCrossEntropy} with respect to the
      * row into {@code dq}: only the true class gets {@code -clip'(q)/clip(q)}.
      */
-    public static void addSparseCategoricalCrossEntropyGradient(double[] q, int row, int classes, int label,
-                                                                double weight, double[] dq) {
+    public static void addSparseCategoricalCrossEntropyGradient(
+            double[] q, int row, int classes, int label, double weight, double[] dq) {
         int i = row * classes + label;
         dq[i] += weight * -clipGradient(q[i]) / clip(q[i]);
     }
@@ -88,8 +87,8 @@ public final class Losses {
      * Adds {@code weight} times the gradient of {@link #softmaxCrossEntropy} with respect to the row of
      * logits into {@code dz}: {@code softmax(z) - onehot(label)}.
      */
-    public static void addSoftmaxCrossEntropyGradient(double[] z, int row, int classes, int label, double weight,
-                                                      double[] dz) {
+    public static void addSoftmaxCrossEntropyGradient(
+            double[] z, int row, int classes, int label, double weight, double[] dz) {
         int o = row * classes;
         double lse = softmaxCrossEntropy(z, row, classes, label) + z[o + label];
         for (int j = 0; j < classes; j++) {

@@ -16,44 +16,68 @@ package dev.acgan.tck.oracle;
  */
 final class Products {
 
-    private Products() {
-    }
+    private Products() {}
 
     /** Dense forward ({@link LayerOps#dense}) in {@code a}. */
     static DoubleTensor dense(Arithmetic a, DoubleTensor x, double[] kernel, double[] bias, int units) {
-        return a.bf16() ? dense(x, kernel, bias, units, a == Arithmetic.BF16_FLOAT32)
+        return a.bf16()
+                ? dense(x, kernel, bias, units, a == Arithmetic.BF16_FLOAT32)
                 : LayerOps.dense(x, kernel, bias, units);
     }
 
     /** Dense backward ({@link LayerOps#denseBackward}) in {@code a}. */
-    static DoubleTensor denseBackward(Arithmetic a, DoubleTensor x, double[] kernel, int units, DoubleTensor dy,
-                                      double[] dKernel, double[] dBias) {
-        return a.bf16() ? denseBackward(x, kernel, units, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
+    static DoubleTensor denseBackward(
+            Arithmetic a,
+            DoubleTensor x,
+            double[] kernel,
+            int units,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias) {
+        return a.bf16()
+                ? denseBackward(x, kernel, units, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
                 : LayerOps.denseBackward(x, kernel, units, dy, dKernel, dBias);
     }
 
     /** Conv2D forward ({@link LayerOps#conv2d}) in {@code a}. */
     static DoubleTensor conv2d(Arithmetic a, DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g) {
-        return a.bf16() ? conv2d(x, kernel, bias, g, a == Arithmetic.BF16_FLOAT32) : LayerOps.conv2d(x, kernel, bias, g);
+        return a.bf16()
+                ? conv2d(x, kernel, bias, g, a == Arithmetic.BF16_FLOAT32)
+                : LayerOps.conv2d(x, kernel, bias, g);
     }
 
     /** Conv2D backward ({@link LayerOps#conv2dBackward}) in {@code a}. */
-    static DoubleTensor conv2dBackward(Arithmetic a, DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
-                                       double[] dKernel, double[] dBias) {
-        return a.bf16() ? conv2dBackward(x, kernel, g, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
+    static DoubleTensor conv2dBackward(
+            Arithmetic a,
+            DoubleTensor x,
+            double[] kernel,
+            ConvGeometry g,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias) {
+        return a.bf16()
+                ? conv2dBackward(x, kernel, g, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
                 : LayerOps.conv2dBackward(x, kernel, g, dy, dKernel, dBias);
     }
 
     /** Conv2DTranspose forward ({@link LayerOps#conv2dTranspose}) in {@code a}. */
     static DoubleTensor conv2dTranspose(Arithmetic a, DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g) {
-        return a.bf16() ? conv2dTranspose(x, kernel, bias, g, a == Arithmetic.BF16_FLOAT32)
+        return a.bf16()
+                ? conv2dTranspose(x, kernel, bias, g, a == Arithmetic.BF16_FLOAT32)
                 : LayerOps.conv2dTranspose(x, kernel, bias, g);
     }
 
     /** Conv2DTranspose backward ({@link LayerOps#conv2dTransposeBackward}) in {@code a}. */
-    static DoubleTensor conv2dTransposeBackward(Arithmetic a, DoubleTensor x, double[] kernel, ConvGeometry g,
-                                                DoubleTensor dy, double[] dKernel, double[] dBias) {
-        return a.bf16() ? conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
+    static DoubleTensor conv2dTransposeBackward(
+            Arithmetic a,
+            DoubleTensor x,
+            double[] kernel,
+            ConvGeometry g,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias) {
+        return a.bf16()
+                ? conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias, a == Arithmetic.BF16_FLOAT32)
                 : LayerOps.conv2dTransposeBackward(x, kernel, g, dy, dKernel, dBias);
     }
 
@@ -117,8 +141,14 @@ final class Products {
         return withBias(LayerOps.dense(round(x), round(kernel), null, units, float32Sums), bias, units);
     }
 
-    static DoubleTensor denseBackward(DoubleTensor x, double[] kernel, int units, DoubleTensor dy, double[] dKernel,
-                                      double[] dBias, boolean float32Sums) {
+    static DoubleTensor denseBackward(
+            DoubleTensor x,
+            double[] kernel,
+            int units,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias,
+            boolean float32Sums) {
         double[] dk = scratch(dKernel);
         DoubleTensor dx = LayerOps.denseBackward(round(x), round(kernel), units, round(dy), dk, null, float32Sums);
         addRounded(dKernel, dk);
@@ -130,8 +160,14 @@ final class Products {
         return withBias(LayerOps.conv2d(round(x), round(kernel), null, g, float32Sums), bias, g.outC());
     }
 
-    static DoubleTensor conv2dBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
-                                       double[] dKernel, double[] dBias, boolean float32Sums) {
+    static DoubleTensor conv2dBackward(
+            DoubleTensor x,
+            double[] kernel,
+            ConvGeometry g,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias,
+            boolean float32Sums) {
         double[] dk = scratch(dKernel);
         DoubleTensor dx = LayerOps.conv2dBackward(round(x), round(kernel), g, round(dy), dk, null, float32Sums);
         addRounded(dKernel, dk);
@@ -139,16 +175,22 @@ final class Products {
         return roundInPlace(dx);
     }
 
-    static DoubleTensor conv2dTranspose(DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g,
-                                        boolean float32Sums) {
+    static DoubleTensor conv2dTranspose(
+            DoubleTensor x, double[] kernel, double[] bias, ConvGeometry g, boolean float32Sums) {
         return withBias(LayerOps.conv2dTranspose(round(x), round(kernel), null, g, float32Sums), bias, g.inC());
     }
 
-    static DoubleTensor conv2dTransposeBackward(DoubleTensor x, double[] kernel, ConvGeometry g, DoubleTensor dy,
-                                                double[] dKernel, double[] dBias, boolean float32Sums) {
+    static DoubleTensor conv2dTransposeBackward(
+            DoubleTensor x,
+            double[] kernel,
+            ConvGeometry g,
+            DoubleTensor dy,
+            double[] dKernel,
+            double[] dBias,
+            boolean float32Sums) {
         double[] dk = scratch(dKernel);
-        DoubleTensor dx = LayerOps.conv2dTransposeBackward(round(x), round(kernel), g, round(dy), dk, null,
-                float32Sums);
+        DoubleTensor dx =
+                LayerOps.conv2dTransposeBackward(round(x), round(kernel), g, round(dy), dk, null, float32Sums);
         addRounded(dKernel, dk);
         biasGradient(dy, g.inC(), dBias);
         return roundInPlace(dx);

@@ -26,8 +26,7 @@ public final class ReferenceBackend implements GanBackend {
     public static final String NAME = "reference";
 
     /** Creates the backend (no work is done until a model is compiled). */
-    public ReferenceBackend() {
-    }
+    public ReferenceBackend() {}
 
     @Override
     public String name() {
@@ -46,13 +45,18 @@ public final class ReferenceBackend implements GanBackend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16);
+        return EnumSet.of(
+                Capability.CPU,
+                Capability.DETERMINISTIC,
+                Capability.GRADIENTS,
+                Capability.CONCURRENT_GENERATION,
+                Capability.CLASSIFIER,
+                Capability.BF16);
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state) {
+    public GanModel createModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
         return new ReferenceModel(spec, generatorOptimizer, discriminatorOptimizer, state);
     }
 
@@ -67,9 +71,17 @@ public final class ReferenceBackend implements GanBackend {
     }
 
     @Override
-    public GanModel createModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                                NamedTensors state, Precision precision) {
-        return new ReferenceModel(spec, generatorOptimizer, discriminatorOptimizer, state,
+    public GanModel createModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors state,
+            Precision precision) {
+        return new ReferenceModel(
+                spec,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                state,
                 Arithmetic.referenceOf(resolvePrecision(precision)));
     }
 

@@ -41,6 +41,7 @@ public final class ReferenceClassifier implements ClassifierModel {
     private final String logitsNode;
     /** Parameters, statistics and Adam moments by state name; the key set never changes. */
     private final Map<String, double[]> values = new HashMap<>();
+
     private long iterations;
     private volatile boolean closed;
 
@@ -89,7 +90,11 @@ public final class ReferenceClassifier implements ClassifierModel {
         GraphExecutor.ForwardPass pass = executor.forward(Map.of(NetworkSpec.IMAGE, x), null, values, false, null);
         DoubleTensor p = pass.output(NetworkSpec.OUT_CLASS);
         DoubleTensor f = pass.output(ClassifierSpec.OUT_FEATURES);
-        return new ClassifierOutput(x.batch(), spec.numClasses(), f.exampleSize(), DoubleTensor.toFloats(p.data()),
+        return new ClassifierOutput(
+                x.batch(),
+                spec.numClasses(),
+                f.exampleSize(),
+                DoubleTensor.toFloats(p.data()),
                 DoubleTensor.toFloats(f.data()));
     }
 
@@ -121,11 +126,17 @@ public final class ReferenceClassifier implements ClassifierModel {
         checkOpen();
         AdamConfig step = optimizer.withLearningRate(learningRate);
         Evaluation e = evaluate(batch);
-        Map<String, double[]> grads = executor.backward(e.pass, e.logitGradients).parameters();
+        Map<String, double[]> grads =
+                executor.backward(e.pass, e.logitGradients).parameters();
         iterations++;
         for (Map.Entry<String, double[]> g : grads.entrySet()) {
             String name = g.getKey();
-            Adam.update(step, iterations, values.get(name), g.getValue(), values.get(StateNames.ADAM_M + name),
+            Adam.update(
+                    step,
+                    iterations,
+                    values.get(name),
+                    g.getValue(),
+                    values.get(StateNames.ADAM_M + name),
                     values.get(StateNames.ADAM_V + name));
         }
         executor.updateMovingStatistics(e.pass, values);
@@ -133,8 +144,7 @@ public final class ReferenceClassifier implements ClassifierModel {
     }
 
     /** A training-mode pass, its loss and the loss gradient of the logits. */
-    private record Evaluation(double loss, GraphExecutor.ForwardPass pass, Map<String, DoubleTensor> logitGradients) {
-    }
+    private record Evaluation(double loss, GraphExecutor.ForwardPass pass, Map<String, DoubleTensor> logitGradients) {}
 
     private Evaluation evaluate(ClassifierBatch batch) {
         Objects.requireNonNull(batch, "batch");
@@ -142,8 +152,8 @@ public final class ReferenceClassifier implements ClassifierModel {
         int n = x.batch();
         int[] labels = batch.images().labels();
         InputChecks.labels(labels, n, spec.numClasses(), "classifier batch");
-        GraphExecutor.ForwardPass pass = executor.forward(Map.of(NetworkSpec.IMAGE, x), null, values, true,
-                batch.dropoutMasks());
+        GraphExecutor.ForwardPass pass =
+                executor.forward(Map.of(NetworkSpec.IMAGE, x), null, values, true, batch.dropoutMasks());
         int k = spec.numClasses();
         double[] z = pass.value(logitsNode).data();
         double[] dz = new double[z.length];
@@ -161,8 +171,8 @@ public final class ReferenceClassifier implements ClassifierModel {
         if (images.count() < 1) {
             throw new IllegalArgumentException(what + " is empty");
         }
-        return DoubleTensor.batch(images.count(), new int[] {s.height(), s.width(), s.channels()},
-                DoubleTensor.toDoubles(px));
+        return DoubleTensor.batch(
+                images.count(), new int[] {s.height(), s.width(), s.channels()}, DoubleTensor.toDoubles(px));
     }
 
     @Override
@@ -171,7 +181,8 @@ public final class ReferenceClassifier implements ClassifierModel {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : StateNames.fullStateShapes(network).entrySet()) {
             String name = e.getKey();
-            float[] v = name.equals(StateNames.ITERATIONS_CLASSIFIER) ? new float[] {iterations}
+            float[] v = name.equals(StateNames.ITERATIONS_CLASSIFIER)
+                    ? new float[] {iterations}
                     : DoubleTensor.toFloats(values.get(name));
             out.put(name, new Tensor(e.getValue().clone(), v));
         }

@@ -20,8 +20,12 @@ public final class ReferenceDiscriminator implements Discriminator {
     private final Map<String, double[]> params;
     private final BooleanSupplier ownerClosed;
 
-    ReferenceDiscriminator(ModelSpec spec, InferredModel inferred, Arithmetic arithmetic,
-                           Map<String, double[]> params, BooleanSupplier ownerClosed) {
+    ReferenceDiscriminator(
+            ModelSpec spec,
+            InferredModel inferred,
+            Arithmetic arithmetic,
+            Map<String, double[]> params,
+            BooleanSupplier ownerClosed) {
         this.spec = spec;
         this.executor = new GraphExecutor(inferred.discriminator(), arithmetic);
         this.params = params;
@@ -42,18 +46,22 @@ public final class ReferenceDiscriminator implements Discriminator {
             InputChecks.labels(images.labels(), images.count(), spec.numClasses(), "images");
             labels = images.labels();
         }
-        DoubleTensor x = DoubleTensor.batch(images.count(),
-                new int[] {spec.image().height(), spec.image().width(), spec.image().channels()},
+        DoubleTensor x = DoubleTensor.batch(
+                images.count(),
+                new int[] {
+                    spec.image().height(), spec.image().width(), spec.image().channels()
+                },
                 DoubleTensor.toDoubles(px));
         GraphExecutor.ForwardPass pass = executor.forward(Map.of(NetworkSpec.IMAGE, x), labels, params, false, null);
-        float[] validity = DoubleTensor.toFloats(pass.output(NetworkSpec.OUT_VALIDITY).data());
+        float[] validity =
+                DoubleTensor.toFloats(pass.output(NetworkSpec.OUT_VALIDITY).data());
         float[] classes = spec.kind().auxiliaryClassifier()
-                ? DoubleTensor.toFloats(pass.output(NetworkSpec.OUT_CLASS).data()) : null;
+                ? DoubleTensor.toFloats(pass.output(NetworkSpec.OUT_CLASS).data())
+                : null;
         return new DiscriminatorOutput(validity, classes, spec.numClasses());
     }
 
     /** Does nothing: the view shares the model's weights and lives as long as the model. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

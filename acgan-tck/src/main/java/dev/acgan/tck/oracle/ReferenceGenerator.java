@@ -29,8 +29,13 @@ public final class ReferenceGenerator implements Generator {
     private final boolean standalone;
     private volatile boolean closed;
 
-    ReferenceGenerator(ModelSpec spec, InferredModel inferred, Arithmetic arithmetic, Map<String, double[]> params,
-                       BooleanSupplier ownerClosed, boolean standalone) {
+    ReferenceGenerator(
+            ModelSpec spec,
+            InferredModel inferred,
+            Arithmetic arithmetic,
+            Map<String, double[]> params,
+            BooleanSupplier ownerClosed,
+            boolean standalone) {
         this.spec = spec;
         this.executor = new GraphExecutor(inferred.generator(), arithmetic);
         this.params = params;
@@ -59,8 +64,7 @@ public final class ReferenceGenerator implements Generator {
         Map<String, double[]> params = new HashMap<>();
         for (ParameterSpec p : inferred.generator().parameters()) {
             if (!weights.contains(p.name())) {
-                throw new IllegalArgumentException("generator weights lack '" + p.name() + "' of model "
-                        + spec.name());
+                throw new IllegalArgumentException("generator weights lack '" + p.name() + "' of model " + spec.name());
             }
             Tensor t = weights.get(p.name());
             if (!Arrays.equals(t.shape(), p.shape())) {
@@ -90,8 +94,14 @@ public final class ReferenceGenerator implements Generator {
     }
 
     /** Runs the generator; shared with {@link ReferenceModel#generate}. */
-    static DoubleTensor run(ModelSpec spec, GraphExecutor executor, Map<String, double[]> params, Tensor noise,
-                            int[] labels, boolean training, Map<String, float[]> masks) {
+    static DoubleTensor run(
+            ModelSpec spec,
+            GraphExecutor executor,
+            Map<String, double[]> params,
+            Tensor noise,
+            int[] labels,
+            boolean training,
+            Map<String, float[]> masks) {
         DoubleTensor z = InputChecks.noise(spec, noise);
         int n = z.batch();
         int[] used = null;
@@ -99,16 +109,20 @@ public final class ReferenceGenerator implements Generator {
             InputChecks.labels(labels, n, spec.numClasses(), "generator");
             used = labels;
         }
-        GraphExecutor.ForwardPass pass = executor.forward(Map.of(NetworkSpec.NOISE, z), used, params, training,
-                masks);
+        GraphExecutor.ForwardPass pass = executor.forward(Map.of(NetworkSpec.NOISE, z), used, params, training, masks);
         return pass.output(NetworkSpec.OUT_IMAGE);
     }
 
     /** Float32 NHWC images carrying the labels (conditional models) or none (GAN). */
     static ImageBatch toImages(ModelSpec spec, DoubleTensor images, int[] labels) {
         int[] carried = spec.kind().conditionalGenerator() ? labels.clone() : null;
-        return ImageBatch.nhwc(images.batch(), spec.image().height(), spec.image().width(), spec.image().channels(),
-                DoubleTensor.toFloats(images.data()), carried);
+        return ImageBatch.nhwc(
+                images.batch(),
+                spec.image().height(),
+                spec.image().width(),
+                spec.image().channels(),
+                DoubleTensor.toFloats(images.data()),
+                carried);
     }
 
     /** Closes a standalone generator (later calls fail); a view of a model ignores it. Idempotent. */

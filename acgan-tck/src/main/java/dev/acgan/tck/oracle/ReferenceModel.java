@@ -56,6 +56,7 @@ public final class ReferenceModel implements GanModel {
     private final GraphExecutor discriminatorExecutor;
     /** Parameters, statistics and Adam moments by state name; the map's key set never changes. */
     private final Map<String, double[]> values = new HashMap<>();
+
     private long generatorIterations;
     private long discriminatorIterations;
     private volatile boolean closed;
@@ -70,8 +71,8 @@ public final class ReferenceModel implements GanModel {
      * @throws dev.acgan.api.spec.SpecException for an invalid spec
      * @throws IllegalArgumentException         for a missing, unknown or misshapen state tensor
      */
-    public ReferenceModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                          NamedTensors state) {
+    public ReferenceModel(
+            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
         this(spec, generatorOptimizer, discriminatorOptimizer, state, Arithmetic.FLOAT64);
     }
 
@@ -82,8 +83,12 @@ public final class ReferenceModel implements GanModel {
      * @throws dev.acgan.api.spec.SpecException for an invalid spec
      * @throws IllegalArgumentException         for a missing, unknown or misshapen state tensor
      */
-    public ReferenceModel(ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer,
-                          NamedTensors state, Arithmetic arithmetic) {
+    public ReferenceModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors state,
+            Arithmetic arithmetic) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.arithmetic = Objects.requireNonNull(arithmetic, "arithmetic");
         this.inferred = spec.validate();
@@ -179,9 +184,8 @@ public final class ReferenceModel implements GanModel {
     }
 
     /** A discriminator forward pass in training mode with its losses and the loss gradient of its outputs. */
-    private record DiscriminatorEvaluation(DiscriminatorLosses losses, GraphExecutor.ForwardPass pass,
-                                           Map<String, DoubleTensor> outputGradients) {
-    }
+    private record DiscriminatorEvaluation(
+            DiscriminatorLosses losses, GraphExecutor.ForwardPass pass, Map<String, DoubleTensor> outputGradients) {}
 
     private DiscriminatorEvaluation evaluateDiscriminator(DiscriminatorBatch batch) {
         Objects.requireNonNull(batch, "batch");
@@ -210,8 +214,12 @@ public final class ReferenceModel implements GanModel {
             pixels[realPx.length + i] = fakePx[i];
         }
         DoubleTensor x = DoubleTensor.batch(n, imageShape(), pixels);
-        GraphExecutor.ForwardPass pass = discriminatorExecutor.forward(Map.of(NetworkSpec.IMAGE, x),
-                spec.kind().conditionalDiscriminator() ? labels : null, values, true, batch.dropoutMasks());
+        GraphExecutor.ForwardPass pass = discriminatorExecutor.forward(
+                Map.of(NetworkSpec.IMAGE, x),
+                spec.kind().conditionalDiscriminator() ? labels : null,
+                values,
+                true,
+                batch.dropoutMasks());
 
         double[] p = pass.output(NetworkSpec.OUT_VALIDITY).data();
         double[] dp = new double[p.length];
@@ -247,8 +255,8 @@ public final class ReferenceModel implements GanModel {
             }
             addGradient(outputGradients, NetworkSpec.OUT_CLASS, new DoubleTensor(new int[] {n, k}, dq));
         }
-        return new DiscriminatorEvaluation(DiscriminatorLosses.of(realAdv, fakeAdv, realAux, fakeAux), pass,
-                outputGradients);
+        return new DiscriminatorEvaluation(
+                DiscriminatorLosses.of(realAdv, fakeAdv, realAux, fakeAux), pass, outputGradients);
     }
 
     /** Adds the gradient of an output role to the gradient of its node (two roles may share a node). */
@@ -293,10 +301,11 @@ public final class ReferenceModel implements GanModel {
     }
 
     /** Both training-mode passes of a generator step, the losses and the gradient of the judge's outputs. */
-    private record GeneratorEvaluation(GeneratorLosses losses, GraphExecutor.ForwardPass generatorPass,
-                                       GraphExecutor.ForwardPass discriminatorPass,
-                                       Map<String, DoubleTensor> outputGradients) {
-    }
+    private record GeneratorEvaluation(
+            GeneratorLosses losses,
+            GraphExecutor.ForwardPass generatorPass,
+            GraphExecutor.ForwardPass discriminatorPass,
+            Map<String, DoubleTensor> outputGradients) {}
 
     private GeneratorEvaluation evaluateGenerator(GeneratorBatch batch) {
         Objects.requireNonNull(batch, "batch");
@@ -310,11 +319,15 @@ public final class ReferenceModel implements GanModel {
             InputChecks.labels(batch.labels(), n, spec.numClasses(), "generator batch");
             labels = batch.labels();
         }
-        GraphExecutor.ForwardPass gPass = generatorExecutor.forward(Map.of(NetworkSpec.NOISE, z), labels, values, true,
-                batch.generatorMasks());
+        GraphExecutor.ForwardPass gPass =
+                generatorExecutor.forward(Map.of(NetworkSpec.NOISE, z), labels, values, true, batch.generatorMasks());
         DoubleTensor images = gPass.output(NetworkSpec.OUT_IMAGE);
-        GraphExecutor.ForwardPass dPass = discriminatorExecutor.forward(Map.of(NetworkSpec.IMAGE, images),
-                spec.kind().conditionalDiscriminator() ? labels : null, values, true, batch.discriminatorMasks());
+        GraphExecutor.ForwardPass dPass = discriminatorExecutor.forward(
+                Map.of(NetworkSpec.IMAGE, images),
+                spec.kind().conditionalDiscriminator() ? labels : null,
+                values,
+                true,
+                batch.discriminatorMasks());
 
         double[] p = dPass.output(NetworkSpec.OUT_VALIDITY).data();
         double[] dp = new double[n];
@@ -344,7 +357,9 @@ public final class ReferenceModel implements GanModel {
         GraphExecutor.Gradients dGrads = discriminatorExecutor.backward(e.discriminatorPass, e.outputGradients);
         DoubleTensor dImages = dGrads.inputs().get(NetworkSpec.IMAGE);
         String imageNode = inferred.generator().output(NetworkSpec.OUT_IMAGE).name();
-        return generatorExecutor.backward(e.generatorPass, Map.of(imageNode, dImages)).parameters();
+        return generatorExecutor
+                .backward(e.generatorPass, Map.of(imageNode, dImages))
+                .parameters();
     }
 
     // --------------------------------------------------------------------------------- state
@@ -352,7 +367,12 @@ public final class ReferenceModel implements GanModel {
     private void applyAdam(AdamConfig config, long t, Map<String, double[]> grads) {
         for (Map.Entry<String, double[]> g : grads.entrySet()) {
             String name = g.getKey();
-            Adam.update(config, t, values.get(name), g.getValue(), values.get(StateNames.ADAM_M + name),
+            Adam.update(
+                    config,
+                    t,
+                    values.get(name),
+                    g.getValue(),
+                    values.get(StateNames.ADAM_M + name),
                     values.get(StateNames.ADAM_V + name));
         }
     }
@@ -397,8 +417,8 @@ public final class ReferenceModel implements GanModel {
     static long counter(NamedTensors state, String name) {
         float v = state.get(name).data()[0];
         if (!(v >= 0) || v != Math.rint(v)) {
-            throw new IllegalArgumentException("state tensor '" + name + "' must be a non-negative whole number, got "
-                    + v);
+            throw new IllegalArgumentException(
+                    "state tensor '" + name + "' must be a non-negative whole number, got " + v);
         }
         return (long) v;
     }
@@ -462,7 +482,9 @@ public final class ReferenceModel implements GanModel {
     }
 
     private int[] imageShape() {
-        return new int[] {spec.image().height(), spec.image().width(), spec.image().channels()};
+        return new int[] {
+            spec.image().height(), spec.image().width(), spec.image().channels()
+        };
     }
 
     private void checkOpen() {

@@ -18,8 +18,7 @@ final class FiniteDifferences {
     /** The tolerance, relative above magnitude 1 and absolute below. */
     static final double TOLERANCE = 1e-6;
 
-    private FiniteDifferences() {
-    }
+    private FiniteDifferences() {}
 
     /** The central difference of {@code f} with respect to {@code x[i]}; restores {@code x[i]}. */
     static double derivative(DoubleSupplier f, double[] x, int i) {

@@ -42,24 +42,36 @@ class KnownValueTest {
      */
     private static ReferenceModel oneWeightModel(double w, double b) {
         NetworkSpec g = NetworkSpec.builder()
-                .add("dense", Dense.of(1), NetworkSpec.NOISE).then("tanh", new Tanh())
-                .then("reshape", new Reshape(List.of(1, 1, 1))).output(NetworkSpec.OUT_IMAGE).build();
+                .add("dense", Dense.of(1), NetworkSpec.NOISE)
+                .then("tanh", new Tanh())
+                .then("reshape", new Reshape(List.of(1, 1, 1)))
+                .output(NetworkSpec.OUT_IMAGE)
+                .build();
         NetworkSpec d = NetworkSpec.builder()
                 .add("flatten", new Flatten(), NetworkSpec.IMAGE)
-                .then("validity", Dense.of(1)).then("sigmoid", new Sigmoid())
-                .output(NetworkSpec.OUT_VALIDITY).build();
-        ModelSpec spec = new ModelSpec("one-weight", GanKind.GAN, new ImageShape(1, 1, 1), 1, 1,
-                NoiseDistribution.UNIFORM, g, d);
-        Map<String, Tensor> state = new LinkedHashMap<>(ParameterInitializer.initialize(spec.validate(), 1).asMap());
+                .then("validity", Dense.of(1))
+                .then("sigmoid", new Sigmoid())
+                .output(NetworkSpec.OUT_VALIDITY)
+                .build();
+        ModelSpec spec = new ModelSpec(
+                "one-weight", GanKind.GAN, new ImageShape(1, 1, 1), 1, 1, NoiseDistribution.UNIFORM, g, d);
+        Map<String, Tensor> state = new LinkedHashMap<>(
+                ParameterInitializer.initialize(spec.validate(), 1).asMap());
         state.put("discriminator/validity/kernel", new Tensor(new int[] {1, 1}, new float[] {(float) w}));
         state.put("discriminator/validity/bias", new Tensor(new int[] {1}, new float[] {(float) b}));
-        return new ReferenceModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                new NamedTensors(state));
+        return new ReferenceModel(
+                spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), new NamedTensors(state));
     }
 
     private static DiscriminatorBatch oneWeightBatch() {
-        return new DiscriminatorBatch(ImageBatch.nhwc(1, 1, 1, 1, new float[] {0.5f}, null),
-                ImageBatch.nhwc(1, 1, 1, 1, new float[] {-0.5f}, null), 0.95f, 0f, 1f, 1f, null);
+        return new DiscriminatorBatch(
+                ImageBatch.nhwc(1, 1, 1, 1, new float[] {0.5f}, null),
+                ImageBatch.nhwc(1, 1, 1, 1, new float[] {-0.5f}, null),
+                0.95f,
+                0f,
+                1f,
+                1f,
+                null);
     }
 
     @Test
@@ -103,8 +115,8 @@ class KnownValueTest {
         assertEquals(1 - Losses.EPSILON, Losses.clip(1));
         assertEquals(1, Losses.clipGradient(Losses.EPSILON));
         assertEquals(0, Losses.clipGradient(Losses.EPSILON / 2));
-        assertEquals(-Math.log(0.25), Losses.sparseCategoricalCrossEntropy(new double[] {0.5, 0.25, 0.25}, 0, 3, 1),
-                1e-15);
+        assertEquals(
+                -Math.log(0.25), Losses.sparseCategoricalCrossEntropy(new double[] {0.5, 0.25, 0.25}, 0, 3, 1), 1e-15);
         double[] dq = new double[3];
         Losses.addSparseCategoricalCrossEntropyGradient(new double[] {0.5, 0.25, 0.25}, 0, 3, 1, 2.0, dq);
         assertArrayEquals(new double[] {0, -8, 0}, dq, 1e-15);
@@ -144,8 +156,11 @@ class KnownValueTest {
             NamedTensors state = model.state();
             assertEquals(1f, state.get(StateNames.ITERATIONS_DISCRIMINATOR).data()[0]);
             assertEquals(0f, state.get(StateNames.ITERATIONS_GENERATOR).data()[0]);
-            assertEquals((float) (0.5 * -0.12232499334360789),
-                    state.get(StateNames.ADAM_M + "discriminator/validity/kernel").data()[0], 1e-9);
+            assertEquals(
+                    (float) (0.5 * -0.12232499334360789),
+                    state.get(StateNames.ADAM_M + "discriminator/validity/kernel")
+                            .data()[0],
+                    1e-9);
         }
     }
 
@@ -161,20 +176,30 @@ class KnownValueTest {
         // 3x3 kernel of ones, stride 1, 'same' (one zero row/column on every side): neighbourhood sums.
         ConvGeometry g1 = ConvGeometry.conv2d(3, 3, 1, 1, 3, 3, 1, 1, Padding.SAME);
         assertEquals(1, g1.padTop());
-        assertArrayEquals(new double[] {12, 21, 16, 27, 45, 33, 24, 39, 28},
-                LayerOps.conv2d(x, ones, null, g1).data(), 0);
+        assertArrayEquals(
+                new double[] {12, 21, 16, 27, 45, 33, 24, 39, 28},
+                LayerOps.conv2d(x, ones, null, g1).data(),
+                0);
         // Stride 2: out = ceil(3/2) = 2, pad total = (2-1)*2 + 3 - 3 = 2, one before.
         ConvGeometry g2 = ConvGeometry.conv2d(3, 3, 1, 1, 3, 3, 2, 2, Padding.SAME);
-        assertArrayEquals(new double[] {12, 16, 24, 28}, LayerOps.conv2d(x, ones, null, g2).data(), 0);
+        assertArrayEquals(
+                new double[] {12, 16, 24, 28},
+                LayerOps.conv2d(x, ones, null, g2).data(),
+                0);
         // 2x2 kernel [[1,2],[3,4]], stride 1: pad total 1, all of it after (bottom/right); no kernel flip.
         ConvGeometry g3 = ConvGeometry.conv2d(3, 3, 1, 1, 2, 2, 1, 1, Padding.SAME);
         assertEquals(0, g3.padTop());
-        assertArrayEquals(new double[] {37, 47, 21, 67, 77, 33, 23, 26, 9},
-                LayerOps.conv2d(x, new double[] {1, 2, 3, 4}, null, g3).data(), 0);
+        assertArrayEquals(
+                new double[] {37, 47, 21, 67, 77, 33, 23, 26, 9},
+                LayerOps.conv2d(x, new double[] {1, 2, 3, 4}, null, g3).data(),
+                0);
         // 'valid' with the same kernel and a bias of 0.5.
         ConvGeometry g4 = ConvGeometry.conv2d(3, 3, 1, 1, 2, 2, 1, 1, Padding.VALID);
-        assertArrayEquals(new double[] {37.5, 47.5, 67.5, 77.5},
-                LayerOps.conv2d(x, new double[] {1, 2, 3, 4}, new double[] {0.5}, g4).data(), 0);
+        assertArrayEquals(
+                new double[] {37.5, 47.5, 67.5, 77.5},
+                LayerOps.conv2d(x, new double[] {1, 2, 3, 4}, new double[] {0.5}, g4)
+                        .data(),
+                0);
     }
 
     @Test
@@ -184,15 +209,25 @@ class KnownValueTest {
         DoubleTensor x = new DoubleTensor(new int[] {1, 3, 3, 1}, new double[] {-5, -1, -7, -3, -2, -8, -4, -4, -9});
         ConvGeometry same = ConvGeometry.pool(3, 3, 1, 2, 2, 2, 2, Padding.SAME);
         assertEquals(0, same.padTop());
-        assertArrayEquals(new double[] {-1, -7, -4, -9}, LayerOps.maxPool2d(x, same).data(), 0,
+        assertArrayEquals(
+                new double[] {-1, -7, -4, -9},
+                LayerOps.maxPool2d(x, same).data(),
+                0,
                 "padding never wins, even against negative values");
         DoubleTensor dy = new DoubleTensor(new int[] {1, 2, 2, 1}, new double[] {1, 2, 3, 4});
-        assertArrayEquals(new double[] {0, 1, 2, 0, 0, 0, 3, 0, 4}, LayerOps.maxPool2dBackward(x, same, dy).data(), 0,
+        assertArrayEquals(
+                new double[] {0, 1, 2, 0, 0, 0, 3, 0, 4},
+                LayerOps.maxPool2dBackward(x, same, dy).data(),
+                0,
                 "the tie -4, -4 goes to the first in row-major order");
         // 'valid' 2x2 stride 1: overlapping windows share the maximum -1 and add their gradients
         ConvGeometry valid = ConvGeometry.pool(3, 3, 1, 2, 2, 1, 1, Padding.VALID);
-        assertArrayEquals(new double[] {-1, -1, -2, -2}, LayerOps.maxPool2d(x, valid).data(), 0);
-        assertArrayEquals(new double[] {0, 3, 0, 0, 7, 0, 0, 0, 0}, LayerOps.maxPool2dBackward(x, valid, dy).data(), 0);
+        assertArrayEquals(
+                new double[] {-1, -1, -2, -2}, LayerOps.maxPool2d(x, valid).data(), 0);
+        assertArrayEquals(
+                new double[] {0, 3, 0, 0, 7, 0, 0, 0, 0},
+                LayerOps.maxPool2dBackward(x, valid, dy).data(),
+                0);
     }
 
     @Test
@@ -201,7 +236,8 @@ class KnownValueTest {
         DoubleTensor x = DoubleTensor.batch(1, new int[] {1, 1, 2}, new double[] {1, 10});
         ConvGeometry g = ConvGeometry.conv2d(1, 1, 2, 3, 1, 1, 1, 1, Padding.VALID);
         double[] k = {1, 2, 3, 4, 5, 6};
-        assertArrayEquals(new double[] {41, 52, 63}, LayerOps.conv2d(x, k, null, g).data(), 0);
+        assertArrayEquals(
+                new double[] {41, 52, 63}, LayerOps.conv2d(x, k, null, g).data(), 0);
     }
 
     @Test
@@ -218,8 +254,19 @@ class KnownValueTest {
     }
 
     /** {@code y[n,oh,ow,f] += x[n,ih,iw,c]*K[i,j,f,c]} with {@code oh = ih*s - padTop + i}, written independently. */
-    private static double[] directScatter(double[] x, int n, int h, int w, int c, double[] k, int kh, int kw,
-                                          int f, int sh, int sw, Padding padding) {
+    private static double[] directScatter(
+            double[] x,
+            int n,
+            int h,
+            int w,
+            int c,
+            double[] k,
+            int kh,
+            int kw,
+            int f,
+            int sh,
+            int sw,
+            Padding padding) {
         int oh = padding == Padding.SAME ? h * sh : (h - 1) * sh + kh;
         int ow = padding == Padding.SAME ? w * sw : (w - 1) * sw + kw;
         int padH = padding == Padding.SAME ? Math.max((h - 1) * sh + kh - oh, 0) / 2 : 0;
@@ -266,12 +313,11 @@ class KnownValueTest {
             int n = 2;
             double[] x = random(rnd, n * cs[0] * cs[1] * cs[2]);
             double[] k = random(rnd, cs[4] * cs[5] * cs[3] * cs[2]);
-            ConvGeometry g = ConvGeometry.conv2dTranspose(cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6], cs[7],
-                    padding);
-            DoubleTensor y = LayerOps.conv2dTranspose(DoubleTensor.batch(n, new int[] {cs[0], cs[1], cs[2]}, x), k,
-                    null, g);
-            double[] expected = directScatter(x, n, cs[0], cs[1], cs[2], k, cs[4], cs[5], cs[3], cs[6], cs[7],
-                    padding);
+            ConvGeometry g =
+                    ConvGeometry.conv2dTranspose(cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6], cs[7], padding);
+            DoubleTensor y =
+                    LayerOps.conv2dTranspose(DoubleTensor.batch(n, new int[] {cs[0], cs[1], cs[2]}, x), k, null, g);
+            double[] expected = directScatter(x, n, cs[0], cs[1], cs[2], k, cs[4], cs[5], cs[3], cs[6], cs[7], padding);
             assertArrayEquals(expected, y.data(), 1e-12, java.util.Arrays.toString(cs));
         }
     }
@@ -293,24 +339,36 @@ class KnownValueTest {
 
     @Test
     void batchNormMovingStatisticsUseTheUnbiasedVariance() {
-        InferredNetwork net = ShapeInference.infer("t",
-                NetworkSpec.builder().add("bn", new BatchNorm(0.9, 1e-3), "x").build(), Map.of("x", new int[] {1}));
-        Map<String, double[]> params = new java.util.HashMap<>(Map.of("t/bn/gamma", new double[] {2},
-                "t/bn/beta", new double[] {0.5}, "t/bn/moving_mean", new double[] {0},
-                "t/bn/moving_variance", new double[] {1}));
+        InferredNetwork net = ShapeInference.infer(
+                "t",
+                NetworkSpec.builder().add("bn", new BatchNorm(0.9, 1e-3), "x").build(),
+                Map.of("x", new int[] {1}));
+        Map<String, double[]> params = new java.util.HashMap<>(Map.of(
+                "t/bn/gamma",
+                new double[] {2},
+                "t/bn/beta",
+                new double[] {0.5},
+                "t/bn/moving_mean",
+                new double[] {0},
+                "t/bn/moving_variance",
+                new double[] {1}));
         GraphExecutor exec = new GraphExecutor(net);
         DoubleTensor x = DoubleTensor.batch(4, new int[] {1}, new double[] {1, 2, 3, 6});
         GraphExecutor.ForwardPass pass = exec.forward(Map.of("x", x), null, params, true, null);
         // mean 3, biased variance (4+1+0+9)/4 = 3.5: y = 2*(x-3)/sqrt(3.501) + 0.5
         double s = Math.sqrt(3.5 + 1e-3);
-        assertArrayEquals(new double[] {2 * -2 / s + 0.5, 2 * -1 / s + 0.5, 0.5, 2 * 3 / s + 0.5},
-                pass.value("bn").data(), 1e-15);
+        assertArrayEquals(
+                new double[] {2 * -2 / s + 0.5, 2 * -1 / s + 0.5, 0.5, 2 * 3 / s + 0.5},
+                pass.value("bn").data(),
+                1e-15);
         exec.updateMovingStatistics(pass, params);
         // moving = 0.9*moving + 0.1*batch; unbiased variance 14/3.
         assertEquals(0.3, params.get("t/bn/moving_mean")[0], 1e-15);
         assertEquals(0.9 + 0.1 * 14.0 / 3, params.get("t/bn/moving_variance")[0], 1e-15);
         // Inference mode uses the moving statistics.
-        double y = exec.forward(Map.of("x", x), null, params, false, null).value("bn").data()[0];
+        double y = exec.forward(Map.of("x", x), null, params, false, null)
+                .value("bn")
+                .data()[0];
         assertEquals(2 * (1 - 0.3) / Math.sqrt(0.9 + 0.1 * 14.0 / 3 + 1e-3) + 0.5, y, 1e-15);
     }
 

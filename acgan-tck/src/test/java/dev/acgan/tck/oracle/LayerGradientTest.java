@@ -67,7 +67,8 @@ class LayerGradientTest {
             double[] v = new double[p.size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = p.name().endsWith("variance") || p.name().endsWith("gamma")
-                        ? 0.5 + rnd.nextDouble() : rnd.nextDouble() * 2 - 1;
+                        ? 0.5 + rnd.nextDouble()
+                        : rnd.nextDouble() * 2 - 1;
             }
             params.put(p.name(), v);
         }
@@ -100,7 +101,8 @@ class LayerGradientTest {
         GraphExecutor.Gradients g = exec.backward(pass, Map.of(last, new DoubleTensor(out.shape(), r)));
         int[] lab = labels;
         java.util.function.DoubleSupplier f = () -> {
-            double[] y = exec.forward(inputs, lab, params, training, m).value(last).data();
+            double[] y =
+                    exec.forward(inputs, lab, params, training, m).value(last).data();
             double s = 0;
             for (int i = 0; i < y.length; i++) {
                 s += r[i] * y[i];
@@ -109,10 +111,14 @@ class LayerGradientTest {
         };
         int checked = 0;
         for (ParameterSpec p : net.trainableParameters()) {
-            checked += FiniteDifferences.checkAll(p.name(), f, params.get(p.name()), g.parameters().get(p.name()));
+            checked += FiniteDifferences.checkAll(
+                    p.name(), f, params.get(p.name()), g.parameters().get(p.name()));
         }
         for (Map.Entry<String, DoubleTensor> in : inputs.entrySet()) {
-            checked += FiniteDifferences.checkAll("input " + in.getKey(), f, in.getValue().data(),
+            checked += FiniteDifferences.checkAll(
+                    "input " + in.getKey(),
+                    f,
+                    in.getValue().data(),
                     g.inputs().get(in.getKey()).data());
         }
         assertTrue(checked > 0);
@@ -128,7 +134,8 @@ class LayerGradientTest {
     @Test
     void embedding() {
         NetworkSpec spec = NetworkSpec.builder()
-                .add("emb", new Embedding(4, 3, Initializer.GLOROT_NORMAL), NetworkSpec.LABEL).build();
+                .add("emb", new Embedding(4, 3, Initializer.GLOROT_NORMAL), NetworkSpec.LABEL)
+                .build();
         int n = check(spec, Map.of(NetworkSpec.LABEL, new int[0]), true, false);
         assertEquals(12, n);
     }
@@ -143,24 +150,31 @@ class LayerGradientTest {
     @Test
     void oneHotFeedingDense() {
         NetworkSpec spec = NetworkSpec.builder()
-                .add("onehot", new OneHot(4), NetworkSpec.LABEL).then("dense", Dense.of(2)).build();
+                .add("onehot", new OneHot(4), NetworkSpec.LABEL)
+                .then("dense", Dense.of(2))
+                .build();
         check(spec, Map.of(NetworkSpec.LABEL, new int[0]), true, false);
-        assertArrayEquals(new double[] {0, 0, 1, 1, 0, 0}, LayerOps.oneHot(new int[] {2, 0}, 3).data());
+        assertArrayEquals(
+                new double[] {0, 0, 1, 1, 0, 0},
+                LayerOps.oneHot(new int[] {2, 0}, 3).data());
     }
 
     @Test
     void multiplyOfThree() {
-        NetworkSpec spec = NetworkSpec.builder().add("m", new Multiply(), "a", "b", "c").build();
+        NetworkSpec spec =
+                NetworkSpec.builder().add("m", new Multiply(), "a", "b", "c").build();
         check(spec, Map.of("a", new int[] {2, 2, 3}, "b", new int[] {2, 2, 3}, "c", new int[] {2, 2, 3}), true, false);
     }
 
     @Test
     void concatLastAxis() {
-        NetworkSpec spec = NetworkSpec.builder().add("c", new Concat(), "a", "b").build();
+        NetworkSpec spec =
+                NetworkSpec.builder().add("c", new Concat(), "a", "b").build();
         check(spec, Map.of("a", new int[] {3, 2, 2}, "b", new int[] {3, 2, 3}), true, false);
         DoubleTensor a = new DoubleTensor(new int[] {1, 2, 1}, new double[] {1, 2});
         DoubleTensor b = new DoubleTensor(new int[] {1, 2, 2}, new double[] {3, 4, 5, 6});
-        assertArrayEquals(new double[] {1, 3, 4, 2, 5, 6}, LayerOps.concat(List.of(a, b)).data());
+        assertArrayEquals(
+                new double[] {1, 3, 4, 2, 5, 6}, LayerOps.concat(List.of(a, b)).data());
     }
 
     @Test
@@ -179,10 +193,10 @@ class LayerGradientTest {
     void conv2dVariants() {
         checkLayer(Conv2D.of(2, 4, 2, Padding.SAME), 5, 6, 2);
         checkLayer(Conv2D.of(2, 2, 1, Padding.SAME), 3, 3, 1);
-        checkLayer(new Conv2D(2, 3, 2, 2, 1, Padding.VALID, true, Initializer.GLOROT_UNIFORM, Initializer.ZEROS),
-                6, 5, 2);
-        checkLayer(new Conv2D(3, 3, 3, 2, 3, Padding.SAME, false, Initializer.GLOROT_UNIFORM, Initializer.ZEROS),
-                5, 7, 2);
+        checkLayer(
+                new Conv2D(2, 3, 2, 2, 1, Padding.VALID, true, Initializer.GLOROT_UNIFORM, Initializer.ZEROS), 6, 5, 2);
+        checkLayer(
+                new Conv2D(3, 3, 3, 2, 3, Padding.SAME, false, Initializer.GLOROT_UNIFORM, Initializer.ZEROS), 5, 7, 2);
     }
 
     @Test
@@ -200,8 +214,11 @@ class LayerGradientTest {
     @Test
     void conv2dTransposeOtherVariants() {
         checkLayer(Conv2DTranspose.of(1, 3, 2, Padding.VALID), 2, 2, 1);
-        checkLayer(new Conv2DTranspose(2, 3, 2, 2, 1, Padding.SAME, false, Initializer.GLOROT_UNIFORM,
-                Initializer.ZEROS), 3, 2, 2);
+        checkLayer(
+                new Conv2DTranspose(2, 3, 2, 2, 1, Padding.SAME, false, Initializer.GLOROT_UNIFORM, Initializer.ZEROS),
+                3,
+                2,
+                2);
     }
 
     @Test
@@ -218,8 +235,11 @@ class LayerGradientTest {
     void maxPoolBetweenConvolutionAndDense() {
         NetworkSpec spec = NetworkSpec.builder()
                 .add("conv", Conv2D.of(3, 3, 1, Padding.SAME), "x")
-                .then("pool", MaxPool2D.of(2, 2, Padding.SAME)).then("relu", new Relu())
-                .then("flatten", new Flatten()).then("dense", Dense.of(2)).build();
+                .then("pool", MaxPool2D.of(2, 2, Padding.SAME))
+                .then("relu", new Relu())
+                .then("flatten", new Flatten())
+                .then("dense", Dense.of(2))
+                .build();
         check(spec, Map.of("x", new int[] {5, 5, 2}), true, false);
     }
 
@@ -231,8 +251,11 @@ class LayerGradientTest {
 
     @Test
     void batchNormInferenceMode() {
-        check(NetworkSpec.builder().add("bn", new BatchNorm(0.9, 1e-3), "x").build(),
-                Map.of("x", new int[] {2, 2, 3}), false, false);
+        check(
+                NetworkSpec.builder().add("bn", new BatchNorm(0.9, 1e-3), "x").build(),
+                Map.of("x", new int[] {2, 2, 3}),
+                false,
+                false);
     }
 
     @Test
@@ -254,23 +277,35 @@ class LayerGradientTest {
 
     @Test
     void dropoutWithMasks() {
-        NetworkSpec spec = NetworkSpec.builder().add("drop", new Dropout(0.5), "x").then("tanh", new Tanh()).build();
+        NetworkSpec spec = NetworkSpec.builder()
+                .add("drop", new Dropout(0.5), "x")
+                .then("tanh", new Tanh())
+                .build();
         check(spec, Map.of("x", new int[] {2, 2, 2}), true, true);
     }
 
     @Test
     void dropoutIsIdentityWithoutMasksOrInInference() {
-        InferredNetwork net = ShapeInference.infer("t",
-                NetworkSpec.builder().add("drop", new Dropout(0.5), "x").build(), Map.of("x", new int[] {4}));
+        InferredNetwork net = ShapeInference.infer(
+                "t", NetworkSpec.builder().add("drop", new Dropout(0.5), "x").build(), Map.of("x", new int[] {4}));
         GraphExecutor exec = new GraphExecutor(net);
         DoubleTensor x = DoubleTensor.batch(1, new int[] {4}, new double[] {1, 2, 3, 4});
         Map<String, float[]> mask = Map.of("drop", new float[] {0, 2, 0, 2});
-        assertArrayEquals(new double[] {1, 2, 3, 4},
-                exec.forward(Map.of("x", x), null, Map.of(), true, null).value("drop").data());
-        assertArrayEquals(new double[] {1, 2, 3, 4},
-                exec.forward(Map.of("x", x), null, Map.of(), false, mask).value("drop").data());
-        assertArrayEquals(new double[] {0, 4, 0, 8},
-                exec.forward(Map.of("x", x), null, Map.of(), true, mask).value("drop").data());
+        assertArrayEquals(
+                new double[] {1, 2, 3, 4},
+                exec.forward(Map.of("x", x), null, Map.of(), true, null)
+                        .value("drop")
+                        .data());
+        assertArrayEquals(
+                new double[] {1, 2, 3, 4},
+                exec.forward(Map.of("x", x), null, Map.of(), false, mask)
+                        .value("drop")
+                        .data());
+        assertArrayEquals(
+                new double[] {0, 4, 0, 8},
+                exec.forward(Map.of("x", x), null, Map.of(), true, mask)
+                        .value("drop")
+                        .data());
     }
 
     @Test

@@ -36,13 +36,18 @@ class ModelGradientTest {
     static ReferenceModel model(GanKind kind, long seed) {
         ModelSpec spec = TinySpecs.of(kind);
         InferredModel inferred = spec.validate();
-        ReferenceModel model = new ReferenceModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
+        ReferenceModel model = new ReferenceModel(
+                spec,
+                AdamConfig.acganDefaults(),
+                AdamConfig.acganDefaults(),
                 ParameterInitializer.initialize(inferred, seed));
         SplittableRandom rnd = new SplittableRandom(seed);
         for (ParameterSpec p : inferred.parameters()) {
             double[] v = model.value(p.name());
             for (int i = 0; i < v.length; i++) {
-                v[i] = p.name().endsWith("moving_variance") ? 0.5 + rnd.nextDouble() : v[i] + 0.3 * (rnd.nextDouble() - 0.5);
+                v[i] = p.name().endsWith("moving_variance")
+                        ? 0.5 + rnd.nextDouble()
+                        : v[i] + 0.3 * (rnd.nextDouble() - 0.5);
             }
             model.setValue(p.name(), v);
         }
@@ -54,8 +59,8 @@ class ModelGradientTest {
         for (int i = 0; i < px.length; i++) {
             px[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
-        return ImageBatch.nhwc(n, TinySpecs.IMAGE.height(), TinySpecs.IMAGE.width(), TinySpecs.IMAGE.channels(), px,
-                labels);
+        return ImageBatch.nhwc(
+                n, TinySpecs.IMAGE.height(), TinySpecs.IMAGE.width(), TinySpecs.IMAGE.channels(), px, labels);
     }
 
     static int[] labels(GanKind kind, int n, SplittableRandom rnd) {
@@ -81,14 +86,18 @@ class ModelGradientTest {
         int n = 4;
         Tensor noise = NoiseSampler.sample(model.spec(), n, rnd);
         int[] labels = labels(model.spec().kind(), n, rnd);
-        return new GeneratorBatch(noise, labels, 0.95f, 0.8f,
+        return new GeneratorBatch(
+                noise,
+                labels,
+                0.95f,
+                0.8f,
                 DropoutMasks.draw(model.inferred().generator(), n, rnd),
                 DropoutMasks.draw(model.inferred().discriminator(), n, rnd));
     }
 
     /** Checks every element of every trainable parameter of the network; returns the count. */
-    private static int checkNetwork(ReferenceModel model, InferredNetwork net, Map<String, double[]> analytic,
-                                    DoubleSupplier loss) {
+    private static int checkNetwork(
+            ReferenceModel model, InferredNetwork net, Map<String, double[]> analytic, DoubleSupplier loss) {
         int checked = 0;
         for (ParameterSpec p : net.trainableParameters()) {
             double[] x = model.value(p.name());
@@ -109,14 +118,19 @@ class ModelGradientTest {
             DiscriminatorBatch batch = discriminatorBatch(model, new SplittableRandom(3));
             assertFalse(batch.dropoutMasks().isEmpty());
             Map<String, double[]> analytic = model.discriminatorGradientsExact(batch);
-            int n = checkNetwork(model, model.inferred().discriminator(), analytic,
+            int n = checkNetwork(
+                    model,
+                    model.inferred().discriminator(),
+                    analytic,
                     () -> model.discriminatorLoss(batch).total());
             assertEquals(model.inferred().discriminator().trainableCount(), n);
             // The float32 API view carries the same values.
             NamedTensors floats = model.discriminatorGradients(batch);
             assertEquals(analytic.keySet(), floats.names());
             for (Map.Entry<String, double[]> e : analytic.entrySet()) {
-                assertArrayEquals(DoubleTensor.toFloats(e.getValue()), floats.get(e.getKey()).data());
+                assertArrayEquals(
+                        DoubleTensor.toFloats(e.getValue()),
+                        floats.get(e.getKey()).data());
             }
             if (kind == GanKind.ACGAN) {
                 assertTrue(model.discriminatorLoss(batch).realAuxiliary() > 0);
@@ -131,7 +145,10 @@ class ModelGradientTest {
         try (ReferenceModel model = model(kind, 23)) {
             GeneratorBatch batch = generatorBatch(model, new SplittableRandom(5));
             Map<String, double[]> analytic = model.generatorGradientsExact(batch);
-            int n = checkNetwork(model, model.inferred().generator(), analytic,
+            int n = checkNetwork(
+                    model,
+                    model.inferred().generator(),
+                    analytic,
                     () -> model.generatorLoss(batch).total());
             assertEquals(model.inferred().generator().trainableCount(), n);
             assertEquals(kind == GanKind.ACGAN, model.generatorLoss(batch).auxiliary() > 0);

@@ -29,8 +29,12 @@ class PresetTest {
     private static GanModel acganMnist() {
         ModelSpec spec = Presets.acgan(ImageShape.mnist(), 10, 100);
         InferredModel inferred = spec.validate();
-        return new ReferenceBackend().createModel(spec, AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                ParameterInitializer.initialize(inferred, 1));
+        return new ReferenceBackend()
+                .createModel(
+                        spec,
+                        AdamConfig.acganDefaults(),
+                        AdamConfig.acganDefaults(),
+                        ParameterInitializer.initialize(inferred, 1));
     }
 
     @Test
@@ -43,8 +47,11 @@ class PresetTest {
             long t1 = System.nanoTime();
             DiscriminatorOutput out = model.discriminator().discriminate(images);
             long t2 = System.nanoTime();
-            System.out.printf(Locale.ROOT, "[oracle timing] acgan-mnist forward, batch 2: generator %.1f ms, "
-                    + "discriminator %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[oracle timing] acgan-mnist forward, batch 2: generator %.1f ms, " + "discriminator %.1f ms%n",
+                    (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6);
 
             assertEquals(2, images.count());
             assertEquals(28, images.height());
@@ -75,14 +82,23 @@ class PresetTest {
             InferredModel inferred = model.spec().validate();
             for (int n : new int[] {2, 7, 7}) {
                 SplittableRandom rnd = new SplittableRandom(n);
-                ImageBatch real = model.generate(NoiseSampler.sample(model.spec(), n, rnd),
-                        NoiseSampler.labels(model.spec(), n, rnd), false, null);
-                ImageBatch fake = model.generate(NoiseSampler.sample(model.spec(), n, rnd),
-                        NoiseSampler.labels(model.spec(), n, rnd), false, null);
-                DiscriminatorBatch d = new DiscriminatorBatch(real, fake, 0.95f, 0f, 1f, 0f,
-                        DropoutMasks.draw(inferred.discriminator(), 2 * n, rnd));
-                GeneratorBatch g = new GeneratorBatch(NoiseSampler.sample(model.spec(), n, rnd),
-                        NoiseSampler.labels(model.spec(), n, rnd), 0.95f, 1f,
+                ImageBatch real = model.generate(
+                        NoiseSampler.sample(model.spec(), n, rnd),
+                        NoiseSampler.labels(model.spec(), n, rnd),
+                        false,
+                        null);
+                ImageBatch fake = model.generate(
+                        NoiseSampler.sample(model.spec(), n, rnd),
+                        NoiseSampler.labels(model.spec(), n, rnd),
+                        false,
+                        null);
+                DiscriminatorBatch d = new DiscriminatorBatch(
+                        real, fake, 0.95f, 0f, 1f, 0f, DropoutMasks.draw(inferred.discriminator(), 2 * n, rnd));
+                GeneratorBatch g = new GeneratorBatch(
+                        NoiseSampler.sample(model.spec(), n, rnd),
+                        NoiseSampler.labels(model.spec(), n, rnd),
+                        0.95f,
+                        1f,
                         DropoutMasks.draw(inferred.generator(), n, rnd),
                         DropoutMasks.draw(inferred.discriminator(), n, rnd));
                 long t0 = System.nanoTime();
@@ -90,9 +106,16 @@ class PresetTest {
                 long t1 = System.nanoTime();
                 GeneratorLosses gl = model.trainGenerator(g);
                 long t2 = System.nanoTime();
-                System.out.printf(Locale.ROOT, "[oracle timing] acgan-mnist train step, batch %d: discriminator "
-                        + "%.0f ms, generator %.0f ms, total %.0f ms (d loss %.4f, g loss %.4f)%n", n,
-                        (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t2 - t0) / 1e6, dl.total(), gl.total());
+                System.out.printf(
+                        Locale.ROOT,
+                        "[oracle timing] acgan-mnist train step, batch %d: discriminator "
+                                + "%.0f ms, generator %.0f ms, total %.0f ms (d loss %.4f, g loss %.4f)%n",
+                        n,
+                        (t1 - t0) / 1e6,
+                        (t2 - t1) / 1e6,
+                        (t2 - t0) / 1e6,
+                        dl.total(),
+                        gl.total());
                 assertTrue(Double.isFinite(dl.total()) && Double.isFinite(gl.total()));
             }
         }

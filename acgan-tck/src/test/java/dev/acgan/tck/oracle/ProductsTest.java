@@ -56,8 +56,10 @@ class ProductsTest {
         for (double v : y.data()) {
             assertEquals(v, Products.round(v), "a bfloat16 output");
         }
-        assertArrayEquals(Products.round(LayerOps.conv2d(Products.round(x), Products.round(k), null, g)
-                .data()), y.data());
+        assertArrayEquals(
+                Products.round(LayerOps.conv2d(Products.round(x), Products.round(k), null, g)
+                        .data()),
+                y.data());
         DoubleTensor dy = new DoubleTensor(y.shape(), random(r, y.size()));
         double[] dk = new double[k.length];
         DoubleTensor dx = Products.conv2dBackward(x, k, g, dy, dk, null, false);
@@ -68,8 +70,10 @@ class ProductsTest {
             assertEquals(v, Products.round(v));
         }
         DoubleTensor t = Products.conv2dTranspose(dy, k, null, g, false);
-        assertArrayEquals(Products.round(LayerOps.conv2dTranspose(Products.round(dy), Products.round(k),
-                null, g).data()), t.data());
+        assertArrayEquals(
+                Products.round(LayerOps.conv2dTranspose(Products.round(dy), Products.round(k), null, g)
+                        .data()),
+                t.data());
     }
 
     /**
@@ -90,8 +94,11 @@ class ProductsTest {
         for (int i = 0; i < exact.length; i++) {
             if (exact[i] != f32[i]) {
                 flips++;
-                assertEquals(Math.ulp((float) exact[i]) * 65536, Math.abs(exact[i] - f32[i]),
-                        Math.ulp((float) exact[i]) * 65536 * 1e-6, "one bfloat16 unit at [" + i + "]");
+                assertEquals(
+                        Math.ulp((float) exact[i]) * 65536,
+                        Math.abs(exact[i] - f32[i]),
+                        Math.ulp((float) exact[i]) * 65536 * 1e-6,
+                        "one bfloat16 unit at [" + i + "]");
             }
         }
         double rate = flips / (double) exact.length;

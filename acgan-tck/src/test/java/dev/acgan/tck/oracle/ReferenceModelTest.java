@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ReferenceModelTest {
 
     private static boolean isDiscriminatorEntry(String name) {
-        return name.startsWith("discriminator/") || name.startsWith(StateNames.ADAM_M + "discriminator/")
+        return name.startsWith("discriminator/")
+                || name.startsWith(StateNames.ADAM_M + "discriminator/")
                 || name.startsWith(StateNames.ADAM_V + "discriminator/")
                 || name.equals(StateNames.ITERATIONS_DISCRIMINATOR);
     }
@@ -155,14 +156,18 @@ class ReferenceModelTest {
             model.trainGenerator(ModelGradientTest.generatorBatch(model, new SplittableRandom(6)));
             NamedTensors state = model.state();
             assertEquals(StateNames.fullStateShapes(model.inferred()).keySet(), state.names());
-            try (ReferenceModel copy = new ReferenceModel(model.spec(), AdamConfig.acganDefaults(),
-                    AdamConfig.acganDefaults(), state)) {
+            try (ReferenceModel copy =
+                    new ReferenceModel(model.spec(), AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), state)) {
                 assertEquals(state, copy.state());
             }
             NamedTensors paramsOnly = state.filter(n -> !n.startsWith("adam/"));
             model.loadState(paramsOnly);
             assertEquals(0, model.generatorIterations());
-            assertEquals(0f, model.state().get(StateNames.ADAM_M + "generator/dense/kernel").data()[0]);
+            assertEquals(
+                    0f,
+                    model.state()
+                            .get(StateNames.ADAM_M + "generator/dense/kernel")
+                            .data()[0]);
         }
     }
 
@@ -174,8 +179,8 @@ class ReferenceModelTest {
             assertThrows(IllegalArgumentException.class, () -> model.loadState(new NamedTensors(extra)));
             Map<String, Tensor> bad = new LinkedHashMap<>(model.state().asMap());
             bad.put("generator/out/bias", Tensor.zeros(3));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.loadState(new NamedTensors(bad)));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> model.loadState(new NamedTensors(bad)));
             assertTrue(e.getMessage().contains("generator/out/bias"), e.getMessage());
         }
     }
@@ -184,15 +189,15 @@ class ReferenceModelTest {
     void labelsOutOfRangeAreRejectedWithLabelAndIndex() {
         try (ReferenceModel model = ModelGradientTest.model(GanKind.ACGAN, 59)) {
             Tensor noise = NoiseSampler.sample(model.spec(), 3, new SplittableRandom(1));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.generator().generate(noise, new int[] {0, 7, 1}));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> model.generator().generate(noise, new int[] {0, 7, 1}));
             assertTrue(e.getMessage().contains("label 7") && e.getMessage().contains("index 1"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class,
-                    () -> model.generate(noise, new int[] {0, 1, -1}, true, null));
+            e = assertThrows(
+                    IllegalArgumentException.class, () -> model.generate(noise, new int[] {0, 1, -1}, true, null));
             assertTrue(e.getMessage().contains("label -1") && e.getMessage().contains("index 2"), e.getMessage());
             DiscriminatorBatch good = ModelGradientTest.discriminatorBatch(model, new SplittableRandom(2));
-            DiscriminatorBatch badLabels = new DiscriminatorBatch(good.real().withLabels(new int[] {0, 3, 0}),
-                    good.fake(), 0.95f, 0f, 1f, 1f, good.dropoutMasks());
+            DiscriminatorBatch badLabels = new DiscriminatorBatch(
+                    good.real().withLabels(new int[] {0, 3, 0}), good.fake(), 0.95f, 0f, 1f, 1f, good.dropoutMasks());
             e = assertThrows(IllegalArgumentException.class, () -> model.discriminatorLoss(badLabels));
             assertTrue(e.getMessage().contains("label 3") && e.getMessage().contains("index 1"), e.getMessage());
         }
@@ -201,19 +206,23 @@ class ReferenceModelTest {
     @Test
     void wrongShapesAreRejectedWithExpectedAndActual() {
         try (ReferenceModel model = ModelGradientTest.model(GanKind.GAN, 61)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.generator().generate(Tensor.zeros(2, 4), null));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> model.generator().generate(Tensor.zeros(2, 4), null));
             assertTrue(e.getMessage().contains("[2, 4]") && e.getMessage().contains("[n, 5]"), e.getMessage());
             ImageBatch wrong = ImageBatch.nhwc(1, 5, 4, 1, new float[20], null);
-            e = assertThrows(IllegalArgumentException.class, () -> model.discriminator().discriminate(wrong));
+            e = assertThrows(
+                    IllegalArgumentException.class, () -> model.discriminator().discriminate(wrong));
             assertTrue(e.getMessage().contains("5x4x1") && e.getMessage().contains("4x4x1"), e.getMessage());
             DiscriminatorBatch good = ModelGradientTest.discriminatorBatch(model, new SplittableRandom(2));
-            e = assertThrows(IllegalArgumentException.class, () -> model.trainDiscriminator(
-                    new DiscriminatorBatch(good.real(), wrong, 1f, 0f, 0f, 0f, null)));
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> model.trainDiscriminator(new DiscriminatorBatch(good.real(), wrong, 1f, 0f, 0f, 0f, null)));
             assertTrue(e.getMessage().contains("5x4x1") && e.getMessage().contains("4x4x1"), e.getMessage());
             // Masks sized for the wrong batch are rejected too.
-            e = assertThrows(IllegalArgumentException.class, () -> model.discriminatorLoss(
-                    new DiscriminatorBatch(good.real(), good.real(), 1f, 0f, 0f, 0f, good.dropoutMasks())));
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> model.discriminatorLoss(
+                            new DiscriminatorBatch(good.real(), good.real(), 1f, 0f, 0f, 0f, good.dropoutMasks())));
             assertTrue(e.getMessage().contains("dense1_dropout"), e.getMessage());
         }
     }
@@ -222,7 +231,8 @@ class ReferenceModelTest {
     void cganDiscriminatorNeedsLabels() {
         try (ReferenceModel model = ModelGradientTest.model(GanKind.CGAN, 67)) {
             ImageBatch unlabelled = ModelGradientTest.images(2, null, new SplittableRandom(1));
-            assertThrows(IllegalArgumentException.class, () -> model.discriminator().discriminate(unlabelled));
+            assertThrows(
+                    IllegalArgumentException.class, () -> model.discriminator().discriminate(unlabelled));
             DiscriminatorOutput out = model.discriminator().discriminate(unlabelled.withLabels(new int[] {0, 2}));
             assertNull(out.classProbabilities());
             assertEquals(2, out.count());
@@ -247,8 +257,10 @@ class ReferenceModelTest {
     void nchwImagesAreJudgedLikeNhwc() {
         try (ReferenceModel model = ModelGradientTest.model(GanKind.ACGAN, 73)) {
             ImageBatch nhwc = ModelGradientTest.images(2, new int[] {0, 1}, new SplittableRandom(1));
-            ImageBatch rgbLike = ImageBatch.nhwc(2, 4, 4, 1, nhwc.pixels(), nhwc.labels()).toLayout(Layout.NCHW);
-            assertArrayEquals(model.discriminator().discriminate(nhwc).validity(),
+            ImageBatch rgbLike =
+                    ImageBatch.nhwc(2, 4, 4, 1, nhwc.pixels(), nhwc.labels()).toLayout(Layout.NCHW);
+            assertArrayEquals(
+                    model.discriminator().discriminate(nhwc).validity(),
                     model.discriminator().discriminate(rgbLike).validity());
         }
     }
@@ -266,7 +278,8 @@ class ReferenceModelTest {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> view.generate(noise, new int[] {1}));
         assertThrows(IllegalStateException.class, model::generator);
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> model.trainGenerator(new GeneratorBatch(noise, new int[] {1}, 1f, 1f, null, null)));
     }
 
@@ -275,12 +288,19 @@ class ReferenceModelTest {
         ReferenceBackend backend = new ReferenceBackend();
         assertEquals("reference", backend.name());
         assertEquals(-100, backend.priority());
-        assertEquals(java.util.EnumSet.of(Capability.CPU, Capability.DETERMINISTIC, Capability.GRADIENTS,
-                Capability.CONCURRENT_GENERATION, Capability.CLASSIFIER, Capability.BF16), backend.capabilities());
+        assertEquals(
+                java.util.EnumSet.of(
+                        Capability.CPU,
+                        Capability.DETERMINISTIC,
+                        Capability.GRADIENTS,
+                        Capability.CONCURRENT_GENERATION,
+                        Capability.CLASSIFIER,
+                        Capability.BF16),
+                backend.capabilities());
         try (ReferenceModel source = ModelGradientTest.model(GanKind.ACGAN, 83)) {
             source.trainGenerator(ModelGradientTest.generatorBatch(source, new SplittableRandom(1)));
-            GanModel model = backend.createModel(source.spec(), AdamConfig.acganDefaults(), AdamConfig.acganDefaults(),
-                    source.state());
+            GanModel model = backend.createModel(
+                    source.spec(), AdamConfig.acganDefaults(), AdamConfig.acganDefaults(), source.state());
             assertEquals("reference", model.backendName());
             Generator standalone = backend.loadGenerator(source.spec(), StateNames.generatorOnly(source.state()));
             Tensor noise = NoiseSampler.sample(source.spec(), 3, new SplittableRandom(2));
@@ -291,8 +311,10 @@ class ReferenceModelTest {
             standalone.close();
             assertThrows(IllegalStateException.class, () -> standalone.generate(noise, labels));
             model.close();
-            assertThrows(IllegalArgumentException.class, () -> backend.loadGenerator(source.spec(),
-                    source.state().filter(n -> !n.equals("generator/dense/bias"))));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> backend.loadGenerator(
+                            source.spec(), source.state().filter(n -> !n.equals("generator/dense/bias"))));
         }
     }
 

@@ -33,8 +33,7 @@ final class TinySpecs {
     static final int CLASSES = 3;
     static final int LATENT = 5;
 
-    private TinySpecs() {
-    }
+    private TinySpecs() {}
 
     /** The tiny spec of a kind. */
     static ModelSpec of(GanKind kind) {
@@ -69,9 +68,11 @@ final class TinySpecs {
                 .then("lrelu", new LeakyRelu(0.2))
                 .then("dropout", new Dropout(0.25))
                 .then("flatten", new Flatten())
-                .add("validity", Dense.of(1), "flatten").then("validity_sigmoid", new Sigmoid())
+                .add("validity", Dense.of(1), "flatten")
+                .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
-                .add("class", Dense.of(CLASSES), "flatten").then("class_softmax", new Softmax())
+                .add("class", Dense.of(CLASSES), "flatten")
+                .then("class_softmax", new Softmax())
                 .output(NetworkSpec.OUT_CLASS)
                 .build();
         return new ModelSpec("tiny-acgan", GanKind.ACGAN, IMAGE, CLASSES, LATENT, NoiseDistribution.UNIFORM, g, d);
@@ -120,11 +121,13 @@ final class TinySpecs {
                 .build();
         NetworkSpec d = NetworkSpec.builder()
                 .add("flatten", new Flatten(), NetworkSpec.IMAGE)
-                .then("dense1", Dense.of(6)).then("dense1_lrelu", new LeakyRelu(0.2))
+                .then("dense1", Dense.of(6))
+                .then("dense1_lrelu", new LeakyRelu(0.2))
                 .then("dense1_dropout", new Dropout(0.3))
                 .add("gate", new Sigmoid(), "dense1")
                 .add("gated", new Multiply(), "dense1_dropout", "gate")
-                .then("validity", Dense.of(1)).then("validity_sigmoid", new Sigmoid())
+                .then("validity", Dense.of(1))
+                .then("validity_sigmoid", new Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
                 .build();
         return new ModelSpec("tiny-gan", GanKind.GAN, IMAGE, CLASSES, LATENT, NoiseDistribution.UNIFORM, g, d);

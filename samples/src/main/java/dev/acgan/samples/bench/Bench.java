@@ -49,14 +49,16 @@ public final class Bench {
     }
 
     /** One planned child. */
-    record Planned(ChildTask task, int threads, String label) { }
+    record Planned(ChildTask task, int threads, String label) {}
 
     /** The children to run, in order. */
     List<Planned> plan(int availableProcessors) {
         List<Planned> plan = new ArrayList<>();
         if (settings.longRun()) {
             for (String b : backends) {
-                plan.add(new Planned(task(b, settings.longRunBatch(), 0, false, settings.longRunSteps()), 0,
+                plan.add(new Planned(
+                        task(b, settings.longRunBatch(), 0, false, settings.longRunSteps()),
+                        0,
                         b + ", long run of " + settings.longRunSteps() + " steps at batch " + settings.longRunBatch()));
             }
             return plan;
@@ -64,9 +66,13 @@ public final class Bench {
         for (int batch : settings.measurementOrder()) {
             boolean reference = batch == settings.referenceBatch();
             for (String b : backends) {
-                plan.add(new Planned(task(b, batch, 0, reference, 0), 0, b + ", batch " + batch
-                        + (reference && (!settings.generationCounts().isEmpty() || settings.sgemmSize() > 0)
-                        ? " (+ generation, SGEMM)" : "")));
+                plan.add(new Planned(
+                        task(b, batch, 0, reference, 0),
+                        0,
+                        b + ", batch " + batch
+                                + (reference && (!settings.generationCounts().isEmpty() || settings.sgemmSize() > 0)
+                                        ? " (+ generation, SGEMM)"
+                                        : "")));
             }
         }
         for (int t : settings.threads().stream().sorted().distinct().toList()) {
@@ -75,28 +81,53 @@ public final class Bench {
             }
             for (String b : backends) {
                 Column c = Column.parse(b);
-                ChildTask task = new ChildTask(c.backend(), settings.model(), settings.referenceBatch(), t,
-                        settings.warmupSteps(), settings.timedSteps(), List.of(), settings.generationRepeats(),
-                        settings.sgemmSize(), settings.sgemmRepeats(), 0, settings.longRunEvery(), settings.seed(),
-                        c.precision().label(), false);
-                plan.add(new Planned(task, t, b + ", batch " + settings.referenceBatch() + ", " + t + " thread"
-                        + (t == 1 ? "" : "s")));
+                ChildTask task = new ChildTask(
+                        c.backend(),
+                        settings.model(),
+                        settings.referenceBatch(),
+                        t,
+                        settings.warmupSteps(),
+                        settings.timedSteps(),
+                        List.of(),
+                        settings.generationRepeats(),
+                        settings.sgemmSize(),
+                        settings.sgemmRepeats(),
+                        0,
+                        settings.longRunEvery(),
+                        settings.seed(),
+                        c.precision().label(),
+                        false);
+                plan.add(new Planned(
+                        task,
+                        t,
+                        b + ", batch " + settings.referenceBatch() + ", " + t + " thread" + (t == 1 ? "" : "s")));
             }
         }
         for (String b : backends) {
-            plan.add(new Planned(kernelProbe(b), 0, b + ", oneDNN kernels (its log on, 2 steps at batch "
-                    + PROBE_BATCH + ")"));
+            plan.add(new Planned(
+                    kernelProbe(b), 0, b + ", oneDNN kernels (its log on, 2 steps at batch " + PROBE_BATCH + ")"));
         }
         return plan;
     }
 
     private ChildTask task(String column, int batch, int threads, boolean reference, long longRun) {
         Column c = Column.parse(column);
-        return new ChildTask(c.backend(), settings.model(), batch, threads, settings.warmupSteps(),
-                settings.timedSteps(), reference ? settings.generationCounts() : List.of(),
+        return new ChildTask(
+                c.backend(),
+                settings.model(),
+                batch,
+                threads,
+                settings.warmupSteps(),
+                settings.timedSteps(),
+                reference ? settings.generationCounts() : List.of(),
                 settings.generationRepeats(),
-                reference ? settings.sgemmSize() : 0, settings.sgemmRepeats(), longRun, settings.longRunEvery(),
-                settings.seed(), c.precision().label(), false);
+                reference ? settings.sgemmSize() : 0,
+                settings.sgemmRepeats(),
+                longRun,
+                settings.longRunEvery(),
+                settings.seed(),
+                c.precision().label(),
+                false);
     }
 
     /** Batch size of the kernel probes: small, the kernels are the same kind. */
@@ -104,8 +135,22 @@ public final class Bench {
 
     private ChildTask kernelProbe(String column) {
         Column c = Column.parse(column);
-        return new ChildTask(c.backend(), settings.model(), PROBE_BATCH, 0, 1, 1, List.of(), 1, 0, 1, 0,
-                settings.longRunEvery(), settings.seed(), c.precision().label(), true);
+        return new ChildTask(
+                c.backend(),
+                settings.model(),
+                PROBE_BATCH,
+                0,
+                1,
+                1,
+                List.of(),
+                1,
+                0,
+                1,
+                0,
+                settings.longRunEvery(),
+                settings.seed(),
+                c.precision().label(),
+                true);
     }
 
     /** Runs the plan and builds the report. */
@@ -115,8 +160,11 @@ public final class Bench {
         MachineInfo machine = MachineInfo.current();
         List<String> warnings = new ArrayList<>();
         if (!machine.loadAverage().isEmpty() && machine.loadAverage().get(0) > 0.5) {
-            warnings.add(String.format(Locale.ROOT, "the machine was not idle: load average %.2f at the start; "
-                    + "other work skews every figure (run again on an idle machine)", machine.loadAverage().get(0)));
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "the machine was not idle: load average %.2f at the start; "
+                            + "other work skews every figure (run again on an idle machine)",
+                    machine.loadAverage().get(0)));
         }
         List<Planned> plan = plan(machine.availableProcessors());
         for (int t : settings.threads()) {
@@ -147,8 +195,11 @@ public final class Bench {
         double minutes = (System.nanoTime() - t0) / 60e9;
         List<Double> loadAfter = MachineInfo.current().loadAverage();
         if (!loadAfter.isEmpty() && minutes >= 1 && loadAfter.get(0) > machine.availableProcessors() + 1) {
-            warnings.add(String.format(Locale.ROOT, "load average %.2f at the end: more than the benchmark's own "
-                    + "load, something else ran meanwhile", loadAfter.get(0)));
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "load average %.2f at the end: more than the benchmark's own "
+                            + "load, something else ran meanwhile",
+                    loadAfter.get(0)));
         }
         return report(start, arguments, reproduce, machine, plan, outcomes, warnings, (System.nanoTime() - t0) / 1e9);
     }
@@ -160,17 +211,27 @@ public final class Bench {
         ChildResult r = o.result();
         if (!r.longRun().isEmpty()) {
             ChildResult.RssSample last = r.longRun().get(r.longRun().size() - 1);
-            return String.format(Locale.ROOT, "%d steps in %.0f s, RSS %d MiB at the end", last.step(),
-                    o.wallSeconds(), last.rssKb() / 1024);
+            return String.format(
+                    Locale.ROOT,
+                    "%d steps in %.0f s, RSS %d MiB at the end",
+                    last.step(),
+                    o.wallSeconds(),
+                    last.rssKb() / 1024);
         }
-        return String.format(Locale.ROOT, "median step %.3f s, done in %.0f s", Stats.median(r.stepSeconds()),
-                o.wallSeconds());
+        return String.format(
+                Locale.ROOT, "median step %.3f s, done in %.0f s", Stats.median(r.stepSeconds()), o.wallSeconds());
     }
 
     /** Builds the report from the outcomes (package-private for tests). */
-    BenchReport report(Instant start, List<String> arguments, String reproduce, MachineInfo machine,
-                       List<Planned> plan, List<ChildLauncher.Outcome> outcomes, List<String> warnings,
-                       double totalSeconds) {
+    BenchReport report(
+            Instant start,
+            List<String> arguments,
+            String reproduce,
+            MachineInfo machine,
+            List<Planned> plan,
+            List<ChildLauncher.Outcome> outcomes,
+            List<String> warnings,
+            double totalSeconds) {
         InferredModel model = Presets.byName(settings.model()).validate();
         int factor = TrainingConfig.defaults().generatorBatchFactor();
         Map<Integer, StepFlops> flops = new TreeMap<>();
@@ -198,46 +259,102 @@ public final class Bench {
             Planned p = plan.get(i);
             ChildLauncher.Outcome o = outcomes.get(i);
             if (p.task().kernelProbe()) {
-                kernels.put(Column.of(p.task()).key(), o.error() != null ? List.of("probe failed: " + o.error())
-                        : o.kernels().isEmpty() ? List.of("none logged") : o.kernels());
+                kernels.put(
+                        Column.of(p.task()).key(),
+                        o.error() != null
+                                ? List.of("probe failed: " + o.error())
+                                : o.kernels().isEmpty() ? List.of("none logged") : o.kernels());
                 continue;
             }
-            runs.add(run(p, o, flops.get(p.task().batchSize()), sgemm.get(Column.of(p.task()).key() + "/"
-                    + p.threads()), warn));
+            runs.add(run(
+                    p,
+                    o,
+                    flops.get(p.task().batchSize()),
+                    sgemm.get(Column.of(p.task()).key() + "/" + p.threads()),
+                    warn));
         }
         List<BenchReport.Backend> bs = new ArrayList<>();
         for (String b : backends) {
             bs.add(new BenchReport.Backend(b, versions.getOrDefault(b, "unknown (no run finished)")));
         }
         List<BenchReport.Flops> fl = new ArrayList<>();
-        flops.forEach((b, f) -> fl.add(new BenchReport.Flops(b, f.generatorBatch(), f.total() / 1e9,
-                f.discriminatorStep() / 1e9, f.generatorStep() / 1e9, f.elementwiseEstimate() / 1e9,
-                f.generatorForwardPerImage() / 1e6, f.discriminatorForwardPerImage() / 1e6)));
-        return new BenchReport(BenchReport.SCHEMA_VERSION, start.truncatedTo(ChronoUnit.SECONDS).toString(),
-                reproduce, arguments, machine, settings, bs, fl, runs, warn, totalSeconds, kernels);
+        flops.forEach((b, f) -> fl.add(new BenchReport.Flops(
+                b,
+                f.generatorBatch(),
+                f.total() / 1e9,
+                f.discriminatorStep() / 1e9,
+                f.generatorStep() / 1e9,
+                f.elementwiseEstimate() / 1e9,
+                f.generatorForwardPerImage() / 1e6,
+                f.discriminatorForwardPerImage() / 1e6)));
+        return new BenchReport(
+                BenchReport.SCHEMA_VERSION,
+                start.truncatedTo(ChronoUnit.SECONDS).toString(),
+                reproduce,
+                arguments,
+                machine,
+                settings,
+                bs,
+                fl,
+                runs,
+                warn,
+                totalSeconds,
+                kernels);
     }
 
-    private BenchReport.Run run(Planned p, ChildLauncher.Outcome o, StepFlops flops, Double sgemmGflops,
-                                List<String> warnings) {
-        String limit = p.threads() == 0 ? "default" : (taskset ? "taskset -c " + (p.threads() == 1 ? "0"
-                : "0-" + (p.threads() - 1)) + ", " : "") + "OMP_NUM_THREADS=" + p.threads()
-                + " (and OPENBLAS_, MKL_, TF_NUM_INTRAOP_, TF_NUM_INTEROP_)";
+    private BenchReport.Run run(
+            Planned p, ChildLauncher.Outcome o, StepFlops flops, Double sgemmGflops, List<String> warnings) {
+        String limit = p.threads() == 0
+                ? "default"
+                : (taskset ? "taskset -c " + (p.threads() == 1 ? "0" : "0-" + (p.threads() - 1)) + ", " : "")
+                        + "OMP_NUM_THREADS=" + p.threads()
+                        + " (and OPENBLAS_, MKL_, TF_NUM_INTRAOP_, TF_NUM_INTEROP_)";
         String label = p.label();
         if (o.error() != null) {
             warnings.add(label + ": failed: " + o.error());
-            return new BenchReport.Run(Column.of(p.task()).key(), p.task().batchSize(), p.threads(), limit, o.error(),
-                    null, null, null, null, null, null, null, null, o.wallSeconds(), o.command(), null);
+            return new BenchReport.Run(
+                    Column.of(p.task()).key(),
+                    p.task().batchSize(),
+                    p.threads(),
+                    limit,
+                    o.error(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    o.wallSeconds(),
+                    o.command(),
+                    null);
         }
         ChildResult r = o.result();
         Double startup = (double) (r.firstStepEndEpochMs() - o.spawnEpochMs()) / 1000.0;
         if (p.task().longRun()) {
             List<ChildResult.RssSample> s = r.longRun();
-            ChildResult.RssSample base = s.stream().filter(x -> x.step() >= 1000).findFirst()
-                    .orElse(s.get(0));
+            ChildResult.RssSample base =
+                    s.stream().filter(x -> x.step() >= 1000).findFirst().orElse(s.get(0));
             ChildResult.RssSample last = s.get(s.size() - 1);
             Double change = base == last ? null : 100.0 * (last.rssKb() - base.rssKb()) / base.rssKb();
-            return new BenchReport.Run(Column.of(p.task()).key(), r.batchSize(), p.threads(), limit, null, null, null,
-                    null, null, startup, null, change, base.step(), o.wallSeconds(), o.command(), r);
+            return new BenchReport.Run(
+                    Column.of(p.task()).key(),
+                    r.batchSize(),
+                    p.threads(),
+                    limit,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    startup,
+                    null,
+                    change,
+                    base.step(),
+                    o.wallSeconds(),
+                    o.command(),
+                    r);
         }
         Stats step = Stats.of(r.stepSeconds());
         double ips = r.batchSize() / step.median();
@@ -245,14 +362,38 @@ public final class Bench {
         Double share = gflops == null || sgemmGflops == null ? null : gflops / sgemmGflops;
         Double ratio = r.wallSeconds() > 0 ? r.cpuSeconds() / r.wallSeconds() : null;
         if (step.count() >= 3 && step.max() > 1.25 * step.median()) {
-            warnings.add(String.format(Locale.ROOT, "%s: noisy steps (max %.3f s is %.0f%% above the median %.3f s)",
-                    label, step.max(), 100 * (step.max() / step.median() - 1), step.median()));
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "%s: noisy steps (max %.3f s is %.0f%% above the median %.3f s)",
+                    label,
+                    step.max(),
+                    100 * (step.max() / step.median() - 1),
+                    step.median()));
         }
         if (p.threads() > 0 && ratio != null && ratio > p.threads() * 1.15) {
-            warnings.add(String.format(Locale.ROOT, "%s: used %.2f CPUs on average, more than the %d asked for",
-                    label, ratio, p.threads()));
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "%s: used %.2f CPUs on average, more than the %d asked for",
+                    label,
+                    ratio,
+                    p.threads()));
         }
-        return new BenchReport.Run(Column.of(p.task()).key(), r.batchSize(), p.threads(), limit, null, step, ips,
-                gflops, share, startup, ratio, null, null, o.wallSeconds(), o.command(), r);
+        return new BenchReport.Run(
+                Column.of(p.task()).key(),
+                r.batchSize(),
+                p.threads(),
+                limit,
+                null,
+                step,
+                ips,
+                gflops,
+                share,
+                startup,
+                ratio,
+                null,
+                null,
+                o.wallSeconds(),
+                o.command(),
+                r);
     }
 }

@@ -39,9 +39,15 @@ import java.util.function.Consumer;
 public final class BenchChild {
 
     /** Environment variables that change the backends' speed, recorded with every result. */
-    static final List<String> PERFORMANCE_VARIABLES = List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "TF_ENABLE_ONEDNN_OPTS",
-            "OMP_WAIT_POLICY", "OMP_PROC_BIND");
+    static final List<String> PERFORMANCE_VARIABLES = List.of(
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "TF_NUM_INTRAOP_THREADS",
+            "TF_NUM_INTEROP_THREADS",
+            "TF_ENABLE_ONEDNN_OPTS",
+            "OMP_WAIT_POLICY",
+            "OMP_PROC_BIND");
 
     private final ChildTask task;
     private final Consumer<String> progress;
@@ -81,11 +87,14 @@ public final class BenchChild {
     /** Runs the task. */
     ChildResult run(long mainStartEpochMs) {
         Backends backends = Backends.discover();
-        GanBackend backend = backends.find(task.backend()).orElseThrow(() -> new BackendException(
-                "no backend named '" + task.backend() + "'; found " + backends.describe()));
+        GanBackend backend = backends.find(task.backend())
+                .orElseThrow(() -> new BackendException(
+                        "no backend named '" + task.backend() + "'; found " + backends.describe()));
         ModelSpec spec = Presets.byName(task.model());
         Precision precision = backend.resolvePrecision(Precision.parse(task.precision(), "precision"));
-        TrainingConfig config = TrainingConfig.defaults().withSeed(task.seed()).withBatchSize(task.batchSize())
+        TrainingConfig config = TrainingConfig.defaults()
+                .withSeed(task.seed())
+                .withBatchSize(task.batchSize())
                 .withPrecision(precision);
         DatasetSource data = Datasets.embeddedMnist();
         progress.accept("creating the model");
@@ -128,9 +137,14 @@ public final class BenchChild {
                 long cpu0 = processCpuNanos();
                 long wall0 = System.nanoTime();
                 for (int i = 0; i < task.timedSteps(); i++) {
-                    progress.accept(String.format(Locale.ROOT, "timed step %d/%d%s", i + 1, task.timedSteps(),
-                            timed.isEmpty() ? "" : String.format(Locale.ROOT, " (last %.3f s)",
-                                    timed.get(timed.size() - 1))));
+                    progress.accept(String.format(
+                            Locale.ROOT,
+                            "timed step %d/%d%s",
+                            i + 1,
+                            task.timedSteps(),
+                            timed.isEmpty()
+                                    ? ""
+                                    : String.format(Locale.ROOT, " (last %.3f s)", timed.get(timed.size() - 1))));
                     long a = System.nanoTime();
                     StepResult r = trainer.step();
                     timed.add((System.nanoTime() - a) / 1e9);
@@ -159,13 +173,36 @@ public final class BenchChild {
                 progress.accept("no SGEMM probe in backend " + backend.name());
             }
         }
-        return new ChildResult(backend.name(), version, spec.name(), task.batchSize(), task.threads(),
-                afterSteps.cpusAllowed(), Runtime.getRuntime().availableProcessors(), environment(),
-                ManagementFactory.getRuntimeMXBean().getStartTime(), mainStartEpochMs, firstStepEnd, createSeconds,
-                firstStep, warmup, timed, dParts.isEmpty() ? 0 : Stats.median(dParts),
-                gParts.isEmpty() ? 0 : Stats.median(gParts), dataParts.isEmpty() ? 0 : Stats.median(dataParts),
-                cpuSeconds, wallSeconds, afterCreate.rssKb(), afterSteps.rssKb(), afterSteps.hwmKb(),
-                afterSteps.threads(), heapUsed, generation, sgemm, samples, precision.label(),
+        return new ChildResult(
+                backend.name(),
+                version,
+                spec.name(),
+                task.batchSize(),
+                task.threads(),
+                afterSteps.cpusAllowed(),
+                Runtime.getRuntime().availableProcessors(),
+                environment(),
+                ManagementFactory.getRuntimeMXBean().getStartTime(),
+                mainStartEpochMs,
+                firstStepEnd,
+                createSeconds,
+                firstStep,
+                warmup,
+                timed,
+                dParts.isEmpty() ? 0 : Stats.median(dParts),
+                gParts.isEmpty() ? 0 : Stats.median(gParts),
+                dataParts.isEmpty() ? 0 : Stats.median(dataParts),
+                cpuSeconds,
+                wallSeconds,
+                afterCreate.rssKb(),
+                afterSteps.rssKb(),
+                afterSteps.hwmKb(),
+                afterSteps.threads(),
+                heapUsed,
+                generation,
+                sgemm,
+                samples,
+                precision.label(),
                 backend.describeCompute(precision));
     }
 
@@ -186,8 +223,13 @@ public final class BenchChild {
                 ChildResult.RssSample r = sample(s, window, start);
                 samples.add(r);
                 window.clear();
-                progress.accept(String.format(Locale.ROOT, "step %d/%d: RSS %d MiB, median step %.3f s", s, total,
-                        r.rssKb() / 1024, r.medianStepSeconds()));
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "step %d/%d: RSS %d MiB, median step %.3f s",
+                        s,
+                        total,
+                        r.rssKb() / 1024,
+                        r.medianStepSeconds()));
                 lastProgress = now;
             } else if (now - lastProgress > 10_000_000_000L) {
                 progress.accept(String.format(Locale.ROOT, "step %d/%d", s, total));
@@ -199,8 +241,13 @@ public final class BenchChild {
     private static ChildResult.RssSample sample(long step, List<Double> window, long start) {
         ProcStatus p = ProcStatus.self();
         Runtime rt = Runtime.getRuntime();
-        return new ChildResult.RssSample(step, p.rssKb(), p.hwmKb(), (rt.totalMemory() - rt.freeMemory()) / 1024,
-                window.isEmpty() ? 0 : Stats.median(window), (System.nanoTime() - start) / 1e9);
+        return new ChildResult.RssSample(
+                step,
+                p.rssKb(),
+                p.hwmKb(),
+                (rt.totalMemory() - rt.freeMemory()) / 1024,
+                window.isEmpty() ? 0 : Stats.median(window),
+                (System.nanoTime() - start) / 1e9);
     }
 
     private ChildResult.Generation generation(Generator g, ModelSpec spec, int count) {
@@ -224,8 +271,8 @@ public final class BenchChild {
     private ChildResult.Sgemm sgemm(ComputeProbe probe, Precision precision) {
         int n = task.sgemmSize();
         int repeats = Math.max(1, task.sgemmRepeats());
-        progress.accept((precision == Precision.FP32 ? "SGEMM " : precision.label() + " GEMM ") + n + " x "
-                + (repeats + 1));
+        progress.accept(
+                (precision == Precision.FP32 ? "SGEMM " : precision.label() + " GEMM ") + n + " x " + (repeats + 1));
         try (ComputeProbe.Sgemm s = probe.prepareGemm(n, precision)) {
             s.run();
             double[] sec = new double[repeats];
@@ -258,6 +305,10 @@ public final class BenchChild {
                 return t;
             }
         }
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toNanos)
+                .orElse(0L);
     }
 }

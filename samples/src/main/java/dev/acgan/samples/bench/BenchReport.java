@@ -30,10 +30,19 @@ import java.util.Optional;
  * @param kernels       per column, the oneDNN kernels its probe logged, one entry per primitive kind (empty
  *                      for long runs and reports written before schema 2)
  */
-public record BenchReport(int schemaVersion, String date, String reproduce, List<String> arguments,
-                          MachineInfo machine, BenchSettings settings, List<Backend> backends, List<Flops> flops,
-                          List<Run> runs, List<String> warnings, double totalSeconds,
-                          Map<String, List<String>> kernels) {
+public record BenchReport(
+        int schemaVersion,
+        String date,
+        String reproduce,
+        List<String> arguments,
+        MachineInfo machine,
+        BenchSettings settings,
+        List<Backend> backends,
+        List<Flops> flops,
+        List<Run> runs,
+        List<String> warnings,
+        double totalSeconds,
+        Map<String, List<String>> kernels) {
 
     /** Version of this JSON layout (2: columns are a backend in a precision; children report both). */
     public static final int SCHEMA_VERSION = 2;
@@ -54,7 +63,7 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
      * @param name    the column: the backend's name, followed by the precision unless fp32
      * @param version its version string and how it computed (from its child JVM)
      */
-    public record Backend(String name, String version) { }
+    public record Backend(String name, String version) {}
 
     /**
      * The FLOP of a training step at one batch size ({@link dev.acgan.api.spec.FlopCounter}).
@@ -68,9 +77,15 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
      * @param generatorForwardMflopPerImage   one generator forward pass per image
      * @param discriminatorForwardMflopPerImage one discriminator forward pass per image
      */
-    public record Flops(int batchSize, int generatorBatch, double stepGflop, double discriminatorStepGflop,
-                        double generatorStepGflop, double elementwiseEstimateGflop,
-                        double generatorForwardMflopPerImage, double discriminatorForwardMflopPerImage) { }
+    public record Flops(
+            int batchSize,
+            int generatorBatch,
+            double stepGflop,
+            double discriminatorStepGflop,
+            double generatorStepGflop,
+            double elementwiseEstimateGflop,
+            double generatorForwardMflopPerImage,
+            double discriminatorForwardMflopPerImage) {}
 
     /**
      * One child JVM: one backend at one batch size and thread setting.
@@ -93,10 +108,23 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
      * @param command                 its command line (class path and task abbreviated)
      * @param child                   what the child reported (null on failure)
      */
-    public record Run(String backend, int batchSize, int threads, String limit, String error, Stats step,
-                      Double imagesPerSecond, Double gflopPerSecond, Double shareOfSgemm,
-                      Double startToFirstStepSeconds, Double cpuWallRatio, Double longRunRssChangePercent,
-                      Long longRunBaselineStep, double childWallSeconds, List<String> command, ChildResult child) {
+    public record Run(
+            String backend,
+            int batchSize,
+            int threads,
+            String limit,
+            String error,
+            Stats step,
+            Double imagesPerSecond,
+            Double gflopPerSecond,
+            Double shareOfSgemm,
+            Double startToFirstStepSeconds,
+            Double cpuWallRatio,
+            Double longRunRssChangePercent,
+            Long longRunBaselineStep,
+            double childWallSeconds,
+            List<String> command,
+            ChildResult child) {
 
         /** Whether it produced a result. */
         @JsonIgnore
@@ -107,8 +135,9 @@ public record BenchReport(int schemaVersion, String date, String reproduce, List
 
     /** The run of a backend at a batch size and thread setting, if any. */
     public Optional<Run> run(String backend, int batchSize, int threads) {
-        return runs.stream().filter(r -> r.backend().equals(backend) && r.batchSize() == batchSize
-                && r.threads() == threads).findFirst();
+        return runs.stream()
+                .filter(r -> r.backend().equals(backend) && r.batchSize() == batchSize && r.threads() == threads)
+                .findFirst();
     }
 
     /** The FLOP entry of a batch size, if any. */

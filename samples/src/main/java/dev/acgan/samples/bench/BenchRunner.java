@@ -6,8 +6,7 @@ import java.util.List;
 /** The entry point of {@code acgan bench} for the CLI: runs the children and returns the report. */
 public final class BenchRunner {
 
-    private BenchRunner() {
-    }
+    private BenchRunner() {}
 
     /**
      * Runs a benchmark.
@@ -21,8 +20,15 @@ public final class BenchRunner {
      * @param arguments      the command-line arguments as given, for the report
      * @param reproduce      the command line that repeats the measurement
      */
-    public static BenchReport run(BenchSettings settings, List<String> backends, PrintWriter err, boolean terminal,
-                                  boolean verbose, long timeoutMinutes, List<String> arguments, String reproduce) {
+    public static BenchReport run(
+            BenchSettings settings,
+            List<String> backends,
+            PrintWriter err,
+            boolean terminal,
+            boolean verbose,
+            long timeoutMinutes,
+            List<String> arguments,
+            String reproduce) {
         Progress progress = new Progress(err, terminal);
         ChildLauncher launcher = new ChildLauncher(verbose, progress::line, timeoutMinutes);
         return new Bench(settings, backends, launcher, progress).run(arguments, reproduce);

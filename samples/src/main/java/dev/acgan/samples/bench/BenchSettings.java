@@ -26,10 +26,22 @@ import java.util.stream.Collectors;
  * @param quick              whether {@code --quick} chose the defaults
  * @param seed               training seed
  */
-public record BenchSettings(String model, List<Integer> batchSizes, int referenceBatch, int warmupSteps,
-                            int timedSteps, List<Integer> generationCounts, int generationRepeats, int sgemmSize,
-                            int sgemmRepeats, List<Integer> threads, long longRunSteps, int longRunBatch,
-                            long longRunEvery, boolean quick, long seed) {
+public record BenchSettings(
+        String model,
+        List<Integer> batchSizes,
+        int referenceBatch,
+        int warmupSteps,
+        int timedSteps,
+        List<Integer> generationCounts,
+        int generationRepeats,
+        int sgemmSize,
+        int sgemmRepeats,
+        List<Integer> threads,
+        long longRunSteps,
+        int longRunBatch,
+        long longRunEvery,
+        boolean quick,
+        long seed) {
 
     /** Default batch sizes. */
     public static final List<Integer> BATCH_SIZES = List.of(25, 100, 400);
@@ -79,12 +91,12 @@ public record BenchSettings(String model, List<Integer> batchSizes, int referenc
         positive("--gen-counts", generationCounts);
         positive("--threads", threads);
         if (!batchSizes.contains(referenceBatch)) {
-            throw new IllegalArgumentException("the reference batch " + referenceBatch + " is not among the batch "
-                    + "sizes " + batchSizes);
+            throw new IllegalArgumentException(
+                    "the reference batch " + referenceBatch + " is not among the batch " + "sizes " + batchSizes);
         }
         if (warmupSteps < 1) {
-            throw new IllegalArgumentException("--warmup must be at least 1 (the first, cold step), got "
-                    + warmupSteps);
+            throw new IllegalArgumentException(
+                    "--warmup must be at least 1 (the first, cold step), got " + warmupSteps);
         }
         if (timedSteps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + timedSteps);
@@ -135,23 +147,53 @@ public record BenchSettings(String model, List<Integer> batchSizes, int referenc
     public List<String> arguments() {
         List<String> a = new ArrayList<>();
         if (longRun()) {
-            a.addAll(List.of("--long-run", Long.toString(longRunSteps), "--long-batch", Integer.toString(longRunBatch),
-                    "--long-every", Long.toString(longRunEvery)));
+            a.addAll(List.of(
+                    "--long-run",
+                    Long.toString(longRunSteps),
+                    "--long-batch",
+                    Integer.toString(longRunBatch),
+                    "--long-every",
+                    Long.toString(longRunEvery)));
             return a;
         }
-        a.addAll(List.of("--batch-sizes", join(batchSizes), "--warmup", Integer.toString(warmupSteps), "--steps",
-                Integer.toString(timedSteps), "--gen-counts", generationCounts.isEmpty() ? "none"
-                        : join(generationCounts), "--gen-repeats", Integer.toString(generationRepeats),
-                "--sgemm", Integer.toString(sgemmSize), "--sgemm-repeats", Integer.toString(sgemmRepeats),
-                "--threads", threads.isEmpty() ? "none" : join(threads)));
+        a.addAll(List.of(
+                "--batch-sizes",
+                join(batchSizes),
+                "--warmup",
+                Integer.toString(warmupSteps),
+                "--steps",
+                Integer.toString(timedSteps),
+                "--gen-counts",
+                generationCounts.isEmpty() ? "none" : join(generationCounts),
+                "--gen-repeats",
+                Integer.toString(generationRepeats),
+                "--sgemm",
+                Integer.toString(sgemmSize),
+                "--sgemm-repeats",
+                Integer.toString(sgemmRepeats),
+                "--threads",
+                threads.isEmpty() ? "none" : join(threads)));
         return a;
     }
 
     /** The standard defaults. */
     public static BenchSettings defaults() {
-        return new BenchSettings(Presets.ACGAN_MNIST, BATCH_SIZES, referenceBatch(BATCH_SIZES), WARMUP, STEPS,
-                GENERATION_COUNTS, GENERATION_REPEATS, SGEMM_SIZE, SGEMM_REPEATS, THREADS, 0, LONG_BATCH, LONG_EVERY,
-                false, 42);
+        return new BenchSettings(
+                Presets.ACGAN_MNIST,
+                BATCH_SIZES,
+                referenceBatch(BATCH_SIZES),
+                WARMUP,
+                STEPS,
+                GENERATION_COUNTS,
+                GENERATION_REPEATS,
+                SGEMM_SIZE,
+                SGEMM_REPEATS,
+                THREADS,
+                0,
+                LONG_BATCH,
+                LONG_EVERY,
+                false,
+                42);
     }
 
     private static String join(List<Integer> values) {

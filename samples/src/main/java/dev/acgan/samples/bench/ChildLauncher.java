@@ -45,12 +45,25 @@ final class ChildLauncher {
      * @param log          the child's last non-protocol output lines (stderr and stray stdout)
      * @param kernels      a kernel probe's oneDNN kernels per primitive kind (empty otherwise)
      */
-    record Outcome(ChildResult result, String error, int exitCode, long spawnEpochMs, double wallSeconds,
-                   List<String> command, List<String> log, List<String> kernels) {
+    record Outcome(
+            ChildResult result,
+            String error,
+            int exitCode,
+            long spawnEpochMs,
+            double wallSeconds,
+            List<String> command,
+            List<String> log,
+            List<String> kernels) {
 
         /** Without kernels. */
-        Outcome(ChildResult result, String error, int exitCode, long spawnEpochMs, double wallSeconds,
-                List<String> command, List<String> log) {
+        Outcome(
+                ChildResult result,
+                String error,
+                int exitCode,
+                long spawnEpochMs,
+                double wallSeconds,
+                List<String> command,
+                List<String> log) {
             this(result, error, exitCode, spawnEpochMs, wallSeconds, command, log, List.of());
         }
     }
@@ -100,12 +113,21 @@ final class ChildLauncher {
     static List<String> jvmOptions(List<String> parent) {
         List<String> out = new ArrayList<>();
         for (String a : parent) {
-            boolean keep = a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-Xss")
-                    || a.startsWith("-XX:") || a.startsWith("-D") || a.equals("-ea") || a.equals("-esa")
-                    || a.startsWith("-enableassertions") || a.startsWith("--add-opens")
+            boolean keep = a.startsWith("-Xmx")
+                    || a.startsWith("-Xms")
+                    || a.startsWith("-Xss")
+                    || a.startsWith("-XX:")
+                    || a.startsWith("-D")
+                    || a.equals("-ea")
+                    || a.equals("-esa")
+                    || a.startsWith("-enableassertions")
+                    || a.startsWith("--add-opens")
                     || a.startsWith("--enable-native-access");
-            boolean drop = a.startsWith("-Djava.class.path") || a.contains("jdwp") || a.startsWith("-XX:Flight")
-                    || a.startsWith("-XX:StartFlightRecording") || a.startsWith("-Djdk.internal");
+            boolean drop = a.startsWith("-Djava.class.path")
+                    || a.contains("jdwp")
+                    || a.startsWith("-XX:Flight")
+                    || a.startsWith("-XX:StartFlightRecording")
+                    || a.startsWith("-Djdk.internal");
             if (keep && !drop) {
                 out.add(a);
             }
@@ -119,8 +141,17 @@ final class ChildLauncher {
             return Map.of();
         }
         String n = Integer.toString(threads);
-        return Map.of("OMP_NUM_THREADS", n, "OPENBLAS_NUM_THREADS", n, "MKL_NUM_THREADS", n,
-                "TF_NUM_INTRAOP_THREADS", n, "TF_NUM_INTEROP_THREADS", n);
+        return Map.of(
+                "OMP_NUM_THREADS",
+                n,
+                "OPENBLAS_NUM_THREADS",
+                n,
+                "MKL_NUM_THREADS",
+                n,
+                "TF_NUM_INTRAOP_THREADS",
+                n,
+                "TF_NUM_INTEROP_THREADS",
+                n);
     }
 
     /** Runs the task in a child JVM; {@code progress} gets the child's progress messages. */
@@ -208,8 +239,15 @@ final class ChildLauncher {
             shown.set(cp + 1, "<the parent's class path>");
         }
         synchronized (log) {
-            return new Outcome(error[0] == null ? result[0] : null, error[0], code, spawn, wall, shown,
-                    List.copyOf(log), kernels == null ? List.of() : kernels.describe());
+            return new Outcome(
+                    error[0] == null ? result[0] : null,
+                    error[0],
+                    code,
+                    spawn,
+                    wall,
+                    shown,
+                    List.copyOf(log),
+                    kernels == null ? List.of() : kernels.describe());
         }
     }
 
@@ -231,16 +269,18 @@ final class ChildLauncher {
     }
 
     private static Thread reader(InputStream in, Consumer<String> lines) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.accept(line);
-                }
-            } catch (IOException e) {
-                // the child is gone
-            }
-        }, "acgan-bench-child-reader");
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            lines.accept(line);
+                        }
+                    } catch (IOException e) {
+                        // the child is gone
+                    }
+                },
+                "acgan-bench-child-reader");
         t.setDaemon(true);
         t.start();
         return t;

@@ -32,12 +32,11 @@ public final class ChildProtocol {
     /** A failure. */
     public static final String ERROR = "error";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final ObjectMapper PRETTY = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ChildProtocol() {
-    }
+    private ChildProtocol() {}
 
     /** The shared JSON mapper (compact). */
     public static ObjectMapper json() {

@@ -40,15 +40,37 @@ import java.util.Map;
  * @param precision               the model's precision (fp32, bf16); {@code sgemm} is the matrix product in it
  * @param compute                 how the backend computed, with oneDNN's ISA ({@code GanBackend.describeCompute})
  */
-public record ChildResult(String backend, String version, String model, int batchSize, int threads,
-                          String cpusAllowed, int availableProcessors, Map<String, String> environment,
-                          long jvmStartEpochMs, long mainStartEpochMs, long firstStepEndEpochMs,
-                          double modelCreateSeconds, double firstStepSeconds, List<Double> warmupSeconds,
-                          List<Double> stepSeconds, double discriminatorMedianSeconds, double generatorMedianSeconds,
-                          double dataMedianSeconds, double cpuSeconds, double wallSeconds, long rssAfterCreateKb,
-                          long rssSteadyKb, long rssPeakKb, int processThreads, long heapUsedKb,
-                          List<Generation> generation, Sgemm sgemm, List<RssSample> longRun, String precision,
-                          String compute) {
+public record ChildResult(
+        String backend,
+        String version,
+        String model,
+        int batchSize,
+        int threads,
+        String cpusAllowed,
+        int availableProcessors,
+        Map<String, String> environment,
+        long jvmStartEpochMs,
+        long mainStartEpochMs,
+        long firstStepEndEpochMs,
+        double modelCreateSeconds,
+        double firstStepSeconds,
+        List<Double> warmupSeconds,
+        List<Double> stepSeconds,
+        double discriminatorMedianSeconds,
+        double generatorMedianSeconds,
+        double dataMedianSeconds,
+        double cpuSeconds,
+        double wallSeconds,
+        long rssAfterCreateKb,
+        long rssSteadyKb,
+        long rssPeakKb,
+        int processThreads,
+        long heapUsedKb,
+        List<Generation> generation,
+        Sgemm sgemm,
+        List<RssSample> longRun,
+        String precision,
+        String compute) {
 
     /**
      * Latency of generating {@code images} images with the trained model's generator (inference mode,
@@ -60,7 +82,7 @@ public record ChildResult(String backend, String version, String model, int batc
      * @param minMs   fastest call
      * @param maxMs   slowest call
      */
-    public record Generation(int images, int repeats, double medianMs, double minMs, double maxMs) { }
+    public record Generation(int images, int repeats, double medianMs, double minMs, double maxMs) {}
 
     /**
      * The backend's matrix-product probe: SGEMM, or the bf16 product for a bf16 run.
@@ -88,6 +110,6 @@ public record ChildResult(String backend, String version, String model, int batc
      * @param medianStepSeconds median step time since the previous sample
      * @param elapsedSeconds    since the first step started
      */
-    public record RssSample(long step, long rssKb, long hwmKb, long heapUsedKb, double medianStepSeconds,
-                            double elapsedSeconds) { }
+    public record RssSample(
+            long step, long rssKb, long hwmKb, long heapUsedKb, double medianStepSeconds, double elapsedSeconds) {}
 }

@@ -23,9 +23,22 @@ import java.util.List;
  * @param precision         fp32 or bf16 (the model's, and the matrix-product peak's); {@code null}: fp32
  * @param kernelProbe       a short run with oneDNN's log on, to see which kernels (ISA) run, timings ignored
  */
-public record ChildTask(String backend, String model, int batchSize, int threads, int warmupSteps, int timedSteps,
-                        List<Integer> generationCounts, int generationRepeats, int sgemmSize, int sgemmRepeats,
-                        long longRunSteps, long longRunEvery, long seed, String precision, boolean kernelProbe) {
+public record ChildTask(
+        String backend,
+        String model,
+        int batchSize,
+        int threads,
+        int warmupSteps,
+        int timedSteps,
+        List<Integer> generationCounts,
+        int generationRepeats,
+        int sgemmSize,
+        int sgemmRepeats,
+        long longRunSteps,
+        long longRunEvery,
+        long seed,
+        String precision,
+        boolean kernelProbe) {
 
     /** Copies the list; a missing precision is fp32. */
     public ChildTask {

@@ -20,7 +20,8 @@ public record Column(String backend, Precision precision) {
     /** The column a key names. */
     public static Column parse(String key) {
         int space = key.indexOf(' ');
-        return space < 0 ? new Column(key, Precision.FP32)
+        return space < 0
+                ? new Column(key, Precision.FP32)
                 : new Column(key.substring(0, space), Precision.parse(key.substring(space + 1), "precision"));
     }
 

@@ -23,11 +23,31 @@ import java.util.Set;
  * @param jvm                 the JVM's name, version and vendor
  * @param loadAverage         {@code /proc/loadavg}'s 1, 5 and 15 minute averages when the benchmark started
  */
-public record MachineInfo(String cpuModel, int logicalCpus, int coresPerSocket, int availableProcessors,
-                          List<String> cpuFeatures, long memTotalKb, String os, String jvm, List<Double> loadAverage) {
+public record MachineInfo(
+        String cpuModel,
+        int logicalCpus,
+        int coresPerSocket,
+        int availableProcessors,
+        List<String> cpuFeatures,
+        long memTotalKb,
+        String os,
+        String jvm,
+        List<Double> loadAverage) {
 
-    private static final List<String> FEATURES = List.of("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f",
-            "avx512bw", "avx512_vnni", "avx512_bf16", "amx_tile", "neon", "asimd", "sve");
+    private static final List<String> FEATURES = List.of(
+            "sse4_2",
+            "avx",
+            "avx2",
+            "fma",
+            "f16c",
+            "avx512f",
+            "avx512bw",
+            "avx512_vnni",
+            "avx512_bf16",
+            "amx_tile",
+            "neon",
+            "asimd",
+            "sve");
 
     /** This machine, now. */
     public static MachineInfo current() {
@@ -81,16 +101,27 @@ public record MachineInfo(String cpuModel, int logicalCpus, int coresPerSocket, 
         }
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch");
-        String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version",
-                System.getProperty("java.version")) + " (" + System.getProperty("java.vendor") + ")";
-        return new MachineInfo(model == null ? System.getProperty("os.arch") : model,
-                processors == 0 ? Runtime.getRuntime().availableProcessors() : processors, cores,
-                Runtime.getRuntime().availableProcessors(), List.copyOf(features), mem, os, jvm, List.copyOf(load));
+        String jvm = System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version", System.getProperty("java.version")) + " ("
+                + System.getProperty("java.vendor") + ")";
+        return new MachineInfo(
+                model == null ? System.getProperty("os.arch") : model,
+                processors == 0 ? Runtime.getRuntime().availableProcessors() : processors,
+                cores,
+                Runtime.getRuntime().availableProcessors(),
+                List.copyOf(features),
+                mem,
+                os,
+                jvm,
+                List.copyOf(load));
     }
 
     /** One line, e.g. {@code AMD EPYC, 2 logical CPUs (2 available), avx2 fma, 23.4 GiB}. */
     public String describe() {
-        StringBuilder s = new StringBuilder(cpuModel).append(", ").append(logicalCpus).append(" logical CPU")
+        StringBuilder s = new StringBuilder(cpuModel)
+                .append(", ")
+                .append(logicalCpus)
+                .append(" logical CPU")
                 .append(logicalCpus == 1 ? "" : "s");
         if (availableProcessors != logicalCpus) {
             s.append(" (").append(availableProcessors).append(" available to Java)");

@@ -16,8 +16,8 @@ import java.util.TreeSet;
 final class OneDnnKernels {
 
     /** The primitive kinds that carry the arithmetic; reorders and element-wise kernels are left out. */
-    private static final Set<String> KINDS = Set.of("convolution", "deconvolution", "matmul", "inner_product",
-            "gemm_api");
+    private static final Set<String> KINDS =
+            Set.of("convolution", "deconvolution", "matmul", "inner_product", "gemm_api");
 
     private final Map<String, Set<String>> byKind = new TreeMap<>();
     private String isa;

@@ -17,8 +17,7 @@ import java.util.function.Function;
  */
 public final class ReportTable {
 
-    private ReportTable() {
-    }
+    private ReportTable() {}
 
     /** A table row: a section title (no cells) or a label with one cell per column and one per ratio. */
     private record Row(String label, List<String> cells, List<String> ratios) {
@@ -49,13 +48,21 @@ public final class ReportTable {
     private static void header(BenchReport r, StringBuilder out) {
         MachineInfo m = r.machine();
         BenchSettings s = r.settings();
-        out.append(String.format(Locale.ROOT, "acgan bench, %s (took %s)%n", r.date().replace('T', ' ')
-                .replace("Z", " UTC"), duration(r.totalSeconds())));
-        kv(out, "Model", s.model() + ", embedded MNIST (28x28x1); a step = D update on n real + n fake images, "
-                + "G update on 2n samples");
+        out.append(String.format(
+                Locale.ROOT,
+                "acgan bench, %s (took %s)%n",
+                r.date().replace('T', ' ').replace("Z", " UTC"),
+                duration(r.totalSeconds())));
+        kv(
+                out,
+                "Model",
+                s.model() + ", embedded MNIST (28x28x1); a step = D update on n real + n fake images, "
+                        + "G update on 2n samples");
         StringBuilder machine = new StringBuilder(m.describe());
         if (!m.loadAverage().isEmpty()) {
-            machine.append("; load average ").append(join(m.loadAverage(), x -> fmt(x, 2), " ")).append(" at start");
+            machine.append("; load average ")
+                    .append(join(m.loadAverage(), x -> fmt(x, 2), " "))
+                    .append(" at start");
         }
         kv(out, "Machine", machine.toString());
         kv(out, "System", m.os() + "; " + m.jvm());
@@ -71,11 +78,17 @@ public final class ReportTable {
             first = false;
         }
         if (s.longRun()) {
-            kv(out, "Settings", s.longRunSteps() + " steps at batch " + s.longRunBatch() + ", VmRSS every "
-                    + s.longRunEvery() + " steps and at step 1,000; each backend in its own JVM");
+            kv(
+                    out,
+                    "Settings",
+                    s.longRunSteps() + " steps at batch " + s.longRunBatch() + ", VmRSS every " + s.longRunEvery()
+                            + " steps and at step 1,000; each backend in its own JVM");
         } else {
-            kv(out, "Settings", s.warmupSteps() + " warm-up + " + s.timedSteps() + " timed steps per batch size; each "
-                    + "backend, batch size and thread setting in its own JVM");
+            kv(
+                    out,
+                    "Settings",
+                    s.warmupSteps() + " warm-up + " + s.timedSteps() + " timed steps per batch size; each "
+                            + "backend, batch size and thread setting in its own JVM");
             List<String> more = new ArrayList<>();
             if (!s.generationCounts().isEmpty()) {
                 more.add("generation: median of " + s.generationRepeats() + " calls");
@@ -86,8 +99,11 @@ public final class ReportTable {
             more.add("reference batch " + s.referenceBatch());
             kv(out, "", String.join("; ", more));
         }
-        kv(out, "FLOP/step", join(r.flops(), f -> "batch " + f.batchSize() + " " + fmt(f.stepGflop(), 1) + " G", ", ")
-                + " (weight layers, multiply-add = 2 FLOP)");
+        kv(
+                out,
+                "FLOP/step",
+                join(r.flops(), f -> "batch " + f.batchSize() + " " + fmt(f.stepGflop(), 1) + " G", ", ")
+                        + " (weight layers, multiply-add = 2 FLOP)");
         kv(out, "Reproduce", r.reproduce());
     }
 
@@ -116,7 +132,8 @@ public final class ReportTable {
 
     private static void table(BenchReport r, StringBuilder out) {
         BenchSettings s = r.settings();
-        List<String> names = r.backends().stream().map(BenchReport.Backend::name).toList();
+        List<String> names =
+                r.backends().stream().map(BenchReport.Backend::name).toList();
         List<int[]> ratio = ratios(names);
         boolean reduced = names.stream().anyMatch(n -> Column.parse(n).precision() != Precision.FP32);
         List<Row> rows = new ArrayList<>();
@@ -124,101 +141,218 @@ public final class ReportTable {
 
         rows.add(Row.section("Training step, s: median [min, max] of " + s.timedSteps()));
         for (int b : s.batchSizes()) {
-            rows.add(row(r, names, ratio, "batch " + b, b, 0, run -> run.step() == null ? null : run.step().median(),
-                    run -> fmt3(run.step().median()) + " [" + fmt3(run.step().min()) + ", " + fmt3(run.step().max())
-                            + "]"));
+            rows.add(row(
+                    r,
+                    names,
+                    ratio,
+                    "batch " + b,
+                    b,
+                    0,
+                    run -> run.step() == null ? null : run.step().median(),
+                    run -> fmt3(run.step().median()) + " [" + fmt3(run.step().min()) + ", "
+                            + fmt3(run.step().max()) + "]"));
         }
         rows.add(Row.section("Throughput, real images/s (batch / median step)"));
         for (int b : s.batchSizes()) {
-            rows.add(row(r, names, ratio, "batch " + b, b, 0, Run::imagesPerSecond,
-                    run -> fmt(run.imagesPerSecond(), 1)));
+            rows.add(row(
+                    r, names, ratio, "batch " + b, b, 0, Run::imagesPerSecond, run -> fmt(run.imagesPerSecond(), 1)));
         }
         boolean sgemm = s.sgemmSize() > 0;
-        rows.add(Row.section("Achieved GFLOP/s" + (sgemm ? reduced ? " (share of the column's matrix-product peak)"
-                : " (share of the backend's SGEMM)" : "")));
+        rows.add(Row.section("Achieved GFLOP/s"
+                + (sgemm
+                        ? reduced ? " (share of the column's matrix-product peak)" : " (share of the backend's SGEMM)"
+                        : "")));
         for (int b : s.batchSizes()) {
-            rows.add(row(r, names, ratio, "batch " + b, b, 0, Run::gflopPerSecond,
-                    run -> fmt(run.gflopPerSecond(), 1) + (run.shareOfSgemm() == null ? ""
-                            : " (" + fmt(100 * run.shareOfSgemm(), 0) + "%)")));
+            rows.add(row(
+                    r,
+                    names,
+                    ratio,
+                    "batch " + b,
+                    b,
+                    0,
+                    Run::gflopPerSecond,
+                    run -> fmt(run.gflopPerSecond(), 1)
+                            + (run.shareOfSgemm() == null ? "" : " (" + fmt(100 * run.shareOfSgemm(), 0) + "%)")));
         }
         if (sgemm) {
-            rows.add(row(r, names, ratio, (reduced ? "matrix product " : "SGEMM ") + s.sgemmSize()
-                    + ", GFLOP/s (best of " + s.sgemmRepeats() + (reduced ? "; bf16 in bf16 columns" : "") + ")",
-                    ref, 0, run -> run.child().sgemm() == null ? null : run.child().sgemm().gflops(),
-                    run -> run.child().sgemm() == null ? "n/a" : fmt(run.child().sgemm().gflops(), 1)));
+            rows.add(row(
+                    r,
+                    names,
+                    ratio,
+                    (reduced ? "matrix product " : "SGEMM ") + s.sgemmSize() + ", GFLOP/s (best of " + s.sgemmRepeats()
+                            + (reduced ? "; bf16 in bf16 columns" : "") + ")",
+                    ref,
+                    0,
+                    run -> run.child().sgemm() == null
+                            ? null
+                            : run.child().sgemm().gflops(),
+                    run -> run.child().sgemm() == null
+                            ? "n/a"
+                            : fmt(run.child().sgemm().gflops(), 1)));
         }
         if (!s.generationCounts().isEmpty()) {
             rows.add(Row.section("Generation latency, ms: median [min] of " + s.generationRepeats()));
             for (int count : s.generationCounts()) {
-                rows.add(row(r, names, ratio, count + (count == 1 ? " image" : " images"), ref, 0,
-                        run -> generation(run, count).map(ChildResult.Generation::medianMs).orElse(null),
-                        run -> generation(run, count).map(g -> fmt(g.medianMs(), g.medianMs() < 100 ? 1 : 0) + " ["
-                                + fmt(g.minMs(), g.minMs() < 100 ? 1 : 0) + "]").orElse("n/a")));
+                rows.add(row(
+                        r,
+                        names,
+                        ratio,
+                        count + (count == 1 ? " image" : " images"),
+                        ref,
+                        0,
+                        run -> generation(run, count)
+                                .map(ChildResult.Generation::medianMs)
+                                .orElse(null),
+                        run -> generation(run, count)
+                                .map(g -> fmt(g.medianMs(), g.medianMs() < 100 ? 1 : 0) + " ["
+                                        + fmt(g.minMs(), g.minMs() < 100 ? 1 : 0) + "]")
+                                .orElse("n/a")));
             }
         }
         rows.add(Row.section("Memory, MiB"));
         for (int b : s.batchSizes()) {
-            rows.add(row(r, names, ratio, "peak RSS (VmHWM), batch " + b, b, 0, run -> mib(run.child().rssPeakKb()),
+            rows.add(row(
+                    r,
+                    names,
+                    ratio,
+                    "peak RSS (VmHWM), batch " + b,
+                    b,
+                    0,
+                    run -> mib(run.child().rssPeakKb()),
                     run -> fmt(mib(run.child().rssPeakKb()), 0)));
         }
         for (int b : s.batchSizes()) {
-            rows.add(row(r, names, ratio, "steady RSS (VmRSS after steps), batch " + b, b, 0,
-                    run -> mib(run.child().rssSteadyKb()), run -> fmt(mib(run.child().rssSteadyKb()), 0)));
+            rows.add(row(
+                    r,
+                    names,
+                    ratio,
+                    "steady RSS (VmRSS after steps), batch " + b,
+                    b,
+                    0,
+                    run -> mib(run.child().rssSteadyKb()),
+                    run -> fmt(mib(run.child().rssSteadyKb()), 0)));
         }
         rows.add(Row.section("Start-up, s (batch " + ref + ")"));
-        rows.add(row(r, names, ratio, "JVM start to first finished step", ref, 0, Run::startToFirstStepSeconds,
+        rows.add(row(
+                r,
+                names,
+                ratio,
+                "JVM start to first finished step",
+                ref,
+                0,
+                Run::startToFirstStepSeconds,
                 run -> fmt(run.startToFirstStepSeconds(), 1)));
-        rows.add(row(r, names, ratio, "  process start to main()", ref, 0, ReportTable::toMain,
-                run -> fmt(toMain(run), 1)));
-        rows.add(row(r, names, ratio, "  model creation (native load, compile)", ref, 0,
-                run -> run.child().modelCreateSeconds(), run -> fmt(run.child().modelCreateSeconds(), 1)));
-        rows.add(row(r, names, ratio, "  first step", ref, 0, run -> run.child().firstStepSeconds(),
+        rows.add(row(
+                r, names, ratio, "  process start to main()", ref, 0, ReportTable::toMain, run -> fmt(toMain(run), 1)));
+        rows.add(row(
+                r,
+                names,
+                ratio,
+                "  model creation (native load, compile)",
+                ref,
+                0,
+                run -> run.child().modelCreateSeconds(),
+                run -> fmt(run.child().modelCreateSeconds(), 1)));
+        rows.add(row(
+                r,
+                names,
+                ratio,
+                "  first step",
+                ref,
+                0,
+                run -> run.child().firstStepSeconds(),
                 run -> fmt(run.child().firstStepSeconds(), 2)));
-        rows.add(row(r, names, ratio, "  the rest (discovery, dataset, ...)", ref, 0, ReportTable::rest,
+        rows.add(row(
+                r,
+                names,
+                ratio,
+                "  the rest (discovery, dataset, ...)",
+                ref,
+                0,
+                ReportTable::rest,
                 run -> fmt(rest(run), 1)));
 
-        List<Integer> limited = s.threads().stream().sorted().distinct()
-                .filter(t -> r.runs().stream().anyMatch(x -> x.threads() == t)).toList();
+        List<Integer> limited = s.threads().stream()
+                .sorted()
+                .distinct()
+                .filter(t -> r.runs().stream().anyMatch(x -> x.threads() == t))
+                .toList();
         if (!limited.isEmpty()) {
             int cores = r.machine().availableProcessors();
             rows.add(Row.section("Threads (batch " + ref + "): median step s, CPU/wall during the timed steps"));
             for (int t : limited) {
-                boolean pinned = r.runs().stream().anyMatch(x -> x.threads() == t
-                        && x.limit().startsWith("taskset"));
+                boolean pinned = r.runs().stream()
+                        .anyMatch(x -> x.threads() == t && x.limit().startsWith("taskset"));
                 String label = t + " thread" + (t == 1 ? "" : "s") + (pinned ? " (pinned)" : " (limited)");
-                rows.add(row(r, names, ratio, label, ref, t,
+                rows.add(row(
+                        r,
+                        names,
+                        ratio,
+                        label,
+                        ref,
+                        t,
                         run -> run.step() == null ? null : run.step().median(),
                         run -> fmt3(run.step().median()) + " (cpu/wall " + fmt(run.cpuWallRatio(), 2) + ")"));
             }
             String all = cores + " thread" + (cores == 1 ? "" : "s") + " (default, every core)";
-            rows.add(row(r, names, ratio, all, ref, 0,
+            rows.add(row(
+                    r,
+                    names,
+                    ratio,
+                    all,
+                    ref,
+                    0,
                     run -> run.step() == null ? null : run.step().median(),
                     run -> fmt3(run.step().median()) + " (cpu/wall " + fmt(run.cpuWallRatio(), 2) + ")"));
             for (int t : limited) {
-                rows.add(row(r, names, ratio, "speed-up, default over " + t, ref, 0,
-                        run -> speedUp(r, run, t), run -> speedUp(r, run, t) == null ? "n/a"
-                                : fmt(speedUp(r, run, t), 2) + "x"));
+                rows.add(row(
+                        r,
+                        names,
+                        ratio,
+                        "speed-up, default over " + t,
+                        ref,
+                        0,
+                        run -> speedUp(r, run, t),
+                        run -> speedUp(r, run, t) == null ? "n/a" : fmt(speedUp(r, run, t), 2) + "x"));
             }
             if (sgemm) {
                 for (int t : limited) {
-                    rows.add(row(r, names, ratio, (reduced ? "matrix product" : "SGEMM") + " GFLOP/s, " + t
-                            + " thread" + (t == 1 ? "" : "s"), ref, t,
-                            run -> run.child().sgemm() == null ? null : run.child().sgemm().gflops(),
-                            run -> run.child().sgemm() == null ? "n/a" : fmt(run.child().sgemm().gflops(), 1)));
+                    rows.add(row(
+                            r,
+                            names,
+                            ratio,
+                            (reduced ? "matrix product" : "SGEMM") + " GFLOP/s, " + t + " thread" + (t == 1 ? "" : "s"),
+                            ref,
+                            t,
+                            run -> run.child().sgemm() == null
+                                    ? null
+                                    : run.child().sgemm().gflops(),
+                            run -> run.child().sgemm() == null
+                                    ? "n/a"
+                                    : fmt(run.child().sgemm().gflops(), 1)));
                 }
             }
         }
         render(rows, names, ratio, out);
         out.append('\n');
         for (int[] q : ratio) {
-            out.append("Ratio: ").append(names.get(q[0])).append(" / ").append(names.get(q[1]))
-                    .append(" (time, memory: above 1 = ").append(names.get(q[0]))
-                    .append(" slower or larger; throughput: above 1 = ").append(names.get(q[0])).append(" faster).\n");
+            out.append("Ratio: ")
+                    .append(names.get(q[0]))
+                    .append(" / ")
+                    .append(names.get(q[1]))
+                    .append(" (time, memory: above 1 = ")
+                    .append(names.get(q[0]))
+                    .append(" slower or larger; throughput: above 1 = ")
+                    .append(names.get(q[0]))
+                    .append(" faster).\n");
         }
-        out.append("FLOP per step from the spec (FlopCounter): D step ").append(r.flops(ref).map(f ->
-                fmt(f.discriminatorStepGflop(), 2) + " + G step " + fmt(f.generatorStepGflop(), 2) + " GFLOP at batch "
-                        + ref + "; G forward " + fmt(f.generatorForwardMflopPerImage(), 1) + ", D forward "
-                        + fmt(f.discriminatorForwardMflopPerImage(), 1) + " MFLOP per image").orElse("n/a"))
+        out.append("FLOP per step from the spec (FlopCounter): D step ")
+                .append(r.flops(ref)
+                        .map(f -> fmt(f.discriminatorStepGflop(), 2) + " + G step " + fmt(f.generatorStepGflop(), 2)
+                                + " GFLOP at batch "
+                                + ref + "; G forward " + fmt(f.generatorForwardMflopPerImage(), 1) + ", D forward "
+                                + fmt(f.discriminatorForwardMflopPerImage(), 1) + " MFLOP per image")
+                        .orElse("n/a"))
                 .append(".\n");
     }
 
@@ -237,8 +371,12 @@ public final class ReportTable {
         if (main == null) {
             return null;
         }
-        return Math.max(0, run.startToFirstStepSeconds() - main - run.child().modelCreateSeconds()
-                - run.child().firstStepSeconds());
+        return Math.max(
+                0,
+                run.startToFirstStepSeconds()
+                        - main
+                        - run.child().modelCreateSeconds()
+                        - run.child().firstStepSeconds());
     }
 
     private static Double speedUp(BenchReport r, Run defaultRun, int threads) {
@@ -250,11 +388,20 @@ public final class ReportTable {
     }
 
     private static Optional<ChildResult.Generation> generation(Run run, int count) {
-        return run.child().generation().stream().filter(g -> g.images() == count).findFirst();
+        return run.child().generation().stream()
+                .filter(g -> g.images() == count)
+                .findFirst();
     }
 
-    private static Row row(BenchReport r, List<String> names, List<int[]> ratio, String label, int batch, int threads,
-                           Function<Run, Double> value, Function<Run, String> text) {
+    private static Row row(
+            BenchReport r,
+            List<String> names,
+            List<int[]> ratio,
+            String label,
+            int batch,
+            int threads,
+            Function<Run, Double> value,
+            Function<Run, String> text) {
         List<String> cells = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         for (String n : names) {
@@ -329,7 +476,8 @@ public final class ReportTable {
     }
 
     private static void longRun(BenchReport r, StringBuilder out) {
-        List<String> names = r.backends().stream().map(BenchReport.Backend::name).toList();
+        List<String> names =
+                r.backends().stream().map(BenchReport.Backend::name).toList();
         int batch = r.settings().longRunBatch();
         List<Long> steps = new ArrayList<>();
         for (Run run : r.runs()) {
@@ -352,8 +500,11 @@ public final class ReportTable {
         for (long step : steps) {
             List<String> cells = new ArrayList<>(List.of(String.format(Locale.ROOT, "%,d", step)));
             for (String n : names) {
-                Optional<ChildResult.RssSample> s = r.run(n, batch, 0).filter(Run::ok).flatMap(run -> run.child()
-                        .longRun().stream().filter(x -> x.step() == step).findFirst());
+                Optional<ChildResult.RssSample> s = r.run(n, batch, 0)
+                        .filter(Run::ok)
+                        .flatMap(run -> run.child().longRun().stream()
+                                .filter(x -> x.step() == step)
+                                .findFirst());
                 cells.add(s.map(x -> fmt(mib(x.rssKb()), 0)).orElse("-"));
                 cells.add(s.map(x -> fmt3(x.medianStepSeconds())).orElse("-"));
             }
@@ -383,13 +534,19 @@ public final class ReportTable {
             List<ChildResult.RssSample> s = x.child().longRun();
             ChildResult.RssSample last = s.get(s.size() - 1);
             if (x.longRunRssChangePercent() == null) {
-                out.append(String.format(Locale.ROOT, "%s: only one sample (step %,d); run more steps%n", n,
-                        last.step()));
+                out.append(
+                        String.format(Locale.ROOT, "%s: only one sample (step %,d); run more steps%n", n, last.step()));
             } else {
                 double c = x.longRunRssChangePercent();
-                out.append(String.format(Locale.ROOT, "%s: RSS %+.1f%% from step %,d to step %,d: %s; peak (VmHWM) "
-                                + "%s MiB%n", n, c, x.longRunBaselineStep(), last.step(),
-                        Math.abs(c) <= 5 ? "flat within 5%" : "NOT flat within 5%", fmt(mib(last.hwmKb()), 0)));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%s: RSS %+.1f%% from step %,d to step %,d: %s; peak (VmHWM) " + "%s MiB%n",
+                        n,
+                        c,
+                        x.longRunBaselineStep(),
+                        last.step(),
+                        Math.abs(c) <= 5 ? "flat within 5%" : "NOT flat within 5%",
+                        fmt(mib(last.hwmKb()), 0)));
             }
         }
     }

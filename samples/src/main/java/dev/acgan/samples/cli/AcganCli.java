@@ -14,22 +14,36 @@ import picocli.CommandLine.Spec;
  * The {@code acgan} command: {@code backends}, {@code train}, {@code generate}, {@code evaluate},
  * {@code train-classifier}, {@code serve} and {@code bench}.
  */
-@Command(name = "acgan", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = AcganCli.Version.class,
-        subcommands = {BackendsCommand.class, TrainCommand.class, GenerateCommand.class,
-                EvaluateCommand.class, TrainClassifierCommand.class,
-                ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+@Command(
+        name = "acgan",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        versionProvider = AcganCli.Version.class,
+        subcommands = {
+            BackendsCommand.class,
+            TrainCommand.class,
+            GenerateCommand.class,
+            EvaluateCommand.class,
+            TrainClassifierCommand.class,
+            ServeCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         description = {"Train class-conditional GANs (ACGAN, CGAN, vanilla GAN) and generate images with them.", ""},
-        footer = {"", "Examples:",
-                "  acgan train                 quick first run (ACGAN, embedded MNIST)",
-                "  acgan train --epochs 20 --outdir runs/mnist",
-                "  acgan train --resume runs/mnist --epochs 40",
-                "  acgan generate --checkpoint runs/mnist --class 7 --count 16 --out sevens.png",
-                "  acgan evaluate --checkpoint runs/mnist",
-                "  acgan serve                 web demo: generate and train in a browser",
-                "  acgan backends",
-                "  acgan bench                 benchmark the backends (--quick: a short smoke run)",
-                "",
-                "Exit codes: 0 success, 1 error, 2 bad command line, 130 interrupted (Ctrl-C)."})
+        footer = {
+            "",
+            "Examples:",
+            "  acgan train                 quick first run (ACGAN, embedded MNIST)",
+            "  acgan train --epochs 20 --outdir runs/mnist",
+            "  acgan train --resume runs/mnist --epochs 40",
+            "  acgan generate --checkpoint runs/mnist --class 7 --count 16 --out sevens.png",
+            "  acgan evaluate --checkpoint runs/mnist",
+            "  acgan serve                 web demo: generate and train in a browser",
+            "  acgan backends",
+            "  acgan bench                 benchmark the backends (--quick: a short smoke run)",
+            "",
+            "Exit codes: 0 success, 1 error, 2 bad command line, 130 interrupted (Ctrl-C)."
+        })
 public final class AcganCli implements Callable<Integer> {
 
     /** Success. */
@@ -46,7 +60,9 @@ public final class AcganCli implements Callable<Integer> {
 
     private boolean verbose;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "Debug logging, and stack traces with error messages.")
     void setVerbose(boolean v) {
         verbose = v;
@@ -111,8 +127,9 @@ public final class AcganCli implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = AcganCli.class.getPackage().getImplementationVersion();
-            return new String[] {"acgan " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java "
-                    + System.getProperty("java.version") + ")"};
+            return new String[] {
+                "acgan " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + System.getProperty("java.version") + ")"
+            };
         }
     }
 }

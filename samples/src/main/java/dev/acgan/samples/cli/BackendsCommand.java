@@ -16,16 +16,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code acgan backends}: what backends are on the classpath and which one {@code train} would use. */
-@Command(name = "backends", mixinStandardHelpOptions = true,
+@Command(
+        name = "backends",
+        mixinStandardHelpOptions = true,
         header = "List the backends on the classpath and the default one.",
-        description = {"List the backends found on the classpath: name, version, priority, capabilities, and "
-                + "which one is the default; then, per backend, the precisions it computes in on this machine "
-                + "(--precision of train, generate, evaluate and serve), which one 'auto' picks, and the "
-                + "instruction set its native library uses.",
+        description = {
+            "List the backends found on the classpath: name, version, priority, capabilities, and "
+                    + "which one is the default; then, per backend, the precisions it computes in on this machine "
+                    + "(--precision of train, generate, evaluate and serve), which one 'auto' picks, and the "
+                    + "instruction set its native library uses.",
             "",
             "The default is, in order: -Dacgan.backend, the ACGAN_BACKEND environment variable, else the backend "
                     + "of highest priority. 'train' and 'generate' take --backend NAME to choose explicitly.",
-            ""})
+            ""
+        })
 final class BackendsCommand implements Callable<Integer> {
 
     @Spec
@@ -50,9 +54,13 @@ final class BackendsCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "VERSION", "PRIORITY", "CAPABILITIES", "DEFAULT"});
         for (GanBackend b : all) {
-            rows.add(new String[] {b.name(), version(b), Integer.toString(b.priority()),
-                    b.capabilities().stream().map(Capability::name).sorted().collect(Collectors.joining(",")),
-                    b == chosen ? "*" : ""});
+            rows.add(new String[] {
+                b.name(),
+                version(b),
+                Integer.toString(b.priority()),
+                b.capabilities().stream().map(Capability::name).sorted().collect(Collectors.joining(",")),
+                b == chosen ? "*" : ""
+            });
         }
         int[] width = new int[5];
         for (String[] r : rows) {

@@ -23,7 +23,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code acgan bench}: training, generation, memory and start-up figures per backend, each in its own JVM. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         header = "Benchmark the backends: step time, throughput, GFLOP/s, generation latency, memory, start-up.",
         description = {
             "Measures every backend (or those named with --backend) on the acgan-mnist preset and the embedded "
@@ -41,15 +45,19 @@ import picocli.CommandLine.Spec;
             "The defaults take about 8 minutes on an idle 2-core machine (8 child JVMs for two backends); "
                     + "--quick takes well under a minute per backend. "
                     + "Trust only figures from an idle machine (the table warns about load).",
-            ""},
-        footer = {"", "Examples:",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
             "  acgan bench                            every backend, the full set (about 8 min on 2 cores)",
             "  acgan bench --quick                    a short smoke run",
             "  acgan bench --backend nd4j --batch-sizes 100 --threads none",
             "  acgan bench --json --out bench.json    JSON for tracking (table still on stdout with --out only)",
             "  acgan bench --long-run 5000            RSS over 5,000 steps at batch 100 (hours)",
             "  acgan bench --jmh                      JMH micro-benchmarks (generator, SGEMM, step)",
-            "  acgan bench --jmh -- -f 1 -p backend=nd4j Generator"})
+            "  acgan bench --jmh -- -f 1 -p backend=nd4j Generator"
+        })
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -58,88 +66,134 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     AcganCli root;
 
-    @Option(names = "--backend", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--backend",
+            paramLabel = "NAME",
+            split = ",",
             description = "Backends to measure, in column order. Default: every backend found.")
     List<String> backends;
 
-    @Option(names = "--precision", paramLabel = "P[,P]", split = ",",
+    @Option(
+            names = "--precision",
+            paramLabel = "P[,P]",
+            split = ",",
             description = "Precisions to measure, each a column per backend: fp32, bf16, auto (bf16 where the "
                     + "backend can here, else fp32). A bf16 column's GFLOP/s are a share of the backend's own bf16 "
                     + "matrix-product peak, measured in the same child. A backend that cannot compute in a "
                     + "precision gets no column for it (a warning says why); none at all is an error. Default: fp32.")
     List<String> precisions;
 
-    @Option(names = "--quick", description = "A short smoke configuration: batch "
-            + "25, 1 warm-up + 3 timed steps, generation of 1 and 100 images (3 calls), SGEMM 1024, no thread runs. "
-            + "Options given explicitly still win.")
+    @Option(
+            names = "--quick",
+            description = "A short smoke configuration: batch "
+                    + "25, 1 warm-up + 3 timed steps, generation of 1 and 100 images (3 calls), SGEMM 1024, no thread runs. "
+                    + "Options given explicitly still win.")
     boolean quick;
 
-    @Option(names = "--batch-sizes", paramLabel = "B", split = ",",
+    @Option(
+            names = "--batch-sizes",
+            paramLabel = "B",
+            split = ",",
             description = "Training batch sizes. Default: 25,100,400 (the start-up, generation, SGEMM and thread "
                     + "figures are taken at 100 when listed, else at the first).")
     List<Integer> batchSizes;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Timed steps per batch size. Default: "
-            + BenchSettings.STEPS + ".")
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description = "Timed steps per batch size. Default: " + BenchSettings.STEPS + ".")
     Integer steps;
 
-    @Option(names = "--warmup", paramLabel = "W", description = "Untimed steps before them, the first (cold) one "
-            + "included; at least 1. Default: " + BenchSettings.WARMUP + ".")
+    @Option(
+            names = "--warmup",
+            paramLabel = "W",
+            description = "Untimed steps before them, the first (cold) one " + "included; at least 1. Default: "
+                    + BenchSettings.WARMUP + ".")
     Integer warmup;
 
-    @Option(names = "--gen-counts", paramLabel = "N[,N]|none",
+    @Option(
+            names = "--gen-counts",
+            paramLabel = "N[,N]|none",
             description = "Image counts of the generation latency. Default: 1,100,1000.")
     String genCounts;
 
-    @Option(names = "--gen-repeats", paramLabel = "R", description = "Timed generations per count (the median is "
-            + "shown). Default: " + BenchSettings.GENERATION_REPEATS + ".")
+    @Option(
+            names = "--gen-repeats",
+            paramLabel = "R",
+            description = "Timed generations per count (the median is " + "shown). Default: "
+                    + BenchSettings.GENERATION_REPEATS + ".")
     Integer genRepeats;
 
-    @Option(names = "--sgemm", paramLabel = "N", description = "Size of the SGEMM peak probe (N x N fp32 matrix "
-            + "product on each backend), 0 for none. Default: " + BenchSettings.SGEMM_SIZE + ".")
+    @Option(
+            names = "--sgemm",
+            paramLabel = "N",
+            description = "Size of the SGEMM peak probe (N x N fp32 matrix "
+                    + "product on each backend), 0 for none. Default: " + BenchSettings.SGEMM_SIZE + ".")
     Integer sgemm;
 
-    @Option(names = "--sgemm-repeats", paramLabel = "R", description = "Timed SGEMM products; the best counts. "
-            + "Default: " + BenchSettings.SGEMM_REPEATS + ".")
+    @Option(
+            names = "--sgemm-repeats",
+            paramLabel = "R",
+            description = "Timed SGEMM products; the best counts. " + "Default: " + BenchSettings.SGEMM_REPEATS + ".")
     Integer sgemmRepeats;
 
-    @Option(names = "--threads", paramLabel = "T[,T]|none",
+    @Option(
+            names = "--threads",
+            paramLabel = "T[,T]|none",
             description = "Thread counts for the scaling rows: each count below the available processors gets a "
                     + "child limited to it (taskset, OMP_NUM_THREADS, TF_NUM_INTRAOP_THREADS) at the reference "
                     + "batch; the default run is the all-cores row. Default: 1,2.")
     String threads;
 
-    @Option(names = "--long-run", paramLabel = "STEPS",
+    @Option(
+            names = "--long-run",
+            paramLabel = "STEPS",
             description = "Instead of the measurements above: train STEPS steps per backend and record the "
                     + "resident memory every --long-every steps, at step 1,000 and at the end, with its change "
                     + "from step 1,000 to the end.")
     Long longRun;
 
-    @Option(names = "--long-batch", paramLabel = "B", description = "Batch size of --long-run. Default: "
-            + BenchSettings.LONG_BATCH + ".")
+    @Option(
+            names = "--long-batch",
+            paramLabel = "B",
+            description = "Batch size of --long-run. Default: " + BenchSettings.LONG_BATCH + ".")
     Integer longBatch;
 
-    @Option(names = "--long-every", paramLabel = "N", description = "RSS sample interval of --long-run, in steps. "
-            + "Default: " + BenchSettings.LONG_EVERY + ".")
+    @Option(
+            names = "--long-every",
+            paramLabel = "N",
+            description =
+                    "RSS sample interval of --long-run, in steps. " + "Default: " + BenchSettings.LONG_EVERY + ".")
     Integer longEvery;
 
     @Option(names = "--json", description = "Print the results as JSON on stdout instead of the table.")
     boolean json;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", description = "Also write the results as JSON "
-            + "to this file.")
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "FILE.json",
+            description = "Also write the results as JSON " + "to this file.")
     Path out;
 
-    @Option(names = "--jmh", description = "Run the JMH micro-benchmarks instead (generator latency for 1 and "
-            + "100 images, SGEMM 2048, a training step at batch 25, per backend); JMH's own options and a "
-            + "benchmark pattern follow after --.")
+    @Option(
+            names = "--jmh",
+            description = "Run the JMH micro-benchmarks instead (generator latency for 1 and "
+                    + "100 images, SGEMM 2048, a training step at batch 25, per backend); JMH's own options and a "
+                    + "benchmark pattern follow after --.")
     boolean jmh;
 
-    @Parameters(paramLabel = "JMH-ARGS", arity = "0..*", description = "With --jmh: JMH options and benchmark "
-            + "patterns, e.g. -- -f 1 -wi 2 -p backend=nd4j Generator.")
+    @Parameters(
+            paramLabel = "JMH-ARGS",
+            arity = "0..*",
+            description = "With --jmh: JMH options and benchmark "
+                    + "patterns, e.g. -- -f 1 -wi 2 -p backend=nd4j Generator.")
     List<String> jmhArgs;
 
-    @Option(names = "--child-timeout", paramLabel = "MINUTES", hidden = true, defaultValue = "90",
+    @Option(
+            names = "--child-timeout",
+            paramLabel = "MINUTES",
+            hidden = true,
+            defaultValue = "90",
             description = "Kill a child JVM after this long (0: never; long runs never time out).")
     long childTimeout;
 
@@ -149,15 +203,22 @@ final class BenchCommand implements Callable<Integer> {
             return runJmh();
         }
         if (jmhArgs != null && !jmhArgs.isEmpty()) {
-            throw new CliException("unexpected arguments " + jmhArgs + " (JMH arguments need --jmh)",
-                    AcganCli.EXIT_USAGE);
+            throw new CliException(
+                    "unexpected arguments " + jmhArgs + " (JMH arguments need --jmh)", AcganCli.EXIT_USAGE);
         }
         BenchSettings settings = settings();
         List<String> names = columns(backendNames(), spec.commandLine().getErr());
         PrintWriter err = spec.commandLine().getErr();
         boolean verbose = (root != null && root.verbose()) || originalArgs().contains("--verbose");
-        BenchReport report = BenchRunner.run(settings, names, err, System.console() != null, verbose,
-                settings.longRun() ? 0 : childTimeout, originalArgs(), reproduce(settings, names));
+        BenchReport report = BenchRunner.run(
+                settings,
+                names,
+                err,
+                System.console() != null,
+                verbose,
+                settings.longRun() ? 0 : childTimeout,
+                originalArgs(),
+                reproduce(settings, names));
         if (out != null) {
             report.write(out);
         }
@@ -197,25 +258,32 @@ final class BenchCommand implements Callable<Integer> {
     /** The effective settings: --quick or the defaults, then the options given. */
     BenchSettings settings() {
         BenchSettings d = BenchSettings.defaults();
-        List<Integer> batches = batchSizes != null ? batchSizes
-                : quick ? BenchSettings.QUICK_BATCH_SIZES : d.batchSizes();
+        List<Integer> batches =
+                batchSizes != null ? batchSizes : quick ? BenchSettings.QUICK_BATCH_SIZES : d.batchSizes();
         if (batches.isEmpty()) {
             throw new CliException("--batch-sizes needs at least one batch size", AcganCli.EXIT_USAGE);
         }
         try {
-            return new BenchSettings(d.model(), batches, BenchSettings.referenceBatch(batches),
+            return new BenchSettings(
+                    d.model(),
+                    batches,
+                    BenchSettings.referenceBatch(batches),
                     warmup != null ? warmup : quick ? BenchSettings.QUICK_WARMUP : d.warmupSteps(),
                     steps != null ? steps : quick ? BenchSettings.QUICK_STEPS : d.timedSteps(),
-                    genCounts != null ? list("--gen-counts", genCounts)
+                    genCounts != null
+                            ? list("--gen-counts", genCounts)
                             : quick ? BenchSettings.QUICK_GENERATION_COUNTS : d.generationCounts(),
-                    genRepeats != null ? genRepeats : quick ? BenchSettings.QUICK_GENERATION_REPEATS
-                            : d.generationRepeats(),
+                    genRepeats != null
+                            ? genRepeats
+                            : quick ? BenchSettings.QUICK_GENERATION_REPEATS : d.generationRepeats(),
                     sgemm != null ? sgemm : quick ? BenchSettings.QUICK_SGEMM_SIZE : d.sgemmSize(),
-                    sgemmRepeats != null ? sgemmRepeats : quick ? BenchSettings.QUICK_SGEMM_REPEATS
-                            : d.sgemmRepeats(),
+                    sgemmRepeats != null ? sgemmRepeats : quick ? BenchSettings.QUICK_SGEMM_REPEATS : d.sgemmRepeats(),
                     threads != null ? list("--threads", threads) : quick ? List.of() : d.threads(),
-                    longRun != null ? longRun : 0, longBatch != null ? longBatch : d.longRunBatch(),
-                    longEvery != null ? longEvery : d.longRunEvery(), quick, d.seed());
+                    longRun != null ? longRun : 0,
+                    longBatch != null ? longBatch : d.longRunBatch(),
+                    longEvery != null ? longEvery : d.longRunEvery(),
+                    quick,
+                    d.seed());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), AcganCli.EXIT_USAGE);
         }
@@ -320,8 +388,9 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 out.add(Integer.parseInt(part.strip()));
             } catch (NumberFormatException e) {
-                throw new CliException(option + " must be a comma-separated list of numbers or 'none', got '"
-                        + value + "'", AcganCli.EXIT_USAGE);
+                throw new CliException(
+                        option + " must be a comma-separated list of numbers or 'none', got '" + value + "'",
+                        AcganCli.EXIT_USAGE);
             }
         }
         return out;

@@ -66,15 +66,18 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
         if (t instanceof CliException c) {
             msg = c.getMessage();
             code = c.exitCode();
-        } else if (t instanceof DatasetException || t instanceof CheckpointException || t instanceof BackendException
-                || t instanceof SpecException || t instanceof IllegalArgumentException
-                || t instanceof UncheckedIOException || t instanceof IOException) {
+        } else if (t instanceof DatasetException
+                || t instanceof CheckpointException
+                || t instanceof BackendException
+                || t instanceof SpecException
+                || t instanceof IllegalArgumentException
+                || t instanceof UncheckedIOException
+                || t instanceof IOException) {
             msg = t.getMessage();
         } else if (t instanceof UnsatisfiedLinkError) {
             msg = "cannot load a native library (is this platform supported by the backend?): " + t.getMessage();
         } else if (t instanceof LinkageError) {
-            msg = "cannot load a class or native library: " + t
-                    + " (was the CLI rebuilt while running? run it again)";
+            msg = "cannot load a class or native library: " + t + " (was the CLI rebuilt while running? run it again)";
         } else if (t instanceof OutOfMemoryError) {
             msg = "out of memory (" + t.getMessage() + "); give Java more, e.g. ACGAN_JAVA_OPTS=-Xmx8g, or use a "
                     + "smaller --batch-size";

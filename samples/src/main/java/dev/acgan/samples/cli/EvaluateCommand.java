@@ -33,11 +33,16 @@ import picocli.CommandLine.Spec;
  * trained on real images (shipped in acgan-eval for MNIST and Fashion-MNIST, see {@link Classifier}); the
  * generator and the classifier run on the selected backend.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         header = "Measure a generator: conditional accuracy, classifier score, FID, diversity.",
-        description = {"Generate --count images of every class with a trained generator and score them with a "
-                + "fixed LeNet classifier trained on real images (shipped for mnist and fashion-mnist; "
-                + "'acgan train-classifier' makes others), next to the same numbers for real test images:",
+        description = {
+            "Generate --count images of every class with a trained generator and score them with a "
+                    + "fixed LeNet classifier trained on real images (shipped for mnist and fashion-mnist; "
+                    + "'acgan train-classifier' makes others), next to the same numbers for real test images:",
             "",
             "  conditional accuracy  share of images classified as the class they were generated for",
             "  classifier score      exp(E KL(p(y|x) || p(y))), the inception score with this classifier; "
@@ -49,11 +54,15 @@ import picocli.CommandLine.Spec;
             "",
             "The classifier's own accuracy on the real test split is printed first. The same --seed gives the "
                     + "same images and numbers.",
-            ""},
-        footer = {"", "Examples:",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
             "  acgan evaluate --checkpoint runs/mnist",
             "  acgan evaluate --checkpoint runs/fashion/generator --count 200 --json > scores.json",
-            "  acgan evaluate --checkpoint runs/mine --classifier my-classifier.safetensors"})
+            "  acgan evaluate --checkpoint runs/mine --classifier my-classifier.safetensors"
+        })
 final class EvaluateCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
@@ -66,31 +75,46 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-k", "--checkpoint"}, required = true, paramLabel = "DIR",
+    @Option(
+            names = {"-k", "--checkpoint"},
+            required = true,
+            paramLabel = "DIR",
             description = "A training checkpoint, a generator export (OUTDIR/generator), or a run's output "
                     + "directory (its newest checkpoint).")
     Path checkpoint;
 
-    @Option(names = "--classifier", paramLabel = "mnist|fashion-mnist|FILE",
+    @Option(
+            names = "--classifier",
+            paramLabel = "mnist|fashion-mnist|FILE",
             description = "The classifier: a built-in one or a file written by 'acgan train-classifier'. "
                     + "Default: the built-in one of the dataset the checkpoint was trained on.")
     String classifier;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "" + DEFAULT_COUNT,
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "N",
+            defaultValue = "" + DEFAULT_COUNT,
             description = "Images generated per class (for an unconditional model N times the number of "
                     + "classes in all). Default: " + DEFAULT_COUNT + ".")
     int count;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + GeneratedSamples.DEFAULT_SEED,
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "" + GeneratedSamples.DEFAULT_SEED,
             description = "Seed of the noise. Default: " + GeneratedSamples.DEFAULT_SEED + ".")
     long seed;
 
-    @Option(names = "--real-data", paramLabel = "SPEC",
+    @Option(
+            names = "--real-data",
+            paramLabel = "SPEC",
             description = "Dataset whose test split gives the real images (e.g. fashion-mnist:DIR). Default: "
                     + "the classifier's dataset.")
     String realData;
 
-    @Option(names = "--backend", paramLabel = "NAME",
+    @Option(
+            names = "--backend",
+            paramLabel = "NAME",
             description = "Backend to run the generator and the classifier on (see 'acgan backends').")
     String backend;
 
@@ -103,8 +127,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (count < 2 || count > MAX_COUNT) {
-            throw new CliException("--count must be between 2 and " + MAX_COUNT + ", got " + count,
-                    AcganCli.EXIT_USAGE);
+            throw new CliException(
+                    "--count must be between 2 and " + MAX_COUNT + ", got " + count, AcganCli.EXIT_USAGE);
         }
         Path dir = GenerateCommand.resolveCheckpoint(checkpoint);
         Checkpoint ckpt = Checkpoint.read(dir);
@@ -115,8 +139,12 @@ final class EvaluateCommand implements Callable<Integer> {
         if (classifier == null) {
             LOG.debug("{} was trained on '{}': using the {} classifier", dir, meta.dataset(), c.source());
         } else if (!sameFamily(c.dataset(), meta.dataset())) {
-            LOG.warn("{} was trained on '{}' but the classifier on '{}'; its numbers measure how much the images "
-                    + "look like the classifier's dataset", dir, meta.dataset(), c.dataset());
+            LOG.warn(
+                    "{} was trained on '{}' but the classifier on '{}'; its numbers measure how much the images "
+                            + "look like the classifier's dataset",
+                    dir,
+                    meta.dataset(),
+                    c.dataset());
         }
         ImageSet test = ClassifierData.test(realData == null ? c.dataset() : realData);
 
@@ -128,8 +156,15 @@ final class EvaluateCommand implements Callable<Integer> {
             generated = GeneratedSamples.generate(g, count, seed);
         }
         EvaluationReport report = Evaluator.evaluate(b, c, test, generated, count);
-        ReportFormat.Subject subject = new ReportFormat.Subject(dir.toString(), model.name(), model.kind().name(),
-                meta.position().step(), meta.dataset(), b.name(), seed, count);
+        ReportFormat.Subject subject = new ReportFormat.Subject(
+                dir.toString(),
+                model.name(),
+                model.kind().name(),
+                meta.position().step(),
+                meta.dataset(),
+                b.name(),
+                seed,
+                count);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(ReportFormat.json(subject, c, report));

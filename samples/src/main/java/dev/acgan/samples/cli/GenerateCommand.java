@@ -26,21 +26,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code acgan generate}: images from a trained generator, as a PNG grid. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         header = "Generate images from a checkpoint as a PNG grid.",
-        description = {"Generate images with a trained generator and save them as one PNG grid.",
+        description = {
+            "Generate images with a trained generator and save them as one PNG grid.",
             "",
             "--class all: one row per class, --count columns; every column shares one noise vector, so a column "
                     + "shows one style across the classes. --class N: --count images of class N, 10 per row. "
                     + "--interpolate A:B: a walk from the noise vector of seed A to that of seed B in --count steps, "
                     + "one row per class (one row for a vanilla GAN). The same --seed gives the same images.",
-            ""},
-        footer = {"", "Examples:",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
             "  acgan generate --checkpoint runs/mnist --out digits.png",
             "  acgan generate --checkpoint runs/mnist/generator --class 3 --count 20 \\",
             "      --seed 7 --out threes.png",
             "  acgan generate --checkpoint runs/mnist --interpolate 1:2 --count 12 \\",
-            "      --out walk.png"})
+            "      --out walk.png"
+        })
 final class GenerateCommand implements Callable<Integer> {
 
     /** Default number of images per row or class. */
@@ -51,37 +60,59 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-k", "--checkpoint"}, required = true, paramLabel = "DIR",
+    @Option(
+            names = {"-k", "--checkpoint"},
+            required = true,
+            paramLabel = "DIR",
             description = "A training checkpoint, a generator export (OUTDIR/generator), or a run's output "
                     + "directory (its newest checkpoint).")
     Path checkpoint;
 
-    @Option(names = "--class", paramLabel = "N|all", defaultValue = "all",
+    @Option(
+            names = "--class",
+            paramLabel = "N|all",
+            defaultValue = "all",
             description = "Class to generate, or all. Default: all.")
     String cls;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "K", defaultValue = "" + DEFAULT_COUNT,
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "K",
+            defaultValue = "" + DEFAULT_COUNT,
             description = "Images per class (or in all, for --class N and vanilla GANs); steps of an "
                     + "--interpolate walk. Default: " + DEFAULT_COUNT + ".")
     int count;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DEFAULT_SEED,
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "" + DEFAULT_SEED,
             description = "Seed of the noise. Default: " + DEFAULT_SEED + ".")
     long seed;
 
-    @Option(names = "--interpolate", paramLabel = "A:B",
+    @Option(
+            names = "--interpolate",
+            paramLabel = "A:B",
             description = "Latent walk from the noise vector of seed A to that of seed B.")
     String interpolate;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE.png", defaultValue = "generated.png",
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "FILE.png",
+            defaultValue = "generated.png",
             description = "Output PNG. Default: generated.png.")
     Path out;
 
-    @Option(names = "--scale", paramLabel = "F", defaultValue = "1",
+    @Option(
+            names = "--scale",
+            paramLabel = "F",
+            defaultValue = "1",
             description = "Enlarge the picture F times (pixel repetition). Default: 1.")
     int scale;
 
-    @Option(names = "--backend", paramLabel = "NAME",
+    @Option(
+            names = "--backend",
+            paramLabel = "NAME",
             description = "Backend to run the generator on (see 'acgan backends').")
     String backend;
 
@@ -112,8 +143,11 @@ final class GenerateCommand implements Callable<Integer> {
         if (walk != null) {
             grid = SampleGrid.interpolation(model, classes, count, walk[0], walk[1]);
             what = "latent walk from seed " + walk[0] + " to seed " + walk[1] + " in " + count + " steps"
-                    + (classes == null ? "" : classIndex != null ? ", class " + classIndex
-                    : ", one row per class (0-" + (model.numClasses() - 1) + ")");
+                    + (classes == null
+                            ? ""
+                            : classIndex != null
+                                    ? ", class " + classIndex
+                                    : ", one row per class (0-" + (model.numClasses() - 1) + ")");
         } else if (!conditional) {
             grid = SampleGrid.unconditional(model, count, DEFAULT_COUNT, new SplittableRandom(seed));
             what = count + " samples, seed " + seed;
@@ -134,8 +168,17 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Images.writePng(img, out);
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "Wrote %s: %dx%d grid of %s images (%s) from %s (%s, step %d)%n", out, grid.rows(),
-                grid.cols(), model.image(), what, dir, model.name(), meta.position().step());
+        w.printf(
+                Locale.ROOT,
+                "Wrote %s: %dx%d grid of %s images (%s) from %s (%s, step %d)%n",
+                out,
+                grid.rows(),
+                grid.cols(),
+                model.image(),
+                what,
+                dir,
+                model.name(),
+                meta.position().step());
         precision.print(w, b, p);
         w.flush();
         return AcganCli.EXIT_OK;
@@ -146,8 +189,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (!Files.exists(p)) {
             throw new CliException("checkpoint " + p + " does not exist");
         }
-        return CheckpointStore.resolve(p).orElseThrow(() -> new CliException(p + " is neither a checkpoint directory (with " + Checkpoint.METADATA_FILE
-                + ") nor a run directory (with checkpoints/latest or generator/)"));
+        return CheckpointStore.resolve(p)
+                .orElseThrow(() -> new CliException(p + " is neither a checkpoint directory (with "
+                        + Checkpoint.METADATA_FILE + ") nor a run directory (with checkpoints/latest or generator/)"));
     }
 
     private static Integer parseClass(String s, ModelSpec model) {

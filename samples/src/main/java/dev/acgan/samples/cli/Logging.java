@@ -6,8 +6,7 @@ import org.slf4j.LoggerFactory;
 /** Adjusts logback's levels at run time. */
 final class Logging {
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /**
      * DEBUG for {@code dev.acgan} and WARN for the native libraries' Java loggers when verbose; INFO and

@@ -6,10 +6,10 @@ import java.util.Locale;
 /** The model names {@code --model} accepts. */
 final class Models {
 
-    static final String CHOICES = "acgan, cgan or gan (or the preset names acgan-fast, acgan-mnist, cgan-mnist, gan-mlp)";
+    static final String CHOICES =
+            "acgan, cgan or gan (or the preset names acgan-fast, acgan-mnist, cgan-mnist, gan-mlp)";
 
-    private Models() {
-    }
+    private Models() {}
 
     /** The preset name for a model name, e.g. {@code acgan -> acgan-fast}. */
     static String preset(String model) {

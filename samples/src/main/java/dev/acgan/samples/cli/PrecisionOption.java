@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 /** {@code --precision fp32|bf16|auto} of the commands that generate: a picocli mixin. */
 final class PrecisionOption {
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|auto", defaultValue = "fp32",
+    @Option(
+            names = "--precision",
+            paramLabel = "fp32|bf16|auto",
+            defaultValue = "fp32",
             description = "Arithmetic of the generator's convolutions and matrix products: fp32; bf16 (bfloat16 "
                     + "products with float32 accumulation) on a backend and CPU that can (see 'acgan backends'), "
                     + "else an error; auto: bf16 where the backend can here, else fp32. Default: ${DEFAULT-VALUE}.")

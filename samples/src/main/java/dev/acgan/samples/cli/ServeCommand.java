@@ -21,9 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code acgan serve}: the web demo (Generate and Train pages) on an embedded HTTP server. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         header = "Serve the web demo: generate images and train with live charts in a browser.",
-        description = {"Start a small web server with two pages.",
+        description = {
+            "Start a small web server with two pages.",
             "",
             "Generate (/): images of a chosen class (or all), count and seed from a generator checkpoint, with "
                     + "the time taken; sliders for a few latent dimensions; an interpolation strip between two "
@@ -37,44 +42,62 @@ import picocli.CommandLine.Spec;
             "",
             "Binds to 127.0.0.1 (this machine only); another --host needs --allow-remote. Ctrl-C stops the server; a "
                     + "running training finishes its step and writes a checkpoint first.",
-            ""},
-        footer = {"", "Examples:",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
             "  acgan serve                                  http://127.0.0.1:8080/",
             "  acgan serve --checkpoint runs/mnist --port 0  a free port; the URL is printed",
-            "  acgan serve --backend nd4j --outdir runs/web"})
+            "  acgan serve --backend nd4j --outdir runs/web"
+        })
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "ADDR", defaultValue = ServeOptions.DEFAULT_HOST,
+    @Option(
+            names = "--host",
+            paramLabel = "ADDR",
+            defaultValue = ServeOptions.DEFAULT_HOST,
             description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only); any address that is "
                     + "not a loopback one (e.g. 0.0.0.0) also needs --allow-remote.")
     String host;
 
-    @Option(names = "--allow-remote",
+    @Option(
+            names = "--allow-remote",
             description = "Allow a --host that other machines can reach (anything but a loopback address). The "
                     + "server has no authentication: anyone who reaches it can generate and start trainings.")
     boolean allowRemote;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + ServeOptions.DEFAULT_PORT,
+    @Option(
+            names = {"-p", "--port"},
+            paramLabel = "PORT",
+            defaultValue = "" + ServeOptions.DEFAULT_PORT,
             description = "TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = {"-k", "--checkpoint"}, paramLabel = "DIR",
+    @Option(
+            names = {"-k", "--checkpoint"},
+            paramLabel = "DIR",
             description = "What the Generate page loads: a run directory (its newest checkpoint, looked up again "
                     + "at each request), a training checkpoint or a generator export. Without it the page uses "
                     + "the training started in the server.")
     Path checkpoint;
 
-    @Option(names = "--backend", paramLabel = "NAME",
+    @Option(
+            names = "--backend",
+            paramLabel = "NAME",
             description = "Backend the Generate page runs on, and the Train page's default (see 'acgan backends').")
     String backend;
 
     @Mixin
     PrecisionOption precision;
 
-    @Option(names = {"-o", "--outdir"}, paramLabel = "DIR", defaultValue = ServeOptions.DEFAULT_OUTDIR,
+    @Option(
+            names = {"-o", "--outdir"},
+            paramLabel = "DIR",
+            defaultValue = ServeOptions.DEFAULT_OUTDIR,
             description = "Where trainings started from the page go, one web-<yyyyMMdd-HHmmss> directory each. "
                     + "Default: ${DEFAULT-VALUE}.")
     Path outdir;
@@ -92,14 +115,19 @@ final class ServeCommand implements Callable<Integer> {
         if (checkpoint != null) {
             Path dir = GenerateCommand.resolveCheckpoint(checkpoint);
             CheckpointMetadata meta = Checkpoint.read(dir).metadata();
-            out.printf(Locale.ROOT, "Generating from %s (%s, step %d)%n", dir, meta.spec().name(),
+            out.printf(
+                    Locale.ROOT,
+                    "Generating from %s (%s, step %d)%n",
+                    dir,
+                    meta.spec().name(),
                     meta.position().step());
         }
         if (backend != null && !backend.isBlank()) {
             Backends found = Backends.discover();
             if (found.find(backend.strip()).isEmpty()) {
                 throw new CliException("no backend named '" + backend + "'; found: "
-                        + String.join(", ", found.all().stream().map(GanBackend::name).toList()));
+                        + String.join(
+                                ", ", found.all().stream().map(GanBackend::name).toList()));
             }
         }
         Precision p = precision.asked();
@@ -130,16 +158,18 @@ final class ServeCommand implements Callable<Integer> {
         try {
             loopback = InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new CliException("--host " + host + " does not resolve to an address of this machine",
-                    AcganCli.EXIT_USAGE);
+            throw new CliException(
+                    "--host " + host + " does not resolve to an address of this machine", AcganCli.EXIT_USAGE);
         }
         if (loopback) {
             return;
         }
         if (!allowed) {
-            throw new CliException("--host " + host + " would let other machines reach the server, which has no "
-                    + "authentication; add --allow-remote to do that anyway, or keep the default "
-                    + ServeOptions.DEFAULT_HOST, AcganCli.EXIT_USAGE);
+            throw new CliException(
+                    "--host " + host + " would let other machines reach the server, which has no "
+                            + "authentication; add --allow-remote to do that anyway, or keep the default "
+                            + ServeOptions.DEFAULT_HOST,
+                    AcganCli.EXIT_USAGE);
         }
         err.println("acgan serve: WARNING: listening on " + host + ", reachable from other machines; anyone who "
                 + "reaches it can generate images and start trainings (no authentication)");

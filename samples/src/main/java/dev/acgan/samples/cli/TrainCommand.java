@@ -16,12 +16,12 @@ import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.TrainingConfig;
 import dev.acgan.api.train.TrainingPosition;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.metrics.GeneratedSamples;
 import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
 import dev.acgan.samples.run.CheckpointStore;
-import dev.acgan.eval.classifier.Classifier;
-import dev.acgan.eval.metrics.GeneratedSamples;
 import dev.acgan.samples.run.ProgressReporter;
 import dev.acgan.samples.run.QualityProbe;
 import dev.acgan.samples.run.RunLayout;
@@ -42,7 +42,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code acgan train}: trains a GAN and writes checkpoints, sample grids, a GIF, loss plots and metrics. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         header = "Train a GAN; write checkpoints, sample grids, a progress GIF and loss plots.",
         description = {
             "Train a GAN. With no options: a quick first run of the ACGAN on the 10,000 MNIST digits embedded in "
@@ -54,8 +58,10 @@ import picocli.CommandLine.Spec;
                     + "config.yaml and checkpoint), --config FILE.yaml, the command line. Every option below except "
                     + "--config, --resume and --progress can be set in the file, keyed by its long name without "
                     + "dashes (batch-size: 16).",
-            ""},
-        footer = {"",
+            ""
+        },
+        footer = {
+            "",
             "Writes into the output directory:",
             "  checkpoints/step-NNNNNNNNN/      training checkpoints (--checkpoint-every,",
             "                                   epoch ends, the end; last --keep kept)",
@@ -67,7 +73,8 @@ import picocli.CommandLine.Spec;
             "  config.yaml                      the effective settings",
             "",
             "Ctrl-C stops after the current step and writes a checkpoint; continue with",
-            "'acgan train --resume OUTDIR'."})
+            "'acgan train --resume OUTDIR'."
+        })
 final class TrainCommand implements Callable<Integer> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainCommand.class);
@@ -75,87 +82,123 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME",
+    @Option(
+            names = "--backend",
+            paramLabel = "NAME",
             description = "Backend (see 'acgan backends'). Default: -Dacgan.backend, ACGAN_BACKEND, else the "
                     + "highest priority.")
     String backend;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "MODEL",
             description = "acgan | cgan | gan, or a preset name (acgan-mnist, cgan-mnist, gan-mlp). Default: "
                     + TrainSettings.DEFAULT_MODEL + ".")
     String model;
 
-    @Option(names = {"-d", "--dataset"}, paramLabel = "SPEC",
+    @Option(
+            names = {"-d", "--dataset"},
+            paramLabel = "SPEC",
             description = Datasets.SPEC_FORMS + ". Default: " + TrainSettings.DEFAULT_DATASET
                     + " (10,000 digits embedded in the jar).")
     String dataset;
 
-    @Option(names = {"-e", "--epochs"}, paramLabel = "N",
+    @Option(
+            names = {"-e", "--epochs"},
+            paramLabel = "N",
             description = "Passes over the dataset (no step limit unless --steps is given too).")
     Integer epochs;
 
-    @Option(names = {"-s", "--steps"}, paramLabel = "N",
+    @Option(
+            names = {"-s", "--steps"},
+            paramLabel = "N",
             description = "Stop at this total step (counted from the start of the run, also when resuming). "
                     + "Default when neither --epochs nor --steps is given: " + TrainSettings.QUICK_STEPS + ".")
     Long steps;
 
-    @Option(names = {"-b", "--batch-size"}, paramLabel = "N",
+    @Option(
+            names = {"-b", "--batch-size"},
+            paramLabel = "N",
             description = "Real images per step. Default: " + TrainSettings.DEFAULT_BATCH_SIZE + ".")
     Integer batchSize;
 
-    @Option(names = "--latent-dim", paramLabel = "N",
+    @Option(
+            names = "--latent-dim",
+            paramLabel = "N",
             description = "Length of the noise vector. Default: " + TrainSettings.DEFAULT_LATENT_DIM + ".")
     Integer latentDim;
 
-    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR",
+    @Option(
+            names = {"--learning-rate", "--lr"},
+            paramLabel = "LR",
             description = "Adam learning rate of both networks. Default: 0.0002.")
     Double learningRate;
 
-    @Option(names = "--beta1", paramLabel = "B1",
+    @Option(
+            names = "--beta1",
+            paramLabel = "B1",
             description = "Adam beta1 of both networks. Default: " + TrainSettings.DEFAULT_BETA1 + ".")
     Double beta1;
 
-    @Option(names = "--label-smoothing", paramLabel = "T",
+    @Option(
+            names = "--label-smoothing",
+            paramLabel = "T",
             description = "Target of real images (one-sided label smoothing; 1 = none). Default: "
                     + TrainSettings.DEFAULT_LABEL_SMOOTHING + ".")
     Double labelSmoothing;
 
-    @Option(names = "--aux-weights", paramLabel = "R,F,G",
+    @Option(
+            names = "--aux-weights",
+            paramLabel = "R,F,G",
             description = "ACGAN class-loss weights: on real images and on fakes in the discriminator step, and "
                     + "in the generator step. Default: the model's recipe (acgan-fast: 2,0,3; the seed "
                     + "reproductions: 1,1,1; the older Keras example: 2,0,1).")
     String auxWeights;
 
-    @Option(names = "--seed", paramLabel = "S",
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
             description = "The one seed of weights, data order, noise and dropout. Default: "
                     + TrainSettings.DEFAULT_SEED + ".")
     Long seed;
 
-    @Option(names = {"-o", "--outdir"}, paramLabel = "DIR",
+    @Option(
+            names = {"-o", "--outdir"},
+            paramLabel = "DIR",
             description = "Output directory. Default: runs/<model>-<yyyyMMdd-HHmmss> (a new run), or the "
                     + "resumed run's directory.")
     String outdir;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N",
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "N",
             description = "Write a training checkpoint every N steps (0: only at epoch ends and the end). "
                     + "Default: " + TrainSettings.DEFAULT_CHECKPOINT_EVERY + ".")
     Long checkpointEvery;
 
-    @Option(names = "--keep", paramLabel = "K",
+    @Option(
+            names = "--keep",
+            paramLabel = "K",
             description = "Keep the last K training checkpoints. Default: " + TrainSettings.DEFAULT_KEEP + ".")
     Integer keep;
 
-    @Option(names = "--sample-every", paramLabel = "N",
+    @Option(
+            names = "--sample-every",
+            paramLabel = "N",
             description = "Write a sample grid every N steps (0: only at epoch ends and the end). Default: "
                     + TrainSettings.DEFAULT_SAMPLE_EVERY + ".")
     Long sampleEvery;
 
-    @Option(names = "--log-every", paramLabel = "N",
+    @Option(
+            names = "--log-every",
+            paramLabel = "N",
             description = "Progress log line every N steps when not on a terminal. Default: "
                     + TrainSettings.DEFAULT_LOG_EVERY + ".")
     Long logEvery;
 
-    @Option(names = "--eval-every", paramLabel = "N",
+    @Option(
+            names = "--eval-every",
+            paramLabel = "N",
             description = "Measure the generator every N steps and at the end, as 'acgan evaluate' does (conditional "
                     + "accuracy, classifier score, FID of " + GeneratedSamples.DEFAULT_COUNT_PER_CLASS
                     + " images per class), into metrics.csv, the log and loss.png; 0: never. Default: "
@@ -163,29 +206,40 @@ final class TrainCommand implements Callable<Integer> {
                     + "fashion-mnist, or --eval-classifier), else 0.")
     Long evalEvery;
 
-    @Option(names = "--eval-classifier", paramLabel = "mnist|fashion-mnist|FILE",
+    @Option(
+            names = "--eval-classifier",
+            paramLabel = "mnist|fashion-mnist|FILE",
             description = "Classifier of --eval-every: a built-in one or a file from 'acgan train-classifier'. "
                     + "Default: the built-in one of the dataset.")
     String evalClassifier;
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+    @Option(
+            names = "--precision",
+            paramLabel = "fp32|bf16|auto",
             description = "Arithmetic of convolutions and matrix products: fp32; bf16 (mixed precision: bfloat16 "
                     + "products with float32 accumulation, float32 weights and optimizer), on a backend and CPU "
                     + "that can (see 'acgan backends'), else an error; auto: bf16 where the backend can here, "
                     + "else fp32. Default: fp32 (a resumed run: its own).")
     String precision;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE.yaml",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE.yaml",
             description = "Read settings from a YAML file (e.g. a run's config.yaml); the command line wins.")
     Path config;
 
-    @Option(names = "--resume", paramLabel = "DIR",
+    @Option(
+            names = "--resume",
+            paramLabel = "DIR",
             description = "Continue a run: its output directory (uses checkpoints/latest) or a checkpoint "
                     + "directory. Model, seed, batch size and optimizer come from the checkpoint, so the run "
                     + "continues exactly; --steps/--epochs may extend it.")
     Path resume;
 
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+    @Option(
+            names = "--progress",
+            paramLabel = "MODE",
+            defaultValue = "auto",
             description = "auto | bar | log: a progress bar on a terminal, log lines otherwise. Default: auto.")
     String progress;
 
@@ -233,8 +287,9 @@ final class TrainCommand implements Callable<Integer> {
             case "auto" -> System.console() != null ? ProgressReporter.Mode.BAR : ProgressReporter.Mode.LOG;
             case "bar" -> ProgressReporter.Mode.BAR;
             case "log" -> ProgressReporter.Mode.LOG;
-            default -> throw new CliException("--progress must be auto, bar or log, got '" + progress + "'",
-                    AcganCli.EXIT_USAGE);
+            default ->
+                throw new CliException(
+                        "--progress must be auto, bar or log, got '" + progress + "'", AcganCli.EXIT_USAGE);
         };
     }
 
@@ -250,14 +305,20 @@ final class TrainCommand implements Callable<Integer> {
         TrainerFactory factory = Wiring.injector(s.backend).getInstance(TrainerFactory.class);
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), s.batchSize);
         RunLength length = RunLength.of(s.epochs, s.steps, perEpoch);
-        AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(s.learningRate).withBeta1(s.beta1);
+        AdamConfig adam =
+                AdamConfig.acganDefaults().withLearningRate(s.learningRate).withBeta1(s.beta1);
         s.precision = s.precision == null ? Precision.FP32.label() : s.precision;
         Precision asked = Precision.parse(s.precision, "--precision");
         // An unavailable precision fails here, before the output directory is touched.
         Precision resolved = factory.backend().resolvePrecision(asked);
-        TrainingConfig cfg = TrainingConfig.forPreset(preset).withSeed(s.seed).withBatchSize(s.batchSize)
-                .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
-                .withLabelSmoothing((float) (double) s.labelSmoothing).withPrecision(resolved);
+        TrainingConfig cfg = TrainingConfig.forPreset(preset)
+                .withSeed(s.seed)
+                .withBatchSize(s.batchSize)
+                .withEpochs(length.epochs())
+                .withMaxSteps(length.maxSteps())
+                .withOptimizers(adam, adam)
+                .withLabelSmoothing((float) (double) s.labelSmoothing)
+                .withPrecision(resolved);
         if (s.auxWeights != null) {
             float[] w = TrainSettings.auxWeights(s.auxWeights);
             cfg = cfg.withAuxiliaryWeights(w[0], w[1], w[2]);
@@ -279,12 +340,26 @@ final class TrainCommand implements Callable<Integer> {
         ConfigFiles.write(s, configHeader(dir), layout.config());
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "Training %s (%s, %s, %d classes, latent %d) on %s with %s%n", modelSpec.name(),
-                modelSpec.kind(), modelSpec.image(), modelSpec.numClasses(), modelSpec.latentDim(), info.name(),
+        out.printf(
+                Locale.ROOT,
+                "Training %s (%s, %s, %d classes, latent %d) on %s with %s%n",
+                modelSpec.name(),
+                modelSpec.kind(),
+                modelSpec.image(),
+                modelSpec.numClasses(),
+                modelSpec.latentDim(),
+                info.name(),
                 factory.backend().name());
-        out.printf(Locale.ROOT, "  %d steps (%d epoch%s of %d batches of %d), seed %d -> %s%n",
-                length.endStep(perEpoch), length.epochs(), length.epochs() == 1 ? "" : "s", perEpoch, s.batchSize,
-                s.seed, dir);
+        out.printf(
+                Locale.ROOT,
+                "  %d steps (%d epoch%s of %d batches of %d), seed %d -> %s%n",
+                length.endStep(perEpoch),
+                length.epochs(),
+                length.epochs() == 1 ? "" : "s",
+                perEpoch,
+                s.batchSize,
+                s.seed,
+                dir);
         printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
@@ -303,7 +378,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String configHeader(Path dir) {
-        return "Effective settings of 'acgan train', written " + LocalDateTime.now().withNano(0) + ".\n"
+        return "Effective settings of 'acgan train', written "
+                + LocalDateTime.now().withNano(0) + ".\n"
                 + "Train again with these settings: acgan train --config " + dir.resolve("config.yaml")
                 + " --outdir NEW_DIR\n"
                 + "Continue this run:               acgan train --resume " + dir + " --steps N";
@@ -326,7 +402,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         RunLayout runLayout = runDir == null ? null : new RunLayout(runDir);
         TrainSettings runCfg = runLayout != null && Files.isRegularFile(runLayout.config())
-                ? ConfigFiles.read(runLayout.config()) : new TrainSettings();
+                ? ConfigFiles.read(runLayout.config())
+                : new TrainSettings();
         // A run continues on the backend it used unless --backend, the file, -Dacgan.backend or ACGAN_BACKEND
         // names another (checkpoints are backend-neutral, so any backend can continue any run).
         if (System.getProperty("acgan.backend") != null || System.getenv("ACGAN_BACKEND") != null) {
@@ -343,14 +420,31 @@ final class TrainCommand implements Callable<Integer> {
         same("--latent-dim", explicit.latentDim, v -> v == modelSpec.latentDim(), modelSpec.latentDim(), resumed);
         same("--batch-size", explicit.batchSize, v -> v == old.batchSize(), old.batchSize(), resumed);
         same("--seed", explicit.seed, v -> v == old.seed(), old.seed(), resumed);
-        same("--learning-rate", explicit.learningRate, v -> v == old.generatorOptimizer().learningRate(),
-                old.generatorOptimizer().learningRate(), resumed);
-        same("--beta1", explicit.beta1, v -> v == old.generatorOptimizer().beta1(), old.generatorOptimizer().beta1(),
+        same(
+                "--learning-rate",
+                explicit.learningRate,
+                v -> v == old.generatorOptimizer().learningRate(),
+                old.generatorOptimizer().learningRate(),
                 resumed);
-        same("--label-smoothing", explicit.labelSmoothing, v -> (float) (double) v == old.realLabel(),
-                old.realLabel(), resumed);
-        same("--aux-weights", explicit.auxWeights, v -> java.util.Arrays.equals(TrainSettings.auxWeights(v),
-                TrainSettings.auxWeights(TrainSettings.auxWeights(old))), TrainSettings.auxWeights(old), resumed);
+        same(
+                "--beta1",
+                explicit.beta1,
+                v -> v == old.generatorOptimizer().beta1(),
+                old.generatorOptimizer().beta1(),
+                resumed);
+        same(
+                "--label-smoothing",
+                explicit.labelSmoothing,
+                v -> (float) (double) v == old.realLabel(),
+                old.realLabel(),
+                resumed);
+        same(
+                "--aux-weights",
+                explicit.auxWeights,
+                v -> java.util.Arrays.equals(
+                        TrainSettings.auxWeights(v), TrainSettings.auxWeights(TrainSettings.auxWeights(old))),
+                TrainSettings.auxWeights(old),
+                resumed);
         if (s.model == null || !Models.preset(s.model).equals(modelSpec.name())) {
             s.model = modelSpec.name();
         }
@@ -364,7 +458,11 @@ final class TrainCommand implements Callable<Integer> {
 
         DatasetSource data = Datasets.fromSpec(s.dataset);
         if (meta.dataset() != null && !meta.dataset().equals(data.info().name())) {
-            LOG.warn("{} was trained on '{}' but continues on '{}'", ckptDir, meta.dataset(), data.info().name());
+            LOG.warn(
+                    "{} was trained on '{}' but continues on '{}'",
+                    ckptDir,
+                    meta.dataset(),
+                    data.info().name());
         }
         int perEpoch = BatchIterator.batchesPerEpoch(data.size(), old.batchSize());
         // The precision asked for (command line, file, the run's config.yaml), else the checkpoint's.
@@ -380,7 +478,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         Precision resolved = factory.backend().resolvePrecision(asked);
         if (resolved != old.precision()) {
-            LOG.warn("{} was trained in {}; it continues in {}{}", ckptDir, old.precision().label(), resolved.label(),
+            LOG.warn(
+                    "{} was trained in {}; it continues in {}{}",
+                    ckptDir,
+                    old.precision().label(),
+                    resolved.label(),
                     explicit.precision == null ? " (--precision " + asked.label() + " of its configuration)" : "");
         }
         s.precision = asked.label();
@@ -394,13 +496,19 @@ final class TrainCommand implements Callable<Integer> {
         long end = length.endStep(perEpoch);
         if (pos.step() >= end || pos.epoch() >= cfg.epochs()) {
             throw new CliException(ckptDir + " is at step " + pos.step() + ", already "
-                    + (explicit.epochs != null || explicit.steps != null ? "at or beyond the end set by --steps/--epochs"
-                    : "the end of its run") + " (step " + end + "); pass a larger --steps or --epochs to train further");
+                    + (explicit.epochs != null || explicit.steps != null
+                            ? "at or beyond the end set by --steps/--epochs"
+                            : "the end of its run")
+                    + " (step " + end + "); pass a larger --steps or --epochs to train further");
         }
 
         Path dir;
-        if (explicit.outdir != null && (runDir == null
-                || !Path.of(explicit.outdir).toAbsolutePath().normalize().equals(runDir.toAbsolutePath().normalize()))) {
+        if (explicit.outdir != null
+                && (runDir == null
+                        || !Path.of(explicit.outdir)
+                                .toAbsolutePath()
+                                .normalize()
+                                .equals(runDir.toAbsolutePath().normalize()))) {
             dir = Path.of(explicit.outdir);
             if (new RunLayout(dir).holdsRun()) {
                 throw new CliException("output directory " + dir + " already holds a training run; resume into "
@@ -422,10 +530,24 @@ final class TrainCommand implements Callable<Integer> {
         ConfigFiles.write(s, configHeader(dir), layout.config());
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "Resuming %s from %s (step %d, epoch %d) on %s with %s%n", modelSpec.name(), ckptDir,
-                pos.step(), pos.epoch() + 1, data.info().name(), factory.backend().name());
-        out.printf(Locale.ROOT, "  until step %d (%d epochs of %d batches of %d), seed %d -> %s%n", end, cfg.epochs(),
-                perEpoch, cfg.batchSize(), cfg.seed(), dir);
+        out.printf(
+                Locale.ROOT,
+                "Resuming %s from %s (step %d, epoch %d) on %s with %s%n",
+                modelSpec.name(),
+                ckptDir,
+                pos.step(),
+                pos.epoch() + 1,
+                data.info().name(),
+                factory.backend().name());
+        out.printf(
+                Locale.ROOT,
+                "  until step %d (%d epochs of %d batches of %d), seed %d -> %s%n",
+                end,
+                cfg.epochs(),
+                perEpoch,
+                cfg.batchSize(),
+                cfg.seed(),
+                dir);
         printCompute(out, factory.backend(), asked, resolved);
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
@@ -436,7 +558,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The line that says which precision and instruction set compute the run. */
     static void printCompute(PrintWriter out, GanBackend backend, Precision asked, Precision resolved) {
-        out.printf(Locale.ROOT, "  compute: %s%s%n", backend.describeCompute(resolved),
+        out.printf(
+                Locale.ROOT,
+                "  compute: %s%s%n",
+                backend.describeCompute(resolved),
                 asked == Precision.AUTO ? " (chosen by --precision auto)" : "");
     }
 
@@ -447,8 +572,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (Files.isRegularFile(p.resolve(Checkpoint.METADATA_FILE))) {
             Path parent = p.toAbsolutePath().normalize().getParent();
-            Path run = parent != null && parent.getFileName() != null
-                    && parent.getFileName().toString().equals("checkpoints") ? parent.getParent() : null;
+            Path run = parent != null
+                            && parent.getFileName() != null
+                            && parent.getFileName().toString().equals("checkpoints")
+                    ? parent.getParent()
+                    : null;
             return new Path[] {run, p};
         }
         Optional<Path> latest = CheckpointStore.latest(new RunLayout(p));
@@ -492,18 +620,29 @@ final class TrainCommand implements Callable<Integer> {
         return c;
     }
 
-    private int runSession(RunLayout layout, GanTrainer trainer, TrainSettings s, ProgressReporter.Mode mode,
-                           Classifier evalClassifier, GanBackend backend, Path resumedFrom) {
-        try (QualityProbe quality = evalClassifier == null ? null
-                     : new QualityProbe(evalClassifier, backend, s.evalEvery);
-             TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
-                s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode, quality), spec.commandLine().getErr(),
-                trainer.model().spec().name())) {
+    private int runSession(
+            RunLayout layout,
+            GanTrainer trainer,
+            TrainSettings s,
+            ProgressReporter.Mode mode,
+            Classifier evalClassifier,
+            GanBackend backend,
+            Path resumedFrom) {
+        try (QualityProbe quality =
+                        evalClassifier == null ? null : new QualityProbe(evalClassifier, backend, s.evalEvery);
+                TrainingSession session = new TrainingSession(
+                        layout,
+                        trainer,
+                        new TrainingSession.Options(
+                                s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode, quality),
+                        spec.commandLine().getErr(),
+                        trainer.model().spec().name())) {
             TrainingSession.Result r = session.run(resumedFrom);
             if (r.diverged() != null) {
                 throw new CliException(r.diverged().getMessage() + "; nothing of that state was written, "
-                        + (r.checkpoint() == null ? "and no checkpoint had been written before it"
-                        : "the last good checkpoint is " + r.checkpoint() + " (checkpoints/latest)")
+                        + (r.checkpoint() == null
+                                ? "and no checkpoint had been written before it"
+                                : "the last good checkpoint is " + r.checkpoint() + " (checkpoints/latest)")
                         + ". Try a lower --learning-rate");
             }
             printSummary(layout, r, trainer, s);
@@ -516,33 +655,59 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = layout.dir();
         long trained = r.step() - r.startStep();
         if (r.interrupted()) {
-            out.printf(Locale.ROOT, "Interrupted at step %d after %d step%s in %s; checkpoint written.%n", r.step(),
-                    trained, trained == 1 ? "" : "s", ProgressReporter.duration(r.seconds()));
+            out.printf(
+                    Locale.ROOT,
+                    "Interrupted at step %d after %d step%s in %s; checkpoint written.%n",
+                    r.step(),
+                    trained,
+                    trained == 1 ? "" : "s",
+                    ProgressReporter.duration(r.seconds()));
         } else {
-            out.printf(Locale.ROOT, "Done: step %d (epoch %d of %d) after %d step%s in %s.%n", r.step(),
-                    Math.min(r.epoch() + 1, trainer.config().epochs()), trainer.config().epochs(), trained,
-                    trained == 1 ? "" : "s", ProgressReporter.duration(r.seconds()));
+            out.printf(
+                    Locale.ROOT,
+                    "Done: step %d (epoch %d of %d) after %d step%s in %s.%n",
+                    r.step(),
+                    Math.min(r.epoch() + 1, trainer.config().epochs()),
+                    trainer.config().epochs(),
+                    trained,
+                    trained == 1 ? "" : "s",
+                    ProgressReporter.duration(r.seconds()));
         }
         out.println("Outputs in " + dir + ":");
         row(out, layout, r.checkpoint(), "training checkpoint (latest; the last " + s.keep + " are kept)");
         row(out, layout, layout.generator(), "generator-only export");
-        row(out, layout, r.lastGrid(), "newest sample grid" + (r.quality() != null && r.quality().step() == r.step()
-                ? String.format(Locale.ROOT, " (%s)", TrainingSession.qualityLine(r.quality())
-                        .replaceFirst("^step \\d+: ", "")) : ""));
+        row(
+                out,
+                layout,
+                r.lastGrid(),
+                "newest sample grid"
+                        + (r.quality() != null && r.quality().step() == r.step()
+                                ? String.format(
+                                        Locale.ROOT,
+                                        " (%s)",
+                                        TrainingSession.qualityLine(r.quality()).replaceFirst("^step \\d+: ", ""))
+                                : ""));
         row(out, layout, layout.progressGif(), "all sample grids, animated");
-        out.printf("  %-34s %s%n", "loss.png, metrics.csv", "losses per step" + (s.evalEvery != null && s.evalEvery > 0
-                ? ", quality every " + s.evalEvery + " steps" : ""));
+        out.printf(
+                "  %-34s %s%n",
+                "loss.png, metrics.csv",
+                "losses per step"
+                        + (s.evalEvery != null && s.evalEvery > 0 ? ", quality every " + s.evalEvery + " steps" : ""));
         row(out, layout, layout.config(), "effective settings");
         out.println("Next:");
         out.println("  acgan generate --checkpoint " + dir + " --class all --count 10 --out samples.png");
-        out.println("  acgan train --resume " + dir + (r.interrupted() ? ""
-                : " --steps " + Math.max(r.step() * 2, 1000)));
+        out.println(
+                "  acgan train --resume " + dir + (r.interrupted() ? "" : " --steps " + Math.max(r.step() * 2, 1000)));
         out.flush();
     }
 
     private static void row(PrintWriter out, RunLayout layout, Path p, String what) {
-        String rel = p == null ? "-"
-                : Objects.toString(layout.dir().toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()));
+        String rel = p == null
+                ? "-"
+                : Objects.toString(layout.dir()
+                        .toAbsolutePath()
+                        .normalize()
+                        .relativize(p.toAbsolutePath().normalize()));
         if (p != null && Files.isDirectory(p)) {
             rel += "/";
         }

@@ -31,8 +31,7 @@ public final class ConfigFiles {
     /** Largest settings file read: a few dozen keys fit in a few hundred bytes. */
     static final long MAX_BYTES = 1 << 20;
 
-    private ConfigFiles() {
-    }
+    private ConfigFiles() {}
 
     /**
      * Reads a settings file. An empty file sets nothing.
@@ -65,7 +64,8 @@ public final class ConfigFiles {
             }
             if (!node.isObject()) {
                 throw new CliException("config file " + file + ": expected a mapping of keys to values "
-                        + "(e.g. 'batch-size: 16'), found a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                        + "(e.g. 'batch-size: 16'), found a "
+                        + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             }
             TrainSettings s = YAML.readValue(text, TrainSettings.class);
             return s == null ? new TrainSettings() : s;
@@ -78,8 +78,9 @@ public final class ConfigFiles {
         } catch (MismatchedInputException e) {
             String key = path(e);
             throw new CliException("config file " + file + where(e.getLocation()) + ": "
-                    + (key.isEmpty() ? "expected a mapping of keys to values (e.g. 'batch-size: 16')"
-                    : "key '" + key + "' has a value of the wrong kind (expected a " + simpleType(e) + ")"));
+                    + (key.isEmpty()
+                            ? "expected a mapping of keys to values (e.g. 'batch-size: 16')"
+                            : "key '" + key + "' has a value of the wrong kind (expected a " + simpleType(e) + ")"));
         } catch (JsonProcessingException e) {
             throw new CliException("config file " + file + where(e.getLocation()) + ": not valid YAML: "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));

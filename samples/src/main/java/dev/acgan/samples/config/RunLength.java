@@ -19,7 +19,8 @@ public record RunLength(int epochs, long maxSteps) {
         if (epochs == null && steps == null) {
             steps = TrainSettings.QUICK_STEPS;
         }
-        int e = epochs != null ? epochs
+        int e = epochs != null
+                ? epochs
                 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, (steps + batchesPerEpoch - 1) / batchesPerEpoch));
         return new RunLength(e, steps == null ? 0 : steps);
     }

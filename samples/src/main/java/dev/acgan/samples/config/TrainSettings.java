@@ -22,9 +22,28 @@ import java.util.Objects;
  * and, when resuming, the run's own {@code config.yaml} sits between the defaults and the config file.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"backend", "model", "dataset", "epochs", "steps", "batch-size", "latent-dim", "learning-rate",
-        "beta1", "label-smoothing", "aux-weights", "seed", "outdir", "checkpoint-every", "keep", "sample-every", "log-every", "eval-every", "eval-classifier",
-        "precision"})
+@JsonPropertyOrder({
+    "backend",
+    "model",
+    "dataset",
+    "epochs",
+    "steps",
+    "batch-size",
+    "latent-dim",
+    "learning-rate",
+    "beta1",
+    "label-smoothing",
+    "aux-weights",
+    "seed",
+    "outdir",
+    "checkpoint-every",
+    "keep",
+    "sample-every",
+    "log-every",
+    "eval-every",
+    "eval-classifier",
+    "precision"
+})
 public final class TrainSettings {
 
     /** Steps of the quick default run (neither {@code --epochs} nor {@code --steps} given). */
@@ -214,8 +233,8 @@ public final class TrainSettings {
             Precision.parse(precision, "--precision");
         }
         if (labelSmoothing != null && !(labelSmoothing > 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException("--label-smoothing (the target of real images) must be in (0, 1], got "
-                    + labelSmoothing);
+            throw new IllegalArgumentException(
+                    "--label-smoothing (the target of real images) must be in (0, 1], got " + labelSmoothing);
         }
         return this;
     }

@@ -83,7 +83,10 @@ public final class CheckpointStore {
         writeLatest(layout, dir.getFileName().toString());
         lastSavedStep = step;
         lastSaved = dir;
-        LOG.debug("checkpoint {} written ({} MB) in {} ms", dir, written.tensorsBytes() >> 20,
+        LOG.debug(
+                "checkpoint {} written ({} MB) in {} ms",
+                dir,
+                written.tensorsBytes() >> 20,
                 (System.nanoTime() - t0) / 1_000_000);
         prune(dir);
         return dir;
@@ -120,8 +123,8 @@ public final class CheckpointStore {
 
     /** Replaces {@code checkpoints/latest} atomically. */
     static void writeLatest(RunLayout layout, String name) {
-        Images.writeAtomically(layout.latestPointer(),
-                tmp -> Files.writeString(tmp, name + "\n", StandardCharsets.UTF_8));
+        Images.writeAtomically(
+                layout.latestPointer(), tmp -> Files.writeString(tmp, name + "\n", StandardCharsets.UTF_8));
     }
 
     private void prune(Path current) {
@@ -187,10 +190,13 @@ public final class CheckpointStore {
             try (java.io.InputStream in = Files.newInputStream(pointer)) {
                 // A step-N name is all it may hold: at most a short line is read, and nothing else is resolved.
                 String name = new String(in.readNBytes(64), StandardCharsets.UTF_8).strip();
-                if (STEP_DIR.matcher(name).matches() && Files.isDirectory(layout.checkpoints().resolve(name))) {
+                if (STEP_DIR.matcher(name).matches()
+                        && Files.isDirectory(layout.checkpoints().resolve(name))) {
                     return Optional.of(layout.checkpoints().resolve(name));
                 }
-                LOG.warn("{} names '{}', which is not an existing step-N directory; using the newest one", pointer,
+                LOG.warn(
+                        "{} names '{}', which is not an existing step-N directory; using the newest one",
+                        pointer,
                         name.replaceAll("\\p{Cntrl}", "?"));
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", pointer, e.toString());

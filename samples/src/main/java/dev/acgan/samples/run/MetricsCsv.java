@@ -43,8 +43,8 @@ public final class MetricsCsv implements Closeable {
             for (MetricsRow r : kept) {
                 text.append(r.toCsv()).append('\n');
             }
-            dev.acgan.eval.render.Images.writeAtomically(file,
-                    tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+            dev.acgan.eval.render.Images.writeAtomically(
+                    file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
             BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             return new MetricsCsv(file, kept, w);
         } catch (IOException e) {

@@ -26,9 +26,22 @@ import java.util.Locale;
  * @param evalScore        their classifier score, or NaN
  * @param evalFid          their FID, or NaN
  */
-public record MetricsRow(long step, int epoch, double dTotal, double dRealAdv, double dFakeAdv, double dRealAux,
-                         double dFakeAux, double gTotal, double gAdv, double gAux, double seconds,
-                         double imagesPerSecond, double evalAccuracy, double evalScore, double evalFid)
+public record MetricsRow(
+        long step,
+        int epoch,
+        double dTotal,
+        double dRealAdv,
+        double dFakeAdv,
+        double dRealAux,
+        double dFakeAux,
+        double gTotal,
+        double gAdv,
+        double gAux,
+        double seconds,
+        double imagesPerSecond,
+        double evalAccuracy,
+        double evalScore,
+        double evalFid)
         implements LossPlot.Row {
 
     /** The CSV header line. */
@@ -36,21 +49,48 @@ public record MetricsRow(long step, int epoch, double dTotal, double dRealAdv, d
             + "g_total,g_adv,g_aux,seconds,images_per_second,eval_accuracy,eval_classifier_score,eval_fid";
     /** Fields of a line written before the quality columns existed; such lines are still read. */
     private static final int LOSS_FIELDS = 12;
+
     private static final int FIELDS = 15;
 
     /** The row of a step result, without quality numbers. */
     public static MetricsRow of(StepResult r) {
         double s = r.seconds();
-        return new MetricsRow(r.step(), r.epoch(), r.discriminator().total(), r.discriminator().realAdversarial(),
-                r.discriminator().fakeAdversarial(), r.discriminator().realAuxiliary(),
-                r.discriminator().fakeAuxiliary(), r.generator().total(), r.generator().adversarial(),
-                r.generator().auxiliary(), s, s > 0 ? r.realImages() / s : 0, Double.NaN, Double.NaN, Double.NaN);
+        return new MetricsRow(
+                r.step(),
+                r.epoch(),
+                r.discriminator().total(),
+                r.discriminator().realAdversarial(),
+                r.discriminator().fakeAdversarial(),
+                r.discriminator().realAuxiliary(),
+                r.discriminator().fakeAuxiliary(),
+                r.generator().total(),
+                r.generator().adversarial(),
+                r.generator().auxiliary(),
+                s,
+                s > 0 ? r.realImages() / s : 0,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     /** This row with the quality numbers measured after its step. */
     public MetricsRow withQuality(GeneratedQuality q) {
-        return new MetricsRow(step, epoch, dTotal, dRealAdv, dFakeAdv, dRealAux, dFakeAux, gTotal, gAdv, gAux, seconds,
-                imagesPerSecond, q.conditionalAccuracy(), q.classifierScore(), q.fid());
+        return new MetricsRow(
+                step,
+                epoch,
+                dTotal,
+                dRealAdv,
+                dFakeAdv,
+                dRealAux,
+                dFakeAux,
+                gTotal,
+                gAdv,
+                gAux,
+                seconds,
+                imagesPerSecond,
+                q.conditionalAccuracy(),
+                q.classifierScore(),
+                q.fid());
     }
 
     /** Whether the run evaluated its generator after this step (a classifier score is always measured then). */
@@ -60,9 +100,24 @@ public record MetricsRow(long step, int epoch, double dTotal, double dRealAdv, d
 
     /** The CSV line (no line break). */
     public String toCsv() {
-        return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%s,%s,%s", step,
-                epoch, dTotal, dRealAdv, dFakeAdv, dRealAux, dFakeAux, gTotal, gAdv, gAux, seconds, imagesPerSecond,
-                optional(evalAccuracy, "%.4f"), optional(evalScore, "%.4f"), optional(evalFid, "%.3f"));
+        return String.format(
+                Locale.ROOT,
+                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%s,%s,%s",
+                step,
+                epoch,
+                dTotal,
+                dRealAdv,
+                dFakeAdv,
+                dRealAux,
+                dFakeAux,
+                gTotal,
+                gAdv,
+                gAux,
+                seconds,
+                imagesPerSecond,
+                optional(evalAccuracy, "%.4f"),
+                optional(evalScore, "%.4f"),
+                optional(evalFid, "%.3f"));
     }
 
     /**
@@ -75,9 +130,22 @@ public record MetricsRow(long step, int epoch, double dTotal, double dRealAdv, d
             throw new IllegalArgumentException("expected " + FIELDS + " fields, got " + f.length);
         }
         try {
-            return new MetricsRow(Long.parseLong(f[0]), Integer.parseInt(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]),
-                    d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11]), f.length == FIELDS ? opt(f[12]) : Double.NaN,
-                    f.length == FIELDS ? opt(f[13]) : Double.NaN, f.length == FIELDS ? opt(f[14]) : Double.NaN);
+            return new MetricsRow(
+                    Long.parseLong(f[0]),
+                    Integer.parseInt(f[1]),
+                    d(f[2]),
+                    d(f[3]),
+                    d(f[4]),
+                    d(f[5]),
+                    d(f[6]),
+                    d(f[7]),
+                    d(f[8]),
+                    d(f[9]),
+                    d(f[10]),
+                    d(f[11]),
+                    f.length == FIELDS ? opt(f[12]) : Double.NaN,
+                    f.length == FIELDS ? opt(f[13]) : Double.NaN,
+                    f.length == FIELDS ? opt(f[14]) : Double.NaN);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -74,9 +74,17 @@ public final class ProgressReporter {
                 pendingEta = eta;
             }
         } else if (r.step() % logEvery == 0 || r.step() >= totalSteps) {
-            LOG.info(String.format(Locale.ROOT, "step %d/%d  epoch %d/%d  D %.4f  G %.4f  %.0f img/s  ETA %s",
-                    r.step(), totalSteps, r.epoch() + 1, totalEpochs, r.discriminator().total(),
-                    r.generator().total(), smoothedImagesPerSecond, duration(eta)));
+            LOG.info(String.format(
+                    Locale.ROOT,
+                    "step %d/%d  epoch %d/%d  D %.4f  G %.4f  %.0f img/s  ETA %s",
+                    r.step(),
+                    totalSteps,
+                    r.epoch() + 1,
+                    totalEpochs,
+                    r.discriminator().total(),
+                    r.generator().total(),
+                    smoothedImagesPerSecond,
+                    duration(eta)));
         }
     }
 
@@ -88,9 +96,19 @@ public final class ProgressReporter {
             bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
         }
         bar.append(']');
-        String line = String.format(Locale.ROOT, "step %d/%d %s %3.0f%% | epoch %d/%d | D %.3f G %.3f | %.0f img/s | ETA %s",
-                r.step(), totalSteps, bar, frac * 100, r.epoch() + 1, totalEpochs, r.discriminator().total(),
-                r.generator().total(), smoothedImagesPerSecond, duration(eta));
+        String line = String.format(
+                Locale.ROOT,
+                "step %d/%d %s %3.0f%% | epoch %d/%d | D %.3f G %.3f | %.0f img/s | ETA %s",
+                r.step(),
+                totalSteps,
+                bar,
+                frac * 100,
+                r.epoch() + 1,
+                totalEpochs,
+                r.discriminator().total(),
+                r.generator().total(),
+                smoothedImagesPerSecond,
+                duration(eta));
         print(line);
     }
 

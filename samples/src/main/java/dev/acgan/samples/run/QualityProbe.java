@@ -47,8 +47,10 @@ public final class QualityProbe implements AutoCloseable {
 
     /** Generates the images and scores them. */
     public GeneratedQuality measure(Generator generator) {
-        return Evaluator.quality(classifier, GeneratedSamples.generate(generator,
-                GeneratedSamples.DEFAULT_COUNT_PER_CLASS, GeneratedSamples.DEFAULT_SEED));
+        return Evaluator.quality(
+                classifier,
+                GeneratedSamples.generate(
+                        generator, GeneratedSamples.DEFAULT_COUNT_PER_CLASS, GeneratedSamples.DEFAULT_SEED));
     }
 
     @Override

@@ -82,7 +82,8 @@ public record RunLayout(Path dir) {
 
     /** Whether the directory already holds training checkpoints. */
     public boolean holdsRun() {
-        return Files.exists(latestPointer()) || !CheckpointStore.list(checkpoints()).isEmpty();
+        return Files.exists(latestPointer())
+                || !CheckpointStore.list(checkpoints()).isEmpty();
     }
 
     /**
@@ -98,11 +99,11 @@ public record RunLayout(Path dir) {
                 throw new CliException("cannot create output directory " + dir + ": " + e.getFile()
                         + " exists and is not a directory");
             } catch (AccessDeniedException e) {
-                throw new CliException("cannot create output directory " + dir + ": permission denied for "
-                        + e.getFile());
+                throw new CliException(
+                        "cannot create output directory " + dir + ": permission denied for " + e.getFile());
             } catch (FileSystemException e) {
-                throw new CliException("cannot create output directory " + dir + ": " + e.getFile() + ": "
-                        + e.getReason());
+                throw new CliException(
+                        "cannot create output directory " + dir + ": " + e.getFile() + ": " + e.getReason());
             } catch (IOException e) {
                 throw new CliException("cannot create output directory " + dir + ": " + e.getMessage());
             }

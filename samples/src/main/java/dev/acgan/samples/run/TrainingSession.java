@@ -63,8 +63,13 @@ public final class TrainingSession implements AutoCloseable {
      * @param mode            bar or log lines
      * @param quality         measures the generator during the run ({@code --eval-every}), or null
      */
-    public record Options(long checkpointEvery, int keep, long sampleEvery, long logEvery,
-                          ProgressReporter.Mode mode, QualityProbe quality) {
+    public record Options(
+            long checkpointEvery,
+            int keep,
+            long sampleEvery,
+            long logEvery,
+            ProgressReporter.Mode mode,
+            QualityProbe quality) {
 
         /** Without quality measurements. */
         public Options(long checkpointEvery, int keep, long sampleEvery, long logEvery, ProgressReporter.Mode mode) {
@@ -86,9 +91,16 @@ public final class TrainingSession implements AutoCloseable {
      * @param diverged    why the run stopped early because a loss or weight stopped being finite, or null;
      *                    nothing of the diverged state was written
      */
-    public record Result(long startStep, long step, int epoch, boolean interrupted, Path checkpoint, Path lastGrid,
-                         double seconds, MetricsRow quality, TrainingDivergedException diverged) {
-    }
+    public record Result(
+            long startStep,
+            long step,
+            int epoch,
+            boolean interrupted,
+            Path checkpoint,
+            Path lastGrid,
+            double seconds,
+            MetricsRow quality,
+            TrainingDivergedException diverged) {}
 
     /**
      * Observes what a session writes, e.g. for a live view. Called on the training thread, after the
@@ -96,16 +108,13 @@ public final class TrainingSession implements AutoCloseable {
      */
     public interface Events {
         /** After each step, with the row just appended to {@code metrics.csv}. */
-        default void onStep(MetricsRow row) {
-        }
+        default void onStep(MetricsRow row) {}
 
         /** After a sample grid was written. */
-        default void onGrid(long step, Path file) {
-        }
+        default void onGrid(long step, Path file) {}
 
         /** After a training checkpoint (and the generator export) was written. */
-        default void onCheckpoint(long step, Path dir) {
-        }
+        default void onCheckpoint(long step, Path dir) {}
     }
 
     private final RunLayout layout;
@@ -130,8 +139,8 @@ public final class TrainingSession implements AutoCloseable {
      * @param terminal where the progress bar is drawn
      * @param title    short description for the loss plot, e.g. the model name
      */
-    public TrainingSession(RunLayout layout, GanTrainer trainer, Options options, java.io.PrintWriter terminal,
-                           String title) {
+    public TrainingSession(
+            RunLayout layout, GanTrainer trainer, Options options, java.io.PrintWriter terminal, String title) {
         this.layout = layout;
         this.trainer = trainer;
         this.options = options;
@@ -223,8 +232,12 @@ public final class TrainingSession implements AutoCloseable {
             pruneGridsAfter(start);
         }
         metrics = MetricsCsv.open(layout.metrics(), fresh ? -1 : start);
-        progress = new ProgressReporter(options.mode(), terminal, options.logEvery(),
-                totalSteps(trainer, trainer.batchesPerEpoch()), trainer.config().epochs());
+        progress = new ProgressReporter(
+                options.mode(),
+                terminal,
+                options.logEvery(),
+                totalSteps(trainer, trainer.batchesPerEpoch()),
+                trainer.config().epochs());
         if (fresh || !Files.exists(layout.grid(start))) {
             writeGrid(start);
         } else {
@@ -240,7 +253,8 @@ public final class TrainingSession implements AutoCloseable {
                 }
                 progress.finish();
                 if (stopping) {
-                    progress.message("stopping: writing a checkpoint at step " + trainer.position().step() + " ...");
+                    progress.message("stopping: writing a checkpoint at step "
+                            + trainer.position().step() + " ...");
                 }
                 finishOutputs();
             } catch (TrainingDivergedException e) {
@@ -252,9 +266,16 @@ public final class TrainingSession implements AutoCloseable {
                 writePlot();
             }
             boolean interrupted = stopping && diverged == null;
-            return new Result(start, trainer.position().step(), trainer.position().epoch(), interrupted,
-                    store.lastSaved(), lastGridStep < 0 ? null : layout.grid(lastGridStep),
-                    (System.nanoTime() - t0) / 1e9, lastQuality, diverged);
+            return new Result(
+                    start,
+                    trainer.position().step(),
+                    trainer.position().epoch(),
+                    interrupted,
+                    store.lastSaved(),
+                    lastGridStep < 0 ? null : layout.grid(lastGridStep),
+                    (System.nanoTime() - t0) / 1e9,
+                    lastQuality,
+                    diverged);
         } finally {
             progress.finish();
             metrics.close();
@@ -310,7 +331,8 @@ public final class TrainingSession implements AutoCloseable {
         public void onStep(Trainer t, StepResult r) {
             QualityProbe probe = options.quality();
             MetricsRow row = probe != null && probe.due(r.step(), t.finished())
-                    ? measure(probe, MetricsRow.of(r)) : MetricsRow.of(r);
+                    ? measure(probe, MetricsRow.of(r))
+                    : MetricsRow.of(r);
             metrics.append(row);
             progress.step(r);
             emit(e -> e.onStep(row));
@@ -344,8 +366,13 @@ public final class TrainingSession implements AutoCloseable {
             writeGif();
             writePlot();
             if (options.mode() == ProgressReporter.Mode.LOG) {
-                LOG.info(String.format(java.util.Locale.ROOT, "epoch %d done: mean D %.4f, mean G %.4f, %.1f s",
-                        r.epoch() + 1, r.discriminatorLoss(), r.generatorLoss(), r.seconds()));
+                LOG.info(String.format(
+                        java.util.Locale.ROOT,
+                        "epoch %d done: mean D %.4f, mean G %.4f, %.1f s",
+                        r.epoch() + 1,
+                        r.discriminatorLoss(),
+                        r.generatorLoss(),
+                        r.seconds()));
             }
             holdWhilePaused();
         }
@@ -369,8 +396,9 @@ public final class TrainingSession implements AutoCloseable {
         if (!Double.isNaN(row.evalAccuracy())) {
             b.append(String.format(java.util.Locale.ROOT, "conditional accuracy %.1f%%, ", 100 * row.evalAccuracy()));
         }
-        return b.append(String.format(java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(),
-                row.evalFid())).toString();
+        return b.append(String.format(
+                        java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(), row.evalFid()))
+                .toString();
     }
 
     private void writeGrid(long step) {
@@ -432,7 +460,8 @@ public final class TrainingSession implements AutoCloseable {
         }
         try (Stream<Path> s = Files.list(samples)) {
             return s.filter(p -> GRID.matcher(p.getFileName().toString()).matches())
-                    .sorted(java.util.Comparator.comparingLong(TrainingSession::gridStep)).toList();
+                    .sorted(java.util.Comparator.comparingLong(TrainingSession::gridStep))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + samples + ": " + e.getMessage(), e);
         }

@@ -20,8 +20,10 @@ final class EventHub {
 
     /** Open event streams at most. */
     static final int MAX_CLIENTS = 16;
+
     static final long HEARTBEAT_MS = 15_000;
     private static final int QUEUE = 4096;
+
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String END = new String("end");
 

@@ -78,13 +78,11 @@ public final class GeneratorService implements AutoCloseable {
     }
 
     /** A picture made for a request. */
-    record Picture(byte[] png, int width, int height, int images, long millis, long loadMillis, String what,
-                   Loaded from) {
-    }
+    record Picture(
+            byte[] png, int width, int height, int images, long millis, long loadMillis, String what, Loaded from) {}
 
     /** A loaded generator and where it came from. */
-    record Loaded(Path dir, FileTime stamp, CheckpointMetadata meta, Generator generator) {
-    }
+    record Loaded(Path dir, FileTime stamp, CheckpointMetadata meta, Generator generator) {}
 
     private final ServeOptions options;
     private final Provider<GeneratorLoader> loader;
@@ -94,8 +92,11 @@ public final class GeneratorService implements AutoCloseable {
     private long lastLoadMillis;
 
     @Inject
-    GeneratorService(ServeOptions options, Provider<GeneratorLoader> loader, Provider<GanBackend> backend,
-                     TrainingManager training) {
+    GeneratorService(
+            ServeOptions options,
+            Provider<GeneratorLoader> loader,
+            Provider<GanBackend> backend,
+            TrainingManager training) {
         this.options = options;
         this.loader = loader;
         this.backend = backend;
@@ -147,8 +148,15 @@ public final class GeneratorService implements AutoCloseable {
         double[] range = sliderRange(m);
         out.put("sliderMin", range[0]);
         out.put("sliderMax", range[1]);
-        out.put("image", Map.of("width", m.image().width(), "height", m.image().height(),
-                "channels", m.image().channels()));
+        out.put(
+                "image",
+                Map.of(
+                        "width",
+                        m.image().width(),
+                        "height",
+                        m.image().height(),
+                        "channels",
+                        m.image().channels()));
         out.put("step", l.meta().position().step());
         out.put("checkpoint", l.dir().toString());
         out.put("dataset", l.meta().dataset());
@@ -274,8 +282,7 @@ public final class GeneratorService implements AutoCloseable {
 
     private static void limit(long images, String what) {
         if (images > MAX_IMAGES) {
-            throw WebException.badRequest(what + " makes " + images + " images; at most " + MAX_IMAGES
-                    + " at a time");
+            throw WebException.badRequest(what + " makes " + images + " images; at most " + MAX_IMAGES + " at a time");
         }
     }
 
@@ -293,8 +300,8 @@ public final class GeneratorService implements AutoCloseable {
             throw WebException.badRequest("model " + m.name() + " is an unconditional GAN; class must be 'all'");
         }
         if (c < 0 || c >= m.numClasses()) {
-            throw WebException.badRequest("class must be 'all' or between 0 and " + (m.numClasses() - 1)
-                    + " (model " + m.name() + " has " + m.numClasses() + " classes), got " + c);
+            throw WebException.badRequest("class must be 'all' or between 0 and " + (m.numClasses() - 1) + " (model "
+                    + m.name() + " has " + m.numClasses() + " classes), got " + c);
         }
         return (int) c;
     }
@@ -310,8 +317,8 @@ public final class GeneratorService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the PNG: " + e.getMessage(), e);
         }
-        return new Picture(out.toByteArray(), img.getWidth(), img.getHeight(), grid.noise().shape()[0], ms, loadMs,
-                what, l);
+        return new Picture(
+                out.toByteArray(), img.getWidth(), img.getHeight(), grid.noise().shape()[0], ms, loadMs, what, l);
     }
 
     /** The generator of the source's current checkpoint, loading it when the source has moved on. */
@@ -347,8 +354,13 @@ public final class GeneratorService implements AutoCloseable {
             cur.generator().close();
         }
         cache.put(source, l);
-        LOG.info("loaded the generator of {} ({}, step {}) on {} in {} ms", dir, c.metadata().spec().name(),
-                c.metadata().position().step(), backendName(), lastLoadMillis);
+        LOG.info(
+                "loaded the generator of {} ({}, step {}) on {} in {} ms",
+                dir,
+                c.metadata().spec().name(),
+                c.metadata().position().step(),
+                backendName(),
+                lastLoadMillis);
         return l;
     }
 
@@ -361,14 +373,16 @@ public final class GeneratorService implements AutoCloseable {
             throw WebException.notFound("no training has been started in this server yet; start one on the Train "
                     + "page, or give 'acgan serve' a --checkpoint");
         }
-        return CheckpointStore.latest(new RunLayout(run.get())).orElseThrow(() -> WebException.notFound(
-                "the training has not written a checkpoint yet (it writes one every 'checkpoint every' steps, at "
-                        + "each epoch end and when it stops)"));
+        return CheckpointStore.latest(new RunLayout(run.get()))
+                .orElseThrow(() -> WebException.notFound(
+                        "the training has not written a checkpoint yet (it writes one every 'checkpoint every' steps, at "
+                                + "each epoch end and when it stops)"));
     }
 
     /** The checkpoint a run directory, checkpoint or generator export names (as {@code acgan generate}). */
     static Path resolveDir(Path p) {
-        return CheckpointStore.resolve(p).orElseThrow(() -> WebException.notFound(p + " holds no checkpoint (yet): "
-                + "neither " + Checkpoint.METADATA_FILE + " nor checkpoints/latest nor generator/"));
+        return CheckpointStore.resolve(p)
+                .orElseThrow(() -> WebException.notFound(p + " holds no checkpoint (yet): " + "neither "
+                        + Checkpoint.METADATA_FILE + " nor checkpoints/latest nor generator/"));
     }
 }

@@ -18,16 +18,17 @@ final class Http {
 
     static final String JSON = "application/json; charset=utf-8";
 
-    private Http() {
-    }
+    private Http() {}
 
     /** Headers on every answer: no sniffing, no framing, no referrer, scripts and styles from this server only. */
     static void securityHeaders(Headers h) {
         h.set("X-Content-Type-Options", "nosniff");
         h.set("X-Frame-Options", "DENY");
         h.set("Referrer-Policy", "no-referrer");
-        h.set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; "
-                + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+        h.set(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; "
+                        + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     }
 
     /** Sends a complete body. */

@@ -10,8 +10,7 @@ final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The value as JSON text. */
     static String write(Object value) {

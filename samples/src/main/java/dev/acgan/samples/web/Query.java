@@ -17,6 +17,7 @@ final class Query {
 
     /** Seeds are limited to what a browser's numbers hold exactly (2^53 - 1). */
     static final long MAX_SEED = 9_007_199_254_740_991L;
+
     private static final int MAX_VALUE_LENGTH = 1000;
 
     private final Map<String, String> values;
@@ -38,8 +39,9 @@ final class Query {
                 String value = eq < 0 ? "" : decode(part.substring(eq + 1));
                 if (!allowed.contains(name)) {
                     throw WebException.badRequest("unknown parameter '" + shorten(name) + "'"
-                            + (allowed.isEmpty() ? "; this address takes none"
-                            : "; known: " + String.join(", ", new TreeSet<>(allowed))));
+                            + (allowed.isEmpty()
+                                    ? "; this address takes none"
+                                    : "; known: " + String.join(", ", new TreeSet<>(allowed))));
                 }
                 if (values.containsKey(name)) {
                     throw WebException.badRequest("parameter '" + name + "' is given twice");

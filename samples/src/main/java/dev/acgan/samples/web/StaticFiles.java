@@ -14,8 +14,7 @@ import java.util.Optional;
 final class StaticFiles {
 
     /** A file to serve. */
-    record File(String name, String contentType, byte[] bytes) {
-    }
+    record File(String name, String contentType, byte[] bytes) {}
 
     private static final String ROOT = "/dev/acgan/samples/web/";
     private static final Map<String, String> TYPES = Map.of(

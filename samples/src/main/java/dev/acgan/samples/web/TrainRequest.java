@@ -33,9 +33,19 @@ import java.util.Set;
  * @param evalEvery       steps between quality measurements with the dataset's built-in classifier (0: none)
  * @param seed            the run's seed
  */
-public record TrainRequest(String backend, String model, String preset, String dataset, Integer epochs, Long steps,
-                           int batchSize, double learningRate, long sampleEvery, long checkpointEvery,
-                           long evalEvery, long seed) {
+public record TrainRequest(
+        String backend,
+        String model,
+        String preset,
+        String dataset,
+        Integer epochs,
+        Long steps,
+        int batchSize,
+        double learningRate,
+        long sampleEvery,
+        long checkpointEvery,
+        long evalEvery,
+        long seed) {
 
     /** Models that can be trained: the three kinds, and the seed's ACGAN network by its preset name. */
     public static final List<String> MODELS = List.of("acgan", Presets.ACGAN_MNIST, "cgan", "gan");
@@ -52,8 +62,18 @@ public record TrainRequest(String backend, String model, String preset, String d
     /** Default grid interval of the page (more often than the CLI's, to watch). */
     public static final long DEFAULT_SAMPLE_EVERY = 20;
 
-    static final Set<String> FIELDS = Set.of("backend", "model", "dataset", "epochs", "steps", "batchSize",
-            "learningRate", "sampleEvery", "checkpointEvery", "evalEvery", "seed");
+    static final Set<String> FIELDS = Set.of(
+            "backend",
+            "model",
+            "dataset",
+            "epochs",
+            "steps",
+            "batchSize",
+            "learningRate",
+            "sampleEvery",
+            "checkpointEvery",
+            "evalEvery",
+            "seed");
 
     /** The preset of a model name. */
     static String presetOf(String model) {
@@ -73,7 +93,7 @@ public record TrainRequest(String backend, String model, String preset, String d
 
     /** Parses and checks a request body. */
     static TrainRequest parse(JsonNode body, Backends backends) {
-        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
                 throw WebException.badRequest("unknown option '" + Query.shorten(f) + "'; known: "
@@ -83,22 +103,27 @@ public record TrainRequest(String backend, String model, String preset, String d
         String backend = text(body, "backend");
         if (backend != null) {
             String b = backend.toLowerCase(Locale.ROOT);
-            backend = backends.find(b).map(GanBackend::name).orElseThrow(() -> WebException.badRequest(
-                    "unknown backend '" + Query.shorten(b) + "'; available: "
-                            + String.join(", ", backends.all().stream().map(GanBackend::name).toList())));
+            backend = backends.find(b)
+                    .map(GanBackend::name)
+                    .orElseThrow(() -> WebException.badRequest("unknown backend '" + Query.shorten(b) + "'; available: "
+                            + String.join(
+                                    ", ",
+                                    backends.all().stream()
+                                            .map(GanBackend::name)
+                                            .toList())));
         }
         String model = text(body, "model");
         model = model == null ? TrainSettings.DEFAULT_MODEL : model.toLowerCase(Locale.ROOT);
         String preset = presetOf(model);
         if (preset == null) {
-            throw WebException.badRequest("model must be one of " + String.join(", ", MODELS) + ", got '"
-                    + Query.shorten(model) + "'");
+            throw WebException.badRequest(
+                    "model must be one of " + String.join(", ", MODELS) + ", got '" + Query.shorten(model) + "'");
         }
         String dataset = text(body, "dataset");
         dataset = dataset == null ? TrainSettings.DEFAULT_DATASET : dataset.toLowerCase(Locale.ROOT);
         if (!DATASETS.contains(dataset)) {
-            throw WebException.badRequest("dataset must be one of " + String.join(", ", DATASETS) + ", got '"
-                    + Query.shorten(dataset) + "'");
+            throw WebException.badRequest(
+                    "dataset must be one of " + String.join(", ", DATASETS) + ", got '" + Query.shorten(dataset) + "'");
         }
         if (!available(dataset)) {
             throw WebException.badRequest("dataset fashion-mnist is not installed on this machine (Debian package "
@@ -109,14 +134,20 @@ public record TrainRequest(String backend, String model, String preset, String d
         Long batch = whole(body, "batchSize", 1, MAX_BATCH);
         Double lr = number(body, "learningRate");
         if (lr != null && !(lr > 0 && lr <= MAX_LEARNING_RATE)) {
-            throw WebException.badRequest("learningRate must be greater than 0 and at most " + MAX_LEARNING_RATE
-                    + ", got " + lr);
+            throw WebException.badRequest(
+                    "learningRate must be greater than 0 and at most " + MAX_LEARNING_RATE + ", got " + lr);
         }
         Long sampleEvery = whole(body, "sampleEvery", 1, MAX_STEPS);
         Long checkpointEvery = whole(body, "checkpointEvery", 0, MAX_STEPS);
         Long evalEvery = whole(body, "evalEvery", 0, MAX_STEPS);
         Long seed = whole(body, "seed", -Query.MAX_SEED, Query.MAX_SEED);
-        return new TrainRequest(backend, model, preset, dataset, epochs == null ? null : epochs.intValue(), steps,
+        return new TrainRequest(
+                backend,
+                model,
+                preset,
+                dataset,
+                epochs == null ? null : epochs.intValue(),
+                steps,
                 batch == null ? TrainSettings.DEFAULT_BATCH_SIZE : batch.intValue(),
                 lr == null ? TrainSettings.DEFAULT_LEARNING_RATE : lr,
                 sampleEvery == null ? DEFAULT_SAMPLE_EVERY : sampleEvery,

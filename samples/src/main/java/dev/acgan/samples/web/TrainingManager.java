@@ -13,11 +13,11 @@ import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.TrainingConfig;
+import dev.acgan.eval.classifier.Classifier;
 import dev.acgan.samples.cli.CliException;
 import dev.acgan.samples.config.ConfigFiles;
 import dev.acgan.samples.config.RunLength;
 import dev.acgan.samples.config.TrainSettings;
-import dev.acgan.eval.classifier.Classifier;
 import dev.acgan.samples.run.CheckpointStore;
 import dev.acgan.samples.run.MetricsRow;
 import dev.acgan.samples.run.ProgressReporter;
@@ -155,8 +155,13 @@ public final class TrainingManager {
             }
             Run run = new Run(++runs, req, dir, backend);
             current = run;
-            LOG.info("training #{} started from the page: {} on {} with {}, into {}", run.id, req.preset(),
-                    req.dataset(), backend.name(), dir);
+            LOG.info(
+                    "training #{} started from the page: {} on {} with {}, into {}",
+                    run.id,
+                    req.preset(),
+                    req.dataset(),
+                    backend.name(),
+                    dir);
             hub.broadcast("snapshot", run.state(true));
             Thread t = new Thread(run::train, "acgan-web-training-" + run.id);
             run.thread = t;
@@ -169,8 +174,8 @@ public final class TrainingManager {
     public synchronized Map<String, Object> pause() {
         Run r = active("pause");
         if (r.status != Status.RUNNING) {
-            throw WebException.conflict("the training is " + r.status.id() + "; only a running training can be "
-                    + "paused");
+            throw WebException.conflict(
+                    "the training is " + r.status.id() + "; only a running training can be " + "paused");
         }
         r.session.pause();
         r.pausedAt = System.nanoTime();
@@ -335,6 +340,7 @@ public final class TrainingManager {
         final List<double[]> points = new ArrayList<>();
         /** Quality measurements: step, conditional accuracy in percent (null when unconditional), FID. */
         final List<Double[]> quality = new ArrayList<>();
+
         int qualityFlushed;
         int flushed;
         boolean dirty;
@@ -450,8 +456,11 @@ public final class TrainingManager {
                 epoch = row.epoch();
                 points.add(new double[] {row.step(), round4(row.dTotal()), round4(row.gTotal())});
                 if (row.evaluated()) {
-                    quality.add(new Double[] {(double) row.step(), Double.isNaN(row.evalAccuracy()) ? null
-                            : round(1000 * row.evalAccuracy()) / 10, round(row.evalFid())});
+                    quality.add(new Double[] {
+                        (double) row.step(),
+                        Double.isNaN(row.evalAccuracy()) ? null : round(1000 * row.evalAccuracy()) / 10,
+                        round(row.evalFid())
+                    });
                 }
                 recent.addLast(System.nanoTime());
                 while (recent.size() > WINDOW) {
@@ -484,7 +493,8 @@ public final class TrainingManager {
             try {
                 trainOrFail();
             } catch (Throwable t) {
-                String msg = t.getMessage() == null ? t.toString() : t.getMessage().strip();
+                String msg =
+                        t.getMessage() == null ? t.toString() : t.getMessage().strip();
                 LOG.warn("training #{} failed: {}", id, msg);
                 LOG.debug("training #" + id + " failed", t);
                 synchronized (TrainingManager.this) {
@@ -497,20 +507,28 @@ public final class TrainingManager {
         private void trainOrFail() {
             DatasetSource data = Datasets.fromSpec(req.dataset());
             DatasetInfo info = data.info();
-            ModelSpec spec = Presets.byName(req.preset(), info.image(), info.numClasses(),
-                    TrainSettings.DEFAULT_LATENT_DIM);
+            ModelSpec spec =
+                    Presets.byName(req.preset(), info.image(), info.numClasses(), TrainSettings.DEFAULT_LATENT_DIM);
             int perEpoch = BatchIterator.batchesPerEpoch(data.size(), req.batchSize());
             RunLength length = RunLength.of(req.epochs(), req.steps(), perEpoch);
-            AdamConfig adam = AdamConfig.acganDefaults().withLearningRate(req.learningRate())
+            AdamConfig adam = AdamConfig.acganDefaults()
+                    .withLearningRate(req.learningRate())
                     .withBeta1(TrainSettings.DEFAULT_BETA1);
-            TrainingConfig cfg = TrainingConfig.forPreset(spec.name()).withSeed(req.seed()).withBatchSize(req.batchSize())
-                    .withEpochs(length.epochs()).withMaxSteps(length.maxSteps()).withOptimizers(adam, adam)
+            TrainingConfig cfg = TrainingConfig.forPreset(spec.name())
+                    .withSeed(req.seed())
+                    .withBatchSize(req.batchSize())
+                    .withEpochs(length.epochs())
+                    .withMaxSteps(length.maxSteps())
+                    .withOptimizers(adam, adam)
                     .withLabelSmoothing((float) TrainSettings.DEFAULT_LABEL_SMOOTHING)
                     .withPrecision(backend.resolvePrecision(options.precision()));
             RunLayout layout = new RunLayout(dir).prepare();
-            ConfigFiles.write(settings(length), "Settings of a training started from 'acgan serve', written "
-                    + LocalDateTime.now().withNano(0) + ".\nContinue this run: acgan train --resume " + dir
-                    + " --steps N", layout.config());
+            ConfigFiles.write(
+                    settings(length),
+                    "Settings of a training started from 'acgan serve', written "
+                            + LocalDateTime.now().withNano(0) + ".\nContinue this run: acgan train --resume " + dir
+                            + " --steps N",
+                    layout.config());
             synchronized (TrainingManager.this) {
                 modelName = spec.name();
                 datasetName = info.name();
@@ -523,10 +541,20 @@ public final class TrainingManager {
             }
             try (GanTrainer trainer = new TrainerFactory(backend).create(spec, cfg, data)) {
                 QualityProbe probe = req.evalEvery() > 0
-                        ? new QualityProbe(Classifier.builtIn(req.dataset()), backend, req.evalEvery()) : null;
-                TrainingSession session = new TrainingSession(layout, trainer, new TrainingSession.Options(
-                        req.checkpointEvery(), KEEP, req.sampleEvery(), LOG_EVERY, ProgressReporter.Mode.LOG, probe),
-                        new PrintWriter(System.err, true, Charset.defaultCharset()), spec.name());
+                        ? new QualityProbe(Classifier.builtIn(req.dataset()), backend, req.evalEvery())
+                        : null;
+                TrainingSession session = new TrainingSession(
+                        layout,
+                        trainer,
+                        new TrainingSession.Options(
+                                req.checkpointEvery(),
+                                KEEP,
+                                req.sampleEvery(),
+                                LOG_EVERY,
+                                ProgressReporter.Mode.LOG,
+                                probe),
+                        new PrintWriter(System.err, true, Charset.defaultCharset()),
+                        spec.name());
                 try {
                     session.addEvents(this);
                     synchronized (TrainingManager.this) {
@@ -548,14 +576,21 @@ public final class TrainingManager {
                     synchronized (TrainingManager.this) {
                         endedNanos = System.nanoTime();
                         if (r.interrupted()) {
-                            setStatus(Status.STOPPED, "stopped at step " + r.step() + "; checkpoint "
-                                    + dir.relativize(r.checkpoint()) + " written");
+                            setStatus(
+                                    Status.STOPPED,
+                                    "stopped at step " + r.step() + "; checkpoint " + dir.relativize(r.checkpoint())
+                                            + " written");
                         } else {
-                            setStatus(Status.FINISHED, "done: step " + r.step() + " in "
-                                    + ProgressReporter.duration(r.seconds()));
+                            setStatus(
+                                    Status.FINISHED,
+                                    "done: step " + r.step() + " in " + ProgressReporter.duration(r.seconds()));
                         }
                     }
-                    LOG.info("training #{} {} at step {}: {}", id, r.interrupted() ? "stopped" : "finished", r.step(),
+                    LOG.info(
+                            "training #{} {} at step {}: {}",
+                            id,
+                            r.interrupted() ? "stopped" : "finished",
+                            r.step(),
                             dir);
                 } finally {
                     session.close();

@@ -79,8 +79,7 @@ public final class WebServer implements AutoCloseable {
         void handle(HttpExchange ex) throws IOException;
     }
 
-    private record Route(String method, Handler handler) {
-    }
+    private record Route(String method, Handler handler) {}
 
     private final ServeOptions options;
     private final GeneratorService generator;
@@ -95,8 +94,12 @@ public final class WebServer implements AutoCloseable {
     private boolean closed;
 
     @Inject
-    WebServer(ServeOptions options, GeneratorService generator, TrainingManager training, EventHub hub,
-              Backends backends) {
+    WebServer(
+            ServeOptions options,
+            GeneratorService generator,
+            TrainingManager training,
+            EventHub hub,
+            Backends backends) {
         this.options = options;
         this.generator = generator;
         this.training = training;
@@ -156,8 +159,8 @@ public final class WebServer implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         // A queue rather than a hand-off: while every thread is busy (or held by a slow client until
         // maxReqTime), new requests wait instead of having their connection closed.
-        executor = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(MAX_QUEUED), r -> {
+        executor = new ThreadPoolExecutor(
+                MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), r -> {
                     Thread t = new Thread(r, "acgan-web-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -167,8 +170,9 @@ public final class WebServer implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
         } catch (IOException e) {
             executor.shutdownNow();
-            throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port() + ": "
-                    + e.getMessage() + (options.port() != 0 ? " (try another --port, or --port 0 for a free one)" : ""),
+            throw new UncheckedIOException(
+                    "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage()
+                            + (options.port() != 0 ? " (try another --port, or --port 0 for a free one)" : ""),
                     e);
         }
         server.setExecutor(executor);
@@ -309,7 +313,9 @@ public final class WebServer implements AutoCloseable {
         int colon = h.lastIndexOf(':');
         String name = colon > 0 && !h.endsWith("]") ? h.substring(0, colon) : h;
         // Literal loopback addresses only: a name such as 127.x.attacker.example must not pass (DNS rebinding).
-        if (!(name.equals("localhost") || name.equals("[::1]") || LOOPBACK_V4.matcher(name).matches())) {
+        if (!(name.equals("localhost")
+                || name.equals("[::1]")
+                || LOOPBACK_V4.matcher(name).matches())) {
             throw new WebException(403, "this server answers only to localhost addresses");
         }
     }
@@ -352,7 +358,9 @@ public final class WebServer implements AutoCloseable {
         }
         m.put("backends", list);
         m.put("defaultBackend", generator.backendName());
-        m.put("checkpoint", options.checkpoint() == null ? null : options.checkpoint().toString());
+        m.put(
+                "checkpoint",
+                options.checkpoint() == null ? null : options.checkpoint().toString());
         m.put("sources", generator.sources());
         m.put("models", TrainRequest.MODELS);
         List<Map<String, Object>> data = new ArrayList<>();
@@ -372,11 +380,27 @@ public final class WebServer implements AutoCloseable {
         limits.put("maxLearningRate", TrainRequest.MAX_LEARNING_RATE);
         limits.put("maxSeed", Query.MAX_SEED);
         m.put("limits", limits);
-        m.put("trainDefaults", Map.of("model", TrainSettings.DEFAULT_MODEL, "dataset", TrainSettings.DEFAULT_DATASET,
-                "steps", TrainSettings.QUICK_STEPS, "batchSize", TrainSettings.DEFAULT_BATCH_SIZE,
-                "learningRate", TrainSettings.DEFAULT_LEARNING_RATE, "sampleEvery", TrainRequest.DEFAULT_SAMPLE_EVERY,
-                "checkpointEvery", TrainSettings.DEFAULT_CHECKPOINT_EVERY, "evalEvery", TrainSettings.DEFAULT_EVAL_EVERY,
-                "seed", TrainSettings.DEFAULT_SEED));
+        m.put(
+                "trainDefaults",
+                Map.of(
+                        "model",
+                        TrainSettings.DEFAULT_MODEL,
+                        "dataset",
+                        TrainSettings.DEFAULT_DATASET,
+                        "steps",
+                        TrainSettings.QUICK_STEPS,
+                        "batchSize",
+                        TrainSettings.DEFAULT_BATCH_SIZE,
+                        "learningRate",
+                        TrainSettings.DEFAULT_LEARNING_RATE,
+                        "sampleEvery",
+                        TrainRequest.DEFAULT_SAMPLE_EVERY,
+                        "checkpointEvery",
+                        TrainSettings.DEFAULT_CHECKPOINT_EVERY,
+                        "evalEvery",
+                        TrainSettings.DEFAULT_EVAL_EVERY,
+                        "seed",
+                        TrainSettings.DEFAULT_SEED));
         Http.json(ex, 200, m);
     }
 
@@ -396,8 +420,7 @@ public final class WebServer implements AutoCloseable {
         int count = q.intIn("count", 10, 1, GeneratorService.MAX_IMAGES);
         long seed = q.seed("seed", 42);
         int scale = q.intIn("scale", 1, 1, GeneratorService.MAX_SCALE);
-        sendPicture(ex, generator.samples(source, cls, count, seed, scale),
-                "class-" + cls + "-seed-" + seed);
+        sendPicture(ex, generator.samples(source, cls, count, seed, scale), "class-" + cls + "-seed-" + seed);
     }
 
     private void latent(HttpExchange ex) throws IOException {
@@ -411,13 +434,13 @@ public final class WebServer implements AutoCloseable {
         if (zs != null) {
             String[] parts = zs.split(",", -1);
             if (parts.length > GeneratorService.MAX_SLIDERS) {
-                throw WebException.badRequest("z takes at most " + GeneratorService.MAX_SLIDERS + " values, got "
-                        + parts.length);
+                throw WebException.badRequest(
+                        "z takes at most " + GeneratorService.MAX_SLIDERS + " values, got " + parts.length);
             }
             z = new double[parts.length];
             for (int i = 0; i < parts.length; i++) {
-                z[i] = Query.parseDouble("z[" + i + "]", parts[i].strip(), -GeneratorService.MAX_Z,
-                        GeneratorService.MAX_Z);
+                z[i] = Query.parseDouble(
+                        "z[" + i + "]", parts[i].strip(), -GeneratorService.MAX_Z, GeneratorService.MAX_Z);
             }
         }
         sendPicture(ex, generator.latent(source, cls, seed, z, scale), "latent-class-" + cls + "-seed-" + seed);
@@ -431,7 +454,9 @@ public final class WebServer implements AutoCloseable {
         long to = q.seed("to", 2);
         int steps = q.intIn("steps", 10, 2, GeneratorService.MAX_WALK_STEPS);
         int scale = q.intIn("scale", 1, 1, GeneratorService.MAX_SCALE);
-        sendPicture(ex, generator.walk(source, cls, from, to, steps, scale),
+        sendPicture(
+                ex,
+                generator.walk(source, cls, from, to, steps, scale),
                 "walk-class-" + cls + "-" + from + "-to-" + to);
     }
 
@@ -460,7 +485,8 @@ public final class WebServer implements AutoCloseable {
         h.put("X-Model", p.from().meta().spec().name());
         h.put("X-Model-Step", Long.toString(p.from().meta().position().step()));
         h.put("X-Description", p.what().replaceAll("[^\\x20-\\x7e]", "?"));
-        String name = p.from().meta().spec().name() + "-step-" + p.from().meta().position().step() + "-" + what;
+        String name = p.from().meta().spec().name() + "-step-"
+                + p.from().meta().position().step() + "-" + what;
         h.put("Content-Disposition", "inline; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png\"");
         Http.send(ex, 200, "image/png", p.png(), h);
     }
@@ -484,10 +510,14 @@ public final class WebServer implements AutoCloseable {
         Query q = Query.parse(ex.getRequestURI().getRawQuery(), Set.of("step", "run"));
         long step = q.longIn("step", -1, -1, Long.MAX_VALUE);
         q.intIn("run", 0, 0, Integer.MAX_VALUE);
-        Path file = training.grid(step < 0 ? null : step).orElseThrow(() -> WebException.notFound(
-                "no sample grid yet; start a training on this page"));
-        Http.send(ex, 200, "image/png", Files.readAllBytes(file), Map.of("X-Grid-File",
-                file.getFileName().toString()));
+        Path file = training.grid(step < 0 ? null : step)
+                .orElseThrow(() -> WebException.notFound("no sample grid yet; start a training on this page"));
+        Http.send(
+                ex,
+                200,
+                "image/png",
+                Files.readAllBytes(file),
+                Map.of("X-Grid-File", file.getFileName().toString()));
     }
 
     private void checkpointZip(HttpExchange ex) throws IOException {
@@ -495,9 +525,10 @@ public final class WebServer implements AutoCloseable {
         // A running training prunes old checkpoints (--keep): the zip is built in memory from one consistent
         // read, and a checkpoint pruned while it was being read is replaced by the newer one.
         for (int attempt = 0; ; attempt++) {
-            Path ckpt = training.latestCheckpoint().orElseThrow(() -> WebException.notFound(
-                    "no checkpoint yet; a training writes one every 'checkpoint every' steps, at each epoch end and "
-                            + "when it stops"));
+            Path ckpt = training.latestCheckpoint()
+                    .orElseThrow(() -> WebException.notFound(
+                            "no checkpoint yet; a training writes one every 'checkpoint every' steps, at each epoch end and "
+                                    + "when it stops"));
             byte[] body;
             try {
                 body = zip(ckpt);

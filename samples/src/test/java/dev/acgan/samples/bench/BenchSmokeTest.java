@@ -17,23 +17,50 @@ class BenchSmokeTest {
 
     @Test
     void quickBenchThroughChildJvms() {
-        Cli.Result r = Cli.run("bench", "--quick", "--backend", "tensorflow", "--batch-sizes", "8", "--warmup", "1",
-                "--steps", "2", "--gen-counts", "1,8", "--gen-repeats", "2", "--sgemm", "128", "--sgemm-repeats",
-                "2", "--threads", "1", "--json").expect(0);
+        Cli.Result r = Cli.run(
+                        "bench",
+                        "--quick",
+                        "--backend",
+                        "tensorflow",
+                        "--batch-sizes",
+                        "8",
+                        "--warmup",
+                        "1",
+                        "--steps",
+                        "2",
+                        "--gen-counts",
+                        "1,8",
+                        "--gen-repeats",
+                        "2",
+                        "--sgemm",
+                        "128",
+                        "--sgemm-repeats",
+                        "2",
+                        "--threads",
+                        "1",
+                        "--json")
+                .expect(0);
         // stdout is the JSON alone: no TensorFlow start-up lines, no progress
         BenchReport report = BenchReport.fromJson(r.out());
         assertEquals(BenchReport.SCHEMA_VERSION, report.schemaVersion());
         assertTrue(report.settings().quick());
         assertEquals(List.of(8), report.settings().batchSizes());
-        assertTrue(report.reproduce().startsWith("acgan bench --backend tensorflow --batch-sizes 8 --warmup 1 "
-                + "--steps 2"), report.reproduce());
+        assertTrue(
+                report.reproduce()
+                        .startsWith("acgan bench --backend tensorflow --batch-sizes 8 --warmup 1 " + "--steps 2"),
+                report.reproduce());
         assertTrue(report.machine().logicalCpus() >= 1);
         assertFalse(report.machine().cpuModel().isBlank());
-        assertTrue(report.backends().get(0).version().contains("TensorFlow 2."), report.backends().toString());
+        assertTrue(
+                report.backends().get(0).version().contains("TensorFlow 2."),
+                report.backends().toString());
         assertEquals(8.0 / 100 * 99.70, report.flops(8).orElseThrow().stepGflop(), 0.01);
         // the kernel probe ran (what oneDNN logged depends on the CPU and TF_ENABLE_ONEDNN_OPTS)
-        assertFalse(report.kernels().get("tensorflow").isEmpty(), report.kernels().toString());
-        assertTrue(report.backends().get(0).version().contains("; fp32"), report.backends().toString());
+        assertFalse(
+                report.kernels().get("tensorflow").isEmpty(), report.kernels().toString());
+        assertTrue(
+                report.backends().get(0).version().contains("; fp32"),
+                report.backends().toString());
 
         BenchReport.Run run = report.run("tensorflow", 8, 0).orElseThrow();
         assertTrue(run.ok(), run.error());
@@ -46,10 +73,13 @@ class BenchSmokeTest {
         assertTrue(run.gflopPerSecond() > 0);
         assertNotNull(run.shareOfSgemm());
         assertTrue(c.rssPeakKb() >= c.rssSteadyKb() && c.rssSteadyKb() > 50_000, c.rssPeakKb() + " " + c.rssSteadyKb());
-        assertTrue(run.startToFirstStepSeconds() > c.modelCreateSeconds() + c.firstStepSeconds(),
+        assertTrue(
+                run.startToFirstStepSeconds() > c.modelCreateSeconds() + c.firstStepSeconds(),
                 run.startToFirstStepSeconds() + " " + c.modelCreateSeconds());
         assertTrue(c.jvmStartEpochMs() <= c.mainStartEpochMs() && c.mainStartEpochMs() < c.firstStepEndEpochMs());
-        assertEquals(List.of(1, 8), c.generation().stream().map(ChildResult.Generation::images).toList());
+        assertEquals(
+                List.of(1, 8),
+                c.generation().stream().map(ChildResult.Generation::images).toList());
         assertTrue(c.generation().get(1).medianMs() > 0);
         assertEquals(128, c.sgemm().n());
         assertTrue(c.sgemm().gflops() > 0);

@@ -27,8 +27,7 @@ import java.util.Locale;
  */
 public final class ClassifierSpeed {
 
-    private ClassifierSpeed() {
-    }
+    private ClassifierSpeed() {}
 
     public static void main(String[] args) {
         String dataset = args.length > 0 ? args[0] : "mnist";
@@ -44,8 +43,14 @@ public final class ClassifierSpeed {
             backends.addAll(found.all());
         }
         System.out.printf(Locale.ROOT, "%s classifier on %s%n", dataset, images.description());
-        System.out.printf(Locale.ROOT, "%-12s %10s %10s %12s %9s%n", "backend", "compile s", "first s",
-                "median of 3", "accuracy");
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %10s %10s %12s %9s%n",
+                "backend",
+                "compile s",
+                "first s",
+                "median of 3",
+                "accuracy");
         for (GanBackend b : backends) {
             long t0 = System.nanoTime();
             try (CompiledClassifier c = classifier.compile(b)) {
@@ -60,8 +65,14 @@ public final class ClassifierSpeed {
                     again[r] = (System.nanoTime() - t) / 1e9;
                 }
                 Arrays.sort(again);
-                System.out.printf(Locale.ROOT, "%-12s %10.2f %10.2f %12.2f %8.2f%%%n", b.name(), compile, first,
-                        again[1], 100 * out.accuracy(images.labels()));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-12s %10.2f %10.2f %12.2f %8.2f%%%n",
+                        b.name(),
+                        compile,
+                        first,
+                        again[1],
+                        100 * out.accuracy(images.labels()));
             }
         }
     }

@@ -29,8 +29,7 @@ public final class InterleavedRatio {
 
     private static final int WARMUP = 3;
 
-    private InterleavedRatio() {
-    }
+    private InterleavedRatio() {}
 
     public static void main(String[] args) {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 24;
@@ -38,7 +37,8 @@ public final class InterleavedRatio {
         String first = args.length > 2 ? args[2] : "tensorflow";
         String second = args.length > 3 ? args[3] : "nd4j";
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(WARMUP + pairs);
-        try (GanTrainer a = trainer(first, cfg); GanTrainer b = trainer(second, cfg)) {
+        try (GanTrainer a = trainer(first, cfg);
+                GanTrainer b = trainer(second, cfg)) {
             for (int i = 0; i < WARMUP; i++) {
                 a.step();
                 b.step();
@@ -61,12 +61,13 @@ public final class InterleavedRatio {
             Stats sa = Stats.of(ta);
             Stats sb = Stats.of(tb);
             Stats sr = Stats.of(ratio);
-            System.out.printf("acgan-mnist, batch %d, %d interleaved pairs after %d warm-up steps each%n", batch,
-                    pairs, WARMUP);
+            System.out.printf(
+                    "acgan-mnist, batch %d, %d interleaved pairs after %d warm-up steps each%n", batch, pairs, WARMUP);
             System.out.printf("  %-12s step median %.3f s [%.3f, %.3f]%n", first, sa.median(), sa.min(), sa.max());
             System.out.printf("  %-12s step median %.3f s [%.3f, %.3f]%n", second, sb.median(), sb.min(), sb.max());
-            System.out.printf("  %s / %s: per-pair median %.2f [%.2f, %.2f], ratio of medians %.2f%n", second, first,
-                    sr.median(), sr.min(), sr.max(), sb.median() / sa.median());
+            System.out.printf(
+                    "  %s / %s: per-pair median %.2f [%.2f, %.2f], ratio of medians %.2f%n",
+                    second, first, sr.median(), sr.min(), sr.max(), sb.median() / sa.median());
         }
     }
 
@@ -74,8 +75,11 @@ public final class InterleavedRatio {
     private static GanTrainer trainer(String backend, TrainingConfig cfg) {
         int colon = backend.indexOf(':');
         Precision p = colon < 0 ? Precision.FP32 : Precision.parse(backend.substring(colon + 1), "precision");
-        return GanTrainer.create(Backends.discover().select(colon < 0 ? backend : backend.substring(0, colon)),
-                Presets.byName(Presets.ACGAN_MNIST), cfg.withPrecision(p), Datasets.embeddedMnist());
+        return GanTrainer.create(
+                Backends.discover().select(colon < 0 ? backend : backend.substring(0, colon)),
+                Presets.byName(Presets.ACGAN_MNIST),
+                cfg.withPrecision(p),
+                Datasets.embeddedMnist());
     }
 
     private static double timed(GanTrainer t) {

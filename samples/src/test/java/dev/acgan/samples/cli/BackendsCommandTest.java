@@ -13,7 +13,10 @@ class BackendsCommandTest {
         Cli.Result r = Cli.run("backends").expect(0);
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).matches("NAME +VERSION +PRIORITY +CAPABILITIES +DEFAULT"), lines.get(0));
-        String tf = lines.stream().filter(l -> l.startsWith("tensorflow ")).findFirst().orElseThrow();
+        String tf = lines.stream()
+                .filter(l -> l.startsWith("tensorflow "))
+                .findFirst()
+                .orElseThrow();
         assertTrue(tf.contains("TensorFlow 2."), tf);
         assertTrue(tf.contains(" 100 "), tf);
         assertTrue(tf.contains("CPU") && tf.contains("DETERMINISTIC"), tf);

@@ -39,12 +39,14 @@ class Bf16TrainingQualityTest {
     @Test
     void bf16ReachesTheConditionalAccuracyOfFp32() throws IOException {
         GanBackend tf = Backends.discover().find("tensorflow").orElseThrow();
-        Assumptions.assumeTrue(tf.precisionUnavailable(Precision.BF16).isEmpty(),
+        Assumptions.assumeTrue(
+                tf.precisionUnavailable(Precision.BF16).isEmpty(),
                 () -> "no bf16 here: " + tf.precisionUnavailable(Precision.BF16).orElse(""));
         double fp32 = accuracy("fp32");
         double bf16 = accuracy("bf16");
-        System.out.printf("[bf16 quality] conditional accuracy after %d steps: fp32 %.1f%%, bf16 %.1f%%%n", STEPS,
-                100 * fp32, 100 * bf16);
+        System.out.printf(
+                "[bf16 quality] conditional accuracy after %d steps: fp32 %.1f%%, bf16 %.1f%%%n",
+                STEPS, 100 * fp32, 100 * bf16);
         assertTrue(fp32 > 0.5, "fp32 learned too little to compare with: " + fp32);
         assertTrue(Math.abs(bf16 - fp32) <= MARGIN, "bf16 " + bf16 + " vs fp32 " + fp32);
     }
@@ -52,10 +54,31 @@ class Bf16TrainingQualityTest {
     private double accuracy(String precision) throws IOException {
         Path out = tmp.resolve(precision);
         // --aux-weights 1,1,1: the recipe the margin's seed-to-seed figures were measured with
-        Cli.Result r = Cli.run("train", "--backend", "tensorflow", "--model", "acgan-fast", "--precision", precision,
-                "--seed", "42", "--aux-weights", "1,1,1", "--batch-size", "64", "--steps", Integer.toString(STEPS),
-                "--eval-every", Integer.toString(STEPS), "--sample-every", "0", "--checkpoint-every", "0",
-                "--outdir", out.toString()).expect(0);
+        Cli.Result r = Cli.run(
+                        "train",
+                        "--backend",
+                        "tensorflow",
+                        "--model",
+                        "acgan-fast",
+                        "--precision",
+                        precision,
+                        "--seed",
+                        "42",
+                        "--aux-weights",
+                        "1,1,1",
+                        "--batch-size",
+                        "64",
+                        "--steps",
+                        Integer.toString(STEPS),
+                        "--eval-every",
+                        Integer.toString(STEPS),
+                        "--sample-every",
+                        "0",
+                        "--checkpoint-every",
+                        "0",
+                        "--outdir",
+                        out.toString())
+                .expect(0);
         assertTrue(r.out().contains("compute: " + precision), "computed in " + precision + ":\n" + r.out());
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         List<String> header = List.of(csv.get(0).split(","));

@@ -24,8 +24,7 @@ public final class Cli {
         }
     }
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** Runs {@code acgan ARGS}. */
     public static Result run(String... args) {

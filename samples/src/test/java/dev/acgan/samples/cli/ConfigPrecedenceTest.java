@@ -24,16 +24,19 @@ class ConfigPrecedenceTest {
         Path cfg = tmp.resolve("my.yaml");
         Path fileOutdir = tmp.resolve("from-file");
         Path cliOutdir = tmp.resolve("from-cli");
-        Files.writeString(cfg, String.join("\n",
-                "model: gan",
-                "batch-size: 8",
-                "seed: 7",
-                "steps: 2",
-                "learning-rate: 0.001",
-                "label-smoothing: 0.9",
-                "sample-every: 1",
-                "outdir: " + fileOutdir,
-                ""));
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "model: gan",
+                        "batch-size: 8",
+                        "seed: 7",
+                        "steps: 2",
+                        "learning-rate: 0.001",
+                        "label-smoothing: 0.9",
+                        "sample-every: 1",
+                        "outdir: " + fileOutdir,
+                        ""));
         Cli.run("train", "--config", cfg.toString(), "--seed", "9", "--steps", "3", "--outdir", cliOutdir.toString())
                 .expect(0);
 
@@ -49,7 +52,8 @@ class ConfigPrecedenceTest {
         assertEquals(TrainSettings.DEFAULT_KEEP, used.keep, "default");
 
         // ... and the trainer really ran with those values.
-        TrainingConfig c = Checkpoint.read(cliOutdir.resolve("generator")).metadata().config();
+        TrainingConfig c =
+                Checkpoint.read(cliOutdir.resolve("generator")).metadata().config();
         assertEquals(9, c.seed());
         assertEquals(8, c.batchSize());
         assertEquals(3, c.maxSteps());
@@ -57,14 +61,23 @@ class ConfigPrecedenceTest {
         assertEquals(0.001, c.discriminatorOptimizer().learningRate());
         assertEquals(0.9f, c.realLabel());
         assertEquals(TrainSettings.DEFAULT_BETA1, c.generatorOptimizer().beta1());
-        assertEquals("gan-mlp", Checkpoint.read(cliOutdir.resolve("generator")).metadata().spec().name());
-        assertEquals(3, MetricsCsv.readKeeping(cliOutdir.resolve("metrics.csv"), Long.MAX_VALUE).size());
+        assertEquals(
+                "gan-mlp",
+                Checkpoint.read(cliOutdir.resolve("generator"))
+                        .metadata()
+                        .spec()
+                        .name());
+        assertEquals(
+                3,
+                MetricsCsv.readKeeping(cliOutdir.resolve("metrics.csv"), Long.MAX_VALUE)
+                        .size());
 
         // The written config.yaml reproduces the run when fed back.
         Path again = tmp.resolve("again");
         Cli.run("train", "--config", cliOutdir.resolve("config.yaml").toString(), "--outdir", again.toString())
                 .expect(0);
-        assertEquals(Checkpoint.read(cliOutdir.resolve("generator")).tensors().asMap(),
+        assertEquals(
+                Checkpoint.read(cliOutdir.resolve("generator")).tensors().asMap(),
                 Checkpoint.read(again.resolve("generator")).tensors().asMap());
     }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.acgan.eval.render.LossPlot;
 import dev.acgan.eval.render.PictureFiles;
 import dev.acgan.samples.config.ConfigFiles;
-import dev.acgan.eval.render.LossPlot;
 import dev.acgan.samples.run.MetricsCsv;
 import dev.acgan.samples.run.MetricsRow;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +27,28 @@ class EvalEveryTest {
 
     @TempDir
     static Path tmp;
+
     static Path run;
     static Cli.Result trained;
 
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        trained = Cli.run("train", "--batch-size", "8", "--steps", "5", "--eval-every", "2", "--sample-every", "0",
-                "--checkpoint-every", "0", "--outdir", run.toString()).expect(0);
+        trained = Cli.run(
+                        "train",
+                        "--batch-size",
+                        "8",
+                        "--steps",
+                        "5",
+                        "--eval-every",
+                        "2",
+                        "--sample-every",
+                        "0",
+                        "--checkpoint-every",
+                        "0",
+                        "--outdir",
+                        run.toString())
+                .expect(0);
     }
 
     @Test
@@ -43,7 +57,12 @@ class EvalEveryTest {
         assertEquals(MetricsRow.HEADER, lines.get(0));
         assertTrue(lines.get(0).endsWith(",eval_accuracy,eval_classifier_score,eval_fid"), lines.get(0));
         List<MetricsRow> rows = MetricsCsv.readKeeping(run.resolve("metrics.csv"), Long.MAX_VALUE);
-        assertEquals(List.of(2L, 4L, 5L), rows.stream().filter(MetricsRow::evaluated).map(MetricsRow::step).toList());
+        assertEquals(
+                List.of(2L, 4L, 5L),
+                rows.stream()
+                        .filter(MetricsRow::evaluated)
+                        .map(MetricsRow::step)
+                        .toList());
         for (MetricsRow r : rows) {
             if (r.evaluated()) {
                 assertTrue(r.evalAccuracy() >= 0 && r.evalAccuracy() <= 1, r.toString());
@@ -62,8 +81,10 @@ class EvalEveryTest {
     void lastRowMatchesEvaluate() throws Exception {
         List<MetricsRow> rows = MetricsCsv.readKeeping(run.resolve("metrics.csv"), Long.MAX_VALUE);
         MetricsRow last = rows.get(rows.size() - 1);
-        JsonNode j = new ObjectMapper().readTree(Cli.run("evaluate", "--checkpoint", run.toString(), "--json")
-                .expect(0).out());
+        JsonNode j = new ObjectMapper()
+                .readTree(Cli.run("evaluate", "--checkpoint", run.toString(), "--json")
+                        .expect(0)
+                        .out());
         assertEquals(5, j.path("checkpoint").path("step").asLong());
         assertEquals(j.path("conditionalAccuracy").asDouble(), last.evalAccuracy(), 5e-5);
         assertEquals(j.path("classifierScore").path("generated").asDouble(), last.evalScore(), 5e-5);

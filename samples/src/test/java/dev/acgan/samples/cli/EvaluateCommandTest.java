@@ -21,36 +21,65 @@ class EvaluateCommandTest {
 
     @TempDir
     static Path tmp;
+
     static Path run;
 
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        Cli.run("train", "--model", "acgan", "--batch-size", "8", "--steps", "3", "--sample-every", "0",
-                "--checkpoint-every", "0", "--outdir", run.toString()).expect(0);
+        Cli.run(
+                        "train",
+                        "--model",
+                        "acgan",
+                        "--batch-size",
+                        "8",
+                        "--steps",
+                        "3",
+                        "--sample-every",
+                        "0",
+                        "--checkpoint-every",
+                        "0",
+                        "--outdir",
+                        run.toString())
+                .expect(0);
     }
 
     @Test
     void tableFromRunDirectory() {
-        Cli.Result r = Cli.run("evaluate", "--checkpoint", run.toString(), "--count", "10").expect(0);
+        Cli.Result r = Cli.run("evaluate", "--checkpoint", run.toString(), "--count", "10")
+                .expect(0);
         String out = r.out();
         assertTrue(out.contains("built-in mnist"), out);
         assertTrue(out.contains("step 3"), out);
         assertTrue(out.contains("on the mnist test split (2000 images)"), out);
         assertTrue(out.contains("100 generated (10 per class, seed 42)"), out);
-        for (String row : new String[] {"conditional accuracy", "classifier score (max 10)", "FID (real: test vs train)",
-            "diversity (mean per class)"}) {
+        for (String row : new String[] {
+            "conditional accuracy",
+            "classifier score (max 10)",
+            "FID (real: test vs train)",
+            "diversity (mean per class)"
+        }) {
             assertTrue(out.contains(row), row + " in\n" + out);
         }
-        assertEquals(10, out.lines().filter(l -> l.matches("\\s+\\d\\s+\\d\\s+.*%.*")).count(), "one row per class:\n"
-                + out);
+        assertEquals(
+                10,
+                out.lines().filter(l -> l.matches("\\s+\\d\\s+\\d\\s+.*%.*")).count(),
+                "one row per class:\n" + out);
         assertFalse(out.contains("NaN"), out);
     }
 
     @Test
     void jsonFromGeneratorExportHasEveryNumberInRange() throws Exception {
-        Cli.Result r = Cli.run("evaluate", "--checkpoint", run.resolve("generator").toString(), "--count", "10",
-                "--seed", "7", "--json").expect(0);
+        Cli.Result r = Cli.run(
+                        "evaluate",
+                        "--checkpoint",
+                        run.resolve("generator").toString(),
+                        "--count",
+                        "10",
+                        "--seed",
+                        "7",
+                        "--json")
+                .expect(0);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(3, j.path("checkpoint").path("step").asLong());
         assertEquals("acgan-fast", j.path("checkpoint").path("model").asText());
@@ -73,7 +102,9 @@ class EvaluateCommandTest {
         inRange(j.path("diversity").path("generated"), 0, 1e6);
         inRange(j.path("diversity").path("real"), 0.1, 1e6);
         inRange(j.path("real").path("accuracy"), 0.9, 1);
-        assertTrue(j.path("fid").path("generated").asDouble() > j.path("fid").path("baseline").asDouble(),
+        assertTrue(
+                j.path("fid").path("generated").asDouble()
+                        > j.path("fid").path("baseline").asDouble(),
                 "a generator after 3 steps is far from real digits: " + j.path("fid"));
         JsonNode pc = j.path("perClass");
         assertEquals(10, pc.size());
@@ -93,18 +124,45 @@ class EvaluateCommandTest {
         }
         assertEquals(1, share, 1e-9);
         // The same seed gives the same numbers.
-        Cli.Result again = Cli.run("evaluate", "--checkpoint", run.resolve("generator").toString(), "--count", "10",
-                "--seed", "7", "--json").expect(0);
+        Cli.Result again = Cli.run(
+                        "evaluate",
+                        "--checkpoint",
+                        run.resolve("generator").toString(),
+                        "--count",
+                        "10",
+                        "--seed",
+                        "7",
+                        "--json")
+                .expect(0);
         assertEquals(r.out(), again.out());
     }
 
     @Test
     void classifierByNameOrFileAndErrors() throws Exception {
         Path file = tmp.resolve("c.safetensors");
-        Cli.run("train-classifier", "--dataset", "mnist", "--epochs", "1", "--train-limit", "200", "--seed", "3",
-                "--out", file.toString()).expect(0);
-        Cli.Result r = Cli.run("evaluate", "--checkpoint", run.toString(), "--count", "5", "--classifier",
-                file.toString(), "--json").expect(0);
+        Cli.run(
+                        "train-classifier",
+                        "--dataset",
+                        "mnist",
+                        "--epochs",
+                        "1",
+                        "--train-limit",
+                        "200",
+                        "--seed",
+                        "3",
+                        "--out",
+                        file.toString())
+                .expect(0);
+        Cli.Result r = Cli.run(
+                        "evaluate",
+                        "--checkpoint",
+                        run.toString(),
+                        "--count",
+                        "5",
+                        "--classifier",
+                        file.toString(),
+                        "--json")
+                .expect(0);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(file.toString(), j.path("classifier").path("source").asText());
         assertEquals(200, Classifier.read(file).trainImages());
@@ -112,18 +170,25 @@ class EvaluateCommandTest {
         Cli.Result missing = Cli.run("evaluate", "--checkpoint", run.toString(), "--classifier", "nope.safetensors")
                 .expect(1);
         assertEquals(1, missing.errLines().size(), missing.err());
-        assertTrue(missing.err().startsWith("acgan evaluate: --classifier must be mnist, fashion-mnist or an existing "
-                + "classifier file"), missing.err());
+        assertTrue(
+                missing.err()
+                        .startsWith("acgan evaluate: --classifier must be mnist, fashion-mnist or an existing "
+                                + "classifier file"),
+                missing.err());
 
         Path notAClassifier = run.resolve("generator").resolve("tensors.safetensors");
-        Cli.Result wrong = Cli.run("evaluate", "--checkpoint", run.toString(), "--classifier",
-                notAClassifier.toString()).expect(1);
+        Cli.Result wrong = Cli.run(
+                        "evaluate", "--checkpoint", run.toString(), "--classifier", notAClassifier.toString())
+                .expect(1);
         assertTrue(wrong.err().contains("not a classifier file"), wrong.err());
 
-        Cli.Result count = Cli.run("evaluate", "--checkpoint", run.toString(), "--count", "1").expect(2);
+        Cli.Result count = Cli.run("evaluate", "--checkpoint", run.toString(), "--count", "1")
+                .expect(2);
         assertTrue(count.err().contains("--count must be between 2 and"), count.err());
 
-        Cli.Result noRun = Cli.run("evaluate", "--checkpoint", tmp.resolve("absent").toString()).expect(1);
+        Cli.Result noRun = Cli.run(
+                        "evaluate", "--checkpoint", tmp.resolve("absent").toString())
+                .expect(1);
         assertTrue(noRun.err().contains("does not exist"), noRun.err());
     }
 
@@ -133,7 +198,8 @@ class EvaluateCommandTest {
         Path b = tmp.resolve("b.safetensors");
         Path c = tmp.resolve("c2.safetensors");
         String[] common = {"train-classifier", "--dataset", "mnist", "--epochs", "2", "--train-limit", "256"};
-        Cli.Result ra = Cli.run(java.util.List.of(common), "--seed", "5", "--out", a.toString()).expect(0);
+        Cli.Result ra = Cli.run(java.util.List.of(common), "--seed", "5", "--out", a.toString())
+                .expect(0);
         Cli.run(java.util.List.of(common), "--seed", "5", "--out", b.toString()).expect(0);
         Cli.run(java.util.List.of(common), "--seed", "6", "--out", c.toString()).expect(0);
         assertTrue(ra.out().contains("epoch 2/2"), ra.out());
@@ -145,9 +211,15 @@ class EvaluateCommandTest {
         assertEquals(256, read.trainImages());
         assertEquals(2000, read.testImages());
         assertTrue(read.testAccuracy() > 0.2, "16 steps on 256 digits beat chance (10%): " + read.testAccuracy());
-        assertTrue(read.recipe().command().contains("--train-limit 256"), read.recipe().command());
+        assertTrue(
+                read.recipe().command().contains("--train-limit 256"),
+                read.recipe().command());
 
-        Cli.Result bad = Cli.run("train-classifier", "--dataset", "images:/nonexistent", "--out",
+        Cli.Result bad = Cli.run(
+                "train-classifier",
+                "--dataset",
+                "images:/nonexistent",
+                "--out",
                 tmp.resolve("x").toString());
         assertEquals(1, bad.code(), bad.err());
         assertEquals(1, bad.errLines().size(), bad.err());

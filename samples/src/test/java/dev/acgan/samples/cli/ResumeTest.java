@@ -21,8 +21,18 @@ class ResumeTest {
     @TempDir
     Path tmp;
 
-    static final List<String> COMMON = List.of("train", "--model", "acgan", "--batch-size", "8", "--seed", "5",
-            "--sample-every", "0", "--checkpoint-every", "0");
+    static final List<String> COMMON = List.of(
+            "train",
+            "--model",
+            "acgan",
+            "--batch-size",
+            "8",
+            "--seed",
+            "5",
+            "--sample-every",
+            "0",
+            "--checkpoint-every",
+            "0");
 
     @Test
     void resumedRunEqualsUninterruptedRun() throws Exception {
@@ -30,8 +40,10 @@ class ResumeTest {
         Path split = tmp.resolve("split");
         Cli.run(COMMON, "--steps", "4", "--outdir", straight.toString()).expect(0);
         Cli.run(COMMON, "--steps", "2", "--outdir", split.toString()).expect(0);
-        Cli.Result resumed = Cli.run("train", "--resume", split.toString(), "--steps", "4").expect(0);
-        assertTrue(resumed.out().contains("Resuming acgan-fast from " + split.resolve("checkpoints/step-000000002")),
+        Cli.Result resumed =
+                Cli.run("train", "--resume", split.toString(), "--steps", "4").expect(0);
+        assertTrue(
+                resumed.out().contains("Resuming acgan-fast from " + split.resolve("checkpoints/step-000000002")),
                 resumed.out());
 
         Checkpoint a = Checkpoint.read(straight.resolve("generator"));
@@ -58,41 +70,72 @@ class ResumeTest {
         }
         // Both checkpoints of the split run are there (default --keep 3), latest points at step 4.
         assertTrue(Files.isDirectory(new RunLayout(split).checkpoint(2)));
-        assertEquals("step-000000004", Files.readString(new RunLayout(split).latestPointer()).strip());
+        assertEquals(
+                "step-000000004",
+                Files.readString(new RunLayout(split).latestPointer()).strip());
     }
 
     @Test
     void resumeRefusesToChangeTheRecipeAndToRunPastTheEnd() {
         Path dir = tmp.resolve("gan");
-        Cli.run("train", "--model", "gan", "--batch-size", "8", "--steps", "2", "--outdir", dir.toString()).expect(0);
+        Cli.run("train", "--model", "gan", "--batch-size", "8", "--steps", "2", "--outdir", dir.toString())
+                .expect(0);
 
         Cli.Result same = Cli.run("train", "--resume", dir.toString()).expect(1);
         assertEquals(1, same.errLines().size(), same.err());
         assertTrue(same.err().contains("already the end of its run (step 2)"), same.err());
 
-        Cli.Result model = Cli.run("train", "--resume", dir.toString(), "--model", "acgan", "--steps", "3").expect(1);
-        assertEquals(List.of("acgan train: --model acgan differs from the run being resumed (gan-mlp); a resumed run "
-                + "keeps its model, seed, batch size and optimizer settings so that it continues exactly. Start a new "
-                + "run to change them"), model.errLines());
+        Cli.Result model = Cli.run("train", "--resume", dir.toString(), "--model", "acgan", "--steps", "3")
+                .expect(1);
+        assertEquals(
+                List.of("acgan train: --model acgan differs from the run being resumed (gan-mlp); a resumed run "
+                        + "keeps its model, seed, batch size and optimizer settings so that it continues exactly. Start a new "
+                        + "run to change them"),
+                model.errLines());
 
-        Cli.Result batch = Cli.run("train", "--resume", dir.toString(), "--batch-size", "16", "--steps", "3").expect(1);
-        assertTrue(batch.err().startsWith("acgan train: --batch-size 16 differs from the run being resumed (8)"),
+        Cli.Result batch = Cli.run("train", "--resume", dir.toString(), "--batch-size", "16", "--steps", "3")
+                .expect(1);
+        assertTrue(
+                batch.err().startsWith("acgan train: --batch-size 16 differs from the run being resumed (8)"),
                 batch.err());
 
         // The same values as the run are fine; so is another cadence.
-        Cli.run("train", "--resume", dir.toString(), "--batch-size", "8", "--model", "gan", "--steps", "3",
-                "--sample-every", "1").expect(0);
+        Cli.run(
+                        "train",
+                        "--resume",
+                        dir.toString(),
+                        "--batch-size",
+                        "8",
+                        "--model",
+                        "gan",
+                        "--steps",
+                        "3",
+                        "--sample-every",
+                        "1")
+                .expect(0);
         assertTrue(Files.isRegularFile(new RunLayout(dir).grid(3)));
     }
 
     @Test
     void resumeFromCheckpointDirectory() {
         Path dir = tmp.resolve("gan2");
-        Cli.run("train", "--model", "gan", "--batch-size", "8", "--steps", "2", "--keep", "5", "--outdir",
-                dir.toString()).expect(0);
+        Cli.run(
+                        "train",
+                        "--model",
+                        "gan",
+                        "--batch-size",
+                        "8",
+                        "--steps",
+                        "2",
+                        "--keep",
+                        "5",
+                        "--outdir",
+                        dir.toString())
+                .expect(0);
         Cli.run("train", "--resume", dir.toString(), "--steps", "4").expect(0);
         // Branch again from step 2 by naming its checkpoint: rows after step 2 are dropped, then rewritten.
-        Cli.run("train", "--resume", new RunLayout(dir).checkpoint(2).toString(), "--steps", "3").expect(0);
+        Cli.run("train", "--resume", new RunLayout(dir).checkpoint(2).toString(), "--steps", "3")
+                .expect(0);
         List<MetricsRow> rows = MetricsCsv.readKeeping(dir.resolve("metrics.csv"), Long.MAX_VALUE);
         assertEquals(List.of(1L, 2L, 3L), rows.stream().map(MetricsRow::step).toList());
     }

@@ -32,14 +32,30 @@ class TrainAndGenerateTest {
 
     @TempDir
     static Path tmp;
+
     static Path run;
     static Cli.Result trained;
 
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        trained = Cli.run("train", "--model", "acgan", "--batch-size", "8", "--steps", "3", "--sample-every", "1",
-                "--checkpoint-every", "2", "--keep", "1", "--outdir", run.toString()).expect(0);
+        trained = Cli.run(
+                        "train",
+                        "--model",
+                        "acgan",
+                        "--batch-size",
+                        "8",
+                        "--steps",
+                        "3",
+                        "--sample-every",
+                        "1",
+                        "--checkpoint-every",
+                        "2",
+                        "--keep",
+                        "1",
+                        "--outdir",
+                        run.toString())
+                .expect(0);
     }
 
     @Test
@@ -54,8 +70,10 @@ class TrainAndGenerateTest {
     void metricsHaveHeaderAndOneRowPerStep() throws Exception {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
         assertEquals(MetricsRow.HEADER, lines.get(0));
-        assertEquals("step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,g_total,g_adv,g_aux,seconds,"
-                + "images_per_second,eval_accuracy,eval_classifier_score,eval_fid", lines.get(0));
+        assertEquals(
+                "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,g_total,g_adv,g_aux,seconds,"
+                        + "images_per_second,eval_accuracy,eval_classifier_score,eval_fid",
+                lines.get(0));
         assertEquals(4, lines.size());
         for (int i = 1; i <= 3; i++) {
             MetricsRow r = MetricsRow.parse(lines.get(i));
@@ -72,8 +90,10 @@ class TrainAndGenerateTest {
     void keepsTheLastCheckpointAndPointsToIt() throws Exception {
         RunLayout layout = new RunLayout(run);
         try (var s = Files.list(layout.checkpoints())) {
-            assertEquals(List.of("latest", "step-000000003"),
-                    s.map(p -> p.getFileName().toString()).sorted().toList(), "--keep 1 keeps one checkpoint");
+            assertEquals(
+                    List.of("latest", "step-000000003"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "--keep 1 keeps one checkpoint");
         }
         assertEquals("step-000000003", Files.readString(layout.latestPointer()).strip());
         Checkpoint c = Checkpoint.read(layout.checkpoint(3));
@@ -92,8 +112,13 @@ class TrainAndGenerateTest {
     void gridsPerSampleStepAndAnimatedGif() throws Exception {
         RunLayout layout = new RunLayout(run);
         List<Path> grids = TrainingSession.gridFiles(layout.samples());
-        assertEquals(List.of("grid-step-000000000.png", "grid-step-000000001.png", "grid-step-000000002.png",
-                "grid-step-000000003.png"), grids.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(
+                List.of(
+                        "grid-step-000000000.png",
+                        "grid-step-000000001.png",
+                        "grid-step-000000002.png",
+                        "grid-step-000000003.png"),
+                grids.stream().map(p -> p.getFileName().toString()).toList());
         for (Path p : grids) {
             png(p, GRID, GRID);
         }
@@ -109,7 +134,9 @@ class TrainAndGenerateTest {
         assertEquals("acgan", cfg.model);
         assertEquals(8, cfg.batchSize);
         assertEquals("2,0,3", cfg.auxWeights, "acgan-fast's recipe");
-        assertEquals(3f, Checkpoint.read(run.resolve("generator")).metadata().config().auxWeightGenerator());
+        assertEquals(
+                3f,
+                Checkpoint.read(run.resolve("generator")).metadata().config().auxWeightGenerator());
         assertEquals(3L, cfg.steps);
         assertEquals(1, cfg.epochs);
         assertEquals("tensorflow", cfg.backend);
@@ -146,21 +173,52 @@ class TrainAndGenerateTest {
     @Test
     void generateFromTrainingCheckpointWithScale() throws Exception {
         Path out = tmp.resolve("twelve.png");
-        Cli.run("generate", "--checkpoint", run.resolve("checkpoints/step-000000003").toString(), "--class", "0",
-                "--count", "12", "--scale", "2", "--out", out.toString()).expect(0);
+        Cli.run(
+                        "generate",
+                        "--checkpoint",
+                        run.resolve("checkpoints/step-000000003").toString(),
+                        "--class",
+                        "0",
+                        "--count",
+                        "12",
+                        "--scale",
+                        "2",
+                        "--out",
+                        out.toString())
+                .expect(0);
         png(out, 2 * ImageGrid.extent(10, 28), 2 * ImageGrid.extent(2, 28));
     }
 
     @Test
     void interpolateOneRowPerClass() throws Exception {
         Path out = tmp.resolve("walk.png");
-        Cli.Result r = Cli.run("generate", "--checkpoint", run.toString(), "--interpolate", "1:2", "--count", "6",
-                "--out", out.toString()).expect(0);
+        Cli.Result r = Cli.run(
+                        "generate",
+                        "--checkpoint",
+                        run.toString(),
+                        "--interpolate",
+                        "1:2",
+                        "--count",
+                        "6",
+                        "--out",
+                        out.toString())
+                .expect(0);
         assertTrue(r.out().contains("latent walk from seed 1 to seed 2"), r.out());
         png(out, ImageGrid.extent(6, 28), ImageGrid.extent(10, 28));
         Path one = tmp.resolve("walk5.png");
-        Cli.run("generate", "--checkpoint", run.toString(), "--interpolate", "1:2", "--class", "5", "--count", "3",
-                "--out", one.toString()).expect(0);
+        Cli.run(
+                        "generate",
+                        "--checkpoint",
+                        run.toString(),
+                        "--interpolate",
+                        "1:2",
+                        "--class",
+                        "5",
+                        "--count",
+                        "3",
+                        "--out",
+                        one.toString())
+                .expect(0);
         png(one, ImageGrid.extent(3, 28), ImageGrid.extent(1, 28));
     }
 

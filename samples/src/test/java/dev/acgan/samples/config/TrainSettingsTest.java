@@ -76,12 +76,17 @@ class TrainSettingsTest {
         Path f = tmp.resolve("bad.yaml");
         Files.writeString(f, "seed: 1\nbatchsize: 16\n");
         CliException e = assertThrows(CliException.class, () -> ConfigFiles.read(f));
-        assertTrue(e.getMessage().startsWith("config file " + f + " line 2: unknown key 'batchsize'; known keys: "
-                + "backend, model,"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("config file " + f + " line 2: unknown key 'batchsize'; known keys: "
+                                + "backend, model,"),
+                e.getMessage());
         Files.writeString(f, "batch-size: lots\n");
         e = assertThrows(CliException.class, () -> ConfigFiles.read(f));
-        assertEquals("config file " + f + " line 1: key 'batch-size' has value 'lots', which is not a valid whole "
-                + "number", e.getMessage());
+        assertEquals(
+                "config file " + f + " line 1: key 'batch-size' has value 'lots', which is not a valid whole "
+                        + "number",
+                e.getMessage());
         Files.writeString(f, "- a\n- b\n");
         e = assertThrows(CliException.class, () -> ConfigFiles.read(f));
         assertTrue(e.getMessage().contains("expected a mapping of keys to values"), e.getMessage());
@@ -93,18 +98,21 @@ class TrainSettingsTest {
     void validateNamesTheOption() {
         TrainSettings s = new TrainSettings();
         s.keep = 0;
-        assertEquals("--keep must be at least 1, got 0",
+        assertEquals(
+                "--keep must be at least 1, got 0",
                 assertThrows(IllegalArgumentException.class, s::validate).getMessage());
         s.keep = null;
         s.beta1 = 1.0;
-        assertEquals("--beta1 must be in [0, 1), got 1.0",
+        assertEquals(
+                "--beta1 must be in [0, 1), got 1.0",
                 assertThrows(IllegalArgumentException.class, s::validate).getMessage());
     }
 
     @Test
     void runLength() {
         // as many epochs as the quick default's steps begin (1,000 steps of 157 batches: 7)
-        assertEquals(new RunLength((int) ((TrainSettings.QUICK_STEPS + 156) / 157), TrainSettings.QUICK_STEPS),
+        assertEquals(
+                new RunLength((int) ((TrainSettings.QUICK_STEPS + 156) / 157), TrainSettings.QUICK_STEPS),
                 RunLength.of(null, null, 157),
                 "neither: the quick default");
         assertEquals(new RunLength(1, 10), RunLength.of(null, 10L, 157));

@@ -43,6 +43,7 @@ class EmbeddingExampleTest {
 
     @TempDir
     static Path tmp;
+
     private static Path checkpoint;
     private static Path classes;
 
@@ -50,19 +51,34 @@ class EmbeddingExampleTest {
     static void trainAndCompile() throws IOException {
         // A checkpoint from a short real training run (TensorFlow), as a host application would receive it.
         checkpoint = tmp.resolve("checkpoint");
-        TrainingConfig config = TrainingConfig.defaults().withBatchSize(16).withMaxSteps(3).withSeed(7);
-        try (GanTrainer trainer = GanTrainer.create(Backends.discover().select("tensorflow"),
-                Presets.byName("acgan-mnist"), config, Datasets.embeddedMnist())) {
+        TrainingConfig config =
+                TrainingConfig.defaults().withBatchSize(16).withMaxSteps(3).withSeed(7);
+        try (GanTrainer trainer = GanTrainer.create(
+                Backends.discover().select("tensorflow"),
+                Presets.byName("acgan-mnist"),
+                config,
+                Datasets.embeddedMnist())) {
             trainer.run();
             trainer.checkpoint().write(checkpoint);
         }
         // The example's own source, compiled against the api and Guice only: it cannot name a backend.
         classes = Files.createDirectories(tmp.resolve("classes"));
-        String apiOnly = classpath().stream().filter(EmbeddingExampleTest::isApiOrHostDependency)
+        String apiOnly = classpath().stream()
+                .filter(EmbeddingExampleTest::isApiOrHostDependency)
                 .collect(Collectors.joining(File.pathSeparator));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-cp", apiOnly,
-                "-d", classes.toString(), SOURCE.toString());
+        int rc = javac.run(
+                null,
+                null,
+                null,
+                "--release",
+                "17",
+                "-proc:none",
+                "-cp",
+                apiOnly,
+                "-d",
+                classes.toString(),
+                SOURCE.toString());
         assertEquals(0, rc, "the embedding example does not compile against acgan-api alone");
     }
 
@@ -82,31 +98,45 @@ class EmbeddingExampleTest {
         int pixels = tf.getWidth() * tf.getHeight();
         for (int y = 0; y < tf.getHeight(); y++) {
             for (int x = 0; x < tf.getWidth(); x++) {
-                int d = Math.abs(tf.getRaster().getSample(x, y, 0) - nd4j.getRaster().getSample(x, y, 0));
+                int d = Math.abs(
+                        tf.getRaster().getSample(x, y, 0) - nd4j.getRaster().getSample(x, y, 0));
                 maxDiff = Math.max(maxDiff, d);
                 differing += d > 0 ? 1 : 0;
             }
         }
-        System.out.printf("embedding example: %d of %d pixels differ between tensorflow and nd4j, by at most %d level(s)%n",
+        System.out.printf(
+                "embedding example: %d of %d pixels differ between tensorflow and nd4j, by at most %d level(s)%n",
                 differing, pixels, maxDiff);
         assertTrue(maxDiff <= allowed, "pixels differ by up to " + maxDiff + " levels; allowed " + allowed);
         // A one-level flip needs a pixel within the tolerance of a rounding edge: at most about twice
         // 0.014 / 1 of the pixels at the tolerance's full width (measured here: far fewer).
         double flipShare = 2 * (ParityTolerances.OUTPUT_ATOL + ParityTolerances.OUTPUT_RTOL) * levelsPerUnit;
-        assertTrue(differing <= Math.ceil(pixels * flipShare), differing + " of " + pixels + " pixels differ (by one level)");
+        assertTrue(
+                differing <= Math.ceil(pixels * flipShare),
+                differing + " of " + pixels + " pixels differ (by one level)");
     }
 
     /** Runs the example in a fresh JVM with the backend {@code use} and without {@code drop}. */
     private static BufferedImage runWith(String use, String drop) throws Exception {
         List<String> cp = new ArrayList<>();
         cp.add(classes.toString());
-        classpath().stream().filter(p -> !isBackend(p, drop) && !isSamplesOwn(p)).forEach(cp::add);
+        classpath().stream()
+                .filter(p -> !isBackend(p, drop) && !isSamplesOwn(p))
+                .forEach(cp::add);
         Path out = tmp.resolve("out-" + use);
         Path log = tmp.resolve("log-" + use + ".txt");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", String.join(File.pathSeparator, cp), MAIN,
-                checkpoint.toString(), out.toString(), "10", "42")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-cp",
+                        String.join(File.pathSeparator, cp),
+                        MAIN,
+                        checkpoint.toString(),
+                        out.toString(),
+                        "10",
+                        "42")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         pb.environment().remove("ACGAN_BACKEND");
         Process p = pb.start();
@@ -123,14 +153,23 @@ class EmbeddingExampleTest {
     /** The test JVM's classpath (both backends, their natives, the api, Guice, logback ...). */
     private static List<String> classpath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return Arrays.stream(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).toList();
+        return Arrays.stream(cp.split(File.pathSeparator))
+                .filter(s -> !s.isBlank())
+                .toList();
     }
 
     /** acgan-api, its own dependencies (Jackson, SLF4J) and what the host declares (Guice and its dependencies). */
     private static boolean isApiOrHostDependency(String entry) {
         String p = entry.replace('\\', '/');
-        return Stream.of("acgan-api", "/com/fasterxml/jackson/", "/org/slf4j/slf4j-api/", "/com/google/inject/",
-                "/com/google/guava/", "/aopalliance/", "/jakarta/inject/").anyMatch(p::contains);
+        return Stream.of(
+                        "acgan-api",
+                        "/com/fasterxml/jackson/",
+                        "/org/slf4j/slf4j-api/",
+                        "/com/google/inject/",
+                        "/com/google/guava/",
+                        "/aopalliance/",
+                        "/jakarta/inject/")
+                .anyMatch(p::contains);
     }
 
     /** Whether a classpath entry belongs to a backend: its module or its native library's artifacts. */
@@ -138,8 +177,9 @@ class EmbeddingExampleTest {
         String p = entry.replace('\\', '/');
         return switch (backend) {
             case "tensorflow" -> p.contains("acgan-backend-tensorflow") || p.contains("/org/tensorflow/");
-            case "nd4j" -> Stream.of("acgan-backend-nd4j", "/org/nd4j/", "/org/bytedeco/openblas/",
-                    "/org/deeplearning4j/").anyMatch(p::contains);
+            case "nd4j" ->
+                Stream.of("acgan-backend-nd4j", "/org/nd4j/", "/org/bytedeco/openblas/", "/org/deeplearning4j/")
+                        .anyMatch(p::contains);
             default -> throw new IllegalArgumentException(backend);
         };
     }
@@ -147,7 +187,8 @@ class EmbeddingExampleTest {
     /** The samples module's own classes, which the host application does not have. */
     private static boolean isSamplesOwn(String entry) {
         String p = entry.replace('\\', '/');
-        return p.endsWith("/samples/target/classes") || p.endsWith("/samples/target/test-classes")
+        return p.endsWith("/samples/target/classes")
+                || p.endsWith("/samples/target/test-classes")
                 || p.contains("acgan-samples");
     }
 }

@@ -23,11 +23,17 @@ class EmbeddingPomTest {
     void exampleUsesTheSdkVersionAndTheSdksGuiceAndSlf4jVersions() throws Exception {
         Document example = parse(EXAMPLE_POM);
         Document root = parse(ROOT_POM);
-        assertEquals(child(root.getDocumentElement(), "version"), property(example, "acgan.version"),
+        assertEquals(
+                child(root.getDocumentElement(), "version"),
+                property(example, "acgan.version"),
                 EXAMPLE_POM + ": acgan.version is not the SDK's version in " + ROOT_POM);
-        assertEquals(property(root, "guice.version"), dependencyVersion(example, "com.google.inject", "guice"),
+        assertEquals(
+                property(root, "guice.version"),
+                dependencyVersion(example, "com.google.inject", "guice"),
                 EXAMPLE_POM + ": Guice version differs from guice.version in " + ROOT_POM);
-        assertEquals(property(root, "slf4j.version"), dependencyVersion(example, "org.slf4j", "slf4j-simple"),
+        assertEquals(
+                property(root, "slf4j.version"),
+                dependencyVersion(example, "org.slf4j", "slf4j-simple"),
                 EXAMPLE_POM + ": slf4j-simple version differs from slf4j.version in " + ROOT_POM);
     }
 
@@ -38,7 +44,8 @@ class EmbeddingPomTest {
     }
 
     private static String property(Document pom, String name) {
-        Element properties = (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
+        Element properties = (Element)
+                pom.getDocumentElement().getElementsByTagName("properties").item(0);
         assertNotNull(properties, "no <properties> in " + pom.getDocumentURI());
         return child(properties, name);
     }

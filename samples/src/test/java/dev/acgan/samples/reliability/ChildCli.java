@@ -59,8 +59,7 @@ final class ChildCli {
         }
     }
 
-    private ChildCli() {
-    }
+    private ChildCli() {}
 
     /**
      * Starts {@code acgan ARGS}; {@code shellPrefix}, when not null, is a shell command line run before

@@ -29,8 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FullDiskTest {
 
-    private static final List<String> RECIPE = List.of("train", "--model", "gan", "--batch-size", "8", "--seed", "4",
-            "--sample-every", "0", "--checkpoint-every", "1");
+    private static final List<String> RECIPE = List.of(
+            "train",
+            "--model",
+            "gan",
+            "--batch-size",
+            "8",
+            "--seed",
+            "4",
+            "--sample-every",
+            "0",
+            "--checkpoint-every",
+            "1");
 
     @TempDir
     Path tmp;
@@ -45,9 +55,11 @@ class FullDiskTest {
         try {
             Path run = disk.resolve("run");
             RunLayout layout = new RunLayout(run);
-            ChildCli.Child first = ChildCli.start(logs, "first", null, args("--steps", "2", "--outdir", run.toString()));
+            ChildCli.Child first =
+                    ChildCli.start(logs, "first", null, args("--steps", "2", "--outdir", run.toString()));
             assertEquals(0, first.await(300), first::stderr);
-            long checkpointBytes = Checkpoint.read(layout.checkpoint(2)).metadata().tensorsBytes();
+            long checkpointBytes =
+                    Checkpoint.read(layout.checkpoint(2)).metadata().tensorsBytes();
 
             String limit = null;
             Path filler = disk.resolve("filler");
@@ -56,13 +68,16 @@ class FullDiskTest {
             } else {
                 limit = "ulimit -f " + checkpointBytes / 2 / 1024;
             }
-            ChildCli.Child full = ChildCli.start(logs, "full", limit,
-                    List.of("train", "--resume", run.toString(), "--steps", "5"));
+            ChildCli.Child full =
+                    ChildCli.start(logs, "full", limit, List.of("train", "--resume", run.toString(), "--steps", "5"));
             int code = full.await(300);
             // TensorFlow's two absl start-up lines ignore TF_CPP_MIN_LOG_LEVEL; the ./acgan launcher filters them.
-            List<String> errLines = full.stderr().lines().filter(l -> !l.isBlank())
+            List<String> errLines = full.stderr()
+                    .lines()
+                    .filter(l -> !l.isBlank())
                     .filter(l -> !l.startsWith("WARNING: All log messages before absl"))
-                    .filter(l -> !l.matches("[IWE]\\d{4} .*")).toList();
+                    .filter(l -> !l.matches("[IWE]\\d{4} .*"))
+                    .toList();
             assertEquals(1, code, full::stderr);
             assertEquals(1, errLines.size(), full::stderr);
             String error = errLines.get(0);
@@ -71,23 +86,30 @@ class FullDiskTest {
             assertTrue(error.contains(cause), error);
 
             // The previous checkpoint, its export and the pointer are intact; nothing half-written is left.
-            assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
-            assertEquals(2, Checkpoint.read(layout.checkpoint(2)).metadata().position().step());
-            assertEquals(2, Checkpoint.read(layout.generator()).metadata().position().step());
+            assertEquals(
+                    "step-000000002", Files.readString(layout.latestPointer()).strip());
+            assertEquals(
+                    2,
+                    Checkpoint.read(layout.checkpoint(2)).metadata().position().step());
+            assertEquals(
+                    2, Checkpoint.read(layout.generator()).metadata().position().step());
             assertEquals(List.of(), hidden(layout.checkpoints()));
             assertEquals(List.of(), hidden(run));
             assertTrue(!Files.exists(layout.checkpoint(3)), "no step-3 checkpoint");
 
             // With space again, the run continues to the weights of one that never failed.
             Files.deleteIfExists(filler);
-            ChildCli.Child again = ChildCli.start(logs, "again", null,
-                    List.of("train", "--resume", run.toString(), "--steps", "5"));
+            ChildCli.Child again =
+                    ChildCli.start(logs, "again", null, List.of("train", "--resume", run.toString(), "--steps", "5"));
             assertEquals(0, again.await(300), again::stderr);
             Path reference = tmp.resolve("reference");
-            ChildCli.Child ref = ChildCli.start(logs, "reference", null,
-                    args("--steps", "5", "--outdir", reference.toString()));
+            ChildCli.Child ref =
+                    ChildCli.start(logs, "reference", null, args("--steps", "5", "--outdir", reference.toString()));
             assertEquals(0, ref.await(300), ref::stderr);
-            assertEquals(Checkpoint.read(new RunLayout(reference).checkpoint(5)).tensors().asMap(),
+            assertEquals(
+                    Checkpoint.read(new RunLayout(reference).checkpoint(5))
+                            .tensors()
+                            .asMap(),
                     Checkpoint.read(layout.checkpoint(5)).tensors().asMap());
             System.out.println("full disk (" + (tmpfs ? "tmpfs" : "ulimit -f") + "): " + error);
         } finally {
@@ -120,7 +142,9 @@ class FullDiskTest {
     private static List<String> hidden(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).forEach(out::add);
+            s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("."))
+                    .forEach(out::add);
         }
         return out;
     }

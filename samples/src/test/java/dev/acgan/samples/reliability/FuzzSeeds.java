@@ -39,8 +39,7 @@ import javax.imageio.ImageIO;
  */
 public final class FuzzSeeds {
 
-    private FuzzSeeds() {
-    }
+    private FuzzSeeds() {}
 
     /** Writes every seed under the repository root {@code args[0]}. */
     public static void main(String[] args) throws Exception {
@@ -55,7 +54,11 @@ public final class FuzzSeeds {
     private static void idx(Path dir) throws IOException {
         IdxDataset mnist = Datasets.embeddedMnist();
         int n = 2;
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
+        ByteBuffer images = ByteBuffer.allocate(16 + n * 784)
+                .putInt(0x803)
+                .putInt(n)
+                .putInt(28)
+                .putInt(28);
         ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < 784; p++) {
@@ -71,8 +74,13 @@ public final class FuzzSeeds {
         write(dir.resolve("labels/mnist-2-labels-idx1-ubyte.gz"), gzip(lab));
         write(dir.resolve("gzipImages/mnist-2-images-idx3-ubyte"), img);
         // dataset: a 2-byte big-endian length of the images file, the images file, the labels file
-        write(dir.resolve("dataset/mnist-2-pair"), ByteBuffer.allocate(2 + img.length + lab.length)
-                .putShort((short) img.length).put(img).put(lab).array());
+        write(
+                dir.resolve("dataset/mnist-2-pair"),
+                ByteBuffer.allocate(2 + img.length + lab.length)
+                        .putShort((short) img.length)
+                        .put(img)
+                        .put(lab)
+                        .array());
     }
 
     private static void pngs(Path dir) throws IOException {
@@ -83,8 +91,8 @@ public final class FuzzSeeds {
         for (int i = 0; i < 4; i++) {
             ramp[i] = (byte) (i * 85);
         }
-        BufferedImage palette = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_BINARY,
-                new IndexColorModel(2, 4, ramp, ramp, ramp));
+        BufferedImage palette =
+                new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(2, 4, ramp, ramp, ramp));
         BufferedImage grey16 = new BufferedImage(14, 14, BufferedImage.TYPE_USHORT_GRAY);
         for (int p = 0; p < 784; p++) {
             int x = p % 28;
@@ -99,17 +107,25 @@ public final class FuzzSeeds {
         }
         for (String target : List.of("png", "pngResized")) {
             Files.createDirectories(dir.resolve(target));
-            ImageIO.write(grey, "png", dir.resolve(target).resolve("digit-grey.png").toFile());
-            ImageIO.write(rgb, "png", dir.resolve(target).resolve("digits-rgb.png").toFile());
-            ImageIO.write(palette, "png", dir.resolve(target).resolve("digit-2bit-palette.png").toFile());
+            ImageIO.write(
+                    grey, "png", dir.resolve(target).resolve("digit-grey.png").toFile());
+            ImageIO.write(
+                    rgb, "png", dir.resolve(target).resolve("digits-rgb.png").toFile());
+            ImageIO.write(
+                    palette,
+                    "png",
+                    dir.resolve(target).resolve("digit-2bit-palette.png").toFile());
         }
-        ImageIO.write(grey16, "png", dir.resolve("pngResized/digit-16bit-14x14.png").toFile());
+        ImageIO.write(
+                grey16, "png", dir.resolve("pngResized/digit-16bit-14x14.png").toFile());
     }
 
     /** A small ACGAN (4x4x1 images, 2 classes, latent 3) with an embedding, a transposed and a plain convolution. */
     static ModelSpec seedSpec() {
         NetworkSpec g = NetworkSpec.builder()
-                .add("embedding", new LayerSpec.Embedding(2, 3, dev.acgan.api.spec.Initializer.GLOROT_NORMAL),
+                .add(
+                        "embedding",
+                        new LayerSpec.Embedding(2, 3, dev.acgan.api.spec.Initializer.GLOROT_NORMAL),
                         NetworkSpec.LABEL)
                 .add("multiply", new LayerSpec.Multiply(), NetworkSpec.NOISE, "embedding")
                 .then("dense", LayerSpec.Dense.of(8))
@@ -125,13 +141,15 @@ public final class FuzzSeeds {
                 .then("conv_lrelu", new LayerSpec.LeakyRelu(0.2))
                 .then("conv_dropout", new LayerSpec.Dropout(0.3))
                 .then("flatten", new LayerSpec.Flatten())
-                .add("validity", LayerSpec.Dense.of(1), "flatten").then("validity_sigmoid", new LayerSpec.Sigmoid())
+                .add("validity", LayerSpec.Dense.of(1), "flatten")
+                .then("validity_sigmoid", new LayerSpec.Sigmoid())
                 .output(NetworkSpec.OUT_VALIDITY)
-                .add("class", LayerSpec.Dense.of(2), "flatten").then("class_softmax", new LayerSpec.Softmax())
+                .add("class", LayerSpec.Dense.of(2), "flatten")
+                .then("class_softmax", new LayerSpec.Softmax())
                 .output(NetworkSpec.OUT_CLASS)
                 .build();
-        return new ModelSpec("fuzz-seed-acgan", GanKind.ACGAN, new ImageShape(4, 4, 1), 2, 3,
-                NoiseDistribution.UNIFORM, g, d);
+        return new ModelSpec(
+                "fuzz-seed-acgan", GanKind.ACGAN, new ImageShape(4, 4, 1), 2, 3, NoiseDistribution.UNIFORM, g, d);
     }
 
     private static void checkpoints(Path dir) throws IOException {
@@ -154,8 +172,12 @@ public final class FuzzSeeds {
             ImageIO.write(digit, "png", f.toFile());
             written[label]++;
         }
-        TrainingConfig config = TrainingConfig.defaults().withSeed(11).withBatchSize(4).withMaxSteps(2);
-        try (GanTrainer trainer = GanTrainer.create(Backends.discover().select("tensorflow"), seedSpec(), config,
+        TrainingConfig config =
+                TrainingConfig.defaults().withSeed(11).withBatchSize(4).withMaxSteps(2);
+        try (GanTrainer trainer = GanTrainer.create(
+                Backends.discover().select("tensorflow"),
+                seedSpec(),
+                config,
                 Datasets.imageFolder(images, new ImageShape(4, 4, 1), true))) {
             trainer.run();
             Checkpoint c = trainer.checkpoint();
@@ -166,8 +188,13 @@ public final class FuzzSeeds {
             byte[] meta = Files.readAllBytes(tmp.resolve(kind).resolve(Checkpoint.METADATA_FILE));
             byte[] tensors = Files.readAllBytes(tmp.resolve(kind).resolve(Checkpoint.TENSORS_FILE));
             write(dir.resolve("safetensors").resolve(kind + ".safetensors"), tensors);
-            write(dir.resolve("directory").resolve(kind + ".checkpoint"), ByteBuffer.allocate(4 + meta.length
-                    + tensors.length).putInt(meta.length).put(meta).put(tensors).array());
+            write(
+                    dir.resolve("directory").resolve(kind + ".checkpoint"),
+                    ByteBuffer.allocate(4 + meta.length + tensors.length)
+                            .putInt(meta.length)
+                            .put(meta)
+                            .put(tensors)
+                            .array());
             if (kind.equals("training")) {
                 write(dir.resolve("metadata").resolve("checkpoint.json"), meta);
                 write(dir.resolve("seed-tensors.safetensors"), tensors);
@@ -177,8 +204,19 @@ public final class FuzzSeeds {
 
     private static void config(Path dir) throws IOException {
         Path run = Files.createTempDirectory("acgan-seed-run");
-        int code = AcganCli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), "train",
-                "--model", "gan", "--batch-size", "8", "--steps", "1", "--sample-every", "0", "--outdir",
+        int code = AcganCli.run(
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true),
+                "train",
+                "--model",
+                "gan",
+                "--batch-size",
+                "8",
+                "--steps",
+                "1",
+                "--sample-every",
+                "0",
+                "--outdir",
                 run.toString());
         if (code != 0) {
             throw new IllegalStateException("acgan train exited with " + code);

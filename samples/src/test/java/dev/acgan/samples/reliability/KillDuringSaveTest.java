@@ -41,10 +41,23 @@ class KillDuringSaveTest {
     private static final long SEED = Long.getLong("acgan.kill.seed", System.nanoTime());
     /** Share of kills at a uniformly random moment of the child's life instead of inside a write. */
     private static final double ANYTIME_SHARE = 0.25;
+
     private static final long CHILD_TIMEOUT_S = 300;
 
-    private static final List<String> RECIPE = List.of("train", "--model", "gan", "--batch-size", "8", "--seed", "3",
-            "--sample-every", "0", "--checkpoint-every", "1", "--keep", "2");
+    private static final List<String> RECIPE = List.of(
+            "train",
+            "--model",
+            "gan",
+            "--batch-size",
+            "8",
+            "--seed",
+            "3",
+            "--sample-every",
+            "0",
+            "--checkpoint-every",
+            "1",
+            "--keep",
+            "2");
 
     @TempDir
     Path tmp;
@@ -59,11 +72,14 @@ class KillDuringSaveTest {
     void everyKillLeavesAVerifiedLatestCheckpointAndResumeEndsOnTheUninterruptedWeights() throws Exception {
         Path logs = tmp.resolve("logs");
         Path reference = tmp.resolve("reference");
-        ChildCli.Child ref = ChildCli.start(logs, "reference", null, args(RECIPE, "--steps", "" + STEPS,
-                "--outdir", reference.toString()));
+        ChildCli.Child ref = ChildCli.start(
+                logs, "reference", null, args(RECIPE, "--steps", "" + STEPS, "--outdir", reference.toString()));
         assertEquals(0, ref.await(CHILD_TIMEOUT_S), ref::stderr);
-        Map<String, Tensor> expected = Checkpoint.read(new RunLayout(reference).checkpoint(STEPS)).tensors().asMap();
-        Map<String, Tensor> expectedGenerator = Checkpoint.read(new RunLayout(reference).generator()).tensors().asMap();
+        Map<String, Tensor> expected = Checkpoint.read(new RunLayout(reference).checkpoint(STEPS))
+                .tensors()
+                .asMap();
+        Map<String, Tensor> expectedGenerator =
+                Checkpoint.read(new RunLayout(reference).generator()).tensors().asMap();
 
         int rounds = 0;
         int lives = 0;
@@ -74,7 +90,8 @@ class KillDuringSaveTest {
             while (!reachedTheEnd(layout)) {
                 lives++;
                 boolean started = layout.holdsRun();
-                List<String> a = started ? List.of("train", "--resume", dir.toString(), "--steps", "" + STEPS)
+                List<String> a = started
+                        ? List.of("train", "--resume", dir.toString(), "--steps", "" + STEPS)
                         : args(RECIPE, "--steps", "" + STEPS, "--outdir", dir.toString());
                 // What earlier kills left behind is not a write of this life.
                 List<String> before = inFlight(layout);
@@ -87,19 +104,36 @@ class KillDuringSaveTest {
                 assertEquals(0, code, () -> "life " + a + " failed; stderr:\n" + child.stderr());
                 break;
             }
-            assertEquals(expected, Checkpoint.read(layout.checkpoint(STEPS)).tensors().asMap(),
+            assertEquals(
+                    expected,
+                    Checkpoint.read(layout.checkpoint(STEPS)).tensors().asMap(),
                     "training state at step " + STEPS + " after " + rounds + " round(s) of kills and resumes");
-            assertEquals(expectedGenerator, Checkpoint.read(layout.generator()).tensors().asMap(), "generator export");
-            assertEquals(CheckpointStore.dirName(STEPS), Files.readString(layout.latestPointer()).strip());
+            assertEquals(
+                    expectedGenerator,
+                    Checkpoint.read(layout.generator()).tensors().asMap(),
+                    "generator export");
+            assertEquals(
+                    CheckpointStore.dirName(STEPS),
+                    Files.readString(layout.latestPointer()).strip());
             assertEquals(List.of(), inFlight(layout), "what interrupted writes left was removed");
             rounds++;
         }
-        String summary = String.format(Locale.ROOT, "kill-during-save: %d SIGKILLs (%d inside a checkpoint write, "
+        String summary = String.format(
+                Locale.ROOT,
+                "kill-during-save: %d SIGKILLs (%d inside a checkpoint write, "
                         + "%d before the child announced its training, %d at other moments), %d child JVMs, %d run(s) of %d steps "
                         + "resumed to the end with every tensor equal to the uninterrupted run, %.0f s, kill seed %d%n"
                         + "in-flight entries seen at kills: %s%n",
-                kills, insideWrites, atStartUp, kills - insideWrites - atStartUp, lives + 1, rounds, STEPS,
-                (System.nanoTime() - t0) / 1e9, SEED, summarize(debrisSeen));
+                kills,
+                insideWrites,
+                atStartUp,
+                kills - insideWrites - atStartUp,
+                lives + 1,
+                rounds,
+                STEPS,
+                (System.nanoTime() - t0) / 1e9,
+                SEED,
+                summarize(debrisSeen));
         System.out.print(summary);
         Path report = Path.of("target", "reliability", "kill-during-save.txt");
         Files.createDirectories(report.getParent());
@@ -109,7 +143,10 @@ class KillDuringSaveTest {
 
     /** Whether the run's newest checkpoint is its last step (a kill may land after it, e.g. in the GIF). */
     private static boolean reachedTheEnd(RunLayout layout) {
-        return CheckpointStore.resolve(layout.dir()).map(CheckpointStore::stepOf).orElse(-1L) >= STEPS;
+        return CheckpointStore.resolve(layout.dir())
+                        .map(CheckpointStore::stepOf)
+                        .orElse(-1L)
+                >= STEPS;
     }
 
     /**
@@ -164,7 +201,8 @@ class KillDuringSaveTest {
         }
         String context = "after kill " + kills + " (in flight: " + debris + "); child stderr:\n" + child.stderr();
         if (Files.exists(layout.latestPointer())) {
-            String name = Files.readString(layout.latestPointer(), StandardCharsets.UTF_8).strip();
+            String name = Files.readString(layout.latestPointer(), StandardCharsets.UTF_8)
+                    .strip();
             Path named = layout.checkpoints().resolve(name);
             assertTrue(Files.isDirectory(named), "latest names " + name + ", which does not exist " + context);
             Checkpoint c = read(named, context);
@@ -207,9 +245,10 @@ class KillDuringSaveTest {
     private static String summarize(List<String> names) {
         Map<String, Integer> kinds = new java.util.TreeMap<>();
         for (String n : names) {
-            String kind = (n.startsWith(".generator") ? "generator export " : n.startsWith(".latest") ? "latest pointer "
-                    : "training checkpoint ") + (n.contains(".tmp") ? "temporary" : n.contains(".old-") ? "old version"
-                    : "other");
+            String kind = (n.startsWith(".generator")
+                            ? "generator export "
+                            : n.startsWith(".latest") ? "latest pointer " : "training checkpoint ")
+                    + (n.contains(".tmp") ? "temporary" : n.contains(".old-") ? "old version" : "other");
             kinds.merge(kind, 1, Integer::sum);
         }
         return kinds.toString();

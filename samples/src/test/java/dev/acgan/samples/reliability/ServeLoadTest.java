@@ -52,21 +52,47 @@ class ServeLoadTest {
     @Test
     void concurrentGenerateRequestsAreAllAnsweredAndTheServerKeepsServing() throws Exception {
         Path run = tmp.resolve("run");
-        Cli.run("train", "--model", "acgan", "--batch-size", "8", "--steps", "2", "--sample-every", "0",
-                "--checkpoint-every", "0", "--outdir", run.toString()).expect(0);
-        ChildCli.Child server = ChildCli.start(tmp.resolve("logs"), "serve", null, List.of("serve", "--checkpoint",
-                run.toString(), "--port", "0", "--outdir", tmp.resolve("web").toString()));
+        Cli.run(
+                        "train",
+                        "--model",
+                        "acgan",
+                        "--batch-size",
+                        "8",
+                        "--steps",
+                        "2",
+                        "--sample-every",
+                        "0",
+                        "--checkpoint-every",
+                        "0",
+                        "--outdir",
+                        run.toString())
+                .expect(0);
+        ChildCli.Child server = ChildCli.start(
+                tmp.resolve("logs"),
+                "serve",
+                null,
+                List.of(
+                        "serve",
+                        "--checkpoint",
+                        run.toString(),
+                        "--port",
+                        "0",
+                        "--outdir",
+                        tmp.resolve("web").toString()));
         try {
             URI base = awaitUrl(server);
             long pid = server.process.pid();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             get(http, base.resolve("/api/generate.png?class=all&count=10")); // warm-up: loads the generator
 
             List<Socket> streams = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 Socket s = new Socket(base.getHost(), base.getPort());
-                s.getOutputStream().write(("GET /api/train/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("GET /api/train/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 streams.add(s);
             }
             List<long[]> rss = new ArrayList<>();
@@ -83,17 +109,19 @@ class ServeLoadTest {
                 clients.add(pool.submit(() -> {
                     while (System.nanoTime() < end) {
                         boolean malformed = random.nextInt(10) == 0;
-                        String query = malformed ? "class=" + (10 + random.nextInt(1000)) + "&count=" + random.nextInt(1000)
+                        String query = malformed
+                                ? "class=" + (10 + random.nextInt(1000)) + "&count=" + random.nextInt(1000)
                                 : "class=" + (random.nextInt(11) == 10 ? "all" : random.nextInt(10)) + "&count="
-                                + (1 + random.nextInt(16)) + "&seed=" + random.nextInt(1_000_000);
+                                        + (1 + random.nextInt(16)) + "&seed=" + random.nextInt(1_000_000);
                         long s = System.nanoTime();
                         try {
-                            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
-                                    base.resolve("/api/generate.png?" + query)).timeout(Duration.ofSeconds(30)).build(),
+                            HttpResponse<byte[]> r = http.send(
+                                    HttpRequest.newBuilder(base.resolve("/api/generate.png?" + query))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .build(),
                                     HttpResponse.BodyHandlers.ofByteArray());
                             long took = System.nanoTime() - s;
-                            boolean ok = malformed ? r.statusCode() == 400
-                                    : r.statusCode() == 200 && isPng(r.body());
+                            boolean ok = malformed ? r.statusCode() == 400 : r.statusCode() == 200 && isPng(r.body());
                             if (!ok) {
                                 errors.incrementAndGet();
                                 errorSamples.add(query + " -> " + r.statusCode());
@@ -123,7 +151,8 @@ class ServeLoadTest {
 
             // One training at a time: the second request while the first runs is a 409.
             String start = "{\"model\":\"gan\",\"steps\":200,\"batchSize\":8,\"sampleEvery\":100}";
-            assertEquals(202, post(http, base.resolve("/api/train/start"), start).statusCode());
+            assertEquals(
+                    202, post(http, base.resolve("/api/train/start"), start).statusCode());
             HttpResponse<String> second = post(http, base.resolve("/api/train/start"), start);
             assertEquals(409, second.statusCode(), second.body());
             assertTrue(second.body().contains("already running"), second.body());
@@ -134,22 +163,41 @@ class ServeLoadTest {
                 s.close();
             }
 
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sorted =
+                    latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long settled = rss.get(Math.min(rss.size() - 1, Math.max(1, rss.size() / 4)))[1];
             long last = rss.get(rss.size() - 1)[1];
             long max = rss.stream().mapToLong(r -> r[1]).max().orElse(0);
-            String report = String.format(Locale.ROOT, "acgan serve under load: %d s, %d clients, %d event streams open%n"
+            String report = String.format(
+                    Locale.ROOT,
+                    "acgan serve under load: %d s, %d clients, %d event streams open%n"
                             + "  generate requests answered: %d (%.1f/s), malformed ones answered 400: %d, errors: %d (%.2f%%)%n"
                             + "  latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f%n"
                             + "  server VmRSS MiB: after %d s %d, at the end %d (%+.1f%%), max %d; samples %s%n"
                             + "  second training while one runs: %d%s%n",
-                    SECONDS, CLIENTS, STREAMS, sorted.length, sorted.length / seconds, bad.get(), errors.get(),
+                    SECONDS,
+                    CLIENTS,
+                    STREAMS,
+                    sorted.length,
+                    sorted.length / seconds,
+                    bad.get(),
+                    errors.get(),
                     100.0 * errors.get() / Math.max(1, sorted.length + bad.get() + errors.get()),
-                    pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), pct(sorted, 100),
-                    rss.get(Math.min(rss.size() - 1, Math.max(1, rss.size() / 4)))[0], settled >> 10, last >> 10,
-                    100.0 * (last - settled) / settled, max >> 10, rssSeries(rss), second.statusCode(),
-                    errorSamples.isEmpty() ? "" : String.format("%n  first errors: %s",
-                            errorSamples.subList(0, Math.min(5, errorSamples.size()))));
+                    pct(sorted, 50),
+                    pct(sorted, 90),
+                    pct(sorted, 99),
+                    pct(sorted, 100),
+                    rss.get(Math.min(rss.size() - 1, Math.max(1, rss.size() / 4)))[0],
+                    settled >> 10,
+                    last >> 10,
+                    100.0 * (last - settled) / settled,
+                    max >> 10,
+                    rssSeries(rss),
+                    second.statusCode(),
+                    errorSamples.isEmpty()
+                            ? ""
+                            : String.format(
+                                    "%n  first errors: %s", errorSamples.subList(0, Math.min(5, errorSamples.size()))));
             System.out.print(report);
             Path file = Path.of("target", "reliability", "serve-load.txt");
             Files.createDirectories(file.getParent());
@@ -179,13 +227,18 @@ class ServeLoadTest {
     }
 
     private static HttpResponse<byte[]> get(HttpClient http, URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static HttpResponse<String> post(HttpClient http, URI uri, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

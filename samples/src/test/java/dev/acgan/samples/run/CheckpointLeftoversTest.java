@@ -23,10 +23,21 @@ class CheckpointLeftoversTest {
         Files.createDirectories(layout.checkpoint(1));
         Files.createDirectories(layout.checkpoint(2));
         Files.createDirectories(layout.checkpoints().resolve("other"));
-        for (String content : List.of("", "..", ".", "other", "step-000000009", "step-000000001/../..", "\u0000",
-                "step-000000001\u0000", "/etc", "x".repeat(10 << 20))) {
+        for (String content : List.of(
+                "",
+                "..",
+                ".",
+                "other",
+                "step-000000009",
+                "step-000000001/../..",
+                "\u0000",
+                "step-000000001\u0000",
+                "/etc",
+                "x".repeat(10 << 20))) {
             Files.writeString(layout.latestPointer(), content, StandardCharsets.UTF_8);
-            assertEquals(Optional.of(layout.checkpoint(2)), CheckpointStore.latest(layout),
+            assertEquals(
+                    Optional.of(layout.checkpoint(2)),
+                    CheckpointStore.latest(layout),
                     "latest holding '" + content.substring(0, Math.min(20, content.length())) + "'");
         }
         Files.write(layout.latestPointer(), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
@@ -39,15 +50,20 @@ class CheckpointLeftoversTest {
     void interruptedWritesAreRemovedButAFallbackIsKept() throws Exception {
         RunLayout layout = new RunLayout(dir);
         Files.createDirectories(layout.checkpoint(2));
-        for (String leftover : List.of(".step-000000003.tmp-5f0e3c1a-8d2b-4a6e-9c1f-2b7d9e4a1c3b",
-                ".step-000000002.old-0a1b2c3d-0000-4000-8000-000000000000", ".latest.tmp")) {
+        for (String leftover : List.of(
+                ".step-000000003.tmp-5f0e3c1a-8d2b-4a6e-9c1f-2b7d9e4a1c3b",
+                ".step-000000002.old-0a1b2c3d-0000-4000-8000-000000000000",
+                ".latest.tmp")) {
             Files.createDirectories(layout.checkpoints().resolve(leftover));
         }
         Files.createDirectories(dir.resolve(".generator.tmp-0a1b2c3d-0000-4000-8000-000000000001"));
         // generator/ itself is missing: its set-aside old version is what Checkpoint.read falls back to.
         Files.createDirectories(dir.resolve(".generator.old-0a1b2c3d-0000-4000-8000-000000000002"));
-        Files.writeString(layout.checkpoints().resolve(".step-000000003.tmp-5f0e3c1a-8d2b-4a6e-9c1f-2b7d9e4a1c3b")
-                .resolve("tensors.safetensors"), "partial");
+        Files.writeString(
+                layout.checkpoints()
+                        .resolve(".step-000000003.tmp-5f0e3c1a-8d2b-4a6e-9c1f-2b7d9e4a1c3b")
+                        .resolve("tensors.safetensors"),
+                "partial");
 
         new CheckpointStore(layout, 3).removeLeftovers();
 

@@ -9,14 +9,14 @@ import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spec.Presets;
+import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.AdamConfig;
-import dev.acgan.api.spec.ImageShape;
-import dev.acgan.api.spec.Presets;
-import dev.acgan.api.spi.Backends;
 import dev.acgan.api.train.GanTrainer;
 import dev.acgan.api.train.StepResult;
 import dev.acgan.api.train.Trainer;
@@ -45,8 +45,11 @@ class TrainingSessionTest {
         StringWriter bar = new StringWriter();
         TrainingSession closeLater = null;
         try (GanTrainer trainer = GanTrainer.create(Backends.discover().select(), spec, cfg, data)) {
-            TrainingSession session = new TrainingSession(layout, trainer,
-                    new TrainingSession.Options(0, 3, 0, 10, ProgressReporter.Mode.BAR), new PrintWriter(bar, true),
+            TrainingSession session = new TrainingSession(
+                    layout,
+                    trainer,
+                    new TrainingSession.Options(0, 3, 0, 10, ProgressReporter.Mode.BAR),
+                    new PrintWriter(bar, true),
                     "test");
             closeLater = session;
             trainer.addListener(new TrainingListener() {
@@ -66,7 +69,8 @@ class TrainingSessionTest {
                 closeLater.close();
             }
         }
-        assertEquals(2, Checkpoint.read(layout.checkpoint(2)).metadata().position().step());
+        assertEquals(
+                2, Checkpoint.read(layout.checkpoint(2)).metadata().position().step());
         assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
         assertEquals(2, MetricsCsv.readKeeping(layout.metrics(), Long.MAX_VALUE).size());
         assertEquals(List.of(layout.grid(0), layout.grid(2)), TrainingSession.gridFiles(layout.samples()));
@@ -93,25 +97,36 @@ class TrainingSessionTest {
             }
         };
         try (GanTrainer trainer = GanTrainer.create(failing, spec, cfg, data);
-             TrainingSession session = new TrainingSession(layout, trainer,
-                     new TrainingSession.Options(2, 3, 1, 10, ProgressReporter.Mode.LOG), new PrintWriter(
-                             new StringWriter(), true), "test")) {
+                TrainingSession session = new TrainingSession(
+                        layout,
+                        trainer,
+                        new TrainingSession.Options(2, 3, 1, 10, ProgressReporter.Mode.LOG),
+                        new PrintWriter(new StringWriter(), true),
+                        "test")) {
             TrainingSession.Result r = session.run(null);
             assertNotNull(r.diverged());
             assertEquals(4, r.diverged().step());
-            assertTrue(r.diverged().getMessage().contains("training diverged at step 4: generator loss NaN"),
+            assertTrue(
+                    r.diverged().getMessage().contains("training diverged at step 4: generator loss NaN"),
                     r.diverged().getMessage());
             assertFalse(r.interrupted());
             assertEquals(layout.checkpoint(2), r.checkpoint(), "step 3 has no checkpoint (every 2 steps)");
         }
         assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
         try (var s = Files.list(layout.checkpoints())) {
-            assertEquals(List.of("latest", "step-000000002"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("latest", "step-000000002"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        assertEquals(2, Checkpoint.read(layout.generator()).metadata().position().step());
-        assertEquals(List.of(1L, 2L, 3L), MetricsCsv.readKeeping(layout.metrics(), Long.MAX_VALUE).stream()
-                .map(MetricsRow::step).toList());
-        assertEquals(List.of(layout.grid(0), layout.grid(1), layout.grid(2), layout.grid(3)),
+        assertEquals(
+                2, Checkpoint.read(layout.generator()).metadata().position().step());
+        assertEquals(
+                List.of(1L, 2L, 3L),
+                MetricsCsv.readKeeping(layout.metrics(), Long.MAX_VALUE).stream()
+                        .map(MetricsRow::step)
+                        .toList());
+        assertEquals(
+                List.of(layout.grid(0), layout.grid(1), layout.grid(2), layout.grid(3)),
                 TrainingSession.gridFiles(layout.samples()));
     }
 
@@ -130,13 +145,18 @@ class TrainingSessionTest {
             }
         };
         try (GanTrainer trainer = GanTrainer.create(failing, spec, cfg, data);
-             TrainingSession session = new TrainingSession(layout, trainer,
-                     new TrainingSession.Options(2, 3, 0, 10, ProgressReporter.Mode.LOG), new PrintWriter(
-                             new StringWriter(), true), "test")) {
+                TrainingSession session = new TrainingSession(
+                        layout,
+                        trainer,
+                        new TrainingSession.Options(2, 3, 0, 10, ProgressReporter.Mode.LOG),
+                        new PrintWriter(new StringWriter(), true),
+                        "test")) {
             TrainingSession.Result r = session.run(null);
             assertNotNull(r.diverged());
             assertEquals(4, r.diverged().step(), r.diverged().getMessage());
-            assertTrue(r.diverged().getMessage().contains("is not finite"), r.diverged().getMessage());
+            assertTrue(
+                    r.diverged().getMessage().contains("is not finite"),
+                    r.diverged().getMessage());
             assertEquals(layout.checkpoint(2), r.checkpoint());
         }
         assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
@@ -180,8 +200,8 @@ class TrainingSessionTest {
     }
 
     private static GanModel proxy(GanModel model, Call call) {
-        return (GanModel) java.lang.reflect.Proxy.newProxyInstance(GanModel.class.getClassLoader(),
-                new Class<?>[] {GanModel.class}, (p, m, args) -> {
+        return (GanModel) java.lang.reflect.Proxy.newProxyInstance(
+                GanModel.class.getClassLoader(), new Class<?>[] {GanModel.class}, (p, m, args) -> {
                     try {
                         return call.invoke(m, args);
                     } catch (java.lang.reflect.InvocationTargetException e) {

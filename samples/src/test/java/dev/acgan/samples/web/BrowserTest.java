@@ -74,12 +74,23 @@ class BrowserTest {
         userData = Files.createTempDirectory(WebFixture.root(), "chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + userData, "--window-size=1280,1500",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + userData,
+                "--window-size=1280,1500",
                 "--force-device-scale-factor=1");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
     }
@@ -100,7 +111,9 @@ class BrowserTest {
         driver.get(server.url().toString());
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
         wait.until(d -> "loaded".equals(byId("model-info").getAttribute("data-state")));
-        assertTrue(byId("model-info").getText().contains("acgan-fast"), byId("model-info").getText());
+        assertTrue(
+                byId("model-info").getText().contains("acgan-fast"),
+                byId("model-info").getText());
         // The page generates on load: all classes, 10 each, at scale 2.
         wait.until(d -> naturalWidth("gen-image") == ImageGrid.extent(10, 28) * 2);
 
@@ -120,18 +133,21 @@ class BrowserTest {
         // The sliders regenerate the latent picture as they move.
         wait.until(d -> naturalWidth("latent-image") == ImageGrid.extent(1, 28));
         String before = byId("latent-time").getText();
-        ((JavascriptExecutor) driver).executeScript(
-                "const s = document.getElementById('z0'); s.value = s.value > 0 ? -0.8 : 0.8;"
+        ((JavascriptExecutor) driver)
+                .executeScript("const s = document.getElementById('z0'); s.value = s.value > 0 ? -0.8 : 0.8;"
                         + "s.dispatchEvent(new Event('input'));");
         wait.until(d -> !byId("latent-time").getText().equals(before));
-        assertTrue(byId("latent-time").getText().contains("z[0..4]"), byId("latent-time").getText());
+        assertTrue(
+                byId("latent-time").getText().contains("z[0..4]"),
+                byId("latent-time").getText());
         wait.until(d -> naturalWidth("walk-image") == ImageGrid.extent(10, 28));
         screenshot("generate.png");
 
         type("count", "999");
         byId("generate").click();
         wait.until(d -> byId("error").isDisplayed());
-        assertTrue(byId("error").getText().contains("count must be between 1 and 400, got 999"),
+        assertTrue(
+                byId("error").getText().contains("count must be between 1 and 400, got 999"),
                 byId("error").getText());
         screenshot("generate-error.png");
         type("count", "3");
@@ -161,8 +177,11 @@ class BrowserTest {
         wait.until(d -> points() >= 4);
         wait.until(d -> !byId("grid").getAttribute("src").equals(firstSrc));
         wait.until(d -> naturalWidth("grid") == ImageGrid.extent(10, 28));
-        assertTrue(byId("step-label").getText().matches("step \\d+ / 2000"), byId("step-label").getText());
-        wait.until(d -> !byId("ips").getText().equals("–") && !byId("eta").getText().equals("–"));
+        assertTrue(
+                byId("step-label").getText().matches("step \\d+ / 2000"),
+                byId("step-label").getText());
+        wait.until(d ->
+                !byId("ips").getText().equals("–") && !byId("eta").getText().equals("–"));
         // Quality every 3 steps: the accuracy / FID stat and the quality chart fill in.
         wait.until(d -> byId("last-quality").getText().matches("\\d+\\.\\d% / \\d+\\.\\d"));
         wait.until(d -> Integer.parseInt(byId("quality-chart").getAttribute("data-points")) >= 1);
@@ -171,7 +190,9 @@ class BrowserTest {
         byId("start").click();
         wait.until(d -> byId("train-error").isDisplayed());
         assertEquals("409", byId("train-error").getAttribute("data-status"));
-        assertTrue(byId("train-error").getText().contains("already running"), byId("train-error").getText());
+        assertTrue(
+                byId("train-error").getText().contains("already running"),
+                byId("train-error").getText());
         screenshot("train-running.png");
 
         byId("pause").click();
@@ -197,8 +218,11 @@ class BrowserTest {
         // Its checkpoint feeds the Generate page.
         byId("open-generate").click();
         wait.until(d -> "loaded".equals(byId("model-info").getAttribute("data-state")));
-        assertEquals("training", new Select(byId("source")).getFirstSelectedOption().getAttribute("value"));
-        assertTrue(byId("model-info").getText().contains("step " + step), byId("model-info").getText());
+        assertEquals(
+                "training", new Select(byId("source")).getFirstSelectedOption().getAttribute("value"));
+        assertTrue(
+                byId("model-info").getText().contains("step " + step),
+                byId("model-info").getText());
         wait.until(d -> naturalWidth("gen-image") == ImageGrid.extent(10, 28) * 2);
     }
 
@@ -215,14 +239,15 @@ class BrowserTest {
     }
 
     private static long naturalWidth(String id) {
-        Object v = ((JavascriptExecutor) driver).executeScript(
-                "const i = document.getElementById(arguments[0]); return i.complete ? i.naturalWidth : 0;", id);
+        Object v = ((JavascriptExecutor) driver)
+                .executeScript(
+                        "const i = document.getElementById(arguments[0]); return i.complete ? i.naturalWidth : 0;", id);
         return ((Number) v).longValue();
     }
 
     private static long naturalHeight(String id) {
-        Object v = ((JavascriptExecutor) driver).executeScript(
-                "return document.getElementById(arguments[0]).naturalHeight;", id);
+        Object v = ((JavascriptExecutor) driver)
+                .executeScript("return document.getElementById(arguments[0]).naturalHeight;", id);
         return ((Number) v).longValue();
     }
 

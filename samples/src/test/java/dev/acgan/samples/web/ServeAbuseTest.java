@@ -54,27 +54,46 @@ class ServeAbuseTest {
         assertStatus(400, "GET /api/generate.png?class=%00%ff%fe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         // A body over the 64 KiB limit, announced or not.
         String body = "{\"steps\":\"" + "9".repeat(1 << 20) + "\"}";
-        assertStatus(413, "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
-        assertStatus(413, "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n");
-        assertStatus(400, "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: 8\r\n\r\n{\"a\":[[[");
+        assertStatus(
+                413,
+                "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        assertStatus(
+                413,
+                "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body
+                        + "\r\n0\r\n\r\n");
+        assertStatus(
+                400,
+                "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 8\r\n\r\n{\"a\":[[[");
         String deep = "[".repeat(5000) + "]".repeat(5000);
-        assertStatus(400, "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + deep.length() + "\r\n\r\n" + deep);
+        assertStatus(
+                400,
+                "POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + deep.length() + "\r\n\r\n" + deep);
         // Garbage instead of HTTP: the connection is closed or answered 400, never anything else.
-        for (String junk : List.of("\u0000\u0001\u0002\r\n\r\n", "GET\r\n\r\n",
-                "BREW /coffee HTCPCP/1.0\r\n\r\n", "GET /" + "%".repeat(10_000) + " HTTP/1.1\r\n\r\n")) {
+        for (String junk : List.of(
+                "\u0000\u0001\u0002\r\n\r\n",
+                "GET\r\n\r\n",
+                "BREW /coffee HTCPCP/1.0\r\n\r\n",
+                "GET /" + "%".repeat(10_000) + " HTTP/1.1\r\n\r\n")) {
             String answer = exchange(junk);
             assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 4"), junk.strip() + " -> " + firstLine(answer));
         }
-        for (String p : List.of("/static/../../../../etc/passwd", "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-                "/static/..\\..\\pom.xml", "/static//etc/passwd", "/static/%252e%252e/pom.xml",
-                "/static/app.css%00.html", "//etc/passwd", "/static/./app.css")) {
+        for (String p : List.of(
+                "/static/../../../../etc/passwd",
+                "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                "/static/..\\..\\pom.xml",
+                "/static//etc/passwd",
+                "/static/%252e%252e/pom.xml",
+                "/static/app.css%00.html",
+                "//etc/passwd",
+                "/static/./app.css")) {
             String answer = exchange("GET " + p + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-            assertTrue(answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"), p + " -> "
-                    + firstLine(answer));
+            assertTrue(
+                    answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"),
+                    p + " -> " + firstLine(answer));
             assertFalse(answer.contains("root:") || answer.contains("<project"), p + " leaked a file");
         }
         assertServing();
@@ -91,10 +110,12 @@ class ServeAbuseTest {
                 Socket s = new Socket("127.0.0.1", port);
                 OutputStream out = s.getOutputStream();
                 if (i % 2 == 0) {
-                    out.write("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                    out.write("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                            .getBytes(StandardCharsets.US_ASCII));
                 } else {
                     out.write(("POST /api/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: 1000\r\n\r\n{\"st").getBytes(StandardCharsets.US_ASCII));
+                                    + "Content-Length: 1000\r\n\r\n{\"st")
+                            .getBytes(StandardCharsets.US_ASCII));
                 }
                 out.flush();
                 slow.add(s);
@@ -107,8 +128,8 @@ class ServeAbuseTest {
             }
             assertTrue(answer.startsWith("HTTP/1.1 200"), "served within 45 s: " + firstLine(answer));
             double waited = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(java.util.Locale.ROOT, "100 slow clients: a normal request was answered after %.1f s%n",
-                    waited);
+            System.out.printf(
+                    java.util.Locale.ROOT, "100 slow clients: a normal request was answered after %.1f s%n", waited);
         } finally {
             for (Socket s : slow) {
                 s.close();
@@ -126,8 +147,9 @@ class ServeAbuseTest {
             for (int i = 0; i < EventHub.MAX_CLIENTS + 10; i++) {
                 Socket s = new Socket("127.0.0.1", port);
                 s.setSoTimeout(10_000);
-                s.getOutputStream().write("GET /api/train/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write("GET /api/train/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 String head = readHead(s.getInputStream());
                 if (head.startsWith("HTTP/1.1 200")) {
                     accepted++;
@@ -151,8 +173,9 @@ class ServeAbuseTest {
 
     private static void assertStatus(int status, String request) throws IOException {
         String answer = exchange(request);
-        assertTrue(answer.startsWith("HTTP/1.1 " + status), () -> request.substring(0, Math.min(80, request.length()))
-                + "... -> " + firstLine(answer));
+        assertTrue(
+                answer.startsWith("HTTP/1.1 " + status),
+                () -> request.substring(0, Math.min(80, request.length())) + "... -> " + firstLine(answer));
         assertTrue(answer.contains("\"error\""), answer);
         assertServing();
     }
@@ -164,8 +187,7 @@ class ServeAbuseTest {
 
     /** A normal request answers 200 within {@code seconds}. */
     static void assertServing(int seconds) throws IOException {
-        String answer = exchange("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-                seconds);
+        String answer = exchange("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", seconds);
         assertTrue(answer.startsWith("HTTP/1.1 200"), "the server still serves: " + firstLine(answer));
     }
 
@@ -194,8 +216,10 @@ class ServeAbuseTest {
                     }
                 }
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("no complete answer within " + seconds + " s to "
-                        + request.substring(0, Math.min(60, request.length())) + "...; got: " + got, e);
+                throw new AssertionError(
+                        "no complete answer within " + seconds + " s to "
+                                + request.substring(0, Math.min(60, request.length())) + "...; got: " + got,
+                        e);
             } catch (IOException e) {
                 // reset after the answer was sent
             }
@@ -209,7 +233,8 @@ class ServeAbuseTest {
         if (end < 0) {
             return false;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(s);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(s);
         return m.find() && m.start() < end && s.length() - end - 4 >= Long.parseLong(m.group(1));
     }
 

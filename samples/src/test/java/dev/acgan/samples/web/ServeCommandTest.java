@@ -23,8 +23,10 @@ class ServeCommandTest {
         Cli.Result notNumber = Cli.run("serve", "--port", "eighty").expect(2);
         assertTrue(notNumber.err().contains("--port"), notNumber.err());
 
-        Cli.Result missing = Cli.run("serve", "--checkpoint", tmp.resolve("nope").toString()).expect(1);
-        assertTrue(missing.err().startsWith("acgan serve: checkpoint " + tmp.resolve("nope") + " does not exist"),
+        Cli.Result missing =
+                Cli.run("serve", "--checkpoint", tmp.resolve("nope").toString()).expect(1);
+        assertTrue(
+                missing.err().startsWith("acgan serve: checkpoint " + tmp.resolve("nope") + " does not exist"),
                 missing.err());
 
         Cli.Result empty = Cli.run("serve", "--checkpoint", tmp.toString()).expect(1);

@@ -21,18 +21,32 @@ class ServePrecisionTest {
     @Test
     void aTrainingOnABackendWithoutBf16IsA400() throws Exception {
         GanBackend tensorflow = Backends.discover().select("tensorflow");
-        Assumptions.assumeTrue(tensorflow.precisionUnavailable(Precision.BF16).isEmpty(),
-                () -> "bf16 unavailable here: " + tensorflow.precisionUnavailable(Precision.BF16).orElse(""));
-        try (WebServer server = WebModule.server(new ServeOptions("127.0.0.1", 0, WebFixture.trainedRun(),
-                "tensorflow", WebFixture.root().resolve("bf16-runs"), Precision.BF16)).start()) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.url().resolve("/api/train/start"))
-                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"backend\":\"nd4j\",\"steps\":1}")).build(),
+        Assumptions.assumeTrue(
+                tensorflow.precisionUnavailable(Precision.BF16).isEmpty(),
+                () -> "bf16 unavailable here: "
+                        + tensorflow.precisionUnavailable(Precision.BF16).orElse(""));
+        try (WebServer server = WebModule.server(new ServeOptions(
+                        "127.0.0.1",
+                        0,
+                        WebFixture.trainedRun(),
+                        "tensorflow",
+                        WebFixture.root().resolve("bf16-runs"),
+                        Precision.BF16))
+                .start()) {
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(server.url().resolve("/api/train/start"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"backend\":\"nd4j\",\"steps\":1}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = WebApiTest.JSON.readTree(new String(r.body(), StandardCharsets.UTF_8));
             assertEquals(400, r.statusCode(), body::toString);
-            assertTrue(body.get("error").asText().startsWith("precision bf16 is not available on backend nd4j"),
+            assertTrue(
+                    body.get("error").asText().startsWith("precision bf16 is not available on backend nd4j"),
                     body::toString);
             assertEquals(false, server.training().status().get("active"), "nothing started");
         }

@@ -56,20 +56,28 @@ class SessionHooksTest {
 
     private GanTrainer trainer(long steps) {
         var spec = Presets.byName("gan", ImageShape.mnist(), 10, 16);
-        return GanTrainer.create(Backends.discover().select(), spec,
-                TrainingConfig.defaults().withBatchSize(4).withMaxSteps(steps), Datasets.embeddedMnist());
+        return GanTrainer.create(
+                Backends.discover().select(),
+                spec,
+                TrainingConfig.defaults().withBatchSize(4).withMaxSteps(steps),
+                Datasets.embeddedMnist());
     }
 
     private TrainingSession session(RunLayout layout, GanTrainer t) {
-        return new TrainingSession(layout, t, new TrainingSession.Options(3, 3, 2, 100, ProgressReporter.Mode.LOG),
-                new PrintWriter(new StringWriter()), "test");
+        return new TrainingSession(
+                layout,
+                t,
+                new TrainingSession.Options(3, 3, 2, 100, ProgressReporter.Mode.LOG),
+                new PrintWriter(new StringWriter()),
+                "test");
     }
 
     @Test
     void eventsFollowTheOutputsAndAPauseHoldsUntilResumed() throws Exception {
         RunLayout layout = new RunLayout(tmp.resolve("run")).prepare();
         Recorder rec = new Recorder();
-        try (GanTrainer t = trainer(6); TrainingSession s = session(layout, t)) {
+        try (GanTrainer t = trainer(6);
+                TrainingSession s = session(layout, t)) {
             s.addEvents(rec);
             s.addEvents(new TrainingSession.Events() {
                 @Override
@@ -78,9 +86,10 @@ class SessionHooksTest {
                         s.pause();
                         assertTrue(s.paused());
                         new Thread(() -> {
-                            sleep(400);
-                            s.resume();
-                        }).start();
+                                    sleep(400);
+                                    s.resume();
+                                })
+                                .start();
                     }
                 }
             });
@@ -89,8 +98,21 @@ class SessionHooksTest {
             assertEquals(6, r.step());
             assertFalse(s.paused());
         }
-        assertEquals(List.of("grid 0", "step 1", "step 2", "grid 2", "step 3", "checkpoint 3", "step 4", "grid 4",
-                "step 5", "step 6", "grid 6", "checkpoint 6"), rec.events);
+        assertEquals(
+                List.of(
+                        "grid 0",
+                        "step 1",
+                        "step 2",
+                        "grid 2",
+                        "step 3",
+                        "checkpoint 3",
+                        "step 4",
+                        "grid 4",
+                        "step 5",
+                        "step 6",
+                        "grid 6",
+                        "checkpoint 6"),
+                rec.events);
         long held = rec.stepNanos.get(2) - rec.stepNanos.get(1);
         assertTrue(held >= 350_000_000L, "the pause held the training between steps 2 and 3 (" + held / 1e6 + " ms)");
     }
@@ -99,7 +121,8 @@ class SessionHooksTest {
     void stoppingAPausedTrainingEndsItWithACheckpoint() throws Exception {
         RunLayout layout = new RunLayout(tmp.resolve("run")).prepare();
         Recorder rec = new Recorder();
-        try (GanTrainer t = trainer(1000); TrainingSession s = session(layout, t)) {
+        try (GanTrainer t = trainer(1000);
+                TrainingSession s = session(layout, t)) {
             s.addEvents(rec);
             s.addEvents(new TrainingSession.Events() {
                 @Override
@@ -107,9 +130,10 @@ class SessionHooksTest {
                     if (row.step() == 1) {
                         s.pause();
                         new Thread(() -> {
-                            sleep(200);
-                            s.requestStop();
-                        }).start();
+                                    sleep(200);
+                                    s.requestStop();
+                                })
+                                .start();
                     }
                 }
             });

@@ -125,7 +125,8 @@ class WebApiTest {
         JsonNode noise = json(get("/api/noise?seed=11&dims=3"), 200);
         assertEquals(3, noise.get("values").size());
         for (JsonNode v : noise.get("values")) {
-            assertTrue(v.asDouble() >= noise.get("min").asDouble() && v.asDouble() <= noise.get("max").asDouble());
+            assertTrue(v.asDouble() >= noise.get("min").asDouble()
+                    && v.asDouble() <= noise.get("max").asDouble());
         }
     }
 
@@ -166,11 +167,21 @@ class WebApiTest {
 
     @Test
     void unknownPathsAre404AndPathsNeverReachTheFileSystem() throws Exception {
-        for (String p : List.of("/nope", "/api/nope", "/static/nope.js", "/static/", "/static/../pom.xml",
-                "/static/..%2f..%2fpom.xml", "/static/%2e%2e/%2e%2e/pom.xml", "/../../../../etc/passwd",
-                "/static/app.css/../../../pom.xml", "/index.html")) {
+        for (String p : List.of(
+                "/nope",
+                "/api/nope",
+                "/static/nope.js",
+                "/static/",
+                "/static/../pom.xml",
+                "/static/..%2f..%2fpom.xml",
+                "/static/%2e%2e/%2e%2e/pom.xml",
+                "/../../../../etc/passwd",
+                "/static/app.css/../../../pom.xml",
+                "/index.html")) {
             String answer = raw("GET " + p + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-            assertTrue(answer.startsWith("HTTP/1.1 404"), p + " -> " + answer.lines().findFirst().orElse(""));
+            assertTrue(
+                    answer.startsWith("HTTP/1.1 404"),
+                    p + " -> " + answer.lines().findFirst().orElse(""));
             assertFalse(answer.contains("<project"), p + " leaked a file");
             assertTrue(answer.contains("\"error\""), p);
         }
@@ -183,18 +194,23 @@ class WebApiTest {
 
     @Test
     void methodsOriginsAndHostsAreChecked() throws Exception {
-        assertEquals(405, send(HttpRequest.newBuilder(base.resolve("/api/generate.png"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")));
+        assertEquals(
+                405,
+                send(HttpRequest.newBuilder(base.resolve("/api/generate.png"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .header("Content-Type", "application/json")));
         assertEquals(405, get("/api/train/start").statusCode());
-        assertEquals(415, send(HttpRequest.newBuilder(base.resolve("/api/train/start"))
-                .POST(HttpRequest.BodyPublishers.ofString("steps=5"))
-                .header("Content-Type", "application/x-www-form-urlencoded")));
+        assertEquals(
+                415,
+                send(HttpRequest.newBuilder(base.resolve("/api/train/start"))
+                        .POST(HttpRequest.BodyPublishers.ofString("steps=5"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")));
         assertEquals(403, send(post("/api/train/start", "{}").header("Origin", "http://evil.example")));
         assertEquals(400, send(post("/api/train/stop?force=1", "{}")), "POST routes take no query parameters");
         String answer = raw("GET /api/info HTTP/1.0\r\nHost: attacker.example:" + base.getPort() + "\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
-        String rebinding = raw("GET /api/info HTTP/1.0\r\nHost: 127.0.0.1.attacker.example:" + base.getPort()
-                + "\r\n\r\n");
+        String rebinding =
+                raw("GET /api/info HTTP/1.0\r\nHost: 127.0.0.1.attacker.example:" + base.getPort() + "\r\n\r\n");
         assertTrue(rebinding.startsWith("HTTP/1.1 403"), "a name that starts like a loopback address: " + rebinding);
         assertTrue(raw("GET /api/info HTTP/1.0\r\nHost: localhost:" + base.getPort() + "\r\n\r\n")
                 .startsWith("HTTP/1.1 200"));
@@ -223,8 +239,9 @@ class WebApiTest {
         cases.put("[1,2]", "must be a JSON object");
         cases.put("{not json", "not valid JSON");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            JsonNode body = json(http.send(post("/api/train/start", c.getKey()).build(),
-                    HttpResponse.BodyHandlers.ofByteArray()), 400);
+            JsonNode body = json(
+                    http.send(post("/api/train/start", c.getKey()).build(), HttpResponse.BodyHandlers.ofByteArray()),
+                    400);
             assertTrue(body.get("error").asText().contains(c.getValue()), c.getKey() + " -> " + body);
         }
     }
@@ -235,27 +252,33 @@ class WebApiTest {
         assertEquals(404, get("/api/train/checkpoint.zip").statusCode());
         assertEquals(404, get("/api/train/grid.png").statusCode());
         assertEquals(404, get("/api/model?source=training").statusCode());
-        assertTrue(json(http.send(post("/api/train/stop", "{}").build(), HttpResponse.BodyHandlers.ofByteArray()),
-                409).get("error").asText().contains("no training is running"));
+        assertTrue(json(http.send(post("/api/train/stop", "{}").build(), HttpResponse.BodyHandlers.ofByteArray()), 409)
+                .get("error")
+                .asText()
+                .contains("no training is running"));
 
-        HttpResponse<byte[]> started = http.send(post("/api/train/start",
-                "{\"model\":\"gan\",\"steps\":\"100000\",\"batchSize\":\"4\",\"sampleEvery\":\"3\","
-                        + "\"checkpointEvery\":\"0\",\"seed\":\"5\"}").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> started = http.send(
+                post(
+                                "/api/train/start",
+                                "{\"model\":\"gan\",\"steps\":\"100000\",\"batchSize\":\"4\",\"sampleEvery\":\"3\","
+                                        + "\"checkpointEvery\":\"0\",\"seed\":\"5\"}")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         JsonNode s = json(started, 202);
         assertTrue(s.get("active").asBoolean());
         Path dir = Path.of(s.get("dir").asText());
         assertTrue(dir.getFileName().toString().startsWith("web-"), dir.toString());
         assertTrue(dir.startsWith(WebFixture.root().resolve("api-runs")), dir + " is under --outdir");
 
-        JsonNode second = json(http.send(post("/api/train/start", "{}").build(),
-                HttpResponse.BodyHandlers.ofByteArray()), 409);
+        JsonNode second =
+                json(http.send(post("/api/train/start", "{}").build(), HttpResponse.BodyHandlers.ofByteArray()), 409);
         assertTrue(second.get("error").asText().contains("already running"), second.toString());
 
         JsonNode running = awaitState("running", 60);
         assertEquals("gan-mlp", running.get("model").asText());
         awaitStep(4, 60);
-        JsonNode paused = json(http.send(post("/api/train/pause", "{}").build(),
-                HttpResponse.BodyHandlers.ofByteArray()), 200);
+        JsonNode paused =
+                json(http.send(post("/api/train/pause", "{}").build(), HttpResponse.BodyHandlers.ofByteArray()), 200);
         assertEquals("paused", paused.get("state").asText());
         // The step in flight finishes first (however long it takes on a loaded machine); then it holds.
         long at = json(get("/api/train/status"), 200).get("step").asLong();
@@ -269,10 +292,16 @@ class WebApiTest {
         }
         Thread.sleep(1000);
         assertEquals(at, json(get("/api/train/status"), 200).get("step").asLong(), "a paused training holds");
-        assertEquals(409, http.send(post("/api/train/pause", "{}").build(),
-                HttpResponse.BodyHandlers.ofByteArray()).statusCode(), "already paused");
-        assertEquals("running", json(http.send(post("/api/train/resume", "{}").build(),
-                HttpResponse.BodyHandlers.ofByteArray()), 200).get("state").asText());
+        assertEquals(
+                409,
+                http.send(post("/api/train/pause", "{}").build(), HttpResponse.BodyHandlers.ofByteArray())
+                        .statusCode(),
+                "already paused");
+        assertEquals(
+                "running",
+                json(http.send(post("/api/train/resume", "{}").build(), HttpResponse.BodyHandlers.ofByteArray()), 200)
+                        .get("state")
+                        .asText());
         awaitStep(at + 2, 60);
 
         // The event stream starts with a snapshot holding the loss points so far.
@@ -282,8 +311,8 @@ class WebApiTest {
         assertTrue(snap.get("points").size() >= 1, snap.toString());
         assertEquals(3, snap.get("points").get(0).size(), "[step, d, g]");
 
-        JsonNode stopping = json(http.send(post("/api/train/stop", "{}").build(),
-                HttpResponse.BodyHandlers.ofByteArray()), 200);
+        JsonNode stopping =
+                json(http.send(post("/api/train/stop", "{}").build(), HttpResponse.BodyHandlers.ofByteArray()), 200);
         assertTrue(List.of("stopping", "stopped").contains(stopping.get("state").asText()));
         JsonNode stopped = awaitState("stopped", 60);
         long step = stopped.get("step").asLong();
@@ -295,9 +324,13 @@ class WebApiTest {
         HttpResponse<byte[]> zip = get("/api/train/checkpoint.zip");
         assertEquals(200, zip.statusCode());
         assertEquals("application/zip", zip.headers().firstValue("Content-Type").orElse(""));
-        assertEquals(zip.body().length, zip.headers().firstValueAsLong("Content-Length").orElse(-1),
+        assertEquals(
+                zip.body().length,
+                zip.headers().firstValueAsLong("Content-Length").orElse(-1),
                 "built whole before sending, so a checkpoint pruned meanwhile cannot cut it short");
-        assertTrue(zip.headers().firstValue("Content-Disposition").orElse("")
+        assertTrue(zip.headers()
+                .firstValue("Content-Disposition")
+                .orElse("")
                 .contains(String.format("step-%09d.zip", step)));
         List<String> names = new ArrayList<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
@@ -314,10 +347,15 @@ class WebApiTest {
         assertEquals("gan-mlp", model.get("model").asText());
         assertEquals(step, model.get("step").asLong());
         assertEquals(200, get("/api/generate.png?source=training&count=3").statusCode());
-        assertTrue(json(get("/api/generate.png?source=training&class=3"), 400).get("error").asText()
+        assertTrue(json(get("/api/generate.png?source=training&class=3"), 400)
+                .get("error")
+                .asText()
                 .contains("unconditional"));
-        assertEquals(409, http.send(post("/api/train/resume", "{}").build(),
-                HttpResponse.BodyHandlers.ofByteArray()).statusCode(), "nothing to resume");
+        assertEquals(
+                409,
+                http.send(post("/api/train/resume", "{}").build(), HttpResponse.BodyHandlers.ofByteArray())
+                        .statusCode(),
+                "nothing to resume");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -348,8 +386,11 @@ class WebApiTest {
     }
 
     private static List<String> firstEventLines() throws Exception {
-        HttpResponse<Stream<String>> r = http.send(HttpRequest.newBuilder(base.resolve("/api/train/events"))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/train/events"))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         List<String> out = new ArrayList<>();
@@ -366,13 +407,18 @@ class WebApiTest {
     }
 
     static HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + pathAndQuery))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + pathAndQuery))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static HttpRequest.Builder post(String path, String body) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private static int send(HttpRequest.Builder b) throws IOException, InterruptedException {

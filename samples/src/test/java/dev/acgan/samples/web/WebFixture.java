@@ -16,8 +16,7 @@ final class WebFixture {
     private static Path root;
     private static Path run;
 
-    private WebFixture() {
-    }
+    private WebFixture() {}
 
     /** A scratch directory, removed when the JVM exits. */
     static synchronized Path root() {
@@ -37,8 +36,23 @@ final class WebFixture {
     static synchronized Path trainedRun() {
         if (run == null) {
             Path dir = root().resolve("trained");
-            Cli.run("train", "--model", "acgan", "--batch-size", "8", "--steps", "2", "--sample-every", "0",
-                    "--checkpoint-every", "0", "--keep", "1", "--outdir", dir.toString()).expect(0);
+            Cli.run(
+                            "train",
+                            "--model",
+                            "acgan",
+                            "--batch-size",
+                            "8",
+                            "--steps",
+                            "2",
+                            "--sample-every",
+                            "0",
+                            "--checkpoint-every",
+                            "0",
+                            "--keep",
+                            "1",
+                            "--outdir",
+                            dir.toString())
+                    .expect(0);
             run = dir;
         }
         return run;

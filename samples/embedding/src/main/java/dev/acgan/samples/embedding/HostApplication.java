@@ -54,8 +54,8 @@ public final class HostApplication {
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = i / perClass;
             }
-            ImageBatch images = generator.generate(NoiseSampler.sample(spec, labels.length, new SplittableRandom(seed)),
-                    conditional ? labels : null);
+            ImageBatch images = generator.generate(
+                    NoiseSampler.sample(spec, labels.length, new SplittableRandom(seed)), conditional ? labels : null);
             Files.createDirectories(outDir);
             Path out = outDir.resolve("generated.png");
             ImageIO.write(grid(images, rows, perClass), "png", out.toFile());
@@ -74,8 +74,8 @@ public final class HostApplication {
         int w = images.width();
         int c = images.channels();
         float[] px = images.pixels();
-        BufferedImage out = new BufferedImage(cols * w, rows * h,
-                c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(
+                cols * w, rows * h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         for (int n = 0; n < images.count(); n++) {
             int x0 = (n % cols) * w;
             int y0 = (n / cols) * h;

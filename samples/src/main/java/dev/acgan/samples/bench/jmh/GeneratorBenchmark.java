@@ -50,8 +50,8 @@ public class GeneratorBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         ModelSpec spec = Presets.byName(Presets.ACGAN_MNIST);
-        generator = JmhBackends.byName(backend).loadGenerator(spec,
-                ParameterInitializer.initialize(spec.validate(), 42));
+        generator =
+                JmhBackends.byName(backend).loadGenerator(spec, ParameterInitializer.initialize(spec.validate(), 42));
         labels = new int[images];
         for (int i = 0; i < images; i++) {
             labels[i] = i % spec.numClasses();

@@ -21,8 +21,7 @@ public final class JmhLauncher {
     /** The package of the benchmarks; the default include pattern. */
     public static final String PACKAGE = JmhLauncher.class.getPackageName();
 
-    private JmhLauncher() {
-    }
+    private JmhLauncher() {}
 
     /** The JMH options for these arguments (JMH's syntax: {@code -f 1 -wi 2 -p backend=nd4j REGEX}). */
     public static Options options(List<String> args) throws CommandLineOptionException {

@@ -41,8 +41,9 @@ public class SgemmBenchmark {
     /** Prepares the product. */
     @Setup(Level.Trial)
     public void setUp() {
-        ComputeProbe probe = JmhBackends.byName(backend).computeProbe().orElseThrow(() ->
-                new IllegalStateException("backend " + backend + " has no compute probe"));
+        ComputeProbe probe = JmhBackends.byName(backend)
+                .computeProbe()
+                .orElseThrow(() -> new IllegalStateException("backend " + backend + " has no compute probe"));
         sgemm = probe.prepareSgemm(n);
     }
 

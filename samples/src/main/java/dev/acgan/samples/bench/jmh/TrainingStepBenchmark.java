@@ -45,8 +45,11 @@ public class TrainingStepBenchmark {
     /** Creates the trainer. */
     @Setup(Level.Trial)
     public void setUp() {
-        trainer = GanTrainer.create(JmhBackends.byName(backend), Presets.byName(Presets.ACGAN_MNIST),
-                TrainingConfig.defaults().withBatchSize(batch), Datasets.embeddedMnist());
+        trainer = GanTrainer.create(
+                JmhBackends.byName(backend),
+                Presets.byName(Presets.ACGAN_MNIST),
+                TrainingConfig.defaults().withBatchSize(batch),
+                Datasets.embeddedMnist());
     }
 
     /** One step. */
