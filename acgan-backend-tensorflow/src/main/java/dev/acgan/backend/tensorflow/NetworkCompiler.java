@@ -32,6 +32,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TBfloat16;
@@ -52,6 +53,11 @@ import org.tensorflow.types.family.TType;
  * reach the float32 variables and Adam in float32: mixed precision with float32 master weights. oneDNN
  * runs these bfloat16 ops on AMX or AVX512_BF16 and accumulates in float32. Explicit casts rather than
  * Grappler's auto-mixed-precision, which also moves logarithms, softmax and means to bfloat16.
+ *
+ * <p>Where oneDNN computes these on its {@code avx512_core_bf16} kernels ({@link OneDnnIsa#bf16PadsOddChannels}),
+ * a convolution's channel counts that its filter reorder mishandles get zero channels: an odd number of input
+ * channels one more, a single filter a second one whose output is sliced off. Zero terms change
+ * no sum and the slice's gradient is zero, so the results are those of the unpadded op.
  */
 final class NetworkCompiler {
 
@@ -70,8 +76,18 @@ final class NetworkCompiler {
     private final InferredNetwork net;
     private final Map<String, Variable<TFloat32>> variables;
     private final boolean bf16;
+    private final boolean padOddChannels;
 
-    NetworkCompiler(Ops tf, InferredNetwork net, Map<String, Variable<TFloat32>> variables, Precision precision) {
+    /**
+     * @param padOddChannels in bf16, pad the channel counts oneDNN's avx512_core_bf16 filter reorder mishandles
+     *                       ({@link OneDnnIsa#bf16PadsOddChannels}); ignored in fp32
+     */
+    NetworkCompiler(
+            Ops tf,
+            InferredNetwork net,
+            Map<String, Variable<TFloat32>> variables,
+            Precision precision,
+            boolean padOddChannels) {
         if (precision != Precision.FP32 && precision != Precision.BF16) {
             throw new IllegalArgumentException("a network compiles in fp32 or bf16, not " + precision);
         }
@@ -79,6 +95,7 @@ final class NetworkCompiler {
         this.net = net;
         this.variables = variables;
         this.bf16 = precision == Precision.BF16;
+        this.padOddChannels = bf16 && padOddChannels;
     }
 
     /**
@@ -130,6 +147,52 @@ final class NetworkCompiler {
         return bf16 ? s.dtypes.cast(y, TFloat32.class) : y;
     }
 
+    /**
+     * Zero channels to add to a convolution's input channel count, which pairs up in oneDNN's forward bf16 filter
+     * layouts: one to an odd count, 1 included (1x1 kernels pair a single channel too).
+     */
+    private int extraForPairs(int channels) {
+        return padOddChannels && channels % 2 == 1 ? 1 : 0;
+    }
+
+    /** Zero channels to add to a channel count that must not be 1 in oneDNN's bf16 backward-data layouts. */
+    private int extraForSingle(int channels) {
+        return padOddChannels && channels == 1 ? 1 : 0;
+    }
+
+    /** {@code x} (NHWC) with {@code extra} zero channels appended. */
+    private static Operand<TFloat32> padLast(Ops s, Operand<TFloat32> x, int extra) {
+        return extra == 0 ? x : zeroPad(s, x, new int[][] {{0, 0}, {0, 0}, {0, 0}, {0, extra}});
+    }
+
+    /** A filter {@code [kh, kw, a, b]} with zero slices appended to its dimensions a and b. */
+    private static Operand<TFloat32> padFilter(Ops s, Operand<TFloat32> kernel, int extraA, int extraB) {
+        return extraA + extraB == 0
+                ? kernel
+                : zeroPad(s, kernel, new int[][] {{0, 0}, {0, 0}, {0, extraA}, {0, extraB}});
+    }
+
+    /** {@code x} padded with zeros of its own dtype (bfloat16 after {@link #narrowed}). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Operand<TFloat32> zeroPad(Ops s, Operand<TFloat32> x, int[][] paddings) {
+        Operand zero = s.dtypes.cast(s.constant(0f), (Class) x.type());
+        return s.pad(x, s.constant(paddings), zero);
+    }
+
+    /** The first {@code channels} channels of {@code y} (NHWC), dropping {@code extra} padded ones. */
+    private static Operand<TFloat32> firstChannels(Ops s, Operand<TFloat32> y, int channels, int extra) {
+        if (extra == 0) {
+            return y;
+        }
+        return s.stridedSlice(
+                y,
+                s.constant(new int[] {0, 0, 0, 0}),
+                s.constant(new int[] {0, 0, 0, channels}),
+                s.constant(new int[] {1, 1, 1, 1}),
+                StridedSlice.beginMask(0b0111L),
+                StridedSlice.endMask(0b0111L));
+    }
+
     private Variable<TFloat32> param(InferredNode node, String name) {
         Variable<TFloat32> v = variables.get(net.role() + "/" + node.name() + "/" + name);
         if (v == null) {
@@ -179,13 +242,15 @@ final class NetworkCompiler {
             return s.tile(x, s.constant(new int[] {1, r.height(), r.width(), 1}));
         }
         if (layer instanceof Conv2D c) {
-            Operand<TFloat32> y = widened(
-                    s,
-                    s.nn.conv2d(
-                            narrowed(s, f(in.get(0))),
-                            narrowed(s, param(node, "kernel")),
-                            List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
-                            padding(c.padding())));
+            // Filter [kh, kw, in, out]: the input channels pair up in the forward filter layout, the filters in
+            // the backward-data one.
+            int inExtra = extraForPairs(node.inputShapes().get(0)[2]);
+            int outExtra = extraForSingle(c.filters());
+            Operand<TFloat32> x = padLast(s, narrowed(s, f(in.get(0))), inExtra);
+            Operand<TFloat32> kernel = padFilter(s, narrowed(s, param(node, "kernel")), inExtra, outExtra);
+            Operand<TFloat32> y = s.nn.conv2d(
+                    x, kernel, List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding()));
+            y = widened(s, firstChannels(s, y, c.filters(), outExtra));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Conv2DTranspose c) {
@@ -197,16 +262,21 @@ final class NetworkCompiler {
                             s.constant(new int[] {1}),
                             s.constant(new int[] {1})),
                     s.constant(new int[] {1}));
+            // Filter [kh, kw, out, in]; as a convolution's backward data, its "filters" are the input channels
+            // (pairing in that layout) and its gradient with respect to x a forward convolution over the
+            // output channels (pairing in the forward layout).
+            int outExtra = extraForPairs(c.filters());
+            int inExtra = extraForSingle(node.inputShapes().get(0)[2]);
             Operand<TInt32> sizes = s.concat(
-                    List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2]})), s.constant(0));
-            Operand<TFloat32> y = widened(
-                    s,
-                    s.nn.conv2dBackpropInput(
-                            sizes,
-                            narrowed(s, param(node, "kernel")),
-                            narrowed(s, x),
-                            List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
-                            padding(c.padding())));
+                    List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2] + outExtra})),
+                    s.constant(0));
+            Operand<TFloat32> y = s.nn.conv2dBackpropInput(
+                    sizes,
+                    padFilter(s, narrowed(s, param(node, "kernel")), outExtra, inExtra),
+                    padLast(s, narrowed(s, x), inExtra),
+                    List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
+                    padding(c.padding()));
+            y = widened(s, firstChannels(s, y, c.filters(), outExtra));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof MaxPool2D m) {
