@@ -148,16 +148,73 @@ final class NetworkCompiler {
     }
 
     /**
-     * Zero channels to add to a convolution's input channel count, which pairs up in oneDNN's forward bf16 filter
-     * layouts: one to an odd count, 1 included (1x1 kernels pair a single channel too).
+     * A Conv2D of {@code x} {@code [n, h, w, in]} and {@code kernel} {@code [kh, kw, in, filters]}, its operands
+     * and result in their own dtype (bfloat16 after {@link #narrowed}). With {@code padOddChannels} an odd input
+     * channel count (which pairs up in oneDNN's forward bf16 filter layouts; 1 too, as 1x1 kernels pair it) gets
+     * a zero channel, and a single filter (which pairs up in the backward-data layout) a zero filter whose output
+     * is sliced off.
      */
-    private int extraForPairs(int channels) {
-        return padOddChannels && channels % 2 == 1 ? 1 : 0;
+    static Operand<TFloat32> conv2d(
+            Ops s,
+            Operand<TFloat32> x,
+            Operand<TFloat32> kernel,
+            int in,
+            int filters,
+            int strideH,
+            int strideW,
+            String padding,
+            boolean padOddChannels) {
+        int inExtra = padOddChannels ? extraForPairs(in) : 0;
+        int outExtra = padOddChannels ? extraForSingle(filters) : 0;
+        Operand<TFloat32> y = s.nn.conv2d(
+                padLast(s, x, inExtra),
+                padFilter(s, kernel, inExtra, outExtra),
+                List.of(1L, (long) strideH, (long) strideW, 1L),
+                padding);
+        return firstChannels(s, y, filters, outExtra);
     }
 
-    /** Zero channels to add to a channel count that must not be 1 in oneDNN's bf16 backward-data layouts. */
-    private int extraForSingle(int channels) {
-        return padOddChannels && channels == 1 ? 1 : 0;
+    /**
+     * A transposed convolution ({@code Conv2DBackpropInput}) of {@code x} {@code [n, h, w, in]} and {@code kernel}
+     * {@code [kh, kw, filters, in]} to {@code [batch, outShape]}, in the operands' own dtype. As a convolution's
+     * backward data, its filters are the input channels (pairing in that layout: a single one gets a zero
+     * companion), and its gradient with respect to x is a forward convolution over the output channels (an odd
+     * count gets a zero channel, sliced off).
+     */
+    static Operand<TFloat32> conv2dTranspose(
+            Ops s,
+            Operand<TInt32> batch,
+            Operand<TFloat32> x,
+            Operand<TFloat32> kernel,
+            int[] outShape,
+            int in,
+            int filters,
+            int strideH,
+            int strideW,
+            String padding,
+            boolean padOddChannels) {
+        int outExtra = padOddChannels ? extraForPairs(filters) : 0;
+        int inExtra = padOddChannels ? extraForSingle(in) : 0;
+        Operand<TInt32> sizes = s.concat(
+                List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2] + outExtra})),
+                s.constant(0));
+        Operand<TFloat32> y = s.nn.conv2dBackpropInput(
+                sizes,
+                padFilter(s, kernel, outExtra, inExtra),
+                padLast(s, x, inExtra),
+                List.of(1L, (long) strideH, (long) strideW, 1L),
+                padding);
+        return firstChannels(s, y, filters, outExtra);
+    }
+
+    /** Zero channels for a channel count that pairs up in the forward bf16 filter layouts: one if odd. */
+    private static int extraForPairs(int channels) {
+        return channels % 2 == 1 ? 1 : 0;
+    }
+
+    /** Zero channels for a channel count that must not be 1 in the bf16 backward-data filter layouts. */
+    private static int extraForSingle(int channels) {
+        return channels == 1 ? 1 : 0;
     }
 
     /** {@code x} (NHWC) with {@code extra} zero channels appended. */
@@ -242,15 +299,18 @@ final class NetworkCompiler {
             return s.tile(x, s.constant(new int[] {1, r.height(), r.width(), 1}));
         }
         if (layer instanceof Conv2D c) {
-            // Filter [kh, kw, in, out]: the input channels pair up in the forward filter layout, the filters in
-            // the backward-data one.
-            int inExtra = extraForPairs(node.inputShapes().get(0)[2]);
-            int outExtra = extraForSingle(c.filters());
-            Operand<TFloat32> x = padLast(s, narrowed(s, f(in.get(0))), inExtra);
-            Operand<TFloat32> kernel = padFilter(s, narrowed(s, param(node, "kernel")), inExtra, outExtra);
-            Operand<TFloat32> y = s.nn.conv2d(
-                    x, kernel, List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), padding(c.padding()));
-            y = widened(s, firstChannels(s, y, c.filters(), outExtra));
+            Operand<TFloat32> y = widened(
+                    s,
+                    conv2d(
+                            s,
+                            narrowed(s, f(in.get(0))),
+                            narrowed(s, param(node, "kernel")),
+                            node.inputShapes().get(0)[2],
+                            c.filters(),
+                            c.strideH(),
+                            c.strideW(),
+                            padding(c.padding()),
+                            padOddChannels));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Conv2DTranspose c) {
@@ -262,21 +322,20 @@ final class NetworkCompiler {
                             s.constant(new int[] {1}),
                             s.constant(new int[] {1})),
                     s.constant(new int[] {1}));
-            // Filter [kh, kw, out, in]; as a convolution's backward data, its "filters" are the input channels
-            // (pairing in that layout) and its gradient with respect to x a forward convolution over the
-            // output channels (pairing in the forward layout).
-            int outExtra = extraForPairs(c.filters());
-            int inExtra = extraForSingle(node.inputShapes().get(0)[2]);
-            Operand<TInt32> sizes = s.concat(
-                    List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2] + outExtra})),
-                    s.constant(0));
-            Operand<TFloat32> y = s.nn.conv2dBackpropInput(
-                    sizes,
-                    padFilter(s, narrowed(s, param(node, "kernel")), outExtra, inExtra),
-                    padLast(s, narrowed(s, x), inExtra),
-                    List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
-                    padding(c.padding()));
-            y = widened(s, firstChannels(s, y, c.filters(), outExtra));
+            Operand<TFloat32> y = widened(
+                    s,
+                    conv2dTranspose(
+                            s,
+                            batch,
+                            narrowed(s, x),
+                            narrowed(s, param(node, "kernel")),
+                            outShape,
+                            node.inputShapes().get(0)[2],
+                            c.filters(),
+                            c.strideH(),
+                            c.strideW(),
+                            padding(c.padding()),
+                            padOddChannels));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof MaxPool2D m) {
@@ -363,7 +422,7 @@ final class NetworkCompiler {
         return s.math.add(s.math.mul(s.math.sub(x, mean), scale), beta);
     }
 
-    private static String padding(Padding p) {
+    static String padding(Padding p) {
         return p == Padding.SAME ? "SAME" : "VALID";
     }
 
