@@ -55,9 +55,10 @@ import org.tensorflow.types.family.TType;
  * Grappler's auto-mixed-precision, which also moves logarithms, softmax and means to bfloat16.
  *
  * <p>Where oneDNN computes these on its {@code avx512_core_bf16} kernels ({@link OneDnnIsa#bf16PadsOddChannels}),
- * a convolution's channel counts that its filter reorder mishandles get zero channels: an odd number of input
- * channels one more, a single filter a second one whose output is sliced off. Zero terms change
- * no sum and the slice's gradient is zero, so the results are those of the unpadded op.
+ * a convolution's channel counts that its filter reorder mishandles get zero channels ({@link #conv2d},
+ * {@link #conv2dTranspose}): an odd number of input channels one more, a single filter a second one whose output
+ * is sliced off. Zero terms change no sum and the slice's gradient is zero, so the results are those of the
+ * unpadded op.
  */
 final class NetworkCompiler {
 
