@@ -32,6 +32,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TBfloat16;
@@ -52,6 +53,12 @@ import org.tensorflow.types.family.TType;
  * reach the float32 variables and Adam in float32: mixed precision with float32 master weights. oneDNN
  * runs these bfloat16 ops on AMX or AVX512_BF16 and accumulates in float32. Explicit casts rather than
  * Grappler's auto-mixed-precision, which also moves logarithms, softmax and means to bfloat16.
+ *
+ * <p>Where oneDNN computes these on its {@code avx512_core_bf16} kernels ({@link OneDnnIsa#bf16PadsOddChannels}),
+ * a convolution's channel counts that its filter reorder mishandles get zero channels ({@link #conv2d},
+ * {@link #conv2dTranspose}): an odd number of input channels one more, a single filter a second one whose output
+ * is sliced off. Zero terms change no sum and the slice's gradient is zero, so the results are those of the
+ * unpadded op.
  */
 final class NetworkCompiler {
 
@@ -70,8 +77,18 @@ final class NetworkCompiler {
     private final InferredNetwork net;
     private final Map<String, Variable<TFloat32>> variables;
     private final boolean bf16;
+    private final boolean padOddChannels;
 
-    NetworkCompiler(Ops tf, InferredNetwork net, Map<String, Variable<TFloat32>> variables, Precision precision) {
+    /**
+     * @param padOddChannels in bf16, pad the channel counts oneDNN's avx512_core_bf16 filter reorder mishandles
+     *                       ({@link OneDnnIsa#bf16PadsOddChannels}); ignored in fp32
+     */
+    NetworkCompiler(
+            Ops tf,
+            InferredNetwork net,
+            Map<String, Variable<TFloat32>> variables,
+            Precision precision,
+            boolean padOddChannels) {
         if (precision != Precision.FP32 && precision != Precision.BF16) {
             throw new IllegalArgumentException("a network compiles in fp32 or bf16, not " + precision);
         }
@@ -79,6 +96,7 @@ final class NetworkCompiler {
         this.net = net;
         this.variables = variables;
         this.bf16 = precision == Precision.BF16;
+        this.padOddChannels = bf16 && padOddChannels;
     }
 
     /**
@@ -128,6 +146,109 @@ final class NetworkCompiler {
     /** The result of a convolution or matrix product as float32 (cast back from bfloat16 in bf16). */
     private Operand<TFloat32> widened(Ops s, Operand<TFloat32> y) {
         return bf16 ? s.dtypes.cast(y, TFloat32.class) : y;
+    }
+
+    /**
+     * A Conv2D of {@code x} {@code [n, h, w, in]} and {@code kernel} {@code [kh, kw, in, filters]}, its operands
+     * and result in their own dtype (bfloat16 after {@link #narrowed}). With {@code padOddChannels} an odd input
+     * channel count (which pairs up in oneDNN's forward bf16 filter layouts; 1 too, as 1x1 kernels pair it) gets
+     * a zero channel, and a single filter (which pairs up in the backward-data layout) a zero filter whose output
+     * is sliced off.
+     */
+    static Operand<TFloat32> conv2d(
+            Ops s,
+            Operand<TFloat32> x,
+            Operand<TFloat32> kernel,
+            int in,
+            int filters,
+            int strideH,
+            int strideW,
+            String padding,
+            boolean padOddChannels) {
+        int inExtra = padOddChannels ? extraForPairs(in) : 0;
+        int outExtra = padOddChannels ? extraForSingle(filters) : 0;
+        Operand<TFloat32> y = s.nn.conv2d(
+                padLast(s, x, inExtra),
+                padFilter(s, kernel, inExtra, outExtra),
+                List.of(1L, (long) strideH, (long) strideW, 1L),
+                padding);
+        return firstChannels(s, y, filters, outExtra);
+    }
+
+    /**
+     * A transposed convolution ({@code Conv2DBackpropInput}) of {@code x} {@code [n, h, w, in]} and {@code kernel}
+     * {@code [kh, kw, filters, in]} to {@code [batch, outShape]}, in the operands' own dtype. As a convolution's
+     * backward data, its filters are the input channels (pairing in that layout: a single one gets a zero
+     * companion), and its gradient with respect to x is a forward convolution over the output channels (an odd
+     * count gets a zero channel, sliced off).
+     */
+    static Operand<TFloat32> conv2dTranspose(
+            Ops s,
+            Operand<TInt32> batch,
+            Operand<TFloat32> x,
+            Operand<TFloat32> kernel,
+            int[] outShape,
+            int in,
+            int filters,
+            int strideH,
+            int strideW,
+            String padding,
+            boolean padOddChannels) {
+        int outExtra = padOddChannels ? extraForPairs(filters) : 0;
+        int inExtra = padOddChannels ? extraForSingle(in) : 0;
+        Operand<TInt32> sizes = s.concat(
+                List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2] + outExtra})),
+                s.constant(0));
+        Operand<TFloat32> y = s.nn.conv2dBackpropInput(
+                sizes,
+                padFilter(s, kernel, outExtra, inExtra),
+                padLast(s, x, inExtra),
+                List.of(1L, (long) strideH, (long) strideW, 1L),
+                padding);
+        return firstChannels(s, y, filters, outExtra);
+    }
+
+    /** Zero channels for a channel count that pairs up in the forward bf16 filter layouts: one if odd. */
+    private static int extraForPairs(int channels) {
+        return channels % 2 == 1 ? 1 : 0;
+    }
+
+    /** Zero channels for a channel count that must not be 1 in the bf16 backward-data filter layouts. */
+    private static int extraForSingle(int channels) {
+        return channels == 1 ? 1 : 0;
+    }
+
+    /** {@code x} (NHWC) with {@code extra} zero channels appended. */
+    private static Operand<TFloat32> padLast(Ops s, Operand<TFloat32> x, int extra) {
+        return extra == 0 ? x : zeroPad(s, x, new int[][] {{0, 0}, {0, 0}, {0, 0}, {0, extra}});
+    }
+
+    /** A filter {@code [kh, kw, a, b]} with zero slices appended to its dimensions a and b. */
+    private static Operand<TFloat32> padFilter(Ops s, Operand<TFloat32> kernel, int extraA, int extraB) {
+        return extraA + extraB == 0
+                ? kernel
+                : zeroPad(s, kernel, new int[][] {{0, 0}, {0, 0}, {0, extraA}, {0, extraB}});
+    }
+
+    /** {@code x} padded with zeros of its own dtype (bfloat16 after {@link #narrowed}). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Operand<TFloat32> zeroPad(Ops s, Operand<TFloat32> x, int[][] paddings) {
+        Operand zero = s.dtypes.cast(s.constant(0f), (Class) x.type());
+        return s.pad(x, s.constant(paddings), zero);
+    }
+
+    /** The first {@code channels} channels of {@code y} (NHWC), dropping {@code extra} padded ones. */
+    private static Operand<TFloat32> firstChannels(Ops s, Operand<TFloat32> y, int channels, int extra) {
+        if (extra == 0) {
+            return y;
+        }
+        return s.stridedSlice(
+                y,
+                s.constant(new int[] {0, 0, 0, 0}),
+                s.constant(new int[] {0, 0, 0, channels}),
+                s.constant(new int[] {1, 1, 1, 1}),
+                StridedSlice.beginMask(0b0111L),
+                StridedSlice.endMask(0b0111L));
     }
 
     private Variable<TFloat32> param(InferredNode node, String name) {
@@ -181,11 +302,16 @@ final class NetworkCompiler {
         if (layer instanceof Conv2D c) {
             Operand<TFloat32> y = widened(
                     s,
-                    s.nn.conv2d(
+                    conv2d(
+                            s,
                             narrowed(s, f(in.get(0))),
                             narrowed(s, param(node, "kernel")),
-                            List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
-                            padding(c.padding())));
+                            node.inputShapes().get(0)[2],
+                            c.filters(),
+                            c.strideH(),
+                            c.strideW(),
+                            padding(c.padding()),
+                            padOddChannels));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof Conv2DTranspose c) {
@@ -197,16 +323,20 @@ final class NetworkCompiler {
                             s.constant(new int[] {1}),
                             s.constant(new int[] {1})),
                     s.constant(new int[] {1}));
-            Operand<TInt32> sizes = s.concat(
-                    List.of(batch, s.constant(new int[] {outShape[0], outShape[1], outShape[2]})), s.constant(0));
             Operand<TFloat32> y = widened(
                     s,
-                    s.nn.conv2dBackpropInput(
-                            sizes,
-                            narrowed(s, param(node, "kernel")),
+                    conv2dTranspose(
+                            s,
+                            batch,
                             narrowed(s, x),
-                            List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L),
-                            padding(c.padding())));
+                            narrowed(s, param(node, "kernel")),
+                            outShape,
+                            node.inputShapes().get(0)[2],
+                            c.filters(),
+                            c.strideH(),
+                            c.strideW(),
+                            padding(c.padding()),
+                            padOddChannels));
             return c.useBias() ? s.math.add(y, param(node, "bias")) : y;
         }
         if (layer instanceof MaxPool2D m) {
@@ -293,7 +423,7 @@ final class NetworkCompiler {
         return s.math.add(s.math.mul(s.math.sub(x, mean), scale), beta);
     }
 
-    private static String padding(Padding p) {
+    static String padding(Padding p) {
         return p == Padding.SAME ? "SAME" : "VALID";
     }
 

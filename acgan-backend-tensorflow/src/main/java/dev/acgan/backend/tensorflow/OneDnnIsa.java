@@ -78,6 +78,23 @@ final class OneDnnIsa {
         return bf16Unavailable().isEmpty() && cpu.amxBf16() && capAllowsAmx();
     }
 
+    /**
+     * Whether bf16 convolutions must avoid odd channel counts here: where their products run on oneDNN's
+     * {@code avx512_core_bf16} kernels (AVX512_BF16 without AMX, or AMX capped off by ONEDNN_MAX_CPU_ISA).
+     * oneDNN 3.5's {@code jit:uni} reorder of a bfloat16 filter from TensorFlow's HWIO layout into the
+     * pair-interleaved layouts of those kernels ({@code AcdB16a2b} and, for 1x1 kernels, {@code ABcd16a2b}
+     * forward; {@code BcdA16b2a} backward-data) drops filter elements when the paired channel count is odd: a
+     * Conv2D over an odd number of input channels (3 or more; 1 with a 1x1 kernel) loses the last input
+     * channel of every filter but the first, and the input gradient of a Conv2D with one filter is wrong
+     * throughout. The backend then pads those channel counts with zero channels ({@link NetworkCompiler}),
+     * which changes no sum.
+     * On AMX ({@code brg_conv_*:avx10_1_512_amx}) the TCK's bf16 profile passed with 3, 7 and 11 input
+     * channels, and the graphs stay as they were.
+     */
+    boolean bf16PadsOddChannels() {
+        return bf16Unavailable().isEmpty() && !amx();
+    }
+
     /** Why TensorFlow cannot compute bf16 products fast here, or empty when it can. */
     Optional<String> bf16Unavailable() {
         if (!cpu.bf16()) {

@@ -127,8 +127,11 @@ public final class TensorFlowBackend implements GanBackend {
         if (p == Precision.BF16) {
             return "bf16: convolutions and matrix products on bfloat16 operands, "
                     + (isa.amx() ? "AMX-BF16 tiles" : "AVX512_BF16 dot products") + " (oneDNN " + isa.isa(true)
-                    + "), float32 accumulation, "
-                    + "weights and optimizer";
+                    + "), float32 accumulation, weights and optimizer"
+                    + (isa.bf16PadsOddChannels()
+                            ? "; odd channel counts of convolutions padded with zeros (oneDNN 3.5's bf16 filter "
+                                    + "reorder for these kernels mishandles them)"
+                            : "");
         }
         return "fp32"
                 + (isa.oneDnnOff() ? " (oneDNN off: TensorFlow's Eigen kernels)" : " (oneDNN " + isa.isa(false) + ")");
@@ -149,7 +152,8 @@ public final class TensorFlowBackend implements GanBackend {
             Precision precision) {
         Precision p = resolvePrecision(precision);
         hintOnce();
-        return new TensorFlowModel(spec, generatorOptimizer, discriminatorOptimizer, state, p);
+        return new TensorFlowModel(
+                spec, generatorOptimizer, discriminatorOptimizer, state, p, isa.bf16PadsOddChannels());
     }
 
     @Override
@@ -167,7 +171,7 @@ public final class TensorFlowBackend implements GanBackend {
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
         Precision p = resolvePrecision(precision);
         hintOnce();
-        return TensorFlowGenerator.standalone(spec, weights, p);
+        return TensorFlowGenerator.standalone(spec, weights, p, isa.bf16PadsOddChannels());
     }
 
     /** A {@code MatMul} in a TensorFlow session with the models' default configuration. */

@@ -77,7 +77,7 @@ final class TensorFlowClassifier implements ClassifierModel {
             });
             state = new TensorFlowModel.StateIo(tf, vars);
             // Classifiers compute in fp32 only (the evaluation's reference numbers).
-            NetworkCompiler compiler = new NetworkCompiler(tf, network, vars, Precision.FP32);
+            NetworkCompiler compiler = new NetworkCompiler(tf, network, vars, Precision.FP32, false);
             String featureNode = spec.network().outputs().get(ClassifierSpec.OUT_FEATURES);
 
             Ops p = tf.withSubScope("predict");

@@ -53,8 +53,13 @@ final class TensorFlowGenerator implements Generator {
         this.release = release;
     }
 
-    /** A standalone generator owning its graph and session, computing in {@code precision} (fp32 or bf16). */
-    static TensorFlowGenerator standalone(ModelSpec spec, NamedTensors weights, Precision precision) {
+    /**
+     * A standalone generator owning its graph and session, computing in {@code precision} (fp32 or bf16).
+     *
+     * @param padOddChannels see {@link NetworkCompiler}
+     */
+    static TensorFlowGenerator standalone(
+            ModelSpec spec, NamedTensors weights, Precision precision, boolean padOddChannels) {
         InferredModel inferred = spec.validate();
         Map<String, Tensor> values = new LinkedHashMap<>();
         for (ParameterSpec p : inferred.generator().parameters()) {
@@ -81,7 +86,7 @@ final class TensorFlowGenerator implements Generator {
                     tf.withSubScope("generate"),
                     spec,
                     inferred.generator(),
-                    new NetworkCompiler(tf, inferred.generator(), vars, precision),
+                    new NetworkCompiler(tf, inferred.generator(), vars, precision, padOddChannels),
                     false);
             Session session = new Session(graph, SessionConfig.current());
             io.write(session, new NamedTensors(values));

@@ -74,7 +74,8 @@ final class TensorFlowModel implements GanModel {
             AdamConfig generatorOptimizer,
             AdamConfig discriminatorOptimizer,
             NamedTensors initial,
-            Precision precision) {
+            Precision precision,
+            boolean padOddChannels) {
         this.spec = spec;
         this.precision = precision;
         this.guard = new ResourceGuard("this TensorFlow model of " + spec.name());
@@ -96,8 +97,8 @@ final class TensorFlowModel implements GanModel {
                 }
             }
             this.state = new StateIo(tf, vars);
-            NetworkCompiler g = new NetworkCompiler(tf, inferred.generator(), vars, precision);
-            NetworkCompiler d = new NetworkCompiler(tf, inferred.discriminator(), vars, precision);
+            NetworkCompiler g = new NetworkCompiler(tf, inferred.generator(), vars, precision, padOddChannels);
+            NetworkCompiler d = new NetworkCompiler(tf, inferred.discriminator(), vars, precision, padOddChannels);
             this.inference = GeneratorPass.build(tf.withSubScope("generate"), spec, inferred.generator(), g, false);
             this.judge = new DiscriminatorInference(tf.withSubScope("discriminate"), spec, inferred.discriminator(), d);
             this.dStep =

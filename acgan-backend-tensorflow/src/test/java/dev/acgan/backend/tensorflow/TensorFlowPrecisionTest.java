@@ -90,6 +90,28 @@ class TensorFlowPrecisionTest {
     }
 
     @Test
+    void oddChannelsArePaddedWhereBf16RunsOnAvx512Bf16Kernels() {
+        assertFalse(new OneDnnIsa(AMX, Map.of()).bf16PadsOddChannels());
+        assertFalse(
+                on(AMX, Map.of()).describeCompute(Precision.BF16).contains("padded"),
+                on(AMX, Map.of()).describeCompute(Precision.BF16));
+        assertTrue(new OneDnnIsa(AVX512_BF16, Map.of()).bf16PadsOddChannels());
+        assertTrue(new OneDnnIsa(AVX512_BF16, Map.of("TF_ENABLE_ONEDNN_OPTS", "1")).bf16PadsOddChannels());
+        assertTrue(
+                on(AVX512_BF16, Map.of())
+                        .describeCompute(Precision.BF16)
+                        .contains("odd channel counts of convolutions padded with zeros"),
+                on(AVX512_BF16, Map.of()).describeCompute(Precision.BF16));
+        // AMX capped off: the avx512_core_bf16 kernels run
+        assertTrue(new OneDnnIsa(AMX, Map.of("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")).bf16PadsOddChannels());
+        assertFalse(new OneDnnIsa(AMX, Map.of("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_AMX")).bf16PadsOddChannels());
+        // no bf16 at all: nothing to pad
+        assertFalse(new OneDnnIsa(AVX2, Map.of("TF_ENABLE_ONEDNN_OPTS", "1")).bf16PadsOddChannels());
+        assertFalse(new OneDnnIsa(AVX512_BF16, Map.of("TF_ENABLE_ONEDNN_OPTS", "0")).bf16PadsOddChannels());
+        assertFalse(new OneDnnIsa(AVX512_BF16, Map.of("ONEDNN_MAX_CPU_ISA", "AVX512_CORE")).bf16PadsOddChannels());
+    }
+
+    @Test
     void aBf16ModelComputesInBf16() {
         TensorFlowBackend here = new TensorFlowBackend();
         Assumptions.assumeTrue(
