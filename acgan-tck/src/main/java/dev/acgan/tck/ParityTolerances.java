@@ -137,11 +137,7 @@ public final class ParityTolerances {
 
     /** The profile of a backend computing in {@code precision} (FP32 or BF16). */
     public static Profile of(dev.acgan.api.model.Precision precision) {
-        return switch (precision) {
-            case FP32 -> FP32;
-            case BF16 -> BF16;
-            case AUTO -> throw new IllegalArgumentException("resolve AUTO to FP32 or BF16 first");
-        };
+        return precision.requireConcrete() == dev.acgan.api.model.Precision.BF16 ? BF16 : FP32;
     }
 
     /**

@@ -91,7 +91,11 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
     public CheckpointMetadata write(Path dir) {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
-        String base = target.getFileName().toString();
+        Path name = target.getFileName();
+        if (parent == null || name == null) {
+            throw new CheckpointException(dir + ": a checkpoint is a directory inside another, not the root");
+        }
+        String base = name.toString();
         String nonFinite = tensors.firstNonFinite();
         if (nonFinite != null) {
             // A diverged state would replace a good checkpoint with one that generates nothing.

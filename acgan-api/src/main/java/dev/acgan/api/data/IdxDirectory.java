@@ -81,7 +81,7 @@ record IdxDirectory(Path images, Path labels) {
     private static Map<String, Path> byPrefix(List<Path> files, Pattern pattern) {
         Map<String, Path> out = new LinkedHashMap<>();
         for (Path f : files) {
-            Matcher m = pattern.matcher(f.getFileName().toString().toLowerCase(Locale.ROOT));
+            Matcher m = pattern.matcher(FileNames.name(f).toLowerCase(Locale.ROOT));
             if (!m.matches()) {
                 continue;
             }
@@ -89,11 +89,7 @@ record IdxDirectory(Path images, Path labels) {
             boolean gz = m.group(2) != null;
             Path previous = out.get(prefix);
             if (previous == null
-                    || (!gz
-                            && previous.getFileName()
-                                    .toString()
-                                    .toLowerCase(Locale.ROOT)
-                                    .endsWith(".gz"))) {
+                    || (!gz && FileNames.name(previous).toLowerCase(Locale.ROOT).endsWith(".gz"))) {
                 out.put(prefix, f);
             }
         }
@@ -110,7 +106,7 @@ record IdxDirectory(Path images, Path labels) {
                 names.add("... (" + (files.size() - MAX_LISTED) + " more)");
                 break;
             }
-            names.add(f.getFileName().toString());
+            names.add(FileNames.name(f));
         }
         return files.size() + " file(s): " + String.join(", ", names);
     }

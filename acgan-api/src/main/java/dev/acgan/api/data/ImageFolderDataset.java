@@ -61,7 +61,7 @@ public final class ImageFolderDataset extends ByteImageDataset {
         int count = 0;
         for (Path classDir : classDirs) {
             List<Path> images = imageFiles(classDir);
-            classNames.add(classDir.getFileName().toString());
+            classNames.add(FileNames.name(classDir));
             files.add(images);
             count += images.size();
         }
@@ -159,7 +159,7 @@ public final class ImageFolderDataset extends ByteImageDataset {
     }
 
     private static boolean isImageFile(Path p) {
-        String name = p.getFileName().toString();
+        String name = FileNames.name(p);
         int dot = name.lastIndexOf('.');
         return !hidden(p)
                 && dot > 0
@@ -168,13 +168,12 @@ public final class ImageFolderDataset extends ByteImageDataset {
     }
 
     private static boolean hidden(Path p) {
-        return p.getFileName().toString().startsWith(".");
+        return FileNames.name(p).startsWith(".");
     }
 
     private static List<Path> list(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .collect(Collectors.toList());
+            return s.sorted(Comparator.comparing(p -> FileNames.name(p))).collect(Collectors.toList());
         } catch (IOException e) {
             throw new DatasetException(dir + ": cannot list directory: " + e, e);
         }

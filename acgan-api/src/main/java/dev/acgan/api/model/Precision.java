@@ -21,6 +21,20 @@ public enum Precision {
     /** {@link #BF16} where the backend can compute in it on this CPU (AMX-BF16 or AVX512_BF16), else {@link #FP32}. */
     AUTO;
 
+    /**
+     * This precision when it is {@link #FP32} or {@link #BF16}: what compiles, computes or is measured must be
+     * one of the two, {@link #AUTO} being only a request.
+     *
+     * @throws IllegalArgumentException for {@link #AUTO}, naming {@link dev.acgan.api.spi.GanBackend#resolvePrecision}
+     */
+    public Precision requireConcrete() {
+        if (this == AUTO) {
+            throw new IllegalArgumentException(
+                    "precision auto must be resolved to fp32 or bf16 first (GanBackend.resolvePrecision)");
+        }
+        return this;
+    }
+
     /** The name used on command lines and in configuration files: {@code fp32}, {@code bf16}, {@code auto}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -113,7 +113,7 @@ final class BufferPool implements AutoCloseable {
         return new long[] {hits, misses};
     }
 
-    private void free(DataBuffer b) {
+    private synchronized void free(DataBuffer b) {
         idle.remove(b);
         idleBytes -= b.length() * b.getElementSize();
         if (!b.wasClosed() && b.closeable()) {

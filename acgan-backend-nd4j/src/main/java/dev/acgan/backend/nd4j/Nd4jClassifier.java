@@ -38,11 +38,12 @@ final class Nd4jClassifier implements ClassifierModel {
     private final AdamConfig optimizer;
     private final ResourceGuard guard;
     /** Every state tensor but the update counter: parameters, statistics, Adam moments. */
-    private final Map<String, INDArray> arrays = new LinkedHashMap<>();
+    private final GraphMemory memory = new GraphMemory();
 
-    private final List<INDArray> constants = new ArrayList<>();
-    private final List<SameDiff> graphs = new ArrayList<>();
-    private final BufferPool pool = new BufferPool();
+    private final Map<String, INDArray> arrays = memory.arrays;
+
+    private final List<INDArray> constants = memory.constants;
+    private final BufferPool pool = memory.pool;
     private final SameDiff inference;
     private final SDVariable images;
     private final SDVariable probabilities;
@@ -105,13 +106,11 @@ final class Nd4jClassifier implements ClassifierModel {
 
     /** The SameDiff instances, for diagnostics (listeners) in tests. */
     List<SameDiff> graphs() {
-        return List.copyOf(graphs);
+        return memory.graphs();
     }
 
     private SameDiff graph() {
-        SameDiff sd = SameDiff.create();
-        graphs.add(sd);
-        return sd;
+        return memory.newGraph();
     }
 
     private ArrayScope scope() {
@@ -235,17 +234,9 @@ final class Nd4jClassifier implements ClassifierModel {
     }
 
     private void release() {
-        for (SameDiff sd : graphs) {
-            Sessions.closeAll(sd);
-        }
-        graphs.clear();
-        pool.close();
         if (opt != null) {
             opt.close();
         }
-        constants.forEach(Nd4jModel::closeQuietly);
-        constants.clear();
-        arrays.values().forEach(Nd4jModel::closeQuietly);
-        arrays.clear();
+        memory.release();
     }
 }

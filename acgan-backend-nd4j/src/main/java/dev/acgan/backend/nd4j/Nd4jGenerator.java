@@ -66,16 +66,10 @@ final class Nd4jGenerator implements Generator {
             values.put(p.name(), t);
         }
         NativeRuntime.ensureStarted();
-        Map<String, INDArray> arrays = new LinkedHashMap<>();
-        List<INDArray> constants = new ArrayList<>();
-        SameDiff sd = SameDiff.create();
-        BufferPool pool = new BufferPool();
-        Runnable free = () -> {
-            Sessions.closeAll(sd);
-            pool.close();
-            constants.forEach(Nd4jModel::closeQuietly);
-            arrays.values().forEach(Nd4jModel::closeQuietly);
-        };
+        GraphMemory memory = new GraphMemory();
+        Map<String, INDArray> arrays = memory.arrays;
+        SameDiff sd = memory.newGraph();
+        Runnable free = memory::release;
         try {
             values.forEach((name, t) -> arrays.put(name, Layouts.toArray(t)));
             Map<String, SDVariable> vars =
@@ -85,12 +79,12 @@ final class Nd4jGenerator implements Generator {
                     "generate",
                     spec,
                     inferred.generator(),
-                    new NetworkCompiler(sd, inferred.generator(), vars, constants::add),
+                    new NetworkCompiler(sd, inferred.generator(), vars, memory.constants::add),
                     false);
             ResourceGuard guard = new ResourceGuard("this ND4J generator of " + spec.name());
             List<INDArray> owned = new ArrayList<>(arrays.values());
             return new Nd4jGenerator(
-                    spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned, pool));
+                    spec, pass, guard::shared, () -> guard.close(free), () -> new ArrayScope(owned, memory.pool));
         } catch (RuntimeException e) {
             free.run();
             throw e;

@@ -61,14 +61,14 @@ final class Nd4jModel implements GanModel {
     private long generatorIterations;
     private long discriminatorIterations;
 
+    /** The graphs and their native arrays, freed together on close. */
+    private final GraphMemory memory = new GraphMemory();
     /** Every state tensor but the two step counters: parameters, statistics, Adam moments. */
-    private final Map<String, INDArray> arrays = new LinkedHashMap<>();
+    private final Map<String, INDArray> arrays = memory.arrays;
     /** Constants created for the graphs. */
-    private final List<INDArray> constants = new ArrayList<>();
-
-    private final List<SameDiff> graphs = new ArrayList<>();
+    private final List<INDArray> constants = memory.constants;
     /** The temporaries of every SameDiff call of this model, recycled between calls. */
-    private final BufferPool pool = new BufferPool();
+    private final BufferPool pool = memory.pool;
 
     private final GeneratorPass inference;
     private final DiscriminatorInference judge;
@@ -143,13 +143,11 @@ final class Nd4jModel implements GanModel {
 
     /** The SameDiff instances, for diagnostics (listeners) in tests. */
     List<SameDiff> graphs() {
-        return List.copyOf(graphs);
+        return memory.graphs();
     }
 
     private SameDiff graph() {
-        SameDiff sd = SameDiff.create();
-        graphs.add(sd);
-        return sd;
+        return memory.newGraph();
     }
 
     private NetworkCompiler compiler(SameDiff sd, InferredNetwork net, Map<String, SDVariable> vars) {
@@ -307,35 +305,13 @@ final class Nd4jModel implements GanModel {
     }
 
     private void release() {
-        for (SameDiff sd : graphs) {
-            Sessions.closeAll(sd);
-        }
-        graphs.clear();
-        pool.close();
         if (dStep != null) {
             dStep.opt.close();
         }
         if (gStep != null) {
             gStep.opt.close();
         }
-        for (INDArray a : constants) {
-            closeQuietly(a);
-        }
-        constants.clear();
-        for (INDArray a : arrays.values()) {
-            closeQuietly(a);
-        }
-        arrays.clear();
-    }
-
-    static void closeQuietly(INDArray a) {
-        try {
-            if (a != null && !a.wasClosed() && a.closeable()) {
-                a.close();
-            }
-        } catch (RuntimeException ignored) {
-            // already released by ND4J
-        }
+        memory.release();
     }
 
     static int[] toInt(long[] shape) {
@@ -610,7 +586,7 @@ final class Nd4jModel implements GanModel {
 
         /** Frees the scratch arrays. */
         void close() {
-            scratch.forEach(Nd4jModel::closeQuietly);
+            scratch.forEach(GraphMemory::closeQuietly);
             scratch.clear();
         }
     }

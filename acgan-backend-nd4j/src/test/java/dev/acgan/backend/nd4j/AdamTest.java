@@ -77,6 +77,6 @@ class AdamTest {
             }
         }
         opt.close();
-        arrays.values().forEach(Nd4jModel::closeQuietly);
+        arrays.values().forEach(GraphMemory::closeQuietly);
     }
 }

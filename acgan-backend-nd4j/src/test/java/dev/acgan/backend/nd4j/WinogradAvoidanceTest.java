@@ -138,8 +138,8 @@ class WinogradAvoidanceTest {
             return new Result(values, pads);
         } finally {
             Sessions.closeAll(sd);
-            constants.forEach(Nd4jModel::closeQuietly);
-            arrays.values().forEach(Nd4jModel::closeQuietly);
+            constants.forEach(GraphMemory::closeQuietly);
+            arrays.values().forEach(GraphMemory::closeQuietly);
         }
     }
 

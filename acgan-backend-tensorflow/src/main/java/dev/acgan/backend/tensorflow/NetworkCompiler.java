@@ -89,13 +89,10 @@ final class NetworkCompiler {
             Map<String, Variable<TFloat32>> variables,
             Precision precision,
             boolean padOddChannels) {
-        if (precision != Precision.FP32 && precision != Precision.BF16) {
-            throw new IllegalArgumentException("a network compiles in fp32 or bf16, not " + precision);
-        }
         this.tf = tf;
         this.net = net;
         this.variables = variables;
-        this.bf16 = precision == Precision.BF16;
+        this.bf16 = precision.requireConcrete() == Precision.BF16;
         this.padOddChannels = bf16 && padOddChannels;
     }
 

@@ -35,10 +35,8 @@ final class TensorFlowProbe implements ComputeProbe {
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }
-        if (precision != Precision.FP32 && precision != Precision.BF16) {
-            throw new UnsupportedOperationException("no " + precision.label() + " matrix product in this probe");
-        }
-        Class<? extends TNumber> type = precision == Precision.BF16 ? TBfloat16.class : TFloat32.class;
+        Class<? extends TNumber> type =
+                precision.requireConcrete() == Precision.BF16 ? TBfloat16.class : TFloat32.class;
         Graph graph = new Graph();
         Session session = null;
         TNumber a = null;

@@ -11,12 +11,12 @@ import dev.acgan.api.spec.ParameterSpec;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
+import dev.acgan.eval.render.Images;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -331,19 +331,7 @@ public final class Classifier {
      */
     public String write(Path file) {
         byte[] bytes = encode();
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Images.writeAtomically(file, tmp -> Files.write(tmp, bytes));
         source = file.toString();
         sha256 = sha256(bytes);
         return sha256;

@@ -33,9 +33,14 @@ public final class Images {
     /** Runs {@code writer} on a hidden temporary sibling of {@code file} and renames it into place. */
     public static void writeAtomically(Path file, FileWriter writer) {
         Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+        Path name = abs.getFileName();
+        Path parent = abs.getParent();
+        if (name == null || parent == null) {
+            throw new IllegalArgumentException("cannot write " + file + ": not the path of a file");
+        }
+        Path tmp = parent.resolve("." + name + ".tmp");
         try {
-            Files.createDirectories(abs.getParent());
+            Files.createDirectories(parent);
             Files.deleteIfExists(tmp);
             writer.write(tmp);
             try {

@@ -14,6 +14,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -136,28 +137,9 @@ public final class LossPlot {
 
     /** Renders the rows (at least one). */
     public static BufferedImage render(List<? extends Row> rows, String title) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no metrics to plot");
-        }
-        Map<String, ToDoubleFunction<Row>> d = new LinkedHashMap<>();
-        d.put("D total", Row::dTotal);
-        d.put("real adversarial", Row::dRealAdv);
-        d.put("fake adversarial", Row::dFakeAdv);
-        d.put("real auxiliary", Row::dRealAux);
-        d.put("fake auxiliary", Row::dFakeAux);
-        Map<String, ToDoubleFunction<Row>> g = new LinkedHashMap<>();
-        g.put("G total", Row::gTotal);
-        g.put("adversarial", Row::gAdv);
-        g.put("auxiliary", Row::gAux);
-        List<BufferedImage> charts = new ArrayList<>();
-        charts.add(BitmapEncoder.getBufferedImage(chart(rows, "Discriminator loss" + suffix(title), d)));
-        charts.add(BitmapEncoder.getBufferedImage(chart(rows, "Generator loss" + suffix(title), g)));
-        List<Row> measured =
-                rows.stream().filter(Row::evaluated).map(r -> (Row) r).toList();
-        if (!measured.isEmpty()) {
-            charts.add(BitmapEncoder.getBufferedImage(
-                    qualityChart(measured, rows.get(rows.size() - 1).step(), "Generated images" + suffix(title))));
-        }
+        List<BufferedImage> charts = charts(rows, title).stream()
+                .map(BitmapEncoder::getBufferedImage)
+                .toList();
         BufferedImage out = new BufferedImage(
                 WIDTH, charts.stream().mapToInt(BufferedImage::getHeight).sum(), BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = out.createGraphics();
@@ -173,8 +155,55 @@ public final class LossPlot {
         return out;
     }
 
+    /** The charts of the picture, top to bottom: discriminator, generator and, when measured, quality. */
+    static List<XYChart> charts(List<? extends Row> rows, String title) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no metrics to plot");
+        }
+        Map<String, ToDoubleFunction<Row>> d = new LinkedHashMap<>();
+        d.put("D total", Row::dTotal);
+        d.put("real adversarial", Row::dRealAdv);
+        d.put("fake adversarial", Row::dFakeAdv);
+        d.put("real auxiliary", Row::dRealAux);
+        d.put("fake auxiliary", Row::dFakeAux);
+        Map<String, ToDoubleFunction<Row>> g = new LinkedHashMap<>();
+        g.put("G total", Row::gTotal);
+        g.put("adversarial", Row::gAdv);
+        g.put("auxiliary", Row::gAux);
+        long lastStep = rows.get(rows.size() - 1).step();
+        List<XYChart> charts = new ArrayList<>();
+        charts.add(chart(rows, "Discriminator loss" + suffix(title), d));
+        charts.add(chart(rows, "Generator loss" + suffix(title), g));
+        List<Row> measured =
+                rows.stream().filter(Row::evaluated).map(r -> (Row) r).toList();
+        if (!measured.isEmpty()) {
+            charts.add(qualityChart(measured, "Generated images" + suffix(title)));
+        }
+        charts.forEach(c -> roundStepTicks(c, lastStep));
+        return charts;
+    }
+
+    /**
+     * Makes the step axis run from 0 to the last step, rounded up to a round number ({@link #axisEnd}), with
+     * round ticks (0, 200, 400, ...). XChart puts the ticks of an axis on
+     * data points whenever the x values of all series are equally spaced, as steps 1 to N are, which labelled
+     * a 1,000-step run 0, 42, 84, ..., 966; two invisible points off that lattice (no y value, not in the
+     * legend) break the spacing, so XChart chooses round ticks. The rounded end keeps XChart from painting a
+     * label past the end of the axis (it paints those that fall in the plot's margin).
+     */
+    private static void roundStepTicks(XYChart chart, long lastStep) {
+        double max = axisEnd(lastStep);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(max);
+        XYSeries anchor =
+                chart.addSeries("step axis", new double[] {0, max / 2 + 0.25}, new double[] {Double.NaN, Double.NaN});
+        anchor.setShowInLegend(false);
+        anchor.setMarker(SeriesMarkers.NONE);
+        anchor.setLineStyle(SeriesLines.NONE);
+    }
+
     /** Conditional accuracy in percent on the left axis (when measured), FID on the right one. */
-    private static XYChart qualityChart(List<Row> rows, long lastStep, String title) {
+    private static XYChart qualityChart(List<Row> rows, String title) {
         XYChart chart = new XYChartBuilder()
                 .width(WIDTH)
                 .height(CHART_HEIGHT)
@@ -182,7 +211,6 @@ public final class LossPlot {
                 .xAxisTitle("step")
                 .build();
         style(chart);
-        chart.getStyler().setXAxisMax((double) Math.max(lastStep, 1));
         List<Double> steps = rows.stream().map(r -> (double) r.step()).toList();
         boolean conditional = rows.stream().anyMatch(r -> !Double.isNaN(r.evalAccuracy()));
         if (conditional) {
@@ -214,13 +242,31 @@ public final class LossPlot {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisDecimalPattern("#,##0");
     }
 
     /** Renders and writes a PNG atomically. */
     public static void write(List<? extends Row> rows, String title, Path file) {
         Images.writePng(render(rows, title), file);
+    }
+
+    /**
+     * The end of the step axis: {@code lastStep} rounded up to a multiple of the round step (1, 2 or 5 times a
+     * power of ten) that divides the axis into at most ten parts, so 1,000 stays 1,000 and 4,321 becomes 4,500.
+     */
+    static double axisEnd(long lastStep) {
+        if (lastStep <= 10) {
+            return Math.max(lastStep, 1);
+        }
+        double decade = Math.pow(10, Math.floor(Math.log10(lastStep / 10.0)));
+        double step = decade;
+        for (double m : new double[] {1, 2, 5, 10}) {
+            step = m * decade;
+            if (step * 10 >= lastStep) {
+                break;
+            }
+        }
+        return Math.ceil(lastStep / step) * step;
     }
 
     private static String suffix(String title) {
@@ -236,9 +282,6 @@ public final class LossPlot {
                 .yAxisTitle("loss")
                 .build();
         style(chart);
-        // the axis ends at the last step, as the quality chart's does: round ticks (0, 100, 200, ...)
-        chart.getStyler().setXAxisMax((double)
-                Math.max(rows.get(rows.size() - 1).step(), 1));
         int bucket = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
         boolean first = true;
         for (Map.Entry<String, ToDoubleFunction<Row>> e : series.entrySet()) {

@@ -27,11 +27,7 @@ public enum Arithmetic {
 
     /** The reference arithmetic of a backend computing in {@code p}: {@link #FLOAT64} or {@link #BF16}. */
     public static Arithmetic referenceOf(Precision p) {
-        return switch (p) {
-            case FP32 -> FLOAT64;
-            case BF16 -> BF16;
-            case AUTO -> throw new IllegalArgumentException("resolve AUTO to FP32 or BF16 first");
-        };
+        return p.requireConcrete() == Precision.BF16 ? BF16 : FLOAT64;
     }
 
     /** Whether the products are rounded as in {@link Precision#BF16}. */

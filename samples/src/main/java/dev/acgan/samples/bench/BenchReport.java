@@ -148,7 +148,7 @@ public record BenchReport(
     /** Indented JSON. */
     public String toJson() {
         try {
-            return ChildProtocol.prettyJson().writeValueAsString(this);
+            return ChildProtocol.prettyJson(this);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -38,14 +38,9 @@ public final class ChildProtocol {
 
     private ChildProtocol() {}
 
-    /** The shared JSON mapper (compact). */
-    public static ObjectMapper json() {
-        return JSON;
-    }
-
-    /** The JSON mapper that indents. */
-    public static ObjectMapper prettyJson() {
-        return PRETTY;
+    /** Indented JSON of a value. */
+    public static String prettyJson(Object value) throws JsonProcessingException {
+        return PRETTY.writeValueAsString(value);
     }
 
     /** Compact JSON of a value. */

@@ -318,11 +318,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<String> columns(List<String> backendNames, PrintWriter err) {
         List<Precision> asked = new ArrayList<>();
         for (String p : precisions == null || precisions.isEmpty() ? List.of("fp32") : precisions) {
-            try {
-                asked.add(Precision.parse(p, "--precision"));
-            } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage(), AcganCli.EXIT_USAGE);
-            }
+            asked.add(PrecisionOption.parse(p));
         }
         Backends found = Wiring.injector(null).getInstance(Backends.class);
         List<String> columns = new ArrayList<>();

@@ -20,6 +20,14 @@ final class PrecisionOption {
 
     /** The precision asked for. */
     Precision asked() {
+        return parse(value);
+    }
+
+    /**
+     * A {@code --precision} value given on the command line; a bad one is a usage error (exit 2) in every
+     * command. (A bad {@code precision} in a configuration file is a bad file: exit 1.)
+     */
+    static Precision parse(String value) {
         try {
             return Precision.parse(value, "--precision");
         } catch (IllegalArgumentException e) {

@@ -278,7 +278,8 @@ final class TrainCommand implements Callable<Integer> {
         s.logEvery = logEvery;
         s.evalEvery = evalEvery;
         s.evalClassifier = evalClassifier;
-        s.precision = precision;
+        s.precision =
+                precision == null ? null : PrecisionOption.parse(precision).label();
         return s;
     }
 
@@ -572,11 +573,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (Files.isRegularFile(p.resolve(Checkpoint.METADATA_FILE))) {
             Path parent = p.toAbsolutePath().normalize().getParent();
-            Path run = parent != null
-                            && parent.getFileName() != null
-                            && parent.getFileName().toString().equals("checkpoints")
-                    ? parent.getParent()
-                    : null;
+            Path name = parent == null ? null : parent.getFileName();
+            Path run = name != null && name.toString().equals("checkpoints") ? parent.getParent() : null;
             return new Path[] {run, p};
         }
         Optional<Path> latest = CheckpointStore.latest(new RunLayout(p));

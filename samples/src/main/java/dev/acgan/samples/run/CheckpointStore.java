@@ -80,7 +80,7 @@ public final class CheckpointStore {
         long t0 = System.nanoTime();
         CheckpointMetadata written = c.write(dir);
         c.generatorOnly().write(layout.generator());
-        writeLatest(layout, dir.getFileName().toString());
+        writeLatest(layout, FileNames.name(dir));
         lastSavedStep = step;
         lastSaved = dir;
         LOG.debug(
@@ -106,7 +106,7 @@ public final class CheckpointStore {
             List<Path> stale = new ArrayList<>();
             try (Stream<Path> s = Files.list(parent)) {
                 s.forEach(p -> {
-                    Matcher m = LEFTOVER.matcher(p.getFileName().toString());
+                    Matcher m = LEFTOVER.matcher(FileNames.name(p));
                     if (m.matches() && (m.group(2).equals("tmp") || Files.isDirectory(parent.resolve(m.group(1))))) {
                         stale.add(p);
                     }
@@ -145,7 +145,7 @@ public final class CheckpointStore {
         }
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(checkpointsDir)) {
-            s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
+            s.filter(p -> STEP_DIR.matcher(FileNames.name(p)).matches() && Files.isDirectory(p))
                     .forEach(out::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + checkpointsDir + ": " + e.getMessage(), e);
@@ -156,7 +156,7 @@ public final class CheckpointStore {
 
     /** The step number in a {@code step-N} directory name, or -1. */
     public static long stepOf(Path dir) {
-        Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
+        Matcher m = STEP_DIR.matcher(FileNames.name(dir));
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 

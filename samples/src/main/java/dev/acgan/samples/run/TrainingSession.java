@@ -160,9 +160,9 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Asks the session to stop after the current step (what Ctrl-C does); ends a pause. */
     public void requestStop() {
-        stopping = true;
         trainer.requestStop();
         synchronized (pauseLock) {
+            stopping = true;
             pauseLock.notifyAll();
         }
     }
@@ -459,7 +459,7 @@ public final class TrainingSession implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> s = Files.list(samples)) {
-            return s.filter(p -> GRID.matcher(p.getFileName().toString()).matches())
+            return s.filter(p -> GRID.matcher(FileNames.name(p)).matches())
                     .sorted(java.util.Comparator.comparingLong(TrainingSession::gridStep))
                     .toList();
         } catch (IOException e) {
@@ -468,7 +468,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private static long gridStep(Path p) {
-        Matcher m = GRID.matcher(p.getFileName().toString());
+        Matcher m = GRID.matcher(FileNames.name(p));
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 

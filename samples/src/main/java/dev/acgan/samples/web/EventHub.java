@@ -44,7 +44,7 @@ final class EventHub {
             throw new WebException(503, "too many open Train pages (" + MAX_CLIENTS + "); close some");
         }
         Client c = new Client();
-        c.queue.offer(format(event, data));
+        c.queue.add(format(event, data)); // a new queue has room
         clients.add(c);
         return c;
     }
@@ -64,8 +64,10 @@ final class EventHub {
 
     private void drop(Client c) {
         clients.remove(c);
-        c.queue.clear();
-        c.queue.offer(END);
+        // A broadcast may still be offering to it: clear until the end marker fits.
+        do {
+            c.queue.clear();
+        } while (!c.queue.offer(END));
     }
 
     /** Writes the client's events to the response until it goes away or the hub closes. */

@@ -71,6 +71,9 @@ public final class TrainingManager {
      */
     static final int KEPT_POINTS = 10_000;
 
+    /** Guards the current run and its progress, from HTTP threads and the training thread alike. */
+    private final Object lock = new Object();
+
     /** Where a training stands. */
     public enum Status {
         /** None started yet. */
@@ -126,8 +129,10 @@ public final class TrainingManager {
     // Requests
 
     /** The current (or last) training's state, without the loss points. */
-    public synchronized Map<String, Object> status() {
-        return current == null ? idle() : current.state(false);
+    public Map<String, Object> status() {
+        synchronized (lock) {
+            return current == null ? idle() : current.state(false);
+        }
     }
 
     /** Starts a training; 409 when one is active. */
@@ -139,7 +144,7 @@ public final class TrainingManager {
         } catch (BackendException e) {
             throw WebException.badRequest(e.getMessage());
         }
-        synchronized (this) {
+        synchronized (lock) {
             if (shutdown) {
                 throw new WebException(503, "the server is stopping");
             }
@@ -171,46 +176,53 @@ public final class TrainingManager {
     }
 
     /** Holds the running training after its current step. */
-    public synchronized Map<String, Object> pause() {
-        Run r = active("pause");
-        if (r.status != Status.RUNNING) {
-            throw WebException.conflict(
-                    "the training is " + r.status.id() + "; only a running training can be " + "paused");
+    public Map<String, Object> pause() {
+        synchronized (lock) {
+            Run r = active("pause");
+            if (r.status != Status.RUNNING) {
+                throw WebException.conflict(
+                        "the training is " + r.status.id() + "; only a running training can be " + "paused");
+            }
+            r.session.pause();
+            r.pausedAt = System.nanoTime();
+            r.setStatus(Status.PAUSED, "paused at step " + r.step + "; resume or stop it");
+            return r.state(false);
         }
-        r.session.pause();
-        r.pausedAt = System.nanoTime();
-        r.setStatus(Status.PAUSED, "paused at step " + r.step + "; resume or stop it");
-        return r.state(false);
     }
 
     /** Lets a paused training go on. */
-    public synchronized Map<String, Object> resume() {
-        Run r = active("resume");
-        if (r.status != Status.PAUSED) {
-            throw WebException.conflict("the training is " + r.status.id() + ", not paused");
+    public Map<String, Object> resume() {
+        synchronized (lock) {
+            Run r = active("resume");
+            if (r.status != Status.PAUSED) {
+                throw WebException.conflict("the training is " + r.status.id() + ", not paused");
+            }
+            r.pausedNanos += System.nanoTime() - r.pausedAt;
+            r.recent.clear();
+            r.session.resume();
+            r.setStatus(Status.RUNNING, null);
+            return r.state(false);
         }
-        r.pausedNanos += System.nanoTime() - r.pausedAt;
-        r.recent.clear();
-        r.session.resume();
-        r.setStatus(Status.RUNNING, null);
-        return r.state(false);
     }
 
     /** Stops the training after its current step; it writes a checkpoint. */
-    public synchronized Map<String, Object> stop() {
-        Run r = active("stop");
-        if (r.status == Status.STOPPING) {
+    public Map<String, Object> stop() {
+        synchronized (lock) {
+            Run r = active("stop");
+            if (r.status == Status.STOPPING) {
+                return r.state(false);
+            }
+            r.stopRequested = true;
+            if (r.status == Status.PAUSED) {
+                r.pausedNanos +=
+                        System.nanoTime() - r.pausedAt; // the pause ends here, not at the resume that never comes
+            }
+            if (r.session != null) {
+                r.session.requestStop();
+            }
+            r.setStatus(Status.STOPPING, "stopping: finishing the step and writing a checkpoint");
             return r.state(false);
         }
-        r.stopRequested = true;
-        if (r.status == Status.PAUSED) {
-            r.pausedNanos += System.nanoTime() - r.pausedAt; // the pause ends here, not at the resume that never comes
-        }
-        if (r.session != null) {
-            r.session.requestStop();
-        }
-        r.setStatus(Status.STOPPING, "stopping: finishing the step and writing a checkpoint");
-        return r.state(false);
     }
 
     private Run active(String what) {
@@ -221,8 +233,10 @@ public final class TrainingManager {
     }
 
     /** The directory of the current (or last) training. */
-    public synchronized Optional<Path> runDir() {
-        return current == null ? Optional.empty() : Optional.of(current.dir);
+    public Optional<Path> runDir() {
+        synchronized (lock) {
+            return current == null ? Optional.empty() : Optional.of(current.dir);
+        }
     }
 
     /** The sample grid of {@code step} when it exists, else the newest one. */
@@ -245,8 +259,10 @@ public final class TrainingManager {
     }
 
     /** A new event stream that starts with a snapshot (the state and every loss point so far). */
-    synchronized EventHub.Client subscribe() {
-        return hub.register("snapshot", current == null ? idle() : current.state(true));
+    EventHub.Client subscribe() {
+        synchronized (lock) {
+            return hub.register("snapshot", current == null ? idle() : current.state(true));
+        }
     }
 
     /**
@@ -255,7 +271,7 @@ public final class TrainingManager {
      */
     public void shutdown(long waitSeconds) {
         Thread t = null;
-        synchronized (this) {
+        synchronized (lock) {
             shutdown = true;
             if (current != null && current.status.active()) {
                 LOG.info("stopping the training at step {}: writing a checkpoint ...", current.step);
@@ -280,7 +296,7 @@ public final class TrainingManager {
     /** Waits until the current training (if any) has ended; for tests. */
     boolean awaitIdle(long millis) throws InterruptedException {
         Thread t;
-        synchronized (this) {
+        synchronized (lock) {
             t = current == null ? null : current.thread;
         }
         if (t != null) {
@@ -307,13 +323,15 @@ public final class TrainingManager {
         return p;
     }
 
-    private synchronized void flush() {
-        try {
-            if (current != null) {
-                current.flush();
+    private void flush() {
+        synchronized (lock) {
+            try {
+                if (current != null) {
+                    current.flush();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not send progress: {}", e.toString());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("could not send progress: {}", e.toString());
         }
     }
 
@@ -417,18 +435,20 @@ public final class TrainingManager {
 
         /** Sends the new loss points and the progress, if anything changed. */
         void flush() {
-            if (!dirty && flushed == points.size() && qualityFlushed == quality.size()) {
-                return;
-            }
-            Map<String, Object> m = state(false);
-            m.put("newPoints", new ArrayList<>(points.subList(flushed, points.size())));
-            m.put("newQuality", new ArrayList<>(quality.subList(qualityFlushed, quality.size())));
-            flushed = points.size();
-            qualityFlushed = quality.size();
-            dirty = false;
-            hub.broadcast("progress", m);
-            if (points.size() > 2 * KEPT_POINTS) {
-                compact();
+            synchronized (lock) { // taken already by the callers; it guards the counters below
+                if (!dirty && flushed == points.size() && qualityFlushed == quality.size()) {
+                    return;
+                }
+                Map<String, Object> m = state(false);
+                m.put("newPoints", new ArrayList<>(points.subList(flushed, points.size())));
+                m.put("newQuality", new ArrayList<>(quality.subList(qualityFlushed, quality.size())));
+                flushed = points.size();
+                qualityFlushed = quality.size();
+                dirty = false;
+                hub.broadcast("progress", m);
+                if (points.size() > 2 * KEPT_POINTS) {
+                    compact();
+                }
             }
         }
 
@@ -451,7 +471,7 @@ public final class TrainingManager {
 
         @Override
         public void onStep(MetricsRow row) {
-            synchronized (TrainingManager.this) {
+            synchronized (lock) {
                 step = row.step();
                 epoch = row.epoch();
                 points.add(new double[] {row.step(), round4(row.dTotal()), round4(row.gTotal())});
@@ -472,7 +492,7 @@ public final class TrainingManager {
 
         @Override
         public void onGrid(long s, Path file) {
-            synchronized (TrainingManager.this) {
+            synchronized (lock) {
                 gridStep = s;
                 flush();
                 hub.broadcast("grid", Map.of("runId", id, "step", s));
@@ -481,7 +501,7 @@ public final class TrainingManager {
 
         @Override
         public void onCheckpoint(long s, Path ckpt) {
-            synchronized (TrainingManager.this) {
+            synchronized (lock) {
                 checkpointStep = s;
                 hub.broadcast("checkpoint", Map.of("runId", id, "step", s));
             }
@@ -497,7 +517,7 @@ public final class TrainingManager {
                         t.getMessage() == null ? t.toString() : t.getMessage().strip();
                 LOG.warn("training #{} failed: {}", id, msg);
                 LOG.debug("training #" + id + " failed", t);
-                synchronized (TrainingManager.this) {
+                synchronized (lock) {
                     endedNanos = System.nanoTime();
                     setStatus(Status.FAILED, "failed: " + msg);
                 }
@@ -529,7 +549,7 @@ public final class TrainingManager {
                             + LocalDateTime.now().withNano(0) + ".\nContinue this run: acgan train --resume " + dir
                             + " --steps N",
                     layout.config());
-            synchronized (TrainingManager.this) {
+            synchronized (lock) {
                 modelName = spec.name();
                 datasetName = info.name();
                 totalSteps = length.endStep(perEpoch);
@@ -557,7 +577,7 @@ public final class TrainingManager {
                         spec.name());
                 try {
                     session.addEvents(this);
-                    synchronized (TrainingManager.this) {
+                    synchronized (lock) {
                         if (shutdown) {
                             // The JVM may be shutting down: no session (and no Ctrl-C hook) can start now.
                             endedNanos = System.nanoTime();
@@ -573,7 +593,7 @@ public final class TrainingManager {
                         }
                     }
                     TrainingSession.Result r = session.run(null);
-                    synchronized (TrainingManager.this) {
+                    synchronized (lock) {
                         endedNanos = System.nanoTime();
                         if (r.interrupted()) {
                             setStatus(

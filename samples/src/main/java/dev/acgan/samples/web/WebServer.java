@@ -9,6 +9,7 @@ import dev.acgan.api.spi.BackendException;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.samples.config.TrainSettings;
+import dev.acgan.samples.run.FileNames;
 import dev.acgan.samples.run.TrainingSession;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -54,6 +55,10 @@ public final class WebServer implements AutoCloseable {
             java.util.regex.Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    /** Guards starting and stopping. */
+    private final Object lock = new Object();
+
     private static final int MAX_THREADS = 64;
     /** Requests waiting for a thread at most; beyond, the JDK server closes the new connection. */
     private static final int MAX_QUEUED = 512;
@@ -152,34 +157,36 @@ public final class WebServer implements AutoCloseable {
      *
      * @throws UncheckedIOException when the address cannot be bound (e.g. the port is taken)
      */
-    public synchronized WebServer start() {
-        if (server != null) {
+    public WebServer start() {
+        synchronized (lock) {
+            if (server != null) {
+                return this;
+            }
+            AtomicInteger n = new AtomicInteger();
+            // A queue rather than a hand-off: while every thread is busy (or held by a slow client until
+            // maxReqTime), new requests wait instead of having their connection closed.
+            executor = new ThreadPoolExecutor(
+                    MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), r -> {
+                        Thread t = new Thread(r, "acgan-web-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            executor.allowCoreThreadTimeOut(true);
+            try {
+                server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
+            } catch (IOException e) {
+                executor.shutdownNow();
+                throw new UncheckedIOException(
+                        "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage()
+                                + (options.port() != 0 ? " (try another --port, or --port 0 for a free one)" : ""),
+                        e);
+            }
+            server.setExecutor(executor);
+            server.createContext("/", this::dispatch);
+            server.start();
+            LOG.debug("listening on {}", url());
             return this;
         }
-        AtomicInteger n = new AtomicInteger();
-        // A queue rather than a hand-off: while every thread is busy (or held by a slow client until
-        // maxReqTime), new requests wait instead of having their connection closed.
-        executor = new ThreadPoolExecutor(
-                MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), r -> {
-                    Thread t = new Thread(r, "acgan-web-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        try {
-            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
-        } catch (IOException e) {
-            executor.shutdownNow();
-            throw new UncheckedIOException(
-                    "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage()
-                            + (options.port() != 0 ? " (try another --port, or --port 0 for a free one)" : ""),
-                    e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
-        LOG.debug("listening on {}", url());
-        return this;
     }
 
     /** The port it listens on. */
@@ -215,7 +222,7 @@ public final class WebServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (lock) {
             if (closed) {
                 return;
             }
@@ -512,12 +519,7 @@ public final class WebServer implements AutoCloseable {
         q.intIn("run", 0, 0, Integer.MAX_VALUE);
         Path file = training.grid(step < 0 ? null : step)
                 .orElseThrow(() -> WebException.notFound("no sample grid yet; start a training on this page"));
-        Http.send(
-                ex,
-                200,
-                "image/png",
-                Files.readAllBytes(file),
-                Map.of("X-Grid-File", file.getFileName().toString()));
+        Http.send(ex, 200, "image/png", Files.readAllBytes(file), Map.of("X-Grid-File", FileNames.name(file)));
     }
 
     private void checkpointZip(HttpExchange ex) throws IOException {
@@ -538,7 +540,10 @@ public final class WebServer implements AutoCloseable {
                 }
                 throw e;
             }
-            String run = ckpt.getParent().getParent().getFileName().toString();
+            // RUN/checkpoints/step-N: named after the run
+            Path checkpoints = ckpt.getParent();
+            Path runDir = checkpoints == null ? null : checkpoints.getParent();
+            String run = runDir == null ? "checkpoint" : FileNames.name(runDir);
             String name = (run + "-" + ckpt.getFileName()).replaceAll("[^A-Za-z0-9._-]", "_");
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");

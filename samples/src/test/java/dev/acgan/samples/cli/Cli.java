@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,6 +34,17 @@ public final class Cli {
         StringWriter err = new StringWriter();
         int code = AcganCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Trains a tiny run in-process, {@code acgan train --batch-size 8 --steps STEPS --outdir OUTDIR OPTIONS...},
+     * and asserts it succeeded: the setup of the tests that need a real run directory.
+     */
+    public static Result trainTiny(Path outdir, int steps, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "train", "--batch-size", "8", "--steps", Integer.toString(steps), "--outdir", outdir.toString()));
+        args.addAll(Arrays.asList(options));
+        return run(args.toArray(new String[0])).expect(0);
     }
 
     /** Runs {@code acgan ARGS...} given as one list plus more arguments. */

@@ -34,21 +34,7 @@ class EvalEveryTest {
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        trained = Cli.run(
-                        "train",
-                        "--batch-size",
-                        "8",
-                        "--steps",
-                        "5",
-                        "--eval-every",
-                        "2",
-                        "--sample-every",
-                        "0",
-                        "--checkpoint-every",
-                        "0",
-                        "--outdir",
-                        run.toString())
-                .expect(0);
+        trained = Cli.trainTiny(run, 5, "--eval-every", "2", "--sample-every", "0", "--checkpoint-every", "0");
     }
 
     @Test

@@ -27,21 +27,7 @@ class EvaluateCommandTest {
     @BeforeAll
     static void train() {
         run = tmp.resolve("run");
-        Cli.run(
-                        "train",
-                        "--model",
-                        "acgan",
-                        "--batch-size",
-                        "8",
-                        "--steps",
-                        "3",
-                        "--sample-every",
-                        "0",
-                        "--checkpoint-every",
-                        "0",
-                        "--outdir",
-                        run.toString())
-                .expect(0);
+        Cli.trainTiny(run, 3, "--model", "acgan", "--sample-every", "0", "--checkpoint-every", "0");
     }
 
     @Test

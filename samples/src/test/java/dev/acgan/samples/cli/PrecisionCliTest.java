@@ -34,21 +34,7 @@ class PrecisionCliTest {
         GanBackend tf = Backends.discover().select();
         auto = tf.resolvePrecision(Precision.AUTO);
         run = tmp.resolve("auto");
-        Cli.Result r = Cli.run(
-                        "train",
-                        "--model",
-                        "gan",
-                        "--batch-size",
-                        "8",
-                        "--steps",
-                        "1",
-                        "--precision",
-                        "auto",
-                        "--eval-every",
-                        "0",
-                        "--outdir",
-                        run.toString())
-                .expect(0);
+        Cli.Result r = Cli.trainTiny(run, 1, "--model", "gan", "--precision", "auto", "--eval-every", "0");
         assertTrue(
                 r.out().contains("  compute: " + tf.describeCompute(auto) + " (chosen by --precision auto)"), r.out());
     }
@@ -89,6 +75,7 @@ class PrecisionCliTest {
                 tmp.resolve("x.png").toString());
     }
 
+    /** A bad --precision on the command line is a usage error (exit 2) in every command that takes one. */
     @Test
     void badValuesAreUsageErrors() {
         assertEquals(
@@ -97,7 +84,22 @@ class PrecisionCliTest {
                         2, "acgan generate:", "generate", "--checkpoint", run.toString(), "--precision", "fp16"));
         assertEquals(
                 "acgan train: --precision must be fp32, bf16 or auto, got 'half'",
-                ErrorsTest.fails(1, "acgan train:", "train", "--precision", "half"));
+                ErrorsTest.fails(2, "acgan train:", "train", "--precision", "half"));
+        for (String command : new String[] {"evaluate", "serve"}) {
+            assertEquals(
+                    "acgan " + command + ": --precision must be fp32, bf16 or auto, got 'fp8'",
+                    ErrorsTest.fails(
+                            2,
+                            "acgan " + command + ":",
+                            command,
+                            "--checkpoint",
+                            run.toString(),
+                            "--precision",
+                            "fp8"));
+        }
+        assertEquals(
+                "acgan bench: --precision must be fp32, bf16 or auto, got 'int8'",
+                ErrorsTest.fails(2, "acgan bench:", "bench", "--precision", "fp32,int8"));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Path;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -21,10 +20,10 @@ class EmbeddingPomTest {
 
     @Test
     void exampleUsesTheSdkVersionAndTheSdksGuiceAndSlf4jVersions() throws Exception {
-        Document example = parse(EXAMPLE_POM);
-        Document root = parse(ROOT_POM);
+        Document example = PomFiles.parse(EXAMPLE_POM);
+        Document root = PomFiles.parse(ROOT_POM);
         assertEquals(
-                child(root.getDocumentElement(), "version"),
+                PomFiles.child(root.getDocumentElement(), "version"),
                 property(example, "acgan.version"),
                 EXAMPLE_POM + ": acgan.version is not the SDK's version in " + ROOT_POM);
         assertEquals(
@@ -37,17 +36,11 @@ class EmbeddingPomTest {
                 EXAMPLE_POM + ": slf4j-simple version differs from slf4j.version in " + ROOT_POM);
     }
 
-    private static Document parse(Path pom) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        return f.newDocumentBuilder().parse(pom.toFile());
-    }
-
     private static String property(Document pom, String name) {
         Element properties = (Element)
                 pom.getDocumentElement().getElementsByTagName("properties").item(0);
         assertNotNull(properties, "no <properties> in " + pom.getDocumentURI());
-        return child(properties, name);
+        return PomFiles.child(properties, name);
     }
 
     /** The version of the first dependency with these coordinates, anywhere in the pom. */
@@ -55,20 +48,10 @@ class EmbeddingPomTest {
         NodeList deps = pom.getElementsByTagName("dependency");
         for (int i = 0; i < deps.getLength(); i++) {
             Element d = (Element) deps.item(i);
-            if (groupId.equals(child(d, "groupId")) && artifactId.equals(child(d, "artifactId"))) {
-                return child(d, "version");
+            if (groupId.equals(PomFiles.child(d, "groupId")) && artifactId.equals(PomFiles.child(d, "artifactId"))) {
+                return PomFiles.child(d, "version");
             }
         }
         throw new AssertionError("no dependency " + groupId + ":" + artifactId + " in " + pom.getDocumentURI());
-    }
-
-    /** The text of the direct child element with this name, or null. */
-    private static String child(Element parent, String name) {
-        for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getTagName().equals(name)) {
-                return e.getTextContent().trim();
-            }
-        }
-        return null;
     }
 }

@@ -27,6 +27,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,33 +86,15 @@ class TrainingSessionTest {
      */
     @Test
     void divergenceKeepsTheLastGoodCheckpoint() throws Exception {
-        var data = Datasets.embeddedMnist();
-        var spec = Presets.byName("gan", ImageShape.mnist(), 10, 16);
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(50);
         RunLayout layout = new RunLayout(tmp.resolve("run")).prepare();
-        GanBackend real = Backends.discover().select();
-        GanBackend failing = new DelegatingBackend(real) {
-            @Override
-            public GanModel createModel(ModelSpec s, AdamConfig g, AdamConfig d, NamedTensors state) {
-                return nanAfter(real.createModel(s, g, d, state), 3);
-            }
-        };
-        try (GanTrainer trainer = GanTrainer.create(failing, spec, cfg, data);
-                TrainingSession session = new TrainingSession(
-                        layout,
-                        trainer,
-                        new TrainingSession.Options(2, 3, 1, 10, ProgressReporter.Mode.LOG),
-                        new PrintWriter(new StringWriter(), true),
-                        "test")) {
-            TrainingSession.Result r = session.run(null);
-            assertNotNull(r.diverged());
-            assertEquals(4, r.diverged().step());
-            assertTrue(
-                    r.diverged().getMessage().contains("training diverged at step 4: generator loss NaN"),
-                    r.diverged().getMessage());
-            assertFalse(r.interrupted());
-            assertEquals(layout.checkpoint(2), r.checkpoint(), "step 3 has no checkpoint (every 2 steps)");
-        }
+        TrainingSession.Result r = runWithModels(layout, 50, 1, model -> nanAfter(model, 3));
+        assertNotNull(r.diverged());
+        assertEquals(4, r.diverged().step());
+        assertTrue(
+                r.diverged().getMessage().contains("training diverged at step 4: generator loss NaN"),
+                r.diverged().getMessage());
+        assertFalse(r.interrupted());
+        assertEquals(layout.checkpoint(2), r.checkpoint(), "step 3 has no checkpoint (every 2 steps)");
         assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
         try (var s = Files.list(layout.checkpoints())) {
             assertEquals(
@@ -133,33 +116,42 @@ class TrainingSessionTest {
     /** The same state once the last step left a NaN weight: the checkpoint is refused, the earlier one stays. */
     @Test
     void nonFiniteWeightsAreNeverCheckpointed() throws Exception {
+        RunLayout layout = new RunLayout(tmp.resolve("run2")).prepare();
+        TrainingSession.Result r = runWithModels(layout, 4, 0, model -> nanStateAfter(model, 3));
+        assertNotNull(r.diverged());
+        assertEquals(4, r.diverged().step(), r.diverged().getMessage());
+        assertTrue(
+                r.diverged().getMessage().contains("is not finite"),
+                r.diverged().getMessage());
+        assertEquals(layout.checkpoint(2), r.checkpoint());
+        assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
+    }
+
+    /**
+     * Trains the {@code gan} preset on the embedded MNIST (batch 8, checkpoints every 2 steps, progress every
+     * 3) through a session whose backend hands out its models wrapped by {@code wrap}.
+     */
+    private static TrainingSession.Result runWithModels(
+            RunLayout layout, int maxSteps, int sampleEvery, UnaryOperator<GanModel> wrap) throws Exception {
         var data = Datasets.embeddedMnist();
         var spec = Presets.byName("gan", ImageShape.mnist(), 10, 16);
-        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(4);
-        RunLayout layout = new RunLayout(tmp.resolve("run2")).prepare();
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(8).withMaxSteps(maxSteps);
         GanBackend real = Backends.discover().select();
-        GanBackend failing = new DelegatingBackend(real) {
+        GanBackend wrapping = new DelegatingBackend(real) {
             @Override
             public GanModel createModel(ModelSpec s, AdamConfig g, AdamConfig d, NamedTensors state) {
-                return nanStateAfter(real.createModel(s, g, d, state), 3);
+                return wrap.apply(real.createModel(s, g, d, state));
             }
         };
-        try (GanTrainer trainer = GanTrainer.create(failing, spec, cfg, data);
+        try (GanTrainer trainer = GanTrainer.create(wrapping, spec, cfg, data);
                 TrainingSession session = new TrainingSession(
                         layout,
                         trainer,
-                        new TrainingSession.Options(2, 3, 0, 10, ProgressReporter.Mode.LOG),
+                        new TrainingSession.Options(2, 3, sampleEvery, 10, ProgressReporter.Mode.LOG),
                         new PrintWriter(new StringWriter(), true),
                         "test")) {
-            TrainingSession.Result r = session.run(null);
-            assertNotNull(r.diverged());
-            assertEquals(4, r.diverged().step(), r.diverged().getMessage());
-            assertTrue(
-                    r.diverged().getMessage().contains("is not finite"),
-                    r.diverged().getMessage());
-            assertEquals(layout.checkpoint(2), r.checkpoint());
+            return session.run(null);
         }
-        assertEquals("step-000000002", Files.readString(layout.latestPointer()).strip());
     }
 
     /** The model with its generator loss NaN from the {@code good+1}-th generator step on. */

@@ -36,23 +36,7 @@ final class WebFixture {
     static synchronized Path trainedRun() {
         if (run == null) {
             Path dir = root().resolve("trained");
-            Cli.run(
-                            "train",
-                            "--model",
-                            "acgan",
-                            "--batch-size",
-                            "8",
-                            "--steps",
-                            "2",
-                            "--sample-every",
-                            "0",
-                            "--checkpoint-every",
-                            "0",
-                            "--keep",
-                            "1",
-                            "--outdir",
-                            dir.toString())
-                    .expect(0);
+            Cli.trainTiny(dir, 2, "--model", "acgan", "--sample-every", "0", "--checkpoint-every", "0", "--keep", "1");
             run = dir;
         }
         return run;
