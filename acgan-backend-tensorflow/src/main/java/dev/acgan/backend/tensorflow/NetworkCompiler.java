@@ -207,7 +207,7 @@ final class NetworkCompiler {
 
     /** Zero channels for a channel count that pairs up in the forward bf16 filter layouts: one if odd. */
     private static int extraForPairs(int channels) {
-        return channels % 2 == 1 ? 1 : 0;
+        return channels % 2 != 0 ? 1 : 0;
     }
 
     /** Zero channels for a channel count that must not be 1 in the bf16 backward-data filter layouts. */
