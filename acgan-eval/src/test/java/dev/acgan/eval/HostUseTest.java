@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a host does with acgan-eval and no CLI (the code of the main README's "Measuring and drawing"):
+ * What a host does with acgan-eval and no CLI (the code of docs/embedding.md's "Measuring and drawing"):
  * train a few steps, plot the losses, measure the generator with the shipped classifier on the same
  * backend, draw a grid.
  */

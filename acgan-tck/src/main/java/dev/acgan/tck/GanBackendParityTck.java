@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * }</pre>
  *
  * Coverage: loss parity on the four custom specs of {@link TckFixtures#customSpecs()} at batch sizes 1, 7
- * and 100 in both {@link ParityChecks.Setting}s, and on the three presets at batch sizes 1, 7 and 100
+ * and 100 in both {@link ParityChecks.Setting}s, and on the four presets of {@link TckFixtures#presets()} at batch sizes 1, 7 and 100
  * (standard setting, real MNIST digits); gradient parity and finite-difference spot checks on the custom
  * specs (skipped without {@link dev.acgan.api.spi.Capability#GRADIENTS}); update parity (two D+G steps)
  * on the custom specs at batch 7 and one step of acgan-mnist at batch 2; inference parity of both

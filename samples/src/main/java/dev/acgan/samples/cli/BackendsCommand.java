@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                     + "instruction set its native library uses.",
             "",
             "The default is, in order: -Dacgan.backend, the ACGAN_BACKEND environment variable, else the backend "
-                    + "of highest priority. 'train' and 'generate' take --backend NAME to choose explicitly.",
+                    + "of highest priority. train, generate, evaluate, serve, bench and train-classifier take --backend NAME to choose explicitly.",
             ""
         })
 final class BackendsCommand implements Callable<Integer> {

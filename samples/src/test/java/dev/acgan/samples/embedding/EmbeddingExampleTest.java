@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the embedding example ({@code samples/embedding}, the host application the README shows) the
+ * Runs the embedding example ({@code samples/embedding}, the host application docs/embedding.md shows) the
  * way a host application team would: its source compiled on its own against acgan-api and Guice, then
  * started in two JVMs whose classpaths differ only in the backend (TensorFlow's jars, or ND4J's). Both
  * load the same checkpoint; the backend each one reports must be the one on its classpath, and the
