@@ -25,10 +25,10 @@ import java.util.List;
  *                               generator would get with as many images)
  * @param diversity              mean of the per-class diversities of the generated images
  * @param realDiversity          the same for the real sample
- * @param checkerboard           the {@link Checkerboard} ratio: {@code nyquistShare / realNyquistShare}
+ * @param checkerboard           the {@link Checkerboard} ratio: {@code periodicShare / realPeriodicShare}
  *                               (1 like real images, above 1 more checkerboard texture)
- * @param nyquistShare           mean {@linkplain Checkerboard Nyquist share} of the generated images
- * @param realNyquistShare       the same for the real sample
+ * @param periodicShare           mean {@linkplain Checkerboard periodic share} of the generated images
+ * @param realPeriodicShare       the same for the real sample
  * @param perClass               per-class numbers, by class
  */
 public record EvaluationReport(
@@ -48,8 +48,8 @@ public record EvaluationReport(
         double diversity,
         double realDiversity,
         double checkerboard,
-        double nyquistShare,
-        double realNyquistShare,
+        double periodicShare,
+        double realPeriodicShare,
         List<ClassScores> perClass) {
 
     /** Copies the list. */

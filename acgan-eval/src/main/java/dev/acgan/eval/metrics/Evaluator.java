@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  *       the same distance for the real test sample;</li>
  *   <li>diversity: per class, the mean pairwise Euclidean distance of the features; a generator that
  *       collapses to few images per class scores well below the real images;</li>
- *   <li>checkerboard: the {@link Checkerboard} ratio, the mean share of the images' energy at the Nyquist
- *       frequencies (the period-2 pattern of stride-2 transposed convolutions) divided by that of the real
- *       sample; computed from the pixels, not by the classifier.</li>
+ *   <li>checkerboard: the {@link Checkerboard} ratio, the mean share of the images' energy in a pattern
+ *       locked to the pixel grid with period 2 or 4 (the artefact of stride-2 transposed convolutions)
+ *       divided by that of the real sample; computed from the pixels, not by the classifier.</li>
  * </ul>
  *
  * The real sample is the first {@code countPerClass} images of each class of the test split (fewer where
@@ -145,8 +145,8 @@ public final class Evaluator {
                     realDiv));
         }
         FeatureStats reference = classifier.reference();
-        double realShare = Checkerboard.meanNyquistShare(realTest, realRows);
-        double share = Checkerboard.meanNyquistShare(generated);
+        double realShare = Checkerboard.meanPeriodicShare(realTest, realRows);
+        double share = Checkerboard.meanPeriodicShare(generated);
         GeneratedQuality q = quality(classifier, gen, requested, share, realShare);
         double baseline = Fid.distance(FeatureStats.of(real.features(), dim, realRows), reference);
         return new EvaluationReport(
@@ -186,15 +186,15 @@ public final class Evaluator {
 
     /**
      * The numbers of generated images alone, with the checkerboard ratio against a real reference: all
-     * equal to the "generated" column of {@link #evaluate} for the same images when {@code realNyquistShare}
+     * equal to the "generated" column of {@link #evaluate} for the same images when {@code realPeriodicShare}
      * is {@link Checkerboard#realReference} of the same real test split and count per class.
      *
      * @param generated        generated images; their labels are the requested classes, or absent for an
      *                         unconditional model (then the accuracy is NaN)
-     * @param realNyquistShare mean {@linkplain Checkerboard Nyquist share} of real images, the denominator
+     * @param realPeriodicShare mean {@linkplain Checkerboard periodic share} of real images, the denominator
      *                         of the checkerboard ratio; NaN for none (the ratio is then NaN)
      */
-    public static GeneratedQuality quality(CompiledClassifier compiled, ImageBatch generated, double realNyquistShare) {
+    public static GeneratedQuality quality(CompiledClassifier compiled, ImageBatch generated, double realPeriodicShare) {
         if (generated.count() < 2) {
             throw new IllegalArgumentException(
                     "evaluation needs at least 2 generated images, got " + generated.count());
@@ -203,8 +203,8 @@ public final class Evaluator {
                 compiled.classifier(),
                 compiled.predict(generated),
                 generated.labels(),
-                Double.isNaN(realNyquistShare) ? Double.NaN : Checkerboard.meanNyquistShare(generated),
-                realNyquistShare);
+                Double.isNaN(realPeriodicShare) ? Double.NaN : Checkerboard.meanPeriodicShare(generated),
+                realPeriodicShare);
     }
 
     private static GeneratedQuality quality(

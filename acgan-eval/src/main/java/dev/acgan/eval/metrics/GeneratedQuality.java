@@ -9,7 +9,7 @@ package dev.acgan.eval.metrics;
  *                            unconditional model)
  * @param classifierScore     {@link Metrics#classifierScore}, at most the number of classes
  * @param fid                 {@link Fid} of the images' features against the classifier's reference features
- * @param checkerboard        the {@link Checkerboard} ratio: the images' mean Nyquist share divided by that
+ * @param checkerboard        the {@link Checkerboard} ratio: the images' mean periodic share divided by that
  *                            of real images (1 like real images, above 1 more checkerboard texture); NaN
  *                            when no real reference was given
  */

@@ -74,8 +74,8 @@ public final class ReportFormat {
         number(div, "real", r.realDiversity());
         ObjectNode cb = root.putObject("checkerboard");
         number(cb, "ratio", r.checkerboard());
-        number(cb, "nyquistShare", r.nyquistShare());
-        number(cb, "realNyquistShare", r.realNyquistShare());
+        number(cb, "periodicShare", r.periodicShare());
+        number(cb, "realPeriodicShare", r.realPeriodicShare());
         ObjectNode real = root.putObject("real");
         real.put("images", r.realImages());
         number(real, "accuracy", r.realAccuracy());
@@ -165,15 +165,15 @@ public final class ReportFormat {
         w.printf(
                 Locale.ROOT,
                 "  %-28s %12s %12s%n",
-                "Nyquist energy share",
-                fixed(r.nyquistShare(), 4),
-                fixed(r.realNyquistShare(), 4));
+                "grid-periodic energy share",
+                fixed(r.periodicShare(), 4),
+                fixed(r.realPeriodicShare(), 4));
         w.printf(
                 Locale.ROOT,
                 "  %-28s %12s %12s%n",
                 "checkerboard (gen / real)",
                 fixed(r.checkerboard(), 2),
-                Double.isNaN(r.realNyquistShare()) ? "n/a" : "1.00");
+                Double.isNaN(r.realPeriodicShare()) ? "n/a" : "1.00");
         w.println();
         int nameWidth = 4;
         for (EvaluationReport.ClassScores k : r.perClass()) {
@@ -198,8 +198,8 @@ public final class ReportFormat {
         w.println("accuracy: share classified as the requested class; share: share of all generated images classified"
                 + " as the class;");
         w.println("diversity: mean pairwise distance of classifier features (lower than real: less varied images);");
-        w.println("checkerboard: share of pixel energy at the Nyquist frequencies (period-2 patterns), generated over"
-                + " real (above 1: more checkerboard texture or pixel noise than real images).");
+        w.println("checkerboard: share of pixel energy in patterns of period 2 or 4 locked to the pixel grid, generated"
+                + " over real (above 1: more checkerboard texture than real images).");
         if (!r.conditional()) {
             w.println("An unconditional model has no requested classes: its images are grouped by the class the "
                     + "classifier gives them.");

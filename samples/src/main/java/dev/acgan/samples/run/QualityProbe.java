@@ -30,7 +30,7 @@ public final class QualityProbe implements AutoCloseable {
 
     private final CompiledClassifier classifier;
     private final long every;
-    private final double realNyquistShare;
+    private final double realPeriodicShare;
 
     /**
      * @param classifier the classifier that scores the images
@@ -42,11 +42,11 @@ public final class QualityProbe implements AutoCloseable {
             throw new IllegalArgumentException("every must be at least 1, got " + every);
         }
         this.every = every;
-        this.realNyquistShare = realNyquistShare(classifier);
+        this.realPeriodicShare = realPeriodicShare(classifier);
         this.classifier = classifier.compile(backend);
     }
 
-    private static double realNyquistShare(Classifier classifier) {
+    private static double realPeriodicShare(Classifier classifier) {
         try {
             return Checkerboard.realReference(
                     ClassifierData.test(classifier.dataset()), GeneratedSamples.DEFAULT_COUNT_PER_CLASS);
@@ -59,9 +59,9 @@ public final class QualityProbe implements AutoCloseable {
         }
     }
 
-    /** The mean Nyquist share of the real images, the checkerboard ratio's denominator (NaN for none). */
-    public double realNyquistShare() {
-        return realNyquistShare;
+    /** The mean periodic share of the real images, the checkerboard ratio's denominator (NaN for none). */
+    public double realPeriodicShare() {
+        return realPeriodicShare;
     }
 
     /** Steps between measurements. */
@@ -80,7 +80,7 @@ public final class QualityProbe implements AutoCloseable {
                 classifier,
                 GeneratedSamples.generate(
                         generator, GeneratedSamples.DEFAULT_COUNT_PER_CLASS, GeneratedSamples.DEFAULT_SEED),
-                realNyquistShare);
+                realPeriodicShare);
     }
 
     @Override
