@@ -194,7 +194,8 @@ public final class Evaluator {
      * @param realPeriodicShare mean {@linkplain Checkerboard periodic share} of real images, the denominator
      *                         of the checkerboard ratio; NaN for none (the ratio is then NaN)
      */
-    public static GeneratedQuality quality(CompiledClassifier compiled, ImageBatch generated, double realPeriodicShare) {
+    public static GeneratedQuality quality(
+            CompiledClassifier compiled, ImageBatch generated, double realPeriodicShare) {
         if (generated.count() < 2) {
             throw new IllegalArgumentException(
                     "evaluation needs at least 2 generated images, got " + generated.count());

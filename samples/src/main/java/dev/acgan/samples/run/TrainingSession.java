@@ -396,7 +396,8 @@ public final class TrainingSession implements AutoCloseable {
         if (!Double.isNaN(row.evalAccuracy())) {
             b.append(String.format(java.util.Locale.ROOT, "conditional accuracy %.1f%%, ", 100 * row.evalAccuracy()));
         }
-        b.append(String.format(java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(), row.evalFid()));
+        b.append(String.format(
+                java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(), row.evalFid()));
         if (!Double.isNaN(row.evalCheckerboard())) {
             b.append(String.format(java.util.Locale.ROOT, ", checkerboard %.2f", row.evalCheckerboard()));
         }

@@ -86,10 +86,12 @@ class EvalEveryTest {
         assertTrue(cb.path("ratio").isNumber(), j.toString());
         assertEquals(cb.path("ratio").asDouble(), last.evalCheckerboard(), 5e-5);
         assertEquals(
-                cb.path("periodicShare").asDouble() / cb.path("realPeriodicShare").asDouble(),
+                cb.path("periodicShare").asDouble()
+                        / cb.path("realPeriodicShare").asDouble(),
                 cb.path("ratio").asDouble(),
                 1e-12);
-        String table = Cli.run("evaluate", "--checkpoint", run.toString()).expect(0).out();
+        String table =
+                Cli.run("evaluate", "--checkpoint", run.toString()).expect(0).out();
         assertTrue(table.contains("checkerboard (gen / real)"), table);
     }
 
@@ -108,9 +110,8 @@ class EvalEveryTest {
         }
         // metrics.csv as the version before the checkerboard column wrote it: 15 fields.
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
-        List<String> oldLines = lines.stream()
-                .map(l -> l.substring(0, l.lastIndexOf(',')))
-                .toList();
+        List<String> oldLines =
+                lines.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
         assertTrue(oldLines.get(0).endsWith(",eval_fid"), oldLines.get(0));
         Files.write(old.resolve("metrics.csv"), oldLines, StandardCharsets.UTF_8);
 
@@ -142,8 +143,8 @@ class EvalEveryTest {
                 MetricsRow.parse("7,0,1.5,0.3,0.3,0.45,0.45,2.0,1.0,1.0,0.1000,80.0,0.5000,3.2500,12.500");
         assertEquals(12.5, beforeCheckerboard.evalFid());
         assertTrue(beforeCheckerboard.evaluated() && Double.isNaN(beforeCheckerboard.evalCheckerboard()));
-        MetricsRow withRatio = MetricsRow.parse(
-                old.withQuality(new dev.acgan.eval.metrics.GeneratedQuality(0.5, 3.25, 12.5, 1.375))
+        MetricsRow withRatio =
+                MetricsRow.parse(old.withQuality(new dev.acgan.eval.metrics.GeneratedQuality(0.5, 3.25, 12.5, 1.375))
                         .toCsv());
         assertEquals(1.375, withRatio.evalCheckerboard());
     }
