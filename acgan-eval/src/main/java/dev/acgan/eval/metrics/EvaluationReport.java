@@ -25,6 +25,10 @@ import java.util.List;
  *                               generator would get with as many images)
  * @param diversity              mean of the per-class diversities of the generated images
  * @param realDiversity          the same for the real sample
+ * @param checkerboard           the {@link Checkerboard} ratio: {@code periodicShare / realPeriodicShare}
+ *                               (1 like real images, above 1 more checkerboard texture)
+ * @param periodicShare           mean {@linkplain Checkerboard periodic share} of the generated images
+ * @param realPeriodicShare       the same for the real sample
  * @param perClass               per-class numbers, by class
  */
 public record EvaluationReport(
@@ -43,6 +47,9 @@ public record EvaluationReport(
         double fidBaseline,
         double diversity,
         double realDiversity,
+        double checkerboard,
+        double periodicShare,
+        double realPeriodicShare,
         List<ClassScores> perClass) {
 
     /** Copies the list. */

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *       penultimate layer) and that of the training images stored with the classifier; the baseline is
  *       the same distance for the real test sample;</li>
  *   <li>diversity: per class, the mean pairwise Euclidean distance of the features; a generator that
- *       collapses to few images per class scores well below the real images.</li>
+ *       collapses to few images per class scores well below the real images;</li>
+ *   <li>checkerboard: the {@link Checkerboard} ratio, the mean share of the images' energy in a pattern
+ *       locked to the pixel grid with period 2 or 4 (the artefact of stride-2 transposed convolutions)
+ *       divided by that of the real sample; computed from the pixels, not by the classifier.</li>
  * </ul>
  *
  * The real sample is the first {@code countPerClass} images of each class of the test split (fewer where
@@ -142,7 +145,9 @@ public final class Evaluator {
                     realDiv));
         }
         FeatureStats reference = classifier.reference();
-        GeneratedQuality q = quality(classifier, gen, requested);
+        double realShare = Checkerboard.meanPeriodicShare(realTest, realRows);
+        double share = Checkerboard.meanPeriodicShare(generated);
+        GeneratedQuality q = quality(classifier, gen, requested, share, realShare);
         double baseline = Fid.distance(FeatureStats.of(real.features(), dim, realRows), reference);
         return new EvaluationReport(
                 testAccuracy,
@@ -160,32 +165,59 @@ public final class Evaluator {
                 baseline,
                 divN == 0 ? Double.NaN : divSum / divN,
                 realDivN == 0 ? Double.NaN : realDivSum / realDivN,
+                q.checkerboard(),
+                share,
+                realShare,
                 perClass);
     }
 
     /**
      * The numbers of generated images alone (no real images are classified): conditional accuracy,
-     * classifier score and FID, equal to the "generated" column of {@link #evaluate} for the same images.
+     * classifier score and FID, equal to the "generated" column of {@link #evaluate} for the same images;
+     * no checkerboard ratio (NaN).
      *
      * @param generated generated images; their labels are the requested classes, or absent for an
      *                  unconditional model (then the accuracy is NaN)
+     * @see #quality(CompiledClassifier, ImageBatch, double)
      */
     public static GeneratedQuality quality(CompiledClassifier compiled, ImageBatch generated) {
+        return quality(compiled, generated, Double.NaN);
+    }
+
+    /**
+     * The numbers of generated images alone, with the checkerboard ratio against a real reference: all
+     * equal to the "generated" column of {@link #evaluate} for the same images when {@code realPeriodicShare}
+     * is {@link Checkerboard#realReference} of the same real test split and count per class.
+     *
+     * @param generated        generated images; their labels are the requested classes, or absent for an
+     *                         unconditional model (then the accuracy is NaN)
+     * @param realPeriodicShare mean {@linkplain Checkerboard periodic share} of real images, the denominator
+     *                         of the checkerboard ratio; NaN for none (the ratio is then NaN)
+     */
+    public static GeneratedQuality quality(
+            CompiledClassifier compiled, ImageBatch generated, double realPeriodicShare) {
         if (generated.count() < 2) {
             throw new IllegalArgumentException(
                     "evaluation needs at least 2 generated images, got " + generated.count());
         }
-        return quality(compiled.classifier(), compiled.predict(generated), generated.labels());
+        return quality(
+                compiled.classifier(),
+                compiled.predict(generated),
+                generated.labels(),
+                Double.isNaN(realPeriodicShare) ? Double.NaN : Checkerboard.meanPeriodicShare(generated),
+                realPeriodicShare);
     }
 
-    private static GeneratedQuality quality(Classifier classifier, ClassifierOutput gen, int[] requested) {
+    private static GeneratedQuality quality(
+            Classifier classifier, ClassifierOutput gen, int[] requested, double share, double realShare) {
         int[] rows = Metrics.all(gen.count());
         double fid = Fid.distance(
                 FeatureStats.of(gen.features(), classifier.shape().dense2(), rows), classifier.reference());
         return new GeneratedQuality(
                 requested == null ? Double.NaN : Metrics.accuracy(gen, requested, rows),
                 Metrics.classifierScore(gen, rows),
-                fid);
+                fid,
+                Checkerboard.ratio(share, realShare));
     }
 
     /** Indices of the first {@code perClass} examples of each class, in order. */

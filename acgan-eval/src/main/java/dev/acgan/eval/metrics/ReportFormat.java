@@ -72,6 +72,10 @@ public final class ReportFormat {
         ObjectNode div = root.putObject("diversity");
         number(div, "generated", r.diversity());
         number(div, "real", r.realDiversity());
+        ObjectNode cb = root.putObject("checkerboard");
+        number(cb, "ratio", r.checkerboard());
+        number(cb, "periodicShare", r.periodicShare());
+        number(cb, "realPeriodicShare", r.realPeriodicShare());
         ObjectNode real = root.putObject("real");
         real.put("images", r.realImages());
         number(real, "accuracy", r.realAccuracy());
@@ -158,6 +162,18 @@ public final class ReportFormat {
                 "diversity (mean per class)",
                 fixed(r.diversity(), 3),
                 fixed(r.realDiversity(), 3));
+        w.printf(
+                Locale.ROOT,
+                "  %-28s %12s %12s%n",
+                "grid-periodic energy share",
+                fixed(r.periodicShare(), 4),
+                fixed(r.realPeriodicShare(), 4));
+        w.printf(
+                Locale.ROOT,
+                "  %-28s %12s %12s%n",
+                "checkerboard (gen / real)",
+                fixed(r.checkerboard(), 2),
+                Double.isNaN(r.realPeriodicShare()) ? "n/a" : "1.00");
         w.println();
         int nameWidth = 4;
         for (EvaluationReport.ClassScores k : r.perClass()) {
@@ -181,7 +197,9 @@ public final class ReportFormat {
         w.println();
         w.println("accuracy: share classified as the requested class; share: share of all generated images classified"
                 + " as the class;");
-        w.println("diversity: mean pairwise distance of classifier features (lower than real: less varied images).");
+        w.println("diversity: mean pairwise distance of classifier features (lower than real: less varied images);");
+        w.println("checkerboard: share of pixel energy in patterns of period 2 or 4 locked to the pixel grid, generated"
+                + " over real (above 1: more checkerboard texture than real images).");
         if (!r.conditional()) {
             w.println("An unconditional model has no requested classes: its images are grouped by the class the "
                     + "classifier gives them.");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The evaluation on real images posing as generated ones, with the shipped MNIST classifier: real test
  * digits "generated" for their true class score like the real sample; the same digits with shuffled
  * requested classes keep FID and diversity but fall to chance accuracy; one digit repeated collapses the
- * diversity and raises FID. The classifier runs on the default backend.
+ * diversity and raises FID; a faint 2x2 checker added to the digits raises the checkerboard ratio while
+ * real digits keep it near 1. The classifier runs on the default backend.
  */
 class RealDataMetricsTest {
 
@@ -69,6 +70,11 @@ class RealDataMetricsTest {
         assertTrue(r.fidBaseline() < 20, "baseline " + r.fidBaseline());
         assertTrue(r.fid() < 2 * r.fidBaseline(), "FID " + r.fid() + " near the baseline " + r.fidBaseline());
         assertEquals(1, r.diversity() / r.realDiversity(), 0.1, "diversity like real");
+        System.out.printf(
+                "real digits as generated ones: checkerboard %.3f (periodic share %.5f, real %.5f)%n",
+                r.checkerboard(), r.periodicShare(), r.realPeriodicShare());
+        assertEquals(1, r.checkerboard(), 0.3, "checkerboard like real");
+        assertEquals(r.periodicShare() / r.realPeriodicShare(), r.checkerboard(), 1e-12);
         for (EvaluationReport.ClassScores k : r.perClass()) {
             assertEquals(PER, k.generated());
             assertTrue(k.accuracy() > 0.85, k.toString());
@@ -112,5 +118,25 @@ class RealDataMetricsTest {
         EvaluationReport right = Evaluator.evaluate(compiled, test, fakes, PER);
         System.out.printf("one image per class: FID %.2f (distinct real digits: %.2f)%n", r.fid(), right.fid());
         assertTrue(r.fid() > 3 * right.fid(), "collapse raises FID: " + r.fid() + " vs " + right.fid());
+    }
+
+    @Test
+    void aFaintCheckerRaisesTheCheckerboardRatio() {
+        float[] px = fakes.pixels().clone();
+        for (int i = 0; i < fakes.count(); i++) {
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    int p = i * 784 + y * 28 + x;
+                    // +-0.1 on a pixel range of 2 (clipped there): 5% of the range, faint.
+                    px[p] = Math.max(-1, Math.min(1, px[p] + ((y + x) % 2 == 0 ? 0.1f : -0.1f)));
+                }
+            }
+        }
+        ImageBatch checkered = ImageBatch.nhwc(fakes.count(), 28, 28, 1, px, fakes.labels());
+        EvaluationReport r = Evaluator.evaluate(compiled, test, checkered, PER);
+        EvaluationReport right = Evaluator.evaluate(compiled, test, fakes, PER);
+        System.out.printf("faint checker: checkerboard %.3f (without: %.3f)%n", r.checkerboard(), right.checkerboard());
+        assertTrue(r.checkerboard() > 2 * right.checkerboard(), r.checkerboard() + " vs " + right.checkerboard());
+        assertEquals(right.realPeriodicShare(), r.realPeriodicShare(), 0, "the real reference is the same");
     }
 }

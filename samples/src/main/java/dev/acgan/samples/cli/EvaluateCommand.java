@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        header = "Measure a generator: conditional accuracy, classifier score, FID, diversity.",
+        header = "Measure a generator: conditional accuracy, classifier score, FID, diversity, checkerboard.",
         description = {
             "Generate --count images of every class with a trained generator and score them with a "
                     + "fixed LeNet classifier trained on real images (shipped for mnist and fashion-mnist; "
@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
                     + "of the real training images; the real column is real test images against the same "
                     + "reference, the best a generator can expect",
             "  diversity             per class, the mean pairwise distance of those features",
+            "  checkerboard          share of the pixels' energy in patterns of period 2 or 4 locked to the "
+                    + "pixel grid (the artefact of stride-2 transposed convolutions), generated over real: "
+                    + "1 like real images, above 1 more checkerboard texture",
             "",
             "The classifier's own accuracy on the real test split is printed first. The same --seed gives the "
                     + "same images and numbers.",

@@ -25,6 +25,7 @@ import java.util.Locale;
  * @param evalAccuracy     conditional accuracy of the generated images after this step, or NaN
  * @param evalScore        their classifier score, or NaN
  * @param evalFid          their FID, or NaN
+ * @param evalCheckerboard their checkerboard ratio ({@link dev.acgan.eval.metrics.Checkerboard}), or NaN
  */
 public record MetricsRow(
         long step,
@@ -41,16 +42,20 @@ public record MetricsRow(
         double imagesPerSecond,
         double evalAccuracy,
         double evalScore,
-        double evalFid)
+        double evalFid,
+        double evalCheckerboard)
         implements LossPlot.Row {
 
     /** The CSV header line. */
     public static final String HEADER = "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,"
-            + "g_total,g_adv,g_aux,seconds,images_per_second,eval_accuracy,eval_classifier_score,eval_fid";
+            + "g_total,g_adv,g_aux,seconds,images_per_second,eval_accuracy,eval_classifier_score,eval_fid,"
+            + "eval_checkerboard";
     /** Fields of a line written before the quality columns existed; such lines are still read. */
     private static final int LOSS_FIELDS = 12;
+    /** Fields of a line written before the checkerboard column existed; such lines are still read. */
+    private static final int FID_FIELDS = 15;
 
-    private static final int FIELDS = 15;
+    private static final int FIELDS = 16;
 
     /** The row of a step result, without quality numbers. */
     public static MetricsRow of(StepResult r) {
@@ -68,6 +73,7 @@ public record MetricsRow(
                 r.generator().auxiliary(),
                 s,
                 s > 0 ? r.realImages() / s : 0,
+                Double.NaN,
                 Double.NaN,
                 Double.NaN,
                 Double.NaN);
@@ -90,7 +96,8 @@ public record MetricsRow(
                 imagesPerSecond,
                 q.conditionalAccuracy(),
                 q.classifierScore(),
-                q.fid());
+                q.fid(),
+                q.checkerboard());
     }
 
     /** Whether the run evaluated its generator after this step (a classifier score is always measured then). */
@@ -102,7 +109,7 @@ public record MetricsRow(
     public String toCsv() {
         return String.format(
                 Locale.ROOT,
-                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%s,%s,%s",
+                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%s,%s,%s,%s",
                 step,
                 epoch,
                 dTotal,
@@ -117,18 +124,21 @@ public record MetricsRow(
                 imagesPerSecond,
                 optional(evalAccuracy, "%.4f"),
                 optional(evalScore, "%.4f"),
-                optional(evalFid, "%.3f"));
+                optional(evalFid, "%.3f"),
+                optional(evalCheckerboard, "%.4f"));
     }
 
     /**
-     * Parses a CSV line written by {@link #toCsv()} (or by a version without the quality columns); throws
-     * {@link IllegalArgumentException} if malformed.
+     * Parses a CSV line written by {@link #toCsv()} (or by a version without the quality columns or without
+     * the checkerboard column: the missing numbers are NaN); throws {@link IllegalArgumentException} if
+     * malformed.
      */
     public static MetricsRow parse(String line) {
         String[] f = line.strip().split(",", -1);
-        if (f.length != FIELDS && f.length != LOSS_FIELDS) {
+        if (f.length != FIELDS && f.length != FID_FIELDS && f.length != LOSS_FIELDS) {
             throw new IllegalArgumentException("expected " + FIELDS + " fields, got " + f.length);
         }
+        boolean quality = f.length >= FID_FIELDS;
         try {
             return new MetricsRow(
                     Long.parseLong(f[0]),
@@ -143,9 +153,10 @@ public record MetricsRow(
                     d(f[9]),
                     d(f[10]),
                     d(f[11]),
-                    f.length == FIELDS ? opt(f[12]) : Double.NaN,
-                    f.length == FIELDS ? opt(f[13]) : Double.NaN,
-                    f.length == FIELDS ? opt(f[14]) : Double.NaN);
+                    quality ? opt(f[12]) : Double.NaN,
+                    quality ? opt(f[13]) : Double.NaN,
+                    quality ? opt(f[14]) : Double.NaN,
+                    f.length == FIELDS ? opt(f[15]) : Double.NaN);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

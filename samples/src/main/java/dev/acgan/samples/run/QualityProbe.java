@@ -3,10 +3,14 @@ package dev.acgan.samples.run;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.classifier.ClassifierData;
 import dev.acgan.eval.classifier.CompiledClassifier;
+import dev.acgan.eval.metrics.Checkerboard;
 import dev.acgan.eval.metrics.Evaluator;
 import dev.acgan.eval.metrics.GeneratedQuality;
 import dev.acgan.eval.metrics.GeneratedSamples;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures a training run's generator every {@code every} steps and at its last step
@@ -15,12 +19,18 @@ import dev.acgan.eval.metrics.GeneratedSamples;
  * {@value GeneratedSamples#DEFAULT_SEED}), so the row of a checkpoint's step in {@code metrics.csv} gives
  * the numbers {@code acgan evaluate} prints for that checkpoint on the same backend. Only generated images
  * are classified, on the training's own backend, which keeps a measurement well under a second for the
- * shipped classifiers. {@link #close()} frees the compiled classifier.
+ * shipped classifiers. The denominator of the checkerboard ratio ({@link Checkerboard#realReference}) is
+ * computed once, from the real test split of the classifier's dataset, as {@code acgan evaluate} does
+ * without {@code --real-data}; where that split cannot be read the ratio is left out (NaN).
+ * {@link #close()} frees the compiled classifier.
  */
 public final class QualityProbe implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(QualityProbe.class);
+
     private final CompiledClassifier classifier;
     private final long every;
+    private final double realPeriodicShare;
 
     /**
      * @param classifier the classifier that scores the images
@@ -32,7 +42,26 @@ public final class QualityProbe implements AutoCloseable {
             throw new IllegalArgumentException("every must be at least 1, got " + every);
         }
         this.every = every;
+        this.realPeriodicShare = realPeriodicShare(classifier);
         this.classifier = classifier.compile(backend);
+    }
+
+    private static double realPeriodicShare(Classifier classifier) {
+        try {
+            return Checkerboard.realReference(
+                    ClassifierData.test(classifier.dataset()), GeneratedSamples.DEFAULT_COUNT_PER_CLASS);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "no checkerboard ratio while training: cannot read the real test images of '{}': {}",
+                    classifier.dataset(),
+                    e.getMessage());
+            return Double.NaN;
+        }
+    }
+
+    /** The mean periodic share of the real images, the checkerboard ratio's denominator (NaN for none). */
+    public double realPeriodicShare() {
+        return realPeriodicShare;
     }
 
     /** Steps between measurements. */
@@ -50,7 +79,8 @@ public final class QualityProbe implements AutoCloseable {
         return Evaluator.quality(
                 classifier,
                 GeneratedSamples.generate(
-                        generator, GeneratedSamples.DEFAULT_COUNT_PER_CLASS, GeneratedSamples.DEFAULT_SEED));
+                        generator, GeneratedSamples.DEFAULT_COUNT_PER_CLASS, GeneratedSamples.DEFAULT_SEED),
+                realPeriodicShare);
     }
 
     @Override

@@ -390,15 +390,18 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** {@code step 500: conditional accuracy 77.0%, classifier score 7.29, FID 80.2}. */
+    /** {@code step 500: conditional accuracy 77.0%, classifier score 7.29, FID 80.2, checkerboard 1.12}. */
     public static String qualityLine(MetricsRow row) {
         StringBuilder b = new StringBuilder("step ").append(row.step()).append(": ");
         if (!Double.isNaN(row.evalAccuracy())) {
             b.append(String.format(java.util.Locale.ROOT, "conditional accuracy %.1f%%, ", 100 * row.evalAccuracy()));
         }
-        return b.append(String.format(
-                        java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(), row.evalFid()))
-                .toString();
+        b.append(String.format(
+                java.util.Locale.ROOT, "classifier score %.2f, FID %.1f", row.evalScore(), row.evalFid()));
+        if (!Double.isNaN(row.evalCheckerboard())) {
+            b.append(String.format(java.util.Locale.ROOT, ", checkerboard %.2f", row.evalCheckerboard()));
+        }
+        return b.toString();
     }
 
     private void writeGrid(long step) {

@@ -14,14 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code acgan train --eval-every} on a tiny run (batch 8, 5 steps, every 2): the quality columns of
- * {@code metrics.csv} are filled on steps 2, 4 and the last one, empty elsewhere, and the last row holds
- * the numbers {@code acgan evaluate} prints for the final checkpoint.
+ * {@code metrics.csv} (checkerboard ratio included) are filled on steps 2, 4 and the last one, empty
+ * elsewhere, and the last row holds the numbers {@code acgan evaluate} prints for the final checkpoint; a
+ * run whose {@code metrics.csv} was written before the checkerboard column existed resumes into the new
+ * header, its old rows kept.
  */
 class EvalEveryTest {
 
@@ -41,7 +44,8 @@ class EvalEveryTest {
     void qualityColumnsOnTheEvaluatedSteps() throws Exception {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
         assertEquals(MetricsRow.HEADER, lines.get(0));
-        assertTrue(lines.get(0).endsWith(",eval_accuracy,eval_classifier_score,eval_fid"), lines.get(0));
+        assertTrue(
+                lines.get(0).endsWith(",eval_accuracy,eval_classifier_score,eval_fid,eval_checkerboard"), lines.get(0));
         List<MetricsRow> rows = MetricsCsv.readKeeping(run.resolve("metrics.csv"), Long.MAX_VALUE);
         assertEquals(
                 List.of(2L, 4L, 5L),
@@ -54,8 +58,11 @@ class EvalEveryTest {
                 assertTrue(r.evalAccuracy() >= 0 && r.evalAccuracy() <= 1, r.toString());
                 assertTrue(r.evalScore() >= 1 && r.evalScore() <= 10, r.toString());
                 assertTrue(r.evalFid() > 0 && Double.isFinite(r.evalFid()), r.toString());
+                // A generator after a few steps makes blotchy noise, not real digits: the ratio is finite and
+                // positive, whatever its size.
+                assertTrue(r.evalCheckerboard() > 0 && Double.isFinite(r.evalCheckerboard()), r.toString());
             } else {
-                assertTrue(lines.get((int) r.step()).endsWith(",,,"), lines.get((int) r.step()));
+                assertTrue(lines.get((int) r.step()).endsWith(",,,,"), lines.get((int) r.step()));
             }
         }
         assertTrue(trained.out().contains("newest sample grid (conditional accuracy "), trained.out());
@@ -75,6 +82,50 @@ class EvalEveryTest {
         assertEquals(j.path("conditionalAccuracy").asDouble(), last.evalAccuracy(), 5e-5);
         assertEquals(j.path("classifierScore").path("generated").asDouble(), last.evalScore(), 5e-5);
         assertEquals(j.path("fid").path("generated").asDouble(), last.evalFid(), 5e-4);
+        JsonNode cb = j.path("checkerboard");
+        assertTrue(cb.path("ratio").isNumber(), j.toString());
+        assertEquals(cb.path("ratio").asDouble(), last.evalCheckerboard(), 5e-5);
+        assertEquals(
+                cb.path("periodicShare").asDouble()
+                        / cb.path("realPeriodicShare").asDouble(),
+                cb.path("ratio").asDouble(),
+                1e-12);
+        String table =
+                Cli.run("evaluate", "--checkpoint", run.toString()).expect(0).out();
+        assertTrue(table.contains("checkerboard (gen / real)"), table);
+    }
+
+    @Test
+    void resumeAfterAnOldHeaderKeepsTheRowsAndAddsTheColumn() throws Exception {
+        Path old = tmp.resolve("old");
+        try (Stream<Path> files = Files.walk(run)) {
+            for (Path f : files.toList()) {
+                Path to = old.resolve(run.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        // metrics.csv as the version before the checkerboard column wrote it: 15 fields.
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        List<String> oldLines =
+                lines.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        assertTrue(oldLines.get(0).endsWith(",eval_fid"), oldLines.get(0));
+        Files.write(old.resolve("metrics.csv"), oldLines, StandardCharsets.UTF_8);
+
+        Cli.run("train", "--resume", old.toString(), "--steps", "6").expect(0);
+
+        List<String> resumed = Files.readAllLines(old.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        assertEquals(MetricsRow.HEADER, resumed.get(0));
+        assertEquals(7, resumed.size(), resumed.toString());
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(oldLines.get(i) + ",", resumed.get(i), "row " + i + " kept, checkerboard empty");
+        }
+        MetricsRow last = MetricsRow.parse(resumed.get(6));
+        assertEquals(6, last.step());
+        assertTrue(last.evaluated() && last.evalCheckerboard() > 0, last.toString());
     }
 
     @Test
@@ -87,5 +138,14 @@ class EvalEveryTest {
         assertEquals(0.5, r.evalAccuracy());
         assertEquals(3.25, r.evalScore());
         assertEquals(12.5, r.evalFid());
+        assertTrue(Double.isNaN(r.evalCheckerboard()));
+        MetricsRow beforeCheckerboard =
+                MetricsRow.parse("7,0,1.5,0.3,0.3,0.45,0.45,2.0,1.0,1.0,0.1000,80.0,0.5000,3.2500,12.500");
+        assertEquals(12.5, beforeCheckerboard.evalFid());
+        assertTrue(beforeCheckerboard.evaluated() && Double.isNaN(beforeCheckerboard.evalCheckerboard()));
+        MetricsRow withRatio =
+                MetricsRow.parse(old.withQuality(new dev.acgan.eval.metrics.GeneratedQuality(0.5, 3.25, 12.5, 1.375))
+                        .toCsv());
+        assertEquals(1.375, withRatio.evalCheckerboard());
     }
 }

@@ -43,7 +43,9 @@ class EvaluateCommandTest {
             "conditional accuracy",
             "classifier score (max 10)",
             "FID (real: test vs train)",
-            "diversity (mean per class)"
+            "diversity (mean per class)",
+            "grid-periodic energy share",
+            "checkerboard (gen / real)"
         }) {
             assertTrue(out.contains(row), row + " in\n" + out);
         }
@@ -88,6 +90,10 @@ class EvaluateCommandTest {
         inRange(j.path("diversity").path("generated"), 0, 1e6);
         inRange(j.path("diversity").path("real"), 0.1, 1e6);
         inRange(j.path("real").path("accuracy"), 0.9, 1);
+        // 100 real digits: their mean periodic share is small but positive; any positive ratio for 3 steps.
+        inRange(j.path("checkerboard").path("realPeriodicShare"), 1e-4, 0.05);
+        inRange(j.path("checkerboard").path("periodicShare"), 0, 1);
+        inRange(j.path("checkerboard").path("ratio"), 1e-3, 1e3);
         assertTrue(
                 j.path("fid").path("generated").asDouble()
                         > j.path("fid").path("baseline").asDouble(),
