@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.Event;
@@ -82,6 +83,16 @@ public final class EventFileWriter implements Closeable, Flushable {
             LOG.debug("writing TensorBoard events to {}", file);
             return w;
         }
+    }
+
+    /**
+     * The event files directly in a directory, as TensorBoard finds them (names containing {@code tfevents}), in
+     * name order; empty when the directory does not exist.
+     *
+     * @throws UncheckedIOException when the directory cannot be listed
+     */
+    public static List<Path> eventFiles(Path dir) {
+        return EventFiles.list(dir);
     }
 
     /** The event file. */
