@@ -37,6 +37,7 @@ public final class EventFileWriter implements Closeable, Flushable {
 
     private final Path file;
     private final OutputStream out;
+    private final Object lock = new Object();
     private boolean closed;
 
     private EventFileWriter(Path file, OutputStream out) {
@@ -137,41 +138,48 @@ public final class EventFileWriter implements Closeable, Flushable {
     }
 
     /** Writes one event record. */
-    synchronized void write(Event event) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        try {
-            TfRecord.write(out, event.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+    void write(Event event) {
+        byte[] data = event.toByteArray();
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException(file + " is closed");
+            }
+            try {
+                TfRecord.write(out, data);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+            }
         }
     }
 
     /** Makes the records written so far visible to readers. */
     @Override
-    public synchronized void flush() {
-        if (closed) {
-            return;
-        }
-        try {
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+    public void flush() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+            }
         }
     }
 
     /** Flushes and closes the file; later calls do nothing. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e, e);
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close " + file + ": " + e, e);
+            }
         }
     }
 

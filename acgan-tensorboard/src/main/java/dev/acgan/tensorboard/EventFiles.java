@@ -29,7 +29,7 @@ final class EventFiles {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().contains("tfevents") && Files.isRegularFile(p))
+            return s.filter(p -> String.valueOf(p.getFileName()).contains("tfevents") && Files.isRegularFile(p))
                     .sorted()
                     .toList();
         } catch (IOException e) {
@@ -79,7 +79,7 @@ final class EventFiles {
         if (dropped == 0) {
             return 0;
         }
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = java.util.Objects.requireNonNull(file.toAbsolutePath().getParent(), "parent of " + file);
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "acgan-trim-", ".tmp");

@@ -68,6 +68,7 @@ public final class TensorBoardListener implements TrainingListener, Closeable {
     private final EventFileWriter writer;
     private final long startStep;
     private final Set<String> loggedAtStart;
+    private final Object lock = new Object();
     private boolean failed;
 
     private TensorBoardListener(EventFileWriter writer, long startStep, Set<String> loggedAtStart) {
@@ -193,34 +194,40 @@ public final class TensorBoardListener implements TrainingListener, Closeable {
 
     /** Flushes and closes the event file. */
     @Override
-    public synchronized void close() {
-        try {
-            writer.close();
-        } catch (UncheckedIOException e) {
-            if (!failed) {
-                LOG.warn("TensorBoard logging stopped: {}", e.getMessage());
+    public void close() {
+        synchronized (lock) {
+            try {
+                writer.close();
+            } catch (UncheckedIOException e) {
+                if (!failed) {
+                    LOG.warn("TensorBoard logging stopped: {}", e.getMessage());
+                }
+                failed = true;
             }
-            failed = true;
         }
     }
 
     /** Whether to write {@code tag} at {@code step}: not before the start step, nor twice at it. */
-    private synchronized boolean accepts(String tag, long step) {
-        if (failed || step < startStep) {
-            return false;
+    private boolean accepts(String tag, long step) {
+        synchronized (lock) {
+            if (failed || step < startStep) {
+                return false;
+            }
+            return step > startStep || loggedAtStart.add(tag);
         }
-        return step > startStep || loggedAtStart.add(tag);
     }
 
-    private synchronized void guard(Runnable write) {
-        if (failed) {
-            return;
-        }
-        try {
-            write.run();
-        } catch (UncheckedIOException e) {
-            failed = true;
-            LOG.warn("TensorBoard logging stopped: {}", e.getMessage());
+    private void guard(Runnable write) {
+        synchronized (lock) {
+            if (failed) {
+                return;
+            }
+            try {
+                write.run();
+            } catch (UncheckedIOException e) {
+                failed = true;
+                LOG.warn("TensorBoard logging stopped: {}", e.getMessage());
+            }
         }
     }
 }
