@@ -86,7 +86,9 @@ public final class TensorBoardListener implements TrainingListener, Closeable {
      * Opens a listener for a run that continues after {@code startStep} (0 for a new run): removes the events after
      * that step from the directory's earlier event files, then starts a new event file.
      *
-     * @throws UncheckedIOException when the directory or an earlier event file cannot be read or written
+     * <p>An earlier file that cannot be read (a CRC that does not match) is left as it is, with a warning.
+     *
+     * @throws UncheckedIOException when the directory cannot be listed or created, or an earlier file not rewritten
      * @throws IllegalArgumentException when {@code startStep} is negative
      */
     public static TensorBoardListener open(Path logDir, long startStep) {
@@ -95,7 +97,14 @@ public final class TensorBoardListener implements TrainingListener, Closeable {
         }
         Set<String> atStart = new HashSet<>();
         for (Path file : EventFiles.list(logDir)) {
-            List<Event> events = EventFiles.read(file);
+            List<Event> events;
+            try {
+                events = EventFiles.read(file);
+            } catch (UncheckedIOException e) {
+                // A damaged log must not stop the training it describes.
+                LOG.warn("TensorBoard file left as it is (it may repeat steps of this run): {}", e.getMessage());
+                continue;
+            }
             int dropped = EventFiles.dropAfter(file, events, startStep);
             if (dropped > 0) {
                 LOG.info("{}: removed {} events after step {}, where the run continues", file, dropped, startStep);

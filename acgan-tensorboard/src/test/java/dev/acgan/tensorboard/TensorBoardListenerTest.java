@@ -1,5 +1,6 @@
 package dev.acgan.tensorboard;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,26 @@ class TensorBoardListenerTest {
                 .getStringVal(0)
                 .toStringUtf8()
                 .contains("steps: 5"));
+    }
+
+    @Test
+    void aDamagedEarlierFileIsLeftAsItIs() throws Exception {
+        Path dir = tmp.resolve("damaged");
+        try (TensorBoardListener tb = TensorBoardListener.open(dir, 0)) {
+            tb.onStep(null, step(1, 0));
+        }
+        Path file = EventFiles.list(dir).get(0);
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length - 6] ^= 1;
+        java.nio.file.Files.write(file, bytes);
+        try (TensorBoardListener tb = TensorBoardListener.open(dir, 1)) {
+            tb.onStep(null, step(2, 0));
+        }
+        assertEquals(2, EventFiles.list(dir).size());
+        assertArrayEquals(bytes, java.nio.file.Files.readAllBytes(file));
+        assertEquals(
+                (float) step(2, 0).discriminator().total(),
+                scalar(byTagAndStep(EventRecords.read(EventFiles.list(dir).get(1))), TensorBoardListener.D_TOTAL, 2));
     }
 
     /** The values by tag and step (in step order), asserting that none is written twice. */

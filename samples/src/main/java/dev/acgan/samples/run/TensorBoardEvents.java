@@ -61,7 +61,7 @@ public final class TensorBoardEvents implements TrainingSession.Events {
      * Opens the listener of a run continuing after the trainer's position and logs the run's {@code config.yaml};
      * null when {@code dir} is null.
      *
-     * @throws CliException when the directory or its earlier event files cannot be read or written
+     * @throws CliException when the directory cannot be created or written, or an earlier event file not rewritten
      */
     public static TensorBoardListener open(String dir, Trainer trainer, RunLayout layout) {
         if (dir == null) {
