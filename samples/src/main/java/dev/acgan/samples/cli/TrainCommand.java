@@ -25,7 +25,9 @@ import dev.acgan.samples.run.CheckpointStore;
 import dev.acgan.samples.run.ProgressReporter;
 import dev.acgan.samples.run.QualityProbe;
 import dev.acgan.samples.run.RunLayout;
+import dev.acgan.samples.run.TensorBoardEvents;
 import dev.acgan.samples.run.TrainingSession;
+import dev.acgan.tensorboard.TensorBoardListener;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,7 @@ import picocli.CommandLine.Spec;
             "  samples/progress.gif             all grids, animated",
             "  loss.png, metrics.csv            losses (total and parts) per step",
             "  config.yaml                      the effective settings",
+            "and, with --tensorboard DIR, TensorBoard event files into DIR.",
             "",
             "Ctrl-C stops after the current step and writes a checkpoint; continue with",
             "'acgan train --resume OUTDIR'."
@@ -223,6 +226,14 @@ final class TrainCommand implements Callable<Integer> {
     String precision;
 
     @Option(
+            names = "--tensorboard",
+            paramLabel = "DIR",
+            description = "Also write TensorBoard event files into DIR (created if needed): every loss component "
+                    + "and images/s per step, the --eval-every quality, the sample grids and config.yaml; view with "
+                    + "'tensorboard --logdir DIR'. A resumed run continues logging there. Default: none.")
+    String tensorboard;
+
+    @Option(
             names = {"-c", "--config"},
             paramLabel = "FILE.yaml",
             description = "Read settings from a YAML file (e.g. a run's config.yaml); the command line wins.")
@@ -278,6 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         s.logEvery = logEvery;
         s.evalEvery = evalEvery;
         s.evalClassifier = evalClassifier;
+        s.tensorboard = tensorboard;
         s.precision =
                 precision == null ? null : PrecisionOption.parse(precision).label();
         return s;
@@ -333,6 +345,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("output directory " + dir + " already holds a training run; continue it with "
                     + "--resume " + dir + " or choose another --outdir");
         }
+        TensorBoardEvents.checkDirectory(s.tensorboard, true);
         layout.prepare();
         s.backend = factory.backend().name();
         s.outdir = dir.toString();
@@ -521,6 +534,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException(ckptDir + " is not inside a run directory (OUTDIR/checkpoints/step-N); pass "
                     + "--outdir for the continued run");
         }
+        TensorBoardEvents.checkDirectory(s.tensorboard, false);
         RunLayout layout = new RunLayout(dir).prepare();
         Classifier evalClassifier = evalClassifier(s, modelSpec, data.info());
 
@@ -628,6 +642,7 @@ final class TrainCommand implements Callable<Integer> {
             Path resumedFrom) {
         try (QualityProbe quality =
                         evalClassifier == null ? null : new QualityProbe(evalClassifier, backend, s.evalEvery);
+                TensorBoardListener tensorBoard = TensorBoardEvents.open(s.tensorboard, trainer, layout);
                 TrainingSession session = new TrainingSession(
                         layout,
                         trainer,
@@ -635,6 +650,10 @@ final class TrainCommand implements Callable<Integer> {
                                 s.checkpointEvery, s.keep, s.sampleEvery, s.logEvery, mode, quality),
                         spec.commandLine().getErr(),
                         trainer.model().spec().name())) {
+            if (tensorBoard != null) {
+                trainer.addListener(tensorBoard);
+                session.addEvents(new TensorBoardEvents(tensorBoard));
+            }
             TrainingSession.Result r = session.run(resumedFrom);
             if (r.diverged() != null) {
                 throw new CliException(r.diverged().getMessage() + "; nothing of that state was written, "
@@ -692,6 +711,9 @@ final class TrainCommand implements Callable<Integer> {
                 "losses per step"
                         + (s.evalEvery != null && s.evalEvery > 0 ? ", quality every " + s.evalEvery + " steps" : ""));
         row(out, layout, layout.config(), "effective settings");
+        if (s.tensorboard != null) {
+            out.printf("  %-34s %s%n", "TensorBoard: " + s.tensorboard, "tensorboard --logdir " + s.tensorboard);
+        }
         out.println("Next:");
         out.println("  acgan generate --checkpoint " + dir + " --class all --count 10 --out samples.png");
         out.println(

@@ -42,7 +42,8 @@ import java.util.Objects;
     "log-every",
     "eval-every",
     "eval-classifier",
-    "precision"
+    "precision",
+    "tensorboard"
 })
 public final class TrainSettings {
 
@@ -145,6 +146,9 @@ public final class TrainSettings {
      */
     @JsonProperty("precision")
     public String precision;
+    /** Directory of the run's TensorBoard event files; null: none. */
+    @JsonProperty("tensorboard")
+    public String tensorboard;
 
     /** The built-in defaults. {@code backend}, {@code epochs}, {@code steps} and {@code outdir} stay unset. */
     public static TrainSettings defaults() {
