@@ -14,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a checkpoint's generator in an {@link ExportFormat} into a directory: the model file
- * ({@value OnnxExporter#MODEL_FILE} for ONNX) and {@value #DESCRIPTION_FILE}, which names the inputs, the output,
- * the layout and the model the export came from.
+ * Writes a checkpoint's generator (or discriminator) in an {@link ExportFormat} into a directory: the model file
+ * ({@value OnnxExporter#MODEL_FILE} or {@value OnnxExporter#DISCRIMINATOR_FILE} for ONNX) and
+ * {@value #DESCRIPTION_FILE}, which names the inputs, the outputs, the layout and the model the export came from.
  *
  * <p>Nothing is half-written: the files go to a hidden directory beside the target, which is renamed into place
  * once complete. A target that exists and is not empty is refused unless {@code force} is given, in which case it
@@ -52,8 +53,36 @@ public final class Exporter {
      */
     public record Result(Path directory, Path model, long modelBytes, ExportFormat format) {}
 
+    /** Which network of a GAN to export. */
+    public enum Network {
+        /** The generator: noise (and labels) in, images out. */
+        GENERATOR,
+        /** The discriminator (of a training checkpoint): images (and labels) in, validity (and classes) out. */
+        DISCRIMINATOR;
+
+        /** The network of that name (any case), or an error listing the choices. */
+        public static Network parse(String name) {
+            for (Network n : values()) {
+                if (n.name().equalsIgnoreCase(name.strip())) {
+                    return n;
+                }
+            }
+            throw new ExportException("unknown network '" + name + "'; choose generator or discriminator");
+        }
+
+        /** The lower-case name used on the command line. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** Reads and verifies the checkpoint directory, then exports its generator (see the class description). */
     public static Result export(Path checkpointDir, ExportFormat format, Path out, boolean force) {
+        return export(checkpointDir, format, Network.GENERATOR, out, force);
+    }
+
+    /** Reads and verifies the checkpoint directory, then exports one of its networks (see the class description). */
+    public static Result export(Path checkpointDir, ExportFormat format, Network network, Path out, boolean force) {
         checkTarget(out, force);
         Checkpoint checkpoint;
         try {
@@ -61,17 +90,25 @@ public final class Exporter {
         } catch (CheckpointException e) {
             throw new ExportException(e.getMessage(), e);
         }
-        return export(checkpoint, format, out, force);
+        return export(checkpoint, format, network, out, force);
     }
 
     /** Exports the checkpoint's generator into {@code out} (see the class description). */
     public static Result export(Checkpoint checkpoint, ExportFormat format, Path out, boolean force) {
+        return export(checkpoint, format, Network.GENERATOR, out, force);
+    }
+
+    /** Exports one network of the checkpoint into {@code out} (see the class description). */
+    public static Result export(Checkpoint checkpoint, ExportFormat format, Network network, Path out, boolean force) {
         checkTarget(out, force);
         byte[] model = switch (format) {
-            case ONNX -> OnnxExporter.generator(checkpoint);
+            case ONNX ->
+                network == Network.GENERATOR
+                        ? OnnxExporter.generator(checkpoint)
+                        : OnnxExporter.discriminator(checkpoint);
         };
-        String modelFile = OnnxExporter.MODEL_FILE;
-        byte[] description = description(checkpoint, format, modelFile);
+        String modelFile = network == Network.GENERATOR ? OnnxExporter.MODEL_FILE : OnnxExporter.DISCRIMINATOR_FILE;
+        byte[] description = description(checkpoint, format, network, modelFile);
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Path tmp = null;
@@ -89,8 +126,9 @@ public final class Exporter {
                 deleteQuietly(tmp);
             }
         }
-        LOG.info(
-                "Exported the generator of {} to {} ({} bytes)",
+        LOG.debug(
+                "Exported the {} of {} to {} ({} bytes)",
+                network.id(),
                 checkpoint.metadata().spec().name(),
                 out,
                 model.length);
@@ -150,41 +188,42 @@ public final class Exporter {
         }
     }
 
-    private static byte[] description(Checkpoint checkpoint, ExportFormat format, String modelFile) {
+    private static byte[] description(Checkpoint checkpoint, ExportFormat format, Network network, String modelFile) {
         ModelSpec spec = checkpoint.metadata().spec();
-        boolean conditional = spec.kind().conditionalGenerator();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("format", format.id());
         d.put("opset", OnnxExporter.OPSET);
+        d.put("network", network.id());
         d.put("model", modelFile);
-        Map<String, Object> noise = new LinkedHashMap<>();
-        noise.put("name", OnnxExporter.INPUT_NOISE);
-        noise.put("type", "float32");
-        noise.put("shape", List.of("N", spec.latentDim()));
-        noise.put("distribution", spec.noise().name().toLowerCase(Locale.ROOT));
-        List<Object> inputs = new java.util.ArrayList<>(List.of(noise));
+        List<Object> inputs = new ArrayList<>();
+        List<Object> outputs = new ArrayList<>();
+        List<Object> imageShape = List.of(
+                "N", spec.image().height(), spec.image().width(), spec.image().channels());
+        boolean conditional;
+        if (network == Network.GENERATOR) {
+            inputs.add(value(
+                    OnnxExporter.INPUT_NOISE,
+                    List.of("N", spec.latentDim()),
+                    "distribution",
+                    spec.noise().name().toLowerCase(Locale.ROOT)));
+            outputs.add(value(OnnxExporter.OUTPUT_IMAGE, imageShape, "layout", "NHWC", "range", List.of(-1, 1)));
+            conditional = spec.kind().conditionalGenerator();
+        } else {
+            inputs.add(value(OnnxExporter.INPUT_IMAGE, imageShape, "layout", "NHWC", "range", List.of(-1, 1)));
+            outputs.add(value(OnnxExporter.OUTPUT_VALIDITY, List.of("N", 1), "range", List.of(0, 1)));
+            if (spec.kind().auxiliaryClassifier()) {
+                outputs.add(value(OnnxExporter.OUTPUT_CLASS, List.of("N", spec.numClasses()), "range", List.of(0, 1)));
+            }
+            conditional = spec.kind().conditionalDiscriminator();
+        }
         if (conditional) {
-            Map<String, Object> label = new LinkedHashMap<>();
-            label.put("name", OnnxExporter.INPUT_LABEL);
+            Map<String, Object> label =
+                    value(OnnxExporter.INPUT_LABEL, List.of("N"), "range", List.of(0, spec.numClasses() - 1));
             label.put("type", "int64");
-            label.put("shape", List.of("N"));
-            label.put("range", List.of(0, spec.numClasses() - 1));
             inputs.add(label);
         }
         d.put("inputs", inputs);
-        Map<String, Object> image = new LinkedHashMap<>();
-        image.put("name", OnnxExporter.OUTPUT_IMAGE);
-        image.put("type", "float32");
-        image.put(
-                "shape",
-                List.of(
-                        "N",
-                        spec.image().height(),
-                        spec.image().width(),
-                        spec.image().channels()));
-        image.put("layout", "NHWC");
-        image.put("range", List.of(-1, 1));
-        d.put("outputs", List.of(image));
+        d.put("outputs", outputs);
         d.put("batchNorm", "BatchNormalization (inference mode, the checkpoint's moving statistics)");
         d.put("preset", spec.name());
         d.put("kind", spec.kind().name());
@@ -198,5 +237,17 @@ public final class Exporter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A float32 input or output of the description, with extra key-value pairs. */
+    private static Map<String, Object> value(String name, List<Object> shape, Object... extra) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", name);
+        v.put("type", "float32");
+        v.put("shape", shape);
+        for (int i = 0; i < extra.length; i += 2) {
+            v.put((String) extra[i], extra[i + 1]);
+        }
+        return v;
     }
 }

@@ -75,12 +75,16 @@ final class OnnxCompiler {
         values.put(specName, onnxName);
     }
 
-    /** Emits the nodes of every layer; returns the ONNX value of the output with that role. */
-    String compile(InferredNetwork net, String outputRole) {
+    /** Emits the nodes of every layer. */
+    void compile(InferredNetwork net) {
         for (InferredNode n : net.nodes()) {
             String out = layer(net.role(), n);
             values.put(n.name(), out);
         }
+    }
+
+    /** The ONNX value of the network's output with that role (after {@link #compile}). */
+    String output(InferredNetwork net, String outputRole) {
         return values.get(net.spec().outputs().get(outputRole));
     }
 
@@ -89,10 +93,21 @@ final class OnnxCompiler {
         node("Transpose", List.of(value), outName, ints("perm", 0, 2, 3, 1));
     }
 
+    /** Adds a Transpose of an NHWC image input to NCHW, the layout of maps inside the graph; returns its value. */
+    String fromNhwc(String value) {
+        return node("Transpose", List.of(value), value + "/nchw", ints("perm", 0, 3, 1, 2));
+    }
+
+    /** Adds an Identity that gives a value a graph output's name. */
+    void rename(String value, String outName) {
+        node("Identity", List.of(value), outName);
+    }
+
     private String layer(String role, InferredNode n) {
         LayerSpec layer = n.layer();
-        String name = n.name();
-        String prefix = role + "/" + name + "/";
+        // Values are named <role>/<node>, like the parameters, so no node can take an input's or output's name.
+        String name = role + "/" + n.name();
+        String prefix = name + "/";
         List<String> in = new ArrayList<>();
         for (String src : n.node().inputs()) {
             in.add(values.get(src));
@@ -229,7 +244,7 @@ final class OnnxCompiler {
         if (layer instanceof Dropout) {
             return node("Identity", in, name);
         }
-        throw new ExportException(role + " node '" + name + "': layer type " + layer.typeName()
+        throw new ExportException(role + " node '" + n.name() + "': layer type " + layer.typeName()
                 + " has no ONNX translation in this release");
     }
 

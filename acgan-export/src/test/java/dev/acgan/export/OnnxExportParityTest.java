@@ -2,10 +2,13 @@ package dev.acgan.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.data.Datasets;
+import dev.acgan.api.model.DiscriminatorOutput;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterSpec;
@@ -61,9 +64,16 @@ class OnnxExportParityTest {
         Path checkpointDir = tmp.resolve("checkpoint");
         TrainingConfig config =
                 TrainingConfig.defaults().withBatchSize(8).withMaxSteps(2).withSeed(11);
+        Tensor images;
+        int[] labels = labels(spec);
+        DiscriminatorOutput judged;
         try (GanTrainer trainer = GanTrainer.create(backend, spec, config, Datasets.embeddedMnist())) {
             trainer.run();
             trainer.checkpoint().write(checkpointDir);
+            // The discriminator as the backend computes it, on the generator's images for the same noise.
+            ImageBatch generated = trainer.model().generator().generate(noise(spec), labels);
+            images = generated.toLayout(Layout.NHWC).asTensor();
+            judged = trainer.model().discriminator().discriminate(generated);
         }
         Path out = tmp.resolve("export");
         Exporter.Result result = Exporter.export(checkpointDir, ExportFormat.ONNX, out, false);
@@ -74,14 +84,69 @@ class OnnxExportParityTest {
 
         Checkpoint checkpoint = Checkpoint.read(checkpointDir);
         double maxDiff = compare(backend, spec, checkpoint.tensors(), model);
+
+        Path dOut = tmp.resolve("export-d");
+        Exporter.Result d =
+                Exporter.export(checkpointDir, ExportFormat.ONNX, Exporter.Network.DISCRIMINATOR, dOut, false);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put(OnnxExporter.INPUT_IMAGE, images);
+        if (spec.kind().conditionalDiscriminator()) {
+            inputs.put(OnnxExporter.INPUT_LABEL, labels);
+        }
+        Map<String, Tensor> onnx = OnnxRuntimeRunner.run(Files.readAllBytes(d.model()), inputs);
+        assertArrayEquals(
+                new int[] {IMAGES, 1}, onnx.get(OnnxExporter.OUTPUT_VALIDITY).shape());
+        double maxDiffD = within(
+                spec,
+                backendName,
+                "validity",
+                onnx.get(OnnxExporter.OUTPUT_VALIDITY).data(),
+                judged.validity());
+        if (spec.kind().auxiliaryClassifier()) {
+            assertArrayEquals(
+                    new int[] {IMAGES, spec.numClasses()},
+                    onnx.get(OnnxExporter.OUTPUT_CLASS).shape());
+            maxDiffD = Math.max(
+                    maxDiffD,
+                    within(
+                            spec,
+                            backendName,
+                            "class",
+                            onnx.get(OnnxExporter.OUTPUT_CLASS).data(),
+                            judged.classProbabilities()));
+        } else {
+            assertEquals(1, onnx.size(), "outputs of a discriminator without a class head");
+        }
         System.out.printf(
                 Locale.ROOT,
-                "%s trained on %s: ONNX model %d bytes, max |onnx - %s| = %.3g%n",
+                "%s trained on %s: generator.onnx %d bytes, max |onnx - %s| = %.3g; discriminator.onnx %d bytes,"
+                        + " max diff %.3g%n",
                 preset,
                 backendName,
                 model.length,
                 backendName,
-                maxDiff);
+                maxDiff,
+                d.modelBytes(),
+                maxDiffD);
+    }
+
+    @Test
+    void generatorExportHasNoDiscriminator() throws Exception {
+        ModelSpec spec = Presets.byName(Presets.ACGAN_FAST);
+        Path checkpointDir = tmp.resolve("checkpoint");
+        try (GanTrainer trainer = GanTrainer.create(
+                Backends.discover().select("tensorflow"),
+                spec,
+                TrainingConfig.defaults().withBatchSize(2).withMaxSteps(1).withSeed(1),
+                Datasets.embeddedMnist())) {
+            trainer.checkpoint().generatorOnly().write(checkpointDir);
+        }
+        ExportException e = assertThrows(
+                ExportException.class,
+                () -> Exporter.export(
+                        checkpointDir, ExportFormat.ONNX, Exporter.Network.DISCRIMINATOR, tmp.resolve("d"), false));
+        assertTrue(e.getMessage().contains("holds no discriminator"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("d")));
     }
 
     /**
@@ -114,13 +179,8 @@ class OnnxExportParityTest {
 
     /** Compares the images and returns the largest absolute difference. */
     static double compare(GanBackend backend, ModelSpec spec, NamedTensors weights, byte[] model) throws Exception {
-        Tensor noise = NoiseSampler.sample(spec, IMAGES, new SplittableRandom(5));
-        int[] labels = spec.kind().conditionalGenerator() ? new int[IMAGES] : null;
-        if (labels != null) {
-            for (int i = 0; i < IMAGES; i++) {
-                labels[i] = i % spec.numClasses();
-            }
-        }
+        Tensor noise = noise(spec);
+        int[] labels = labels(spec);
         ImageBatch expected;
         try (Generator g = backend.loadGenerator(spec, weights)) {
             expected = g.generate(noise, labels);
@@ -135,8 +195,33 @@ class OnnxExportParityTest {
                 },
                 actual.shape(),
                 "output shape (NHWC)");
-        float[] e = expected.toLayout(Layout.NHWC).pixels();
-        float[] a = actual.data();
+        return within(
+                spec,
+                backend.name(),
+                "image",
+                actual.data(),
+                expected.toLayout(Layout.NHWC).pixels());
+    }
+
+    private static Tensor noise(ModelSpec spec) {
+        return NoiseSampler.sample(spec, IMAGES, new SplittableRandom(5));
+    }
+
+    /** One label per class in turn, or null for an unconditional model. */
+    private static int[] labels(ModelSpec spec) {
+        if (!spec.kind().conditionalGenerator()) {
+            return null;
+        }
+        int[] labels = new int[IMAGES];
+        for (int i = 0; i < IMAGES; i++) {
+            labels[i] = i % spec.numClasses();
+        }
+        return labels;
+    }
+
+    /** Asserts every element within the TCK's output tolerance; returns the largest absolute difference. */
+    private static double within(ModelSpec spec, String backend, String what, float[] a, float[] e) {
+        assertEquals(e.length, a.length, what + " size");
         double max = 0;
         for (int i = 0; i < e.length; i++) {
             double diff = Math.abs(a[i] - e[i]);
@@ -145,9 +230,10 @@ class OnnxExportParityTest {
             if (diff > allowed) {
                 throw new AssertionError(String.format(
                         Locale.ROOT,
-                        "%s on %s: pixel %d differs by %.3g (onnx %.7f, backend %.7f), allowed %.3g",
+                        "%s on %s: %s element %d differs by %.3g (onnx %.7f, backend %.7f), allowed %.3g",
                         spec.name(),
-                        backend.name(),
+                        backend,
+                        what,
                         i,
                         diff,
                         a[i],
