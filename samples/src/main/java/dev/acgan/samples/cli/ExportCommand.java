@@ -2,6 +2,7 @@ package dev.acgan.samples.cli;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointException;
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.export.ExportException;
 import dev.acgan.export.ExportFormat;
@@ -22,13 +23,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        header = "Export a checkpoint's generator for other runtimes (ONNX).",
+        header = "Export a checkpoint's generator (or discriminator) for other runtimes (ONNX).",
         description = {
             "Export the generator of a checkpoint as an ONNX model (opset " + OnnxExporter.OPSET + ") that ONNX "
                     + "Runtime and other ONNX runtimes run without acgan or a JVM. DIR receives "
                     + OnnxExporter.MODEL_FILE + " and " + Exporter.DESCRIPTION_FILE + " (inputs, output, layout).",
             "",
-            "Inputs: noise float32 [N, latent] (the model's prior, uniform on [-1, 1] for the presets) and, for a "
+            "--network discriminator exports the discriminator of a training checkpoint instead, as "
+                    + OnnxExporter.DISCRIMINATOR_FILE + ".",
+            "",
+            "Generator inputs: noise float32 [N, latent] (the model's prior, uniform on [-1, 1] for the presets) and, for a "
                     + "conditional model, label int64 [N]. Output: image float32 [N, height, width, channels] "
                     + "(NHWC) in [-1, 1]. See docs/export.md.",
             ""
@@ -37,7 +41,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  acgan export --checkpoint runs/mnist --out runs/mnist/onnx",
-            "  acgan export --checkpoint runs/mnist/generator --format onnx --out web/model --force"
+            "  acgan export --checkpoint runs/mnist/generator --format onnx --out web/model --force",
+            "  acgan export --checkpoint runs/mnist --network discriminator --out runs/mnist/onnx-d"
         })
 final class ExportCommand implements Callable<Integer> {
 
@@ -60,6 +65,13 @@ final class ExportCommand implements Callable<Integer> {
     String format;
 
     @Option(
+            names = "--network",
+            paramLabel = "NET",
+            defaultValue = "generator",
+            description = "generator, or discriminator (of a training checkpoint). Default: generator.")
+    String network;
+
+    @Option(
             names = {"-o", "--out"},
             required = true,
             paramLabel = "DIR",
@@ -77,6 +89,12 @@ final class ExportCommand implements Callable<Integer> {
         } catch (ExportException e) {
             throw new CliException("--format: " + e.getMessage());
         }
+        Exporter.Network net;
+        try {
+            net = Exporter.Network.parse(network);
+        } catch (ExportException e) {
+            throw new CliException("--network: " + e.getMessage());
+        }
         Path dir = GenerateCommand.resolveCheckpoint(checkpoint);
         Exporter.Result result;
         ModelSpec model;
@@ -85,26 +103,33 @@ final class ExportCommand implements Callable<Integer> {
             Checkpoint ckpt = Checkpoint.read(dir);
             model = ckpt.metadata().spec();
             step = ckpt.metadata().position().step();
-            result = Exporter.export(ckpt, f, out, force);
+            result = Exporter.export(ckpt, f, net, out, force);
         } catch (ExportException | CheckpointException e) {
             throw new CliException(e.getMessage());
         }
         PrintWriter w = spec.commandLine().getOut();
+        ImageShape image = model.image();
+        String shape = "[N, " + image.height() + ", " + image.width() + ", " + image.channels() + "] NHWC in [-1, 1]";
+        String io;
+        if (net == Exporter.Network.GENERATOR) {
+            io = "inputs noise [N, " + model.latentDim() + "]"
+                    + (model.kind().conditionalGenerator() ? ", label [N] int64" : "") + "; output image " + shape;
+        } else {
+            io = "inputs image " + shape + (model.kind().conditionalDiscriminator() ? ", label [N] int64" : "")
+                    + "; outputs validity [N, 1]"
+                    + (model.kind().auxiliaryClassifier() ? ", class [N, " + model.numClasses() + "]" : "");
+        }
         w.printf(
                 Locale.ROOT,
-                "Wrote %s: %s generator of %s (%s, step %d), %,d bytes; inputs noise [N, %d]%s, output image [N, %d, "
-                        + "%d, %d] NHWC in [-1, 1]%n",
+                "Wrote %s: %s %s of %s (%s, step %d), %,d bytes; %s%n",
                 result.model(),
                 f.id().toUpperCase(Locale.ROOT),
+                net.id(),
                 dir,
                 model.name(),
                 step,
                 result.modelBytes(),
-                model.latentDim(),
-                model.kind().conditionalGenerator() ? ", label [N] int64" : "",
-                model.image().height(),
-                model.image().width(),
-                model.image().channels());
+                io);
         w.flush();
         return AcganCli.EXIT_OK;
     }

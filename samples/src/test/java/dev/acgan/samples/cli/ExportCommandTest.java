@@ -61,6 +61,30 @@ class ExportCommandTest {
     }
 
     @Test
+    void exportsTheDiscriminatorOfATrainingCheckpoint() throws IOException {
+        Path out = tmp.resolve("d");
+        Cli.Result r = Cli.run(
+                        "export", "--checkpoint", run.toString(), "--network", "discriminator", "--out", out.toString())
+                .expect(0);
+        assertTrue(r.out().contains("outputs validity [N, 1], class [N, 10]"), r.out());
+        assertEquals(List.of(OnnxExporter.DISCRIMINATOR_FILE, "export.json"), names(out));
+
+        Path refused = tmp.resolve("refused");
+        Cli.Result g = Cli.run(
+                        "export",
+                        "--checkpoint",
+                        run.resolve("generator").toString(),
+                        "--network",
+                        "discriminator",
+                        "--out",
+                        refused.toString())
+                .expect(1);
+        String line = assertOneLine(g, "acgan export: the checkpoint holds no discriminator");
+        assertTrue(line.contains("GENERATOR"), line);
+        assertFalse(Files.exists(refused));
+    }
+
+    @Test
     void unsupportedFormatIsOneLineAndWritesNothing() {
         Path out = tmp.resolve("out");
         Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tfjs", "--out", out.toString())
