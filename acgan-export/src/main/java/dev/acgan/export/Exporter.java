@@ -111,6 +111,9 @@ public final class Exporter {
         byte[] description = description(checkpoint, format, network, modelFile);
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
+        if (parent == null) {
+            throw new ExportException("cannot export into " + out + ": choose a directory below it");
+        }
         Path tmp = null;
         try {
             Files.createDirectories(parent);

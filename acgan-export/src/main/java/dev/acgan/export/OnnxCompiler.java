@@ -63,8 +63,6 @@ final class OnnxCompiler {
     /** Spec node or network input name to the ONNX value that holds it (maps in NCHW). */
     private final Map<String, String> values = new HashMap<>();
 
-    private int constants;
-
     OnnxCompiler(NamedTensors weights, GraphProto.Builder graph) {
         this.weights = weights;
         this.graph = graph;
@@ -358,19 +356,12 @@ final class OnnxCompiler {
                 .setDataType(TensorProto.DataType.INT64_VALUE)
                 .addAllDims(Arrays.stream(dims).boxed().toList())
                 .setRawData(ByteString.copyFrom(b.array())));
-        constants++;
         return name;
     }
 
     private String constantFloat(String name, long[] dims, float[] data) {
         graph.addInitializer(floatTensor(name, dims, data));
-        constants++;
         return name;
-    }
-
-    /** How many constants (shapes, axes, one-hot values) the graph holds besides the weights. */
-    int constants() {
-        return constants;
     }
 
     static TensorProto floatTensor(String name, long[] dims, float[] data) {
