@@ -2,6 +2,8 @@ package dev.acgan.export;
 
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointMetadata;
+import dev.acgan.api.spec.ClassifierSpec;
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.ModelSpec;
@@ -22,7 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A generator or discriminator as an ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}),
+ * A generator, discriminator or image classifier as an ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}),
  * compiled from its spec with the checkpoint's weights as float32 initializers.
  *
  * <p>The generator's inputs are {@value #INPUT_NOISE}, float32 {@code [N, latentDim]} drawn from the model's prior
@@ -63,6 +65,8 @@ public final class OnnxExporter {
     public static final String OUTPUT_VALIDITY = "validity";
     /** ACGAN discriminator output: class probabilities, float32 {@code [N, numClasses]}. */
     public static final String OUTPUT_CLASS = "class";
+    /** Classifier output: the feature vector, float32 {@code [N, d]}. */
+    public static final String OUTPUT_FEATURES = "features";
     /** The producer name written into the model. */
     public static final String PRODUCER = "acgan";
 
@@ -94,6 +98,53 @@ public final class OnnxExporter {
     /** The ONNX model of a discriminator from its spec and weights (canonical names and layouts). */
     public static byte[] discriminator(ModelSpec spec, NamedTensors weights) {
         return discriminator(spec, weights, Map.of());
+    }
+
+    /**
+     * The ONNX model of an image classifier ({@code ClassifierSpec}, e.g. the LeNet of {@code acgan evaluate})
+     * from its weights ({@code classifier/<node>/<param>}): input {@value #INPUT_IMAGE}, float32 NHWC
+     * {@code [N, height, width, channels]} in [-1, 1]; outputs {@value #OUTPUT_CLASS}, float32
+     * {@code [N, numClasses]} class probabilities, and {@value #OUTPUT_FEATURES}, float32 {@code [N, d]}, the
+     * feature vector (as {@code ClassifierModel.predict} returns them).
+     */
+    public static byte[] classifier(ClassifierSpec spec, NamedTensors weights) {
+        InferredNetwork net;
+        try {
+            net = spec.validate();
+        } catch (SpecException e) {
+            throw new ExportException("invalid classifier spec: " + e.getMessage(), e);
+        }
+        ImageShape image = spec.image();
+        int[] dims = {image.height(), image.width(), image.channels()};
+        GraphProto.Builder graph = GraphProto.newBuilder().setName(safeName(spec.name()) + "_classifier");
+        graph.addInput(OnnxCompiler.valueInfo(INPUT_IMAGE, TensorProto.DataType.FLOAT, dims));
+        OnnxCompiler compiler = new OnnxCompiler(weights, graph);
+        compiler.bindInput(NetworkSpec.IMAGE, compiler.fromNhwc(INPUT_IMAGE));
+        compiler.compile(net);
+        compiler.rename(compiler.output(net, NetworkSpec.OUT_CLASS), OUTPUT_CLASS);
+        graph.addOutput(OnnxCompiler.valueInfo(OUTPUT_CLASS, TensorProto.DataType.FLOAT, spec.numClasses()));
+        compiler.rename(compiler.output(net, ClassifierSpec.OUT_FEATURES), OUTPUT_FEATURES);
+        int features =
+                net.node(net.spec().outputs().get(ClassifierSpec.OUT_FEATURES)).outputShape()[0];
+        graph.addOutput(OnnxCompiler.valueInfo(OUTPUT_FEATURES, TensorProto.DataType.FLOAT, features));
+        ModelProto.Builder model = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName(PRODUCER)
+                .setProducerVersion(version())
+                .setDocString("Classifier " + spec.name() + ". Input: " + INPUT_IMAGE + " float32 [N, "
+                        + image.height() + ", " + image.width() + ", " + image.channels()
+                        + "] (NHWC) in [-1, 1]. Outputs: " + OUTPUT_CLASS + " float32 [N, " + spec.numClasses()
+                        + "] (class probabilities), " + OUTPUT_FEATURES + " float32 [N, " + features + "].")
+                .setGraph(graph);
+        model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey("acgan.classifier").setValue(spec.name()));
+        model.addMetadataProps(StringStringEntryProto.newBuilder()
+                .setKey("acgan.classes")
+                .setValue(Integer.toString(spec.numClasses())));
+        model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey("acgan.layout").setValue("NHWC"));
+        return model.build().toByteArray();
     }
 
     private static Map<String, String> provenance(CheckpointMetadata meta) {
