@@ -3,8 +3,10 @@ package dev.acgan.export;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointException;
+import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.SpecJson;
+import dev.acgan.api.tensor.NamedTensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +111,62 @@ public final class Exporter {
         };
         String modelFile = network == Network.GENERATOR ? OnnxExporter.MODEL_FILE : OnnxExporter.DISCRIMINATOR_FILE;
         byte[] description = description(checkpoint, format, network, modelFile);
+        write(out, force, modelFile, model, description);
+        LOG.debug(
+                "Exported the {} of {} to {} ({} bytes)",
+                network.id(),
+                checkpoint.metadata().spec().name(),
+                out,
+                model.length);
+        return new Result(out, out.resolve(modelFile), model.length, format);
+    }
+
+    /**
+     * Exports an image classifier (e.g. the LeNet of {@code acgan evaluate}, {@code dev.acgan.eval.classifier}) into
+     * {@code out}: {@value OnnxExporter#CLASSIFIER_FILE} and {@value #DESCRIPTION_FILE}.
+     *
+     * @param spec    the classifier's spec
+     * @param weights its parameters ({@code classifier/<node>/<param>})
+     * @param source  where the classifier came from, for the description (a built-in name or a file)
+     * @param format  the format
+     * @param out     the export directory
+     * @param force   replace a non-empty {@code out}
+     */
+    public static Result exportClassifier(
+            ClassifierSpec spec, NamedTensors weights, String source, ExportFormat format, Path out, boolean force) {
+        checkTarget(out, force);
+        byte[] model = switch (format) {
+            case ONNX -> OnnxExporter.classifier(spec, weights);
+        };
+        String modelFile = OnnxExporter.CLASSIFIER_FILE;
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("format", format.id());
+        d.put("opset", OnnxExporter.OPSET);
+        d.put("network", "classifier");
+        d.put("model", modelFile);
+        List<Object> imageShape = List.of(
+                "N", spec.image().height(), spec.image().width(), spec.image().channels());
+        d.put(
+                "inputs",
+                List.of(value(OnnxExporter.INPUT_IMAGE, imageShape, "layout", "NHWC", "range", List.of(-1, 1))));
+        int features = spec.validate()
+                .node(spec.network().outputs().get(ClassifierSpec.OUT_FEATURES))
+                .outputShape()[0];
+        d.put(
+                "outputs",
+                List.of(
+                        value(OnnxExporter.OUTPUT_CLASS, List.of("N", spec.numClasses()), "range", List.of(0, 1)),
+                        value(OnnxExporter.OUTPUT_FEATURES, List.of("N", features))));
+        d.put("classifier", spec.name());
+        d.put("classes", spec.numClasses());
+        d.put("source", source);
+        d.put("exportedBy", OnnxExporter.PRODUCER + " " + OnnxExporter.version());
+        write(out, force, modelFile, model, json(d));
+        return new Result(out, out.resolve(modelFile), model.length, format);
+    }
+
+    /** Writes the two files into a hidden directory beside {@code out}, then renames it into place. */
+    private static void write(Path out, boolean force, String modelFile, byte[] model, byte[] description) {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) {
@@ -129,13 +187,6 @@ public final class Exporter {
                 deleteQuietly(tmp);
             }
         }
-        LOG.debug(
-                "Exported the {} of {} to {} ({} bytes)",
-                network.id(),
-                checkpoint.metadata().spec().name(),
-                out,
-                model.length);
-        return new Result(out, out.resolve(modelFile), model.length, format);
     }
 
     /** Refuses a target that is not a directory, or that is a non-empty directory without {@code force}. */
@@ -234,6 +285,10 @@ public final class Exporter {
         d.put("step", checkpoint.metadata().position().step());
         d.put("trainedWith", checkpoint.metadata().backend());
         d.put("exportedBy", OnnxExporter.PRODUCER + " " + OnnxExporter.version());
+        return json(d);
+    }
+
+    private static byte[] json(Map<String, Object> d) {
         try {
             return (SpecJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(d) + "\n")
                     .getBytes(StandardCharsets.UTF_8);

@@ -53,6 +53,8 @@ public final class OnnxExporter {
     public static final String MODEL_FILE = "generator.onnx";
     /** The discriminator's file name in an export directory. */
     public static final String DISCRIMINATOR_FILE = "discriminator.onnx";
+    /** The classifier's file name in an export directory. */
+    public static final String CLASSIFIER_FILE = "classifier.onnx";
     /** Generator input: the noise, float32 {@code [N, latentDim]}. */
     public static final String INPUT_NOISE = "noise";
     /** Input of conditional models: the class labels, int64 {@code [N]}. */

@@ -4,6 +4,7 @@ import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointException;
 import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.eval.classifier.Classifier;
 import dev.acgan.export.ExportException;
 import dev.acgan.export.ExportFormat;
 import dev.acgan.export.Exporter;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
                     + OnnxExporter.MODEL_FILE + " and " + Exporter.DESCRIPTION_FILE + " (inputs, output, layout).",
             "",
             "--network discriminator exports the discriminator of a training checkpoint instead, as "
-                    + OnnxExporter.DISCRIMINATOR_FILE + ".",
+                    + OnnxExporter.DISCRIMINATOR_FILE + "; --classifier exports the LeNet classifier of 'acgan "
+                    + "evaluate' (image in; class probabilities and features out), as "
+                    + OnnxExporter.CLASSIFIER_FILE + ".",
             "",
             "Generator inputs: noise float32 [N, latent] (the model's prior, uniform on [-1, 1] for the presets) and, for a "
                     + "conditional model, label int64 [N]. Output: image float32 [N, height, width, channels] "
@@ -42,7 +45,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  acgan export --checkpoint runs/mnist --out runs/mnist/onnx",
             "  acgan export --checkpoint runs/mnist/generator --format onnx --out web/model --force",
-            "  acgan export --checkpoint runs/mnist --network discriminator --out runs/mnist/onnx-d"
+            "  acgan export --checkpoint runs/mnist --network discriminator --out runs/mnist/onnx-d",
+            "  acgan export --classifier mnist --out lenet-onnx"
         })
 final class ExportCommand implements Callable<Integer> {
 
@@ -51,11 +55,18 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(
             names = {"-k", "--checkpoint"},
-            required = true,
             paramLabel = "DIR",
             description = "A training checkpoint, a generator export (OUTDIR/generator), or a run's output "
-                    + "directory (its newest checkpoint).")
+                    + "directory (its newest checkpoint). This or --classifier is required.")
     Path checkpoint;
+
+    @Option(
+            names = "--classifier",
+            paramLabel = "mnist|fashion-mnist|FILE",
+            description = "Export this classifier (the LeNet of 'acgan evaluate': built-in, or a file written by "
+                    + "'acgan train-classifier') instead of a checkpoint's network, as "
+                    + OnnxExporter.CLASSIFIER_FILE + ".")
+    String classifier;
 
     @Option(
             names = {"-f", "--format"},
@@ -95,6 +106,15 @@ final class ExportCommand implements Callable<Integer> {
         } catch (ExportException e) {
             throw new CliException("--network: " + e.getMessage());
         }
+        if ((checkpoint == null) == (classifier == null)) {
+            throw new CliException("give either --checkpoint DIR or --classifier NAME|FILE", AcganCli.EXIT_USAGE);
+        }
+        if (classifier != null) {
+            if (net != Exporter.Network.GENERATOR) {
+                throw new CliException("--network " + net.id() + " is for a checkpoint, not for --classifier");
+            }
+            return exportClassifier(f);
+        }
         Path dir = GenerateCommand.resolveCheckpoint(checkpoint);
         Exporter.Result result;
         ModelSpec model;
@@ -130,6 +150,33 @@ final class ExportCommand implements Callable<Integer> {
                 step,
                 result.modelBytes(),
                 io);
+        w.flush();
+        return AcganCli.EXIT_OK;
+    }
+
+    private int exportClassifier(ExportFormat f) {
+        Classifier c = EvaluateCommand.chooseClassifier("--classifier", classifier, null);
+        Exporter.Result result;
+        try {
+            result = Exporter.exportClassifier(c.spec(), c.weights(), c.source(), f, out, force);
+        } catch (ExportException e) {
+            throw new CliException(e.getMessage());
+        }
+        ImageShape image = c.spec().image();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(
+                Locale.ROOT,
+                "Wrote %s: %s classifier %s (%s), %,d bytes; input image [N, %d, %d, %d] NHWC in [-1, 1]; outputs "
+                        + "class [N, %d], features%n",
+                result.model(),
+                f.id().toUpperCase(Locale.ROOT),
+                c.spec().name(),
+                c.source(),
+                result.modelBytes(),
+                image.height(),
+                image.width(),
+                image.channels(),
+                c.spec().numClasses());
         w.flush();
         return AcganCli.EXIT_OK;
     }

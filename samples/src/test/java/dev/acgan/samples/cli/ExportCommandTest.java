@@ -85,6 +85,35 @@ class ExportCommandTest {
     }
 
     @Test
+    void exportsTheBuiltInClassifier() throws IOException {
+        Path out = tmp.resolve("lenet");
+        Cli.Result r = Cli.run("export", "--classifier", "mnist", "--out", out.toString())
+                .expect(0);
+        assertTrue(r.out().contains("ONNX classifier lenet"), r.out());
+        assertEquals(List.of(OnnxExporter.CLASSIFIER_FILE, "export.json"), names(out));
+        JsonNode description =
+                new ObjectMapper().readTree(out.resolve("export.json").toFile());
+        assertEquals("classifier", description.get("network").asText());
+
+        assertOneLine(
+                Cli.run("export", "--out", tmp.resolve("none").toString()).expect(2),
+                "acgan export: give either --checkpoint DIR or --classifier NAME|FILE");
+        assertOneLine(
+                Cli.run(
+                                "export",
+                                "--checkpoint",
+                                run.toString(),
+                                "--classifier",
+                                "mnist",
+                                "--out",
+                                tmp.resolve("both").toString())
+                        .expect(2),
+                "acgan export: give either --checkpoint DIR or --classifier NAME|FILE");
+        assertFalse(Files.exists(tmp.resolve("none")));
+        assertFalse(Files.exists(tmp.resolve("both")));
+    }
+
+    @Test
     void unsupportedFormatIsOneLineAndWritesNothing() {
         Path out = tmp.resolve("out");
         Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tfjs", "--out", out.toString())
