@@ -285,6 +285,7 @@ public final class TckFixtures {
         return List.of(
                 Presets.byName(Presets.ACGAN_MNIST),
                 Presets.byName(Presets.ACGAN_FAST),
+                Presets.byName(Presets.ACGAN_HQ),
                 Presets.byName(Presets.CGAN_MNIST),
                 Presets.byName(Presets.GAN_MLP));
     }

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.acgan.api.spec.LayerSpec.Conv2D;
+import dev.acgan.api.spec.LayerSpec.Conv2DTranspose;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.UpSampling2D;
+import dev.acgan.api.train.TrainingConfig;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The nearest-neighbour up-sampling layer: shapes, checks, JSON and FLOP count. */
+/** The nearest-neighbour up-sampling layer (shapes, checks, JSON, FLOP count) and the acgan-hq preset. */
 class UpSampling2DTest {
 
     private static final Map<String, int[]> IN = Map.of(NetworkSpec.IMAGE, new int[] {7, 5, 3});
@@ -68,6 +72,8 @@ class UpSampling2DTest {
         assertEquals(UpSampling2D.of(2), m.readValue("{\"type\":\"up_sampling2d\"}", LayerSpec.class));
         assertEquals(
                 new UpSampling2D(4, 2), m.readValue("{\"type\":\"up_sampling2d\",\"factorH\":4}", LayerSpec.class));
+        ModelSpec hq = Presets.byName(Presets.ACGAN_HQ);
+        assertEquals(hq, m.readValue(m.writeValueAsString(hq), ModelSpec.class));
     }
 
     @Test
@@ -76,5 +82,52 @@ class UpSampling2DTest {
         assertEquals("up_sampling2d", up.type());
         assertEquals(0, up.forwardFlops());
         assertEquals(0, up.elementwiseFlops());
+    }
+
+    @Test
+    void acganHqIsAcganFastWithResizeThenConvolve() {
+        ModelSpec fast = Presets.byName(Presets.ACGAN_FAST);
+        ModelSpec hq = Presets.byName(Presets.ACGAN_HQ);
+        assertEquals(Presets.ACGAN_HQ, hq.name());
+        assertEquals(GanKind.ACGAN, hq.kind());
+        assertEquals(fast.discriminator(), hq.discriminator());
+        assertEquals(
+                List.of(
+                        "embedding",
+                        "multiply",
+                        "dense",
+                        "reshape",
+                        "bn0",
+                        "relu0",
+                        "up1",
+                        "conv1",
+                        "bn1",
+                        "relu1",
+                        "up2",
+                        "conv2",
+                        "tanh"),
+                hq.generator().nodes().stream().map(Node::name).toList());
+        assertTrue(hq.generator().nodes().stream().noneMatch(n -> n.layer() instanceof Conv2DTranspose));
+        InferredModel model = hq.validate();
+        assertArrayEquals(new int[] {14, 14, 128}, model.generator().node("up1").outputShape());
+        assertArrayEquals(
+                new int[] {14, 14, 64}, model.generator().node("conv1").outputShape());
+        assertArrayEquals(new int[] {28, 28, 1}, model.generator().node("conv2").outputShape());
+        Conv2D conv1 = (Conv2D) model.generator().node("conv1").layer();
+        assertEquals(1, conv1.strideH());
+        assertEquals(Padding.SAME, conv1.padding());
+        // 32x32x3 works as for acgan-fast
+        assertArrayEquals(
+                new int[] {32, 32, 3},
+                Presets.byName(Presets.ACGAN_HQ, new ImageShape(32, 32, 3), 10, 100)
+                        .validate()
+                        .generator()
+                        .output(NetworkSpec.OUT_IMAGE)
+                        .outputShape());
+        // the generator's multiply-adds, by hand: Dense 100x6272, Conv 3x3 128->64 on 14x14, 3x3 64->1 on 28x28
+        long macs = 100L * 6272 + 14 * 14 * 9 * 128 * 64 + 28 * 28 * 9 * 64;
+        assertEquals(2 * macs, FlopCounter.forward(model.generator()));
+        assertEquals(TrainingConfig.forPreset(Presets.ACGAN_FAST), TrainingConfig.forPreset(Presets.ACGAN_HQ));
+        assertTrue(Presets.names().contains(Presets.ACGAN_HQ));
     }
 }
