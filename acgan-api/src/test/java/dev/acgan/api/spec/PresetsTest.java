@@ -264,7 +264,8 @@ class PresetsTest {
                 Presets.byName("acgan", new ImageShape(32, 32, 3), 5, 16).image());
         SpecException e = assertThrows(SpecException.class, () -> Presets.byName("wgan"));
         assertEquals(
-                "unknown preset 'wgan'; known presets: [acgan-fast, acgan-hq, acgan-mnist, cgan-mnist, gan-mlp]", e.getMessage());
+                "unknown preset 'wgan'; known presets: [acgan-fast, acgan-hq, acgan-mnist, cgan-mnist, gan-mlp]",
+                e.getMessage());
     }
 
     @Test
