@@ -437,7 +437,8 @@ final class NetworkCompiler {
         int c = inShape[2];
         SDVariable split = sd.reshape(x, -1, h, 1, w, 1, c);
         SDVariable tiled = sd.tile(split, 1, 1, fh, 1, fw, 1);
-        return sd.reshape(tiled, -1, h * fh, w * fw, c);
+        // the spec checked that the output sizes fit an int
+        return sd.reshape(tiled, -1, (long) h * fh, (long) w * fw, c);
     }
 
     private SDVariable batchNorm(InferredNode node, BatchNorm b, SDVariable x, boolean training, Pass pass) {
