@@ -22,6 +22,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.Padding;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
@@ -209,6 +210,18 @@ final class OnnxCompiler {
                     ints("kernel_shape", m.poolH(), m.poolW()),
                     ints("strides", m.strideH(), m.strideW()),
                     ints("pads", padH[0], padW[0], padH[1], padW[1]));
+        }
+        if (layer instanceof UpSampling2D u) {
+            // Nearest neighbour as the backends do it, exactly: [N, c, h, w] -> [N, c, h, 1, w, 1], broadcast to
+            // [N, c, h, fh, w, fw], reshaped to [N, c, h*fh, w*fw] (0 keeps the batch dimension).
+            String axes = constantInt64(name + "/axes", new long[] {2}, new long[] {3, 5});
+            String unsqueezed = node("Unsqueeze", List.of(in.get(0), axes), name + "/unsqueeze");
+            String copies =
+                    constantInt64(name + "/copies", new long[] {6}, new long[] {1, 1, 1, u.factorH(), 1, u.factorW()});
+            String expanded = node("Expand", List.of(unsqueezed, copies), name + "/expand");
+            long[] shape = {0, inShape[2], (long) inShape[0] * u.factorH(), (long) inShape[1] * u.factorW()};
+            String shapeConst = constantInt64(name + "/shape", new long[] {4}, shape);
+            return node("Reshape", List.of(expanded, shapeConst), name);
         }
         if (layer instanceof BatchNorm b) {
             // Inference mode (training_mode 0, the default): (x - moving_mean) / sqrt(moving_variance + eps)
