@@ -89,7 +89,7 @@ public final class PyTorchBackend implements GanBackend {
 
     @Override
     public String version() {
-        return "PyTorch 2.5.1 (libtorch through org.bytedeco:pytorch 2.5.1-1.5.11, CPU, oneDNN)";
+        return "PyTorch 2.5.1 (libtorch through org.bytedeco:pytorch 2.5.1-1.5.11, CPU, oneDNN off)";
     }
 
     @Override
@@ -118,7 +118,8 @@ public final class PyTorchBackend implements GanBackend {
     @Override
     public String describeCompute(dev.acgan.api.model.Precision precision) {
         resolvePrecision(precision);
-        return "fp32 (libtorch 2.5.1, oneDNN, " + threads() + " intra-op threads)";
+        return "fp32 (libtorch 2.5.1 native convolutions, im2col and OpenBLAS; oneDNN off; " + threads()
+                + " intra-op threads)";
     }
 
     @Override
