@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * ({@code ~/.javacpp/cache}, or {@code -Dorg.bytedeco.javacpp.cachedir}).
  *
  * <p>Threads: libtorch's intra-op pool is process-wide; it is set once, when the natives load, to the system
- * property {@value #THREADS_PROPERTY} if given, else to the number of available processors, so that results are
+ * property {@value #THREADS_PROPERTY} if given, else {@code OMP_NUM_THREADS}, else the available processors, so that results are
  * deterministic at that count and a host can keep two backends in one JVM from oversubscribing the cores. Inter-op
  * parallelism is not used (every op is run by the calling thread).
  *
@@ -64,22 +64,40 @@ public final class PyTorchBackend implements GanBackend {
         }
     }
 
-    /** The intra-op thread count: {@value #THREADS_PROPERTY}, else the available processors. */
+    /**
+     * The intra-op thread count: the system property {@value #THREADS_PROPERTY}, else the environment variable
+     * {@code OMP_NUM_THREADS} (which libtorch itself would read), else the available processors.
+     */
     static int threads() {
-        String v = System.getProperty(THREADS_PROPERTY);
-        if (v != null && !v.isBlank()) {
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+        return threads(
+                System.getProperty(THREADS_PROPERTY),
+                System.getenv("OMP_NUM_THREADS"),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #threads()} of these settings ({@code null}: unset). */
+    static int threads(String property, String ompNumThreads, int processors) {
+        if (property != null && !property.isBlank()) {
+            int n = positive(property);
+            if (n < 1) {
+                throw new IllegalArgumentException(
+                        "system property " + THREADS_PROPERTY + " must be a positive integer, got '" + property + "'");
             }
-            throw new IllegalArgumentException(
-                    "system property " + THREADS_PROPERTY + " must be a positive integer, got '" + v + "'");
+            return n;
         }
-        return Runtime.getRuntime().availableProcessors();
+        if (ompNumThreads != null && positive(ompNumThreads) >= 1) {
+            return positive(ompNumThreads);
+        }
+        return processors;
+    }
+
+    /** The value as a positive integer, or 0 when it is not one. */
+    private static int positive(String v) {
+        try {
+            return Math.max(Integer.parseInt(v.trim()), 0);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override

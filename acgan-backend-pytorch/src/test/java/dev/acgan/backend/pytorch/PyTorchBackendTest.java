@@ -34,23 +34,14 @@ class PyTorchBackendTest {
     }
 
     @Test
-    void threadPropertyIsReadAndChecked() {
-        String old = System.getProperty(PyTorchBackend.THREADS_PROPERTY);
-        try {
-            System.setProperty(PyTorchBackend.THREADS_PROPERTY, "3");
-            assertEquals(3, PyTorchBackend.threads());
-            System.setProperty(PyTorchBackend.THREADS_PROPERTY, "zero");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, PyTorchBackend::threads);
-            assertTrue(e.getMessage().contains(PyTorchBackend.THREADS_PROPERTY), e.getMessage());
-            System.clearProperty(PyTorchBackend.THREADS_PROPERTY);
-            assertEquals(Runtime.getRuntime().availableProcessors(), PyTorchBackend.threads());
-        } finally {
-            if (old == null) {
-                System.clearProperty(PyTorchBackend.THREADS_PROPERTY);
-            } else {
-                System.setProperty(PyTorchBackend.THREADS_PROPERTY, old);
-            }
-        }
+    void threadsComeFromThePropertyThenOmpNumThreadsThenTheProcessors() {
+        assertEquals(3, PyTorchBackend.threads("3", "1", 2));
+        assertEquals(1, PyTorchBackend.threads(null, "1", 2));
+        assertEquals(2, PyTorchBackend.threads(" ", "x", 2));
+        assertEquals(2, PyTorchBackend.threads(null, null, 2));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> PyTorchBackend.threads("zero", null, 2));
+        assertTrue(e.getMessage().contains(PyTorchBackend.THREADS_PROPERTY), e.getMessage());
     }
 
     @Test

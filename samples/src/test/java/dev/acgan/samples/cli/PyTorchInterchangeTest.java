@@ -23,7 +23,16 @@ class PyTorchInterchangeTest {
     Path tmp;
 
     static final List<String> COMMON = List.of(
-            "train", "--model", "acgan", "--batch-size", "8", "--seed", "5", "--sample-every", "0", "--checkpoint-every",
+            "train",
+            "--model",
+            "acgan",
+            "--batch-size",
+            "8",
+            "--seed",
+            "5",
+            "--sample-every",
+            "0",
+            "--checkpoint-every",
             "0");
 
     @Test
