@@ -154,8 +154,8 @@ final class NetworkCompiler {
         if (layer instanceof Conv2DTranspose c) {
             int[] inShape = node.inputShapes().get(0);
             // slow_conv_transpose2d (im2col and a matrix product), not conv_transpose2d: libtorch 2.5.1's oneDNN
-            // deconvolution returns wrong values for some channel counts (1 output channel; 3 with a 5x5 kernel)
-            // from the second call with a shape on (see the TCK guide, "What a new backend needed").
+            // deconvolution returns wrong values for some channel counts (1 output channel; 3 with a 5x5 kernel),
+            // should it ever be switched back on (see the TCK guide, "What a new backend needed").
             Tensor full = torch.slow_conv_transpose2d(
                     nchw(x).contiguous(),
                     torchKernel(param(node, "kernel")),

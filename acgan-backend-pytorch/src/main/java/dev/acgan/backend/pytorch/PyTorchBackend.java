@@ -55,8 +55,8 @@ public final class PyTorchBackend implements GanBackend {
                 int threads = threads();
                 torch.set_num_threads(threads);
                 // libtorch 2.5.1's oneDNN (mkldnn) convolutions compute wrong backward-data and transposed
-                // convolutions for some channel counts (1 channel; 3 with a 5x5 kernel) from the second call with a
-                // shape on, found by the TCK; its native convolutions (im2col and BLAS) are exact and deterministic.
+                // convolutions for some channel counts (1 channel; 3 with a 5x5 kernel), and not even consistently,
+                // found by the TCK; its native convolutions (im2col and BLAS) are exact and deterministic.
                 torch.globalContext().setUserEnabledMkldnn(false);
                 LOG.debug("libtorch loaded, {} intra-op threads", threads);
                 loaded = true;
