@@ -29,10 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * }</pre>
  *
  * Coverage: loss parity on the four custom specs of {@link TckFixtures#customSpecs()} at batch sizes 1, 7
- * and 100 in both {@link ParityChecks.Setting}s, and on the four presets of {@link TckFixtures#presets()} at batch sizes 1, 7 and 100
+ * and 100 in both {@link ParityChecks.Setting}s, and on the five presets of {@link TckFixtures#presets()} at batch sizes 1, 7 and 100
  * (standard setting, real MNIST digits); gradient parity and finite-difference spot checks on the custom
  * specs (skipped without {@link dev.acgan.api.spi.Capability#GRADIENTS}); update parity (two D+G steps)
- * on the custom specs at batch 7 and one step of acgan-mnist at batch 2; inference parity of both
+ * on the custom specs at batch 7 and one step of each ACGAN preset at batch 2; inference parity of both
  * networks' outputs; checkpoint portability to the oracle. Classifiers ({@link ClassifierChecks}, skipped
  * without {@link dev.acgan.api.spi.Capability#CLASSIFIER}): loss parity at batch 1, 7 and 100, prediction
  * parity, gradient parity with finite-difference spot checks, update parity over two steps of different
@@ -93,7 +93,8 @@ public abstract class GanBackendParityTck {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.CGAN_MNIST, Presets.GAN_MLP})
+    @ValueSource(
+            strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ, Presets.CGAN_MNIST, Presets.GAN_MLP})
     @DisplayName("loss parity, presets on real MNIST digits, batch 1, 7 and 100, standard targets and weights")
     void lossParityPresets(String preset) {
         print(checks().lossParity(Presets.byName(preset), SEED, List.of(ParityChecks.Setting.STANDARD), 1, 7, 100));
@@ -127,7 +128,7 @@ public abstract class GanBackendParityTck {
      * Adam turns a near-zero gradient element's flipped sign into a whole step of the other way.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST})
+    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ})
     @DisplayName("update parity, one D+G Adam step, ACGAN presets, batch 2 (1 in bf16)")
     void updateParityAcganPreset(String preset) {
         print(checks().updateParity(Presets.byName(preset), SEED, precision() == Precision.BF16 ? 1 : 2, 1));
@@ -141,7 +142,8 @@ public abstract class GanBackendParityTck {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.CGAN_MNIST, Presets.GAN_MLP})
+    @ValueSource(
+            strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ, Presets.CGAN_MNIST, Presets.GAN_MLP})
     @DisplayName("inference parity: generated images (both modes) and discriminator outputs, presets, batch 3")
     void inferenceParityPresets(String preset) {
         print(checks().inferenceParity(Presets.byName(preset), SEED, 3));

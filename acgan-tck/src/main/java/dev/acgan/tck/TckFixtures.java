@@ -30,6 +30,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.NoiseDistribution;
@@ -161,18 +162,20 @@ public final class TckFixtures {
      * A small DCGAN-style ACGAN on odd-sized 5x7x3 images, 3 classes, normal noise of length 4, covering
      * what the other tiny specs leave out: BatchNorm in the discriminator (its moving statistics move in
      * the discriminator step), Dropout in the generator (generator dropout masks), a rank-1 Concat of
-     * noise and one-hot label, a non-square 'valid' transposed convolution and a non-square 'valid'
-     * convolution.
+     * noise and one-hot label, a non-square nearest-neighbour up-sampling (factors 1 and 2, so a swap of
+     * the two or a tile of whole rows instead of each value shows), a non-square 'valid' transposed
+     * convolution and a non-square 'valid' convolution.
      */
     public static ModelSpec tinyDcgan() {
         NetworkSpec g = NetworkSpec.builder()
                 .add("onehot", new OneHot(3), NetworkSpec.LABEL)
                 .add("concat", new Concat(), NetworkSpec.NOISE, "onehot")
-                .then("dense", Dense.of(3 * 4 * 8))
+                .then("dense", Dense.of(3 * 2 * 8))
                 .then("bn0", new BatchNorm(0.99, 1e-3))
                 .then("lrelu0", new LeakyRelu(0.2))
                 .then("drop0", new Dropout(0.2))
-                .then("reshape", new Reshape(List.of(3, 4, 8)))
+                .then("reshape", new Reshape(List.of(3, 2, 8)))
+                .then("up", new UpSampling2D(1, 2))
                 .then(
                         "deconv",
                         new Conv2DTranspose(
@@ -282,6 +285,7 @@ public final class TckFixtures {
         return List.of(
                 Presets.byName(Presets.ACGAN_MNIST),
                 Presets.byName(Presets.ACGAN_FAST),
+                Presets.byName(Presets.ACGAN_HQ),
                 Presets.byName(Presets.CGAN_MNIST),
                 Presets.byName(Presets.GAN_MLP));
     }

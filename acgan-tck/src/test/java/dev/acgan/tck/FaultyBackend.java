@@ -19,12 +19,15 @@ import dev.acgan.api.spec.InferredNetwork;
 import dev.acgan.api.spec.InferredNetwork.InferredNode;
 import dev.acgan.api.spec.LayerSpec;
 import dev.acgan.api.spec.LayerSpec.BatchNorm;
+import dev.acgan.api.spec.LayerSpec.Concat;
 import dev.acgan.api.spec.LayerSpec.Conv2DTranspose;
 import dev.acgan.api.spec.LayerSpec.Dense;
 import dev.acgan.api.spec.LayerSpec.Embedding;
 import dev.acgan.api.spec.LayerSpec.Flatten;
 import dev.acgan.api.spec.LayerSpec.LeakyRelu;
 import dev.acgan.api.spec.LayerSpec.MaxPool2D;
+import dev.acgan.api.spec.LayerSpec.Reshape;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.Node;
@@ -53,8 +56,9 @@ import java.util.Set;
  * backend would get it wrong:
  * <ul>
  *   <li>a spec compiled with a wrong hyper-parameter (LeakyReLU slope, BatchNorm epsilon or momentum,
- *       pooling window) or a classifier's feature output read from the wrong node: the reference model
- *       is built from a rewritten spec;</li>
+ *       pooling window), a wrong formulation of a layer (up-sampling that tiles whole rows) or a
+ *       classifier's feature output read from the wrong node: the reference model is built from a
+ *       rewritten spec;</li>
  *   <li>a wrong weight layout (channels-first flatten, flipped transposed-convolution kernel): canonical
  *       weights are loaded without the needed conversion, i.e. the oracle computes with the permuted
  *       tensor and exports (state, gradients, Adam moments) the backend's own layout as if canonical;</li>
@@ -109,6 +113,12 @@ final class FaultyBackend implements GanBackend {
         DISCRIMINATOR_STATISTICS_FROZEN,
         /** The generator step also moves discriminator kernels (e.g. one optimizer over all variables). */
         GENERATOR_STEP_MOVES_DISCRIMINATOR,
+        /**
+         * Nearest-neighbour up-sampling along the width computed as a tile of whole rows ({@code [a b]} to
+         * {@code [a b a b]} instead of {@code [a a b b]}: a reshape and tile with the repeat axis in the wrong
+         * place), in tiny-dcgan's 1x2 up-sampling.
+         */
+        UPSAMPLING_ROWS_TILED,
         /** Max-pooling windows taken from the strides (a 3x3 stride-2 pool computed as 2x2 stride 2). */
         POOL_SIZE_FROM_STRIDES,
         /** The classifier loss summed over the batch instead of averaged (its gradients too). */
@@ -233,6 +243,18 @@ final class FaultyBackend implements GanBackend {
 
     /** The spec as the faulty backend compiles it (same node and parameter names). */
     static ModelSpec compiledSpec(ModelSpec spec, Fault fault) {
+        if (fault == Fault.UPSAMPLING_ROWS_TILED) {
+            InferredModel inferred = spec.validate();
+            return new ModelSpec(
+                    spec.name(),
+                    spec.kind(),
+                    spec.image(),
+                    spec.numClasses(),
+                    spec.latentDim(),
+                    spec.noise(),
+                    tileRows(inferred.generator()),
+                    tileRows(inferred.discriminator()));
+        }
         return new ModelSpec(
                 spec.name(),
                 spec.kind(),
@@ -260,6 +282,31 @@ final class FaultyBackend implements GanBackend {
             nodes.add(new Node(n.name(), l, n.inputs()));
         }
         return new NetworkSpec(nodes, net.outputs());
+    }
+
+    /**
+     * Each width-only up-sampling {@code [h, w, c] -> [h, w*f, c]} as the rows tiled: reshaped to
+     * {@code [h, w*c]}, f copies concatenated along the last axis, reshaped to {@code [h, w*f, c]}; the last
+     * node keeps the layer's name, so the rest of the network reads it unchanged.
+     */
+    private static NetworkSpec tileRows(InferredNetwork net) {
+        List<Node> nodes = new ArrayList<>();
+        for (InferredNode n : net.nodes()) {
+            if (n.layer() instanceof UpSampling2D u && u.factorH() == 1 && u.factorW() > 1) {
+                int[] in = n.inputShapes().get(0);
+                String rows = n.name() + "_fault_rows";
+                String tiled = n.name() + "_fault_tiled";
+                nodes.add(new Node(
+                        rows,
+                        new Reshape(List.of(in[0], in[1] * in[2])),
+                        n.node().inputs()));
+                nodes.add(new Node(tiled, new Concat(), java.util.Collections.nCopies(u.factorW(), rows)));
+                nodes.add(new Node(n.name(), new Reshape(List.of(in[0], in[1] * u.factorW(), in[2])), List.of(tiled)));
+            } else {
+                nodes.add(n.node());
+            }
+        }
+        return new NetworkSpec(nodes, net.spec().outputs());
     }
 
     // ---------------------------------------------------------------------- weight layouts

@@ -147,6 +147,11 @@ class SensitivityTest {
                 List.of(
                         new Catch("updateParityCustomSpecs", gan, "must not change"),
                         new Catch("updateParityCustomSpecs", acgan, "must not change"));
+            case UPSAMPLING_ROWS_TILED ->
+                List.of(
+                        new Catch(loss, dcgan, "generator loss"),
+                        new Catch("gradientParity", dcgan, "gradient generator/"),
+                        new Catch("inferenceParityCustomSpecs", dcgan, "generated image"));
             case POOL_SIZE_FROM_STRIDES ->
                 List.of(
                         new Catch("classifierLossParity", tinyClassifier, "classifier loss"),

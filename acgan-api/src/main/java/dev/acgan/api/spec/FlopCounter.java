@@ -30,7 +30,9 @@ import java.util.Map;
  *   <li><b>Only the weight layers are counted</b> (Dense, Conv2D, Conv2DTranspose: their multiply-adds,
  *       which are over 99% of the arithmetic of the presets). Bias adds, activations, BatchNorm, Dropout,
  *       Multiply, Softmax, max-pooling, embedding look-ups, losses and the Adam updates are left out of the
- *       headline numbers; {@link StepFlops#elementwiseEstimate()} gives a rough separate estimate of them.</li>
+ *       headline numbers; {@link StepFlops#elementwiseEstimate()} gives a rough separate estimate of them.
+ *       Nearest-neighbour up-sampling is a copy and counts 0 in both (its backward adds each value's
+ *       {@code factorH * factorW} copies, a fraction of the convolution that follows it).</li>
  *   <li>Forward, per example: Dense {@code 2 in out}; Conv2D {@code 2 H_out W_out kH kW C_in C_out}
  *       (taps that fall on 'same' padding are counted, as im2col/GEMM and direct kernels compute them);
  *       Conv2DTranspose {@code 2 H_in W_in kH kW C_in C_out} (every input value is scattered to a

@@ -1,5 +1,7 @@
 package dev.acgan.api.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = LayerSpec.Conv2D.class, name = "conv2d"),
     @JsonSubTypes.Type(value = LayerSpec.Conv2DTranspose.class, name = "conv2d_transpose"),
     @JsonSubTypes.Type(value = LayerSpec.MaxPool2D.class, name = "max_pool2d"),
+    @JsonSubTypes.Type(value = LayerSpec.UpSampling2D.class, name = "up_sampling2d"),
     @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batch_norm"),
     @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
     @JsonSubTypes.Type(value = LayerSpec.LeakyRelu.class, name = "leaky_relu"),
@@ -147,6 +150,37 @@ public sealed interface LayerSpec {
         /** Square window and stride. */
         public static MaxPool2D of(int pool, int stride, Padding padding) {
             return new MaxPool2D(pool, pool, stride, stride, padding);
+        }
+    }
+
+    /**
+     * Nearest-neighbour up-sampling of NHWC input by integer factors, per channel: {@code [h, w, c] ->
+     * [h*factorH, w*factorW, c]}, {@code y[i, j, c] = x[i / factorH, j / factorW, c]} (integer division;
+     * Keras' {@code UpSampling2D} with {@code interpolation='nearest'}); no parameters. The gradient of an
+     * input value is the sum of the gradients of its {@code factorH x factorW} copies. Followed by a
+     * stride-1 convolution it replaces a stride-2 transposed convolution without the checkerboard pattern
+     * that uneven kernel overlap leaves. In JSON a missing factor is 2.
+     */
+    record UpSampling2D(int factorH, int factorW) implements LayerSpec {
+        /** The default factor of {@link #of()} and of a factor missing in JSON. */
+        public static final int DEFAULT_FACTOR = 2;
+
+        /** Square factor. */
+        public static UpSampling2D of(int factor) {
+            return new UpSampling2D(factor, factor);
+        }
+
+        /** Factor 2 in both directions. */
+        public static UpSampling2D of() {
+            return of(DEFAULT_FACTOR);
+        }
+
+        /** The JSON form: {@code {"type": "up_sampling2d", "factorH": 2, "factorW": 2}}, a missing factor 2. */
+        @JsonCreator
+        static UpSampling2D fromJson(
+                @JsonProperty("factorH") Integer factorH, @JsonProperty("factorW") Integer factorW) {
+            return new UpSampling2D(
+                    factorH == null ? DEFAULT_FACTOR : factorH, factorW == null ? DEFAULT_FACTOR : factorW);
         }
     }
 

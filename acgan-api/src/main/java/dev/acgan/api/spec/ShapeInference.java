@@ -19,6 +19,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -309,6 +310,12 @@ public final class ShapeInference {
             int w = convOut(where, x[1], m.poolW(), m.strideW(), m.padding());
             return new int[] {h, w, x[2]};
         }
+        if (layer instanceof UpSampling2D u) {
+            int[] x = single(where, in, 3);
+            positive(where, "factorH", u.factorH());
+            positive(where, "factorW", u.factorW());
+            return new int[] {scaled(where, x[0], u.factorH()), scaled(where, x[1], u.factorW()), x[2]};
+        }
         if (layer instanceof BatchNorm b) {
             int[] x = singleAnyRank(where, in);
             if (x.length != 1 && x.length != 3) {
@@ -367,6 +374,14 @@ public final class ShapeInference {
                     where + ": input size " + size + " is smaller than kernel " + kernel + " with 'valid' padding");
         }
         return out;
+    }
+
+    private static int scaled(String where, int size, int factor) {
+        long out = (long) size * factor;
+        if (out > Integer.MAX_VALUE) {
+            throw new SpecException(where + ": size " + size + " times factor " + factor + " is too large");
+        }
+        return (int) out;
     }
 
     private static int ceilDiv(int a, int b) {

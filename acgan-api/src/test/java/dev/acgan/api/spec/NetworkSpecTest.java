@@ -61,6 +61,7 @@ class NetworkSpecTest {
                 "conv2d_transpose",
                 LayerSpec.Conv2DTranspose.of(1, 1, 1, Padding.SAME).typeName());
         assertEquals("max_pool2d", LayerSpec.MaxPool2D.of(2, 2, Padding.VALID).typeName());
+        assertEquals("up_sampling2d", LayerSpec.UpSampling2D.of().typeName());
         assertEquals("batch_norm", LayerSpec.BatchNorm.keras().typeName());
         assertEquals("relu", new Relu().typeName());
         assertEquals("leaky_relu", new LayerSpec.LeakyRelu(0.2).typeName());

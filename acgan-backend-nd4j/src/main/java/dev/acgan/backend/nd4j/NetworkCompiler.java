@@ -21,6 +21,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.Padding;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -243,6 +244,9 @@ final class NetworkCompiler {
                     .build();
             return sd.cnn.maxPooling2d(x, cfg);
         }
+        if (layer instanceof UpSampling2D u) {
+            return upSampling2d(x, node.inputShapes().get(0), u.factorH(), u.factorW());
+        }
         if (layer instanceof BatchNorm b) {
             return batchNorm(node, b, x, training, pass);
         }
@@ -420,6 +424,21 @@ final class NetworkCompiler {
                 .dataFormat(DeConv2DConfig.NHWC)
                 .build();
         return sd.cnn.deconv2d(x, param(node, "kernel"), cfg);
+    }
+
+    /**
+     * Nearest-neighbour up-sampling as a reshape, a tile and a reshape: {@code [n, h, w, c]} to
+     * {@code [n, h, 1, w, 1, c]}, each value repeated {@code fh x fw} times, to {@code [n, h*fh, w*fw, c]}
+     * (the TensorFlow backend's formulation; tile's gradient sums the copies).
+     */
+    private SDVariable upSampling2d(SDVariable x, int[] inShape, int fh, int fw) {
+        int h = inShape[0];
+        int w = inShape[1];
+        int c = inShape[2];
+        SDVariable split = sd.reshape(x, -1, h, 1, w, 1, c);
+        SDVariable tiled = sd.tile(split, 1, 1, fh, 1, fw, 1);
+        // the spec checked that the output sizes fit an int
+        return sd.reshape(tiled, -1, (long) h * fh, (long) w * fw, c);
     }
 
     private SDVariable batchNorm(InferredNode node, BatchNorm b, SDVariable x, boolean training, Pass pass) {

@@ -22,6 +22,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.Padding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -343,6 +344,9 @@ final class NetworkCompiler {
                     s.constant(new int[] {1, m.strideH(), m.strideW(), 1}),
                     padding(m.padding()));
         }
+        if (layer instanceof UpSampling2D u) {
+            return upSampling2d(s, f(in.get(0)), node.inputShapes().get(0), u.factorH(), u.factorW());
+        }
         if (layer instanceof BatchNorm b) {
             return batchNorm(s, node, b, f(in.get(0)), training, updateStats, pass);
         }
@@ -371,6 +375,22 @@ final class NetworkCompiler {
             return s.math.mul(f(in.get(0)), mask);
         }
         throw new IllegalArgumentException("the TensorFlow backend cannot compile layer " + layer);
+    }
+
+    /**
+     * Nearest-neighbour up-sampling as a reshape, a tile and a reshape: {@code [n, h, w, c]} to
+     * {@code [n, h, 1, w, 1, c]}, each value repeated {@code fh x fw} times, to {@code [n, h*fh, w*fw, c]}.
+     * Tile's gradient sums the copies, exactly; ResizeNearestNeighbor would do the same forward but
+     * computes its source pixel in float arithmetic. Always float32, in the bf16 profile too: only
+     * products are narrowed.
+     */
+    private static Operand<TFloat32> upSampling2d(Ops s, Operand<TFloat32> x, int[] inShape, int fh, int fw) {
+        int h = inShape[0];
+        int w = inShape[1];
+        int c = inShape[2];
+        Operand<TFloat32> split = s.reshape(x, s.constant(new int[] {-1, h, 1, w, 1, c}));
+        Operand<TFloat32> tiled = s.tile(split, s.constant(new int[] {1, 1, fh, 1, fw, 1}));
+        return s.reshape(tiled, s.constant(new int[] {-1, h * fh, w * fw, c}));
     }
 
     private Operand<TFloat32> batchNorm(

@@ -21,6 +21,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.ParameterSpec;
 import java.util.ArrayList;
@@ -228,6 +229,9 @@ public final class GraphExecutor {
         if (layer instanceof MaxPool2D) {
             return LayerOps.maxPool2d(in.get(0), geometry(node));
         }
+        if (layer instanceof UpSampling2D u) {
+            return LayerOps.upSampling2d(in.get(0), u.factorH(), u.factorW());
+        }
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");
             double[] beta = param(params, p + "beta");
@@ -412,6 +416,9 @@ public final class GraphExecutor {
         }
         if (layer instanceof MaxPool2D) {
             return List.of(LayerOps.maxPool2dBackward(in.get(0), geometry(node), dy));
+        }
+        if (layer instanceof UpSampling2D u) {
+            return List.of(LayerOps.upSampling2dBackward(dy, u.factorH(), u.factorW()));
         }
         if (layer instanceof BatchNorm b) {
             double[] gamma = param(params, p + "gamma");

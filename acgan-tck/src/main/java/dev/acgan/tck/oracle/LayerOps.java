@@ -529,6 +529,71 @@ public final class LayerOps {
         }
     }
 
+    // ------------------------------------------------------------------------------ Up-sampling
+
+    /**
+     * Nearest-neighbour up-sampling: {@code y[n,i,j,c] = x[n, i / fh, j / fw, c]} (integer division).
+     *
+     * @param x  {@code [n, h, w, c]}
+     * @param fh factor along the height
+     * @param fw factor along the width
+     * @return {@code [n, h*fh, w*fw, c]}
+     */
+    public static DoubleTensor upSampling2d(DoubleTensor x, int fh, int fw) {
+        int n = x.dim(0);
+        int h = x.dim(1);
+        int w = x.dim(2);
+        int c = x.dim(3);
+        int oh = h * fh;
+        int ow = w * fw;
+        double[] xs = x.data();
+        double[] y = new double[n * oh * ow * c];
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    System.arraycopy(xs, ((b * h + i / fh) * w + j / fw) * c, y, ((b * oh + i) * ow + j) * c, c);
+                }
+            }
+        }
+        return new DoubleTensor(new int[] {n, oh, ow, c}, y);
+    }
+
+    /**
+     * Backward of {@link #upSampling2d}: each input value's gradient is the sum of its {@code fh x fw}
+     * copies' gradients.
+     *
+     * @param dy {@code [n, h*fh, w*fw, c]}
+     * @param fh factor along the height
+     * @param fw factor along the width
+     * @return {@code [n, h, w, c]}
+     */
+    public static DoubleTensor upSampling2dBackward(DoubleTensor dy, int fh, int fw) {
+        int n = dy.dim(0);
+        int oh = dy.dim(1);
+        int ow = dy.dim(2);
+        int c = dy.dim(3);
+        if (oh % fh != 0 || ow % fw != 0) {
+            throw new IllegalArgumentException(
+                    "gradient of " + oh + "x" + ow + " is not a multiple of factors " + fh + "x" + fw);
+        }
+        int h = oh / fh;
+        int w = ow / fw;
+        double[] g = dy.data();
+        double[] dx = new double[n * h * w * c];
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int src = ((b * oh + i) * ow + j) * c;
+                    int dst = ((b * h + i / fh) * w + j / fw) * c;
+                    for (int k = 0; k < c; k++) {
+                        dx[dst + k] += g[src + k];
+                    }
+                }
+            }
+        }
+        return new DoubleTensor(new int[] {n, h, w, c}, dx);
+    }
+
     // ------------------------------------------------------------------------------ Max-pooling
 
     /**

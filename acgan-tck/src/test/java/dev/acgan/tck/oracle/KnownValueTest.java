@@ -203,6 +203,38 @@ class KnownValueTest {
     }
 
     @Test
+    void upSamplingRepeatsEachValueAndSumsTheGradientsOfItsCopies() {
+        // 2x2 image, 2 channels (c0 = 1..4, c1 = 10..40), factors 2 (height) and 3 (width)
+        DoubleTensor x = new DoubleTensor(new int[] {1, 2, 2, 2}, new double[] {1, 10, 2, 20, 3, 30, 4, 40});
+        DoubleTensor y = LayerOps.upSampling2d(x, 2, 3);
+        assertArrayEquals(new int[] {1, 4, 6, 2}, y.shape());
+        double[] c0 = new double[24];
+        double[] c1 = new double[24];
+        for (int i = 0; i < 24; i++) {
+            c0[i] = y.data()[2 * i];
+            c1[i] = y.data()[2 * i + 1];
+        }
+        assertArrayEquals(new double[] {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}, c0, 0);
+        for (int i = 0; i < 24; i++) {
+            assertEquals(10 * c0[i], c1[i], 0, "channels stay apart");
+        }
+        // dy = the flat output index: the gradient of x[i,j] is the sum of the indices of its 6 copies
+        double[] g = new double[48];
+        for (int i = 0; i < 48; i++) {
+            g[i] = i;
+        }
+        DoubleTensor dx = LayerOps.upSampling2dBackward(new DoubleTensor(new int[] {1, 4, 6, 2}, g), 2, 3);
+        assertArrayEquals(new int[] {1, 2, 2, 2}, dx.shape());
+        // copies of x[0,0] channel 0: rows 0-1, columns 0-2 -> flat (r*6 + c)*2; the next column's copies lie
+        // 3 columns (6 indices) further each, the next row's 2 rows (24 indices) further
+        double top = (0 + 2 + 4) + (12 + 14 + 16);
+        assertArrayEquals(
+                new double[] {top, top + 6, top + 36, top + 42, top + 144, top + 150, top + 180, top + 186},
+                dx.data(),
+                0);
+    }
+
+    @Test
     void maxPoolIgnoresSamePaddingAndRoutesTheGradientToTheFirstMaximum() {
         // 3x3 image of negative values, one channel: 'same' 2x2 stride 2 gives 2x2 windows
         // {(0,0),(0,1),(1,0),(1,1)}, {(0,2),(1,2)}, {(2,0),(2,1)}, {(2,2)}: TensorFlow pads after only.

@@ -25,6 +25,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.NetworkSpec;
 import dev.acgan.api.spec.Padding;
 import dev.acgan.api.spec.ParameterSpec;
@@ -229,6 +230,26 @@ class LayerGradientTest {
         // overlapping windows: one input can be the maximum of several windows
         checkLayer(MaxPool2D.of(3, 2, Padding.SAME), 5, 6, 3);
         checkLayer(new MaxPool2D(3, 2, 1, 2, Padding.VALID), 4, 5, 2);
+    }
+
+    @Test
+    void upSampling2dVariants() {
+        checkLayer(UpSampling2D.of(2), 3, 2, 2);
+        checkLayer(new UpSampling2D(1, 2), 3, 2, 3);
+        checkLayer(new UpSampling2D(3, 1), 2, 3, 1);
+        checkLayer(new UpSampling2D(2, 3), 2, 2, 2);
+    }
+
+    @Test
+    void upSamplingBetweenConvolutions() {
+        // the acgan-hq pattern: up-sampling, then a stride-1 'same' convolution
+        NetworkSpec spec = NetworkSpec.builder()
+                .add("conv1", Conv2D.of(3, 2, 1, Padding.SAME), "x")
+                .then("up", UpSampling2D.of())
+                .then("conv2", Conv2D.of(2, 3, 1, Padding.SAME))
+                .then("tanh", new Tanh())
+                .build();
+        check(spec, Map.of("x", new int[] {3, 2, 2}), true, false);
     }
 
     @Test

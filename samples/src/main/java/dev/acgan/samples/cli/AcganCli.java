@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code acgan} command: {@code backends}, {@code train}, {@code generate}, {@code evaluate},
+ * The {@code acgan} command: {@code backends}, {@code train}, {@code generate}, {@code evaluate}, {@code export},
  * {@code train-classifier}, {@code serve} and {@code bench}.
  */
 @Command(
@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             GenerateCommand.class,
             EvaluateCommand.class,
+            ExportCommand.class,
             TrainClassifierCommand.class,
             ServeCommand.class,
             BenchCommand.class,
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
             "  acgan train --resume runs/mnist --epochs 40",
             "  acgan generate --checkpoint runs/mnist --class 7 --count 16 --out sevens.png",
             "  acgan evaluate --checkpoint runs/mnist",
+            "  acgan export --checkpoint runs/mnist --out runs/mnist/onnx",
             "  acgan serve                 web demo: generate and train in a browser",
             "  acgan backends",
             "  acgan bench                 benchmark the backends (--quick: a short smoke run)",

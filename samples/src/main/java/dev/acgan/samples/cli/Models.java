@@ -7,7 +7,7 @@ import java.util.Locale;
 final class Models {
 
     static final String CHOICES =
-            "acgan, cgan or gan (or the preset names acgan-fast, acgan-mnist, cgan-mnist, gan-mlp)";
+            "acgan, cgan or gan (or the preset names acgan-fast, acgan-hq, acgan-mnist, cgan-mnist, gan-mlp)";
 
     private Models() {}
 
@@ -18,6 +18,7 @@ final class Models {
         }
         return switch (model.strip().toLowerCase(Locale.ROOT)) {
             case "acgan", Presets.ACGAN_FAST -> Presets.ACGAN_FAST;
+            case Presets.ACGAN_HQ -> Presets.ACGAN_HQ;
             case Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
             case "cgan", Presets.CGAN_MNIST -> Presets.CGAN_MNIST;
             case "gan", "vanilla", Presets.GAN_MLP -> Presets.GAN_MLP;

@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = {"-m", "--model"},
             paramLabel = "MODEL",
-            description = "acgan | cgan | gan, or a preset name (acgan-mnist, cgan-mnist, gan-mlp). Default: "
+            description = "acgan | cgan | gan, or a preset name (acgan-hq, acgan-mnist, cgan-mnist, gan-mlp). Default: "
                     + TrainSettings.DEFAULT_MODEL + ".")
     String model;
 

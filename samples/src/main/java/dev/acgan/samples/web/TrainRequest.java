@@ -79,6 +79,7 @@ public record TrainRequest(
     static String presetOf(String model) {
         return switch (model) {
             case "acgan", Presets.ACGAN_FAST -> Presets.ACGAN_FAST;
+            case Presets.ACGAN_HQ -> Presets.ACGAN_HQ;
             case Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
             case "cgan", Presets.CGAN_MNIST -> Presets.CGAN_MNIST;
             case "gan", Presets.GAN_MLP -> Presets.GAN_MLP;
