@@ -20,6 +20,7 @@ import dev.acgan.api.spec.LayerSpec.Reshape;
 import dev.acgan.api.spec.LayerSpec.Sigmoid;
 import dev.acgan.api.spec.LayerSpec.Softmax;
 import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
 import dev.acgan.api.spec.Padding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -197,6 +198,14 @@ final class NetworkCompiler {
                     new long[] {0, 0},
                     new long[] {1, 1},
                     false));
+        }
+        if (layer instanceof UpSampling2D u) {
+            // nearest neighbour, exact: each value copied factorH x factorW times through a [n, h, 1, w, 1, c]
+            // view; autograd's gradient of repeat sums the copies
+            int[] inShape = node.inputShapes().get(0);
+            return x.reshape(-1, inShape[0], 1, inShape[1], 1, inShape[2])
+                    .repeat(1, 1, u.factorH(), 1, u.factorW(), 1)
+                    .reshape(Feed.withBatch(-1, outShape));
         }
         if (layer instanceof BatchNorm b) {
             return batchNorm(node, b, x, training, updateStats);
