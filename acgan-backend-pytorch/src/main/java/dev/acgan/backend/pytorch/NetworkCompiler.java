@@ -142,9 +142,13 @@ final class NetworkCompiler {
                     c.strideH(),
                     c.strideW(),
                     0);
+            // The weight contiguous: slow_conv2d's backward allocates the weight's gradient in the weight's
+            // suggested memory format and then requires it contiguous, and the permuted view of a kernel with one
+            // output channel (acgan-hq's last convolution) reads as channels-last. slow_conv2d's forward makes
+            // the same copy, so the values are unchanged.
             Tensor y = nhwc(torch.conv2d(
                     nchw,
-                    torchKernel(param(node, "kernel")),
+                    torchKernel(param(node, "kernel")).contiguous(),
                     new TensorOptional(),
                     new long[] {c.strideH(), c.strideW()},
                     new long[] {0, 0},
