@@ -1,0 +1,320 @@
+package dev.acgan.backend.pytorch;
+
+import dev.acgan.api.spec.InferredNetwork;
+import dev.acgan.api.spec.InferredNetwork.InferredNode;
+import dev.acgan.api.spec.LayerSpec;
+import dev.acgan.api.spec.LayerSpec.BatchNorm;
+import dev.acgan.api.spec.LayerSpec.Concat;
+import dev.acgan.api.spec.LayerSpec.Conv2D;
+import dev.acgan.api.spec.LayerSpec.Conv2DTranspose;
+import dev.acgan.api.spec.LayerSpec.Dense;
+import dev.acgan.api.spec.LayerSpec.Dropout;
+import dev.acgan.api.spec.LayerSpec.Embedding;
+import dev.acgan.api.spec.LayerSpec.Flatten;
+import dev.acgan.api.spec.LayerSpec.LeakyRelu;
+import dev.acgan.api.spec.LayerSpec.MaxPool2D;
+import dev.acgan.api.spec.LayerSpec.Multiply;
+import dev.acgan.api.spec.LayerSpec.OneHot;
+import dev.acgan.api.spec.LayerSpec.RepeatSpatial;
+import dev.acgan.api.spec.LayerSpec.Reshape;
+import dev.acgan.api.spec.LayerSpec.Sigmoid;
+import dev.acgan.api.spec.LayerSpec.Softmax;
+import dev.acgan.api.spec.LayerSpec.Tanh;
+import dev.acgan.api.spec.LayerSpec.UpSampling2D;
+import dev.acgan.api.spec.Padding;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Runs one network of a spec eagerly on libtorch, in the canonical NHWC layout, over the model's parameter tensors
+ * (canonical shapes, so canonical weights are used as they are). Autograd records the pass when a parameter requires
+ * gradients, so the same code serves inference, loss evaluation and training.
+ *
+ * <p>libtorch computes convolutions and pooling in NCHW: an NHWC activation is handed over as its permuted view
+ * (which is NCHW in channels-last memory, oneDNN's preferred layout, so no copy is made) and the result permuted
+ * back. TensorFlow's 'same' padding, which puts the odd pixel after, is an explicit {@code constant_pad_nd} before
+ * the op (zeros for convolutions, minus infinity for max-pooling, so that padding never wins); a transposed
+ * convolution is computed unpadded and cropped (or, for kernels smaller than the stride, zero-extended) to the
+ * spec's output size, which is exactly TensorFlow's {@code Conv2DBackpropInput}.
+ */
+final class NetworkCompiler {
+
+    private final InferredNetwork net;
+    private final Map<String, Tensor> parameters;
+
+    /**
+     * @param net        the network
+     * @param parameters every parameter and statistic by canonical name ({@code <role>/<node>/<param>})
+     */
+    NetworkCompiler(InferredNetwork net, Map<String, Tensor> parameters) {
+        this.net = net;
+        this.parameters = parameters;
+    }
+
+    /**
+     * One forward pass; every tensor it makes belongs to the caller's {@link org.bytedeco.javacpp.PointerScope}.
+     *
+     * @param inputs      network inputs ({@code noise}/{@code image} float32, {@code label} int64)
+     * @param n           the batch size
+     * @param training    BatchNorm on batch statistics and dropout by {@code masks}
+     * @param updateStats also update the BatchNorm moving statistics (training only), in place
+     * @param masks       keep masks of the Dropout nodes (training), or {@code null} for no dropout
+     * @return the output of every node by name
+     */
+    Map<String, Tensor> forward(
+            Map<String, Tensor> inputs, int n, boolean training, boolean updateStats, Map<String, float[]> masks) {
+        Map<String, Tensor> values = new LinkedHashMap<>(inputs);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (InferredNode node : net.nodes()) {
+            List<Tensor> in = new ArrayList<>();
+            for (String src : node.node().inputs()) {
+                in.add(values.get(src));
+            }
+            Tensor out = layer(node, in, n, training, updateStats, masks);
+            values.put(node.name(), out);
+            outputs.put(node.name(), out);
+        }
+        return outputs;
+    }
+
+    private Tensor param(InferredNode node, String name) {
+        Tensor t = parameters.get(net.role() + "/" + node.name() + "/" + name);
+        if (t == null) {
+            throw new IllegalStateException("no tensor for " + net.role() + "/" + node.name() + "/" + name);
+        }
+        return t;
+    }
+
+    private Tensor layer(
+            InferredNode node,
+            List<Tensor> in,
+            int n,
+            boolean training,
+            boolean updateStats,
+            Map<String, float[]> masks) {
+        LayerSpec layer = node.layer();
+        int[] outShape = node.outputShape();
+        Tensor x = in.get(0);
+        if (layer instanceof Dense d) {
+            Tensor y = x.matmul(param(node, "kernel"));
+            return d.useBias() ? y.add(param(node, "bias")) : y;
+        }
+        if (layer instanceof Embedding) {
+            return torch.embedding(param(node, "embeddings"), x);
+        }
+        if (layer instanceof OneHot o) {
+            return torch.one_hot(x, o.depth()).to(torch.ScalarType.Float);
+        }
+        if (layer instanceof Multiply) {
+            Tensor y = x;
+            for (int k = 1; k < in.size(); k++) {
+                y = y.mul(in.get(k));
+            }
+            return y;
+        }
+        if (layer instanceof Concat) {
+            return torch.cat(
+                    new TensorVector(in.toArray(new Tensor[0])),
+                    node.inputShapes().get(0).length);
+        }
+        if (layer instanceof Reshape || layer instanceof Flatten) {
+            return x.reshape(Feed.withBatch(-1, outShape));
+        }
+        if (layer instanceof RepeatSpatial r) {
+            return x.reshape(-1, 1, 1, outShape[2]).repeat(1, r.height(), r.width(), 1);
+        }
+        if (layer instanceof Conv2D c) {
+            int[] inShape = node.inputShapes().get(0);
+            Tensor nchw = samePad(
+                    nchw(x),
+                    c.padding(),
+                    inShape[0],
+                    inShape[1],
+                    c.kernelH(),
+                    c.kernelW(),
+                    c.strideH(),
+                    c.strideW(),
+                    0);
+            // The weight contiguous: slow_conv2d's backward allocates the weight's gradient in the weight's
+            // suggested memory format and then requires it contiguous, and the permuted view of a kernel with one
+            // output channel (acgan-hq's last convolution) reads as channels-last. slow_conv2d's forward makes
+            // the same copy, so the values are unchanged.
+            Tensor y = nhwc(torch.conv2d(
+                    nchw,
+                    torchKernel(param(node, "kernel")).contiguous(),
+                    new TensorOptional(),
+                    new long[] {c.strideH(), c.strideW()},
+                    new long[] {0, 0},
+                    new long[] {1, 1},
+                    1));
+            return c.useBias() ? y.add(param(node, "bias")) : y;
+        }
+        if (layer instanceof Conv2DTranspose c) {
+            int[] inShape = node.inputShapes().get(0);
+            // slow_conv_transpose2d (im2col and a matrix product), not conv_transpose2d: libtorch 2.5.1's oneDNN
+            // deconvolution returns wrong values for some channel counts (1 output channel; 3 with a 5x5 kernel),
+            // should it ever be switched back on (see the TCK guide, "What a new backend needed").
+            Tensor full = torch.slow_conv_transpose2d(
+                    nchw(x).contiguous(),
+                    torchKernel(param(node, "kernel")),
+                    new long[] {c.kernelH(), c.kernelW()},
+                    new TensorOptional(),
+                    new long[] {c.strideH(), c.strideW()},
+                    new long[] {0, 0},
+                    new long[] {0, 0},
+                    1,
+                    1);
+            long fullH = (long) (inShape[0] - 1) * c.strideH() + c.kernelH();
+            long fullW = (long) (inShape[1] - 1) * c.strideW() + c.kernelW();
+            long top = c.padding() == Padding.SAME ? Math.max(c.kernelH() - c.strideH(), 0) / 2 : 0;
+            long left = c.padding() == Padding.SAME ? Math.max(c.kernelW() - c.strideW(), 0) / 2 : 0;
+            long bottom = outShape[0] - fullH + top;
+            long right = outShape[1] - fullW + left;
+            Tensor cropped = top == 0 && left == 0 && bottom == 0 && right == 0
+                    ? full
+                    : torch.constant_pad_nd(full, -left, right, -top, bottom);
+            Tensor y = nhwc(cropped);
+            return c.useBias() ? y.add(param(node, "bias")) : y;
+        }
+        if (layer instanceof MaxPool2D m) {
+            int[] inShape = node.inputShapes().get(0);
+            Tensor padded = samePad(
+                    nchw(x),
+                    m.padding(),
+                    inShape[0],
+                    inShape[1],
+                    m.poolH(),
+                    m.poolW(),
+                    m.strideH(),
+                    m.strideW(),
+                    Double.NEGATIVE_INFINITY);
+            return nhwc(torch.max_pool2d(
+                    padded,
+                    new long[] {m.poolH(), m.poolW()},
+                    new long[] {m.strideH(), m.strideW()},
+                    new long[] {0, 0},
+                    new long[] {1, 1},
+                    false));
+        }
+        if (layer instanceof UpSampling2D u) {
+            // nearest neighbour, exact: each value copied factorH x factorW times through a [n, h, 1, w, 1, c]
+            // view; autograd's gradient of repeat sums the copies
+            int[] inShape = node.inputShapes().get(0);
+            return x.reshape(-1, inShape[0], 1, inShape[1], 1, inShape[2])
+                    .repeat(1, 1, u.factorH(), 1, u.factorW(), 1)
+                    .reshape(Feed.withBatch(-1, outShape));
+        }
+        if (layer instanceof BatchNorm b) {
+            return batchNorm(node, b, x, training, updateStats);
+        }
+        if (layer instanceof LayerSpec.Relu) {
+            return x.relu();
+        }
+        if (layer instanceof LeakyRelu l) {
+            return torch.leaky_relu(x, Feed.scalar(l.alpha()));
+        }
+        if (layer instanceof Tanh) {
+            return x.tanh();
+        }
+        if (layer instanceof Sigmoid) {
+            return x.sigmoid();
+        }
+        if (layer instanceof Softmax) {
+            return x.softmax(-1);
+        }
+        if (layer instanceof Dropout) {
+            if (!training) {
+                return x;
+            }
+            Tensor mask = Feed.mask(masks, node.name(), n, outShape);
+            return mask == null ? x : x.mul(mask);
+        }
+        throw new IllegalArgumentException("the PyTorch backend cannot compile layer " + layer + " (node '"
+                + node.name() + "' of the " + net.role() + ")");
+    }
+
+    /** NHWC to libtorch's NCHW: a permuted view, channels-last in memory. */
+    private static Tensor nchw(Tensor x) {
+        return x.permute(0, 3, 1, 2);
+    }
+
+    /** NCHW back to NHWC. */
+    private static Tensor nhwc(Tensor x) {
+        return x.permute(0, 2, 3, 1);
+    }
+
+    /**
+     * A canonical kernel as libtorch's weight: Conv2D {@code [kH, kW, in, out]} to {@code [out, in, kH, kW]}, and
+     * Conv2DTranspose {@code [kH, kW, out, in]} to {@code conv_transpose2d}'s {@code [in, out, kH, kW]}: the same
+     * permutation. Neither is flipped: both TensorFlow's and libtorch's transposed convolutions are the gradient of
+     * the convolution with that weight.
+     */
+    private static Tensor torchKernel(Tensor kernel) {
+        return kernel.permute(3, 2, 0, 1);
+    }
+
+    /**
+     * TensorFlow's 'same' padding of an NCHW tensor for a window {@code k} and stride {@code s}: a total of
+     * {@code max((ceil(size/s) - 1) s + k - size, 0)} per axis, the smaller half before. 'valid' is unpadded.
+     */
+    private static Tensor samePad(
+            Tensor x, Padding padding, int h, int w, int kh, int kw, int sh, int sw, double value) {
+        if (padding != Padding.SAME) {
+            return x;
+        }
+        int totalH = Math.max((ceilDiv(h, sh) - 1) * sh + kh - h, 0);
+        int totalW = Math.max((ceilDiv(w, sw) - 1) * sw + kw - w, 0);
+        if (totalH == 0 && totalW == 0) {
+            return x;
+        }
+        return torch.constant_pad_nd(
+                x, new long[] {totalW / 2, totalW - totalW / 2, totalH / 2, totalH - totalH / 2}, Feed.scalar(value));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private Tensor batchNorm(InferredNode node, BatchNorm b, Tensor x, boolean training, boolean updateStats) {
+        Tensor gamma = param(node, "gamma");
+        Tensor beta = param(node, "beta");
+        Tensor movingMean = param(node, "moving_mean");
+        Tensor movingVar = param(node, "moving_variance");
+        Tensor mean;
+        Tensor variance;
+        if (training) {
+            long[] axes = new long[node.outputShape().length];
+            for (int k = 0; k < axes.length; k++) {
+                axes[k] = k;
+            }
+            mean = x.mean(axes, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+            variance = x.sub(mean).square().mean(axes, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+            if (updateStats) {
+                // The moving variance takes the unbiased batch variance, var * n/(n-1), with factor 1 when n = 1.
+                int channels = node.outputShape()[node.outputShape().length - 1];
+                double count = (double) x.numel() / channels;
+                double correction = count / Math.max(count - 1, 1);
+                try (NoGradGuard noGrad = new NoGradGuard()) {
+                    movingMean
+                            .mul_(Feed.scalar(b.momentum()))
+                            .add_(mean.detach().mul(Feed.scalar(1 - b.momentum())));
+                    movingVar
+                            .mul_(Feed.scalar(b.momentum()))
+                            .add_(variance.detach().mul(Feed.scalar((1 - b.momentum()) * correction)));
+                }
+            }
+        } else {
+            mean = movingMean;
+            variance = movingVar;
+        }
+        Tensor scale = gamma.mul(variance.add(Feed.scalar(b.epsilon())).rsqrt());
+        return x.sub(mean).mul(scale).add(beta);
+    }
+}
