@@ -148,7 +148,7 @@ class ErrorsTest {
     void unknownBackend() {
         fails(
                 1,
-                "acgan train: no backend named 'nope' (from the argument); found: [tensorflow (priority 100), nd4j (priority 50)]",
+                "acgan train: no backend named 'nope' (from the argument); found: [tensorflow (priority 100), nd4j (priority 50), pytorch (priority 30)]",
                 "train",
                 "--backend",
                 "nope",
