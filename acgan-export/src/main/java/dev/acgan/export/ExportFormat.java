@@ -6,7 +6,12 @@ import java.util.Locale;
 /** The formats a generator can be exported to. */
 public enum ExportFormat {
     /** ONNX, opset {@value OnnxExporter#OPSET}: {@value OnnxExporter#MODEL_FILE} in the output directory. */
-    ONNX;
+    ONNX,
+    /**
+     * TensorFlow.js layers model ({@code tf.loadLayersModel}): {@value TfjsExporter#MODEL_FILE} and its weight shards
+     * in the output directory; generators only.
+     */
+    TFJS;
 
     /** The format of that name (any case), or an error listing the supported ones. */
     public static ExportFormat parse(String name) {
