@@ -208,6 +208,20 @@ class TfjsExportParityTest {
         assertEquals("model.json", description.get("model").asText());
         assertEquals("[\"group1-shard1of1.bin\"]", description.get("weights").toString());
         assertEquals("[\"N\",1]", description.get("inputs").get(1).get("shape").toString());
+
+        // A damaged checkpoint: one clear error naming the file, nothing written.
+        Path damaged = Files.createDirectories(tmp.resolve("damaged"));
+        for (String f : names(checkpointDir)) {
+            Files.copy(checkpointDir.resolve(f), damaged.resolve(f));
+        }
+        byte[] tensors = Files.readAllBytes(damaged.resolve(Checkpoint.TENSORS_FILE));
+        tensors[tensors.length - 5] ^= 0x55;
+        Files.write(damaged.resolve(Checkpoint.TENSORS_FILE), tensors);
+        ExportException broken = assertThrows(
+                ExportException.class,
+                () -> Exporter.export(damaged, ExportFormat.TFJS, tmp.resolve("from-damaged"), false));
+        assertTrue(broken.getMessage().contains(Checkpoint.TENSORS_FILE), broken.getMessage());
+        assertEquals(List.of("checkpoint", "damaged", "web"), names(tmp));
     }
 
     /** Exports go through files; compares the images and returns the largest absolute difference. */
