@@ -6,7 +6,8 @@
 // The noise of a seed is java.util.SplittableRandom's, exactly as 'acgan serve' draws it (NoiseSampler, SampleGrid),
 // so one seed gives the same images here and there.
 //
-// acganWeb.last holds the inputs and outputs of the latest generation (noise, labels, images), for scripts and tests.
+// acganWeb.last holds the inputs and outputs of the latest generation (noise, labels, images, dims), and
+// acganWeb.pictures those of each picture by its <img> id (gen-image, latent-image, walk-image), for scripts and tests.
 const acganWeb = (() => {
   const $ = (id) => document.getElementById(id);
   const MAX_IMAGES = 400; // as acgan serve
@@ -21,7 +22,7 @@ const acganWeb = (() => {
   const RUNTIME = 'ort/ort.wasm.bundle.min.mjs';
   const WASM = 'ort/ort-wasm-simd-threaded.wasm';
 
-  const api = {last: null, model: null, runtime: null, ready: false};
+  const api = {last: null, pictures: {}, model: null, runtime: null, ready: false};
   const urls = {};
   let ort = null;
   let session = null;
@@ -215,6 +216,7 @@ const acganWeb = (() => {
     const result = await run(grid);
     if (isCurrent && !isCurrent()) return false;
     api.last = {what, rows: grid.rows, cols: grid.cols, noise: grid.noise, labels: grid.labels, ...result};
+    api.pictures[ids.img] = api.last;
     const url = draw(grid, result, scale);
     const img = $(ids.img);
     await new Promise((resolve, reject) => {
