@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a checkpoint's generator (or discriminator) in an {@link ExportFormat} into a directory: the model file
  * ({@value OnnxExporter#MODEL_FILE} or {@value OnnxExporter#DISCRIMINATOR_FILE} for ONNX) and
- * {@value #DESCRIPTION_FILE}, which names the inputs, the outputs, the layout and the model the export came from.
+ * {@value #DESCRIPTION_FILE}, which names the inputs, the outputs, the layout and the model the export came from; for
+ * {@link ExportFormat#WEB} also the page that generates in the browser and its runtime ({@link WebPage#files()}).
  *
  * <p>Nothing is half-written: the files go to a hidden directory beside the target, which is renamed into place
  * once complete. A target that exists and is not empty is refused unless {@code force} is given, in which case it
