@@ -204,7 +204,10 @@ public final class Exporter {
             Files.write(tmp.resolve(DESCRIPTION_FILE), description);
             for (Map.Entry<String, byte[]> f : more.entrySet()) {
                 Path p = tmp.resolve(f.getKey());
-                Files.createDirectories(p.getParent());
+                Path dir = p.getParent();
+                if (dir != null) {
+                    Files.createDirectories(dir);
+                }
                 Files.write(p, f.getValue());
             }
             swapInto(tmp, target, force);

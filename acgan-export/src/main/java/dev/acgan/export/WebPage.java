@@ -54,6 +54,9 @@ public final class WebPage {
     public static String runtimeVersion() {
         checkRuntime();
         try (InputStream in = WebPage.class.getResourceAsStream(ROOT + "ort/package.json")) {
+            if (in == null) {
+                return "unknown";
+            }
             String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
                     .matcher(json);
