@@ -6,7 +6,13 @@ import java.util.Locale;
 /** The formats a generator can be exported to. */
 public enum ExportFormat {
     /** ONNX, opset {@value OnnxExporter#OPSET}: {@value OnnxExporter#MODEL_FILE} in the output directory. */
-    ONNX;
+    ONNX,
+    /**
+     * A static page that generates in the browser: {@value WebPage#INDEX}, its script and style,
+     * {@value OnnxExporter#MODEL_FILE} and onnxruntime-web (WebAssembly) under {@code ort/}; generator only. See
+     * {@link WebPage}.
+     */
+    WEB;
 
     /** The format of that name (any case), or an error listing the supported ones. */
     public static ExportFormat parse(String name) {

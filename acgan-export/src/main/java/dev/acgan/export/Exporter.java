@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a checkpoint's generator (or discriminator) in an {@link ExportFormat} into a directory: the model file
  * ({@value OnnxExporter#MODEL_FILE} or {@value OnnxExporter#DISCRIMINATOR_FILE} for ONNX) and
- * {@value #DESCRIPTION_FILE}, which names the inputs, the outputs, the layout and the model the export came from.
+ * {@value #DESCRIPTION_FILE}, which names the inputs, the outputs, the layout and the model the export came from; for
+ * {@link ExportFormat#WEB} also the page that generates in the browser and its runtime ({@link WebPage#files()}).
  *
  * <p>Nothing is half-written: the files go to a hidden directory beside the target, which is renamed into place
  * once complete. A target that exists and is not empty is refused unless {@code force} is given, in which case it
@@ -103,15 +104,25 @@ public final class Exporter {
     /** Exports one network of the checkpoint into {@code out} (see the class description). */
     public static Result export(Checkpoint checkpoint, ExportFormat format, Network network, Path out, boolean force) {
         checkTarget(out, force);
+        Map<String, byte[]> page = new LinkedHashMap<>();
+        if (format == ExportFormat.WEB) {
+            if (network != Network.GENERATOR) {
+                throw new ExportException("format web exports the generator (a page that generates images), not the "
+                        + network.id() + "; use --format onnx for it");
+            }
+            for (String f : WebPage.files()) {
+                page.put(f, WebPage.read(f));
+            }
+        }
         byte[] model = switch (format) {
-            case ONNX ->
+            case ONNX, WEB ->
                 network == Network.GENERATOR
                         ? OnnxExporter.generator(checkpoint)
                         : OnnxExporter.discriminator(checkpoint);
         };
         String modelFile = network == Network.GENERATOR ? OnnxExporter.MODEL_FILE : OnnxExporter.DISCRIMINATOR_FILE;
         byte[] description = description(checkpoint, format, network, modelFile);
-        write(out, force, modelFile, model, description);
+        write(out, force, modelFile, model, description, page);
         LOG.debug(
                 "Exported the {} of {} to {} ({} bytes)",
                 network.id(),
@@ -137,6 +148,10 @@ public final class Exporter {
         checkTarget(out, force);
         byte[] model = switch (format) {
             case ONNX -> OnnxExporter.classifier(spec, weights);
+            case WEB ->
+                throw new ExportException(
+                        "format web exports a generator (a page that generates images), not a classifier; use --format "
+                                + "onnx");
         };
         String modelFile = OnnxExporter.CLASSIFIER_FILE;
         Map<String, Object> d = new LinkedHashMap<>();
@@ -161,12 +176,21 @@ public final class Exporter {
         d.put("classes", spec.numClasses());
         d.put("source", source);
         d.put("exportedBy", OnnxExporter.PRODUCER + " " + OnnxExporter.version());
-        write(out, force, modelFile, model, json(d));
+        write(out, force, modelFile, model, json(d), Map.of());
         return new Result(out, out.resolve(modelFile), model.length, format);
     }
 
-    /** Writes the two files into a hidden directory beside {@code out}, then renames it into place. */
-    private static void write(Path out, boolean force, String modelFile, byte[] model, byte[] description) {
+    /**
+     * The {@value #DESCRIPTION_FILE} of a generator export in {@code format}: what the page of {@link ExportFormat#WEB}
+     * reads beside the model ({@code acgan serve} serves it for its own page).
+     */
+    public static byte[] generatorDescription(Checkpoint checkpoint, ExportFormat format) {
+        return description(checkpoint, format, Network.GENERATOR, OnnxExporter.MODEL_FILE);
+    }
+
+    /** Writes the files into a hidden directory beside {@code out}, then renames it into place. */
+    private static void write(
+            Path out, boolean force, String modelFile, byte[] model, byte[] description, Map<String, byte[]> more) {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) {
@@ -178,6 +202,14 @@ public final class Exporter {
             tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID()));
             Files.write(tmp.resolve(modelFile), model);
             Files.write(tmp.resolve(DESCRIPTION_FILE), description);
+            for (Map.Entry<String, byte[]> f : more.entrySet()) {
+                Path p = tmp.resolve(f.getKey());
+                Path dir = p.getParent();
+                if (dir != null) {
+                    Files.createDirectories(dir);
+                }
+                Files.write(p, f.getValue());
+            }
             swapInto(tmp, target, force);
             tmp = null;
         } catch (IOException e) {
@@ -285,6 +317,10 @@ public final class Exporter {
         d.put("step", checkpoint.metadata().position().step());
         d.put("trainedWith", checkpoint.metadata().backend());
         d.put("exportedBy", OnnxExporter.PRODUCER + " " + OnnxExporter.version());
+        if (format == ExportFormat.WEB) {
+            d.put("page", WebPage.INDEX);
+            d.put("runtime", "onnxruntime-web " + WebPage.runtimeVersion() + " (WebAssembly, 1 thread)");
+        }
         return json(d);
     }
 

@@ -118,7 +118,7 @@ class ExportCommandTest {
         Path out = tmp.resolve("out");
         Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tfjs", "--out", out.toString())
                 .expect(1);
-        assertOneLine(r, "acgan export: --format: unsupported export format 'tfjs'; supported: [onnx]");
+        assertOneLine(r, "acgan export: --format: unsupported export format 'tfjs'; supported: [onnx, web]");
         assertFalse(Files.exists(out));
     }
 
