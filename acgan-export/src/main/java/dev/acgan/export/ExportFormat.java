@@ -11,7 +11,13 @@ public enum ExportFormat {
      * TensorFlow.js layers model ({@code tf.loadLayersModel}): {@value TfjsExporter#MODEL_FILE} and its weight shards
      * in the output directory; generators only.
      */
-    TFJS;
+    TFJS,
+    /**
+     * A static page that generates in the browser: {@value WebPage#INDEX}, its script and style,
+     * {@value OnnxExporter#MODEL_FILE} and onnxruntime-web (WebAssembly) under {@code ort/}; generator only. See
+     * {@link WebPage}.
+     */
+    WEB;
 
     /** The format of that name (any case), or an error listing the supported ones. */
     public static ExportFormat parse(String name) {

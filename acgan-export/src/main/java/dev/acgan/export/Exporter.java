@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Writes a checkpoint's generator (or discriminator) in an {@link ExportFormat} into a directory: the model file
  * ({@value OnnxExporter#MODEL_FILE} or {@value OnnxExporter#DISCRIMINATOR_FILE} for ONNX; for TensorFlow.js
  * {@value TfjsExporter#MODEL_FILE} and its weight shards, generator only) and {@value #DESCRIPTION_FILE}, which
- * names the inputs, the outputs, the layout and the model the export came from.
+ * names the inputs, the outputs, the layout and the model the export came from; for {@link ExportFormat#WEB} also
+ * the page that generates in the browser and its runtime ({@link WebPage#files()}).
  *
  * <p>Nothing is half-written: the files go to a hidden directory beside the target, which is renamed into place
  * once complete. A target that exists and is not empty is refused unless {@code force} is given, in which case it
@@ -106,8 +107,18 @@ public final class Exporter {
     /** Exports one network of the checkpoint into {@code out} (see the class description). */
     public static Result export(Checkpoint checkpoint, ExportFormat format, Network network, Path out, boolean force) {
         checkTarget(out, force);
+        Map<String, byte[]> page = new LinkedHashMap<>();
+        if (format == ExportFormat.WEB) {
+            if (network != Network.GENERATOR) {
+                throw new ExportException("format web exports the generator (a page that generates images), not the "
+                        + network.id() + "; use --format onnx for it");
+            }
+            for (String f : WebPage.files()) {
+                page.put(f, WebPage.read(f));
+            }
+        }
         Map<String, byte[]> model = switch (format) {
-            case ONNX ->
+            case ONNX, WEB ->
                 network == Network.GENERATOR
                         ? Map.of(OnnxExporter.MODEL_FILE, OnnxExporter.generator(checkpoint))
                         : Map.of(OnnxExporter.DISCRIMINATOR_FILE, OnnxExporter.discriminator(checkpoint));
@@ -123,6 +134,7 @@ public final class Exporter {
         long modelBytes = model.values().stream().mapToLong(b -> b.length).sum();
         Map<String, byte[]> files = new LinkedHashMap<>(model);
         files.put(DESCRIPTION_FILE, description(checkpoint, format, network, model.keySet()));
+        files.putAll(page);
         write(out, force, files);
         LOG.debug(
                 "Exported the {} of {} to {} ({} bytes)",
@@ -151,6 +163,10 @@ public final class Exporter {
             case ONNX -> OnnxExporter.classifier(spec, weights);
             case TFJS ->
                 throw new ExportException("--format tfjs exports generators only; export the classifier as " + "onnx");
+            case WEB ->
+                throw new ExportException(
+                        "format web exports a generator (a page that generates images), not a classifier; use --format "
+                                + "onnx");
         };
         String modelFile = OnnxExporter.CLASSIFIER_FILE;
         Map<String, Object> d = new LinkedHashMap<>();
@@ -179,7 +195,15 @@ public final class Exporter {
         return new Result(out, out.resolve(modelFile), model.length, format);
     }
 
-    /** Writes the files into a hidden directory beside {@code out}, then renames it into place. */
+    /**
+     * The {@value #DESCRIPTION_FILE} of a generator export in {@code format}: what the page of {@link ExportFormat#WEB}
+     * reads beside the model ({@code acgan serve} serves it for its own page).
+     */
+    public static byte[] generatorDescription(Checkpoint checkpoint, ExportFormat format) {
+        return description(checkpoint, format, Network.GENERATOR, List.of(OnnxExporter.MODEL_FILE));
+    }
+
+    /** Writes the files (names may hold folders) into a hidden directory beside {@code out}, then renames it. */
     private static void write(Path out, boolean force, Map<String, byte[]> files) {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
@@ -191,7 +215,12 @@ public final class Exporter {
             Files.createDirectories(parent);
             tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID()));
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                Files.write(tmp.resolve(f.getKey()), f.getValue());
+                Path p = tmp.resolve(f.getKey());
+                Path dir = p.getParent();
+                if (dir != null) {
+                    Files.createDirectories(dir);
+                }
+                Files.write(p, f.getValue());
             }
             swapInto(tmp, target, force);
             tmp = null;
@@ -317,6 +346,10 @@ public final class Exporter {
         d.put("step", checkpoint.metadata().position().step());
         d.put("trainedWith", checkpoint.metadata().backend());
         d.put("exportedBy", OnnxExporter.PRODUCER + " " + OnnxExporter.version());
+        if (format == ExportFormat.WEB) {
+            d.put("page", WebPage.INDEX);
+            d.put("runtime", "onnxruntime-web " + WebPage.runtimeVersion() + " (WebAssembly, 1 thread)");
+        }
         return json(d);
     }
 

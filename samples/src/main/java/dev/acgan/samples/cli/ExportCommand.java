@@ -10,10 +10,14 @@ import dev.acgan.export.ExportFormat;
 import dev.acgan.export.Exporter;
 import dev.acgan.export.OnnxExporter;
 import dev.acgan.export.TfjsExporter;
+import dev.acgan.export.WebPage;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,6 +45,10 @@ import picocli.CommandLine.Spec;
                     + "evaluate' (image in; class probabilities and features out), as "
                     + OnnxExporter.CLASSIFIER_FILE + ".",
             "",
+            "--format web writes a static page that generates in the browser (class picker, count, seed, latent "
+                    + "sliders, interpolation) with " + OnnxExporter.MODEL_FILE + " on onnxruntime-web (WebAssembly, "
+                    + "no server round trip): serve DIR with any static file server and open " + WebPage.INDEX + ".",
+            "",
             "Generator inputs: noise float32 [N, latent] (the model's prior, uniform on [-1, 1] for the presets) and, for a "
                     + "conditional model, label int64 [N]. Output: image float32 [N, height, width, channels] "
                     + "(NHWC) in [-1, 1]. See docs/export.md.",
@@ -52,6 +60,7 @@ import picocli.CommandLine.Spec;
             "  acgan export --checkpoint runs/mnist --out runs/mnist/onnx",
             "  acgan export --checkpoint runs/mnist/generator --format onnx --out web/model --force",
             "  acgan export --checkpoint runs/mnist --format tfjs --out runs/mnist/tfjs",
+            "  acgan export --checkpoint runs/mnist --format web --out runs/mnist/web",
             "  acgan export --checkpoint runs/mnist --network discriminator --out runs/mnist/onnx-d",
             "  acgan export --classifier mnist --out lenet-onnx"
         })
@@ -79,7 +88,8 @@ final class ExportCommand implements Callable<Integer> {
             names = {"-f", "--format"},
             paramLabel = "FORMAT",
             defaultValue = "onnx",
-            description = "Export format: onnx, or tfjs (TensorFlow.js layers model; generator only). Default: onnx.")
+            description = "Export format: onnx, tfjs (TensorFlow.js layers model; generator only), or web (a browser "
+                    + "page with the ONNX model). Default: onnx.")
     String format;
 
     @Option(
@@ -159,8 +169,30 @@ final class ExportCommand implements Callable<Integer> {
                 result.modelBytes(),
                 f == ExportFormat.TFJS ? " with its weight shards" : "",
                 io);
+        if (f == ExportFormat.WEB) {
+            w.printf(
+                    Locale.ROOT,
+                    "Page %s (%,d bytes in all, onnxruntime-web %s inside): serve %s with any static file server, "
+                            + "e.g. 'python3 -m http.server -d %s 8000', and open http://localhost:8000/%n",
+                    out.resolve(WebPage.INDEX),
+                    size(out),
+                    WebPage.runtimeVersion(),
+                    out,
+                    out);
+        }
         w.flush();
         return AcganCli.EXIT_OK;
+    }
+
+    /** Bytes of the files in a directory tree. */
+    private static long size(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private int exportClassifier(ExportFormat f) {

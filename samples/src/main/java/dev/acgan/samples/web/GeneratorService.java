@@ -12,6 +12,10 @@ import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.NoiseSampler;
 import dev.acgan.eval.render.ImageGrid;
 import dev.acgan.eval.render.SampleGrid;
+import dev.acgan.export.ExportFormat;
+import dev.acgan.export.Exporter;
+import dev.acgan.export.OnnxExporter;
+import dev.acgan.export.WebPage;
 import dev.acgan.samples.run.CheckpointStore;
 import dev.acgan.samples.run.RunLayout;
 import jakarta.inject.Inject;
@@ -89,6 +93,7 @@ public final class GeneratorService implements AutoCloseable {
     private final Provider<GanBackend> backend;
     private final TrainingManager training;
     private final Map<Source, Loaded> cache = new EnumMap<>(Source.class);
+    private final Map<Source, BrowserModel> browser = new EnumMap<>(Source.class);
     private long lastLoadMillis;
 
     @Inject
@@ -256,6 +261,30 @@ public final class GeneratorService implements AutoCloseable {
         out.put("max", range[1]);
         out.put("latentDim", m.latentDim());
         return out;
+    }
+
+    /** The ONNX model and {@code export.json} of a checkpoint, for the page that generates in the browser. */
+    record BrowserModel(Path dir, byte[] onnx, byte[] description) {}
+
+    /**
+     * The source's current checkpoint as {@code acgan export --format web} writes it: {@code generator.onnx} and
+     * {@code export.json}. Kept until the source points to another checkpoint.
+     */
+    public synchronized BrowserModel browserModel(Source source) {
+        Path dir = resolve(source);
+        BrowserModel cur = browser.get(source);
+        if (cur != null && cur.dir().equals(dir)) {
+            return cur;
+        }
+        Checkpoint c = Checkpoint.read(dir);
+        if (!WebPage.runtimeBundled()) {
+            throw WebException.notFound(
+                    "this build has no onnxruntime-web for the in-browser page (it is copied in from npm at build time)");
+        }
+        BrowserModel m =
+                new BrowserModel(dir, OnnxExporter.generator(c), Exporter.generatorDescription(c, ExportFormat.WEB));
+        browser.put(source, m);
+        return m;
     }
 
     /** Closes the loaded generators. */

@@ -8,6 +8,10 @@ import dev.acgan.api.spec.SpecException;
 import dev.acgan.api.spi.BackendException;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
+import dev.acgan.export.ExportException;
+import dev.acgan.export.Exporter;
+import dev.acgan.export.OnnxExporter;
+import dev.acgan.export.WebPage;
 import dev.acgan.samples.config.TrainSettings;
 import dev.acgan.samples.run.FileNames;
 import dev.acgan.samples.run.TrainingSession;
@@ -55,6 +59,8 @@ public final class WebServer implements AutoCloseable {
             java.util.regex.Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    /** The page that generates in the browser (acgan export's web format), for this server's generator. */
+    static final String BROWSER = "/browser/";
 
     /** Guards starting and stopping. */
     private final Object lock = new Object();
@@ -111,6 +117,10 @@ public final class WebServer implements AutoCloseable {
         this.hub = hub;
         this.backends = backends;
         page("/", "index.html");
+        get("/browser", ex -> {
+            ex.getResponseHeaders().set("Location", BROWSER);
+            Http.send(ex, 301, "text/plain; charset=utf-8", new byte[0], Map.of());
+        });
         page("/train", "train.html");
         get("/api/info", this::info);
         get("/api/model", this::model);
@@ -262,9 +272,16 @@ public final class WebServer implements AutoCloseable {
                     throw WebException.notFound("no such file: " + Query.shorten(path));
                 }
             }
+            if (route == null && path.startsWith(BROWSER)) {
+                String name = path.substring(BROWSER.length());
+                route = new Route("GET", e -> browserFile(e, name));
+            }
             if (route == null) {
                 throw WebException.notFound("nothing at " + Query.shorten(path)
-                        + (path.startsWith("/api/") ? "" : "; the pages are / (Generate) and /train (Train)"));
+                        + (path.startsWith("/api/")
+                                ? ""
+                                : "; the pages are / (Generate), /train (Train) and " + BROWSER
+                                        + " (in your browser)"));
             }
             String method = ex.getRequestMethod();
             if (!route.method().equals(method)) {
@@ -345,6 +362,41 @@ public final class WebServer implements AutoCloseable {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new WebException(415, "send a JSON body (Content-Type: application/json)");
         }
+    }
+
+    /**
+     * The page of {@code acgan export --format web} (from acgan-export's jar), with the ONNX model and description of
+     * this server's generator: {@code ?source=} as the Generate page, which the page passes on to both.
+     */
+    private void browserFile(HttpExchange ex, String name) throws IOException {
+        Query q = Query.parse(ex.getRequestURI().getRawQuery(), Set.of("source"));
+        byte[] body;
+        String file = name.isEmpty() ? WebPage.INDEX : name;
+        if (file.equals(OnnxExporter.MODEL_FILE) || file.equals(Exporter.DESCRIPTION_FILE)) {
+            GeneratorService.BrowserModel m = generator.browserModel(generator.source(q));
+            body = file.equals(OnnxExporter.MODEL_FILE) ? m.onnx() : m.description();
+        } else if (WebPage.files().contains(file)) {
+            try {
+                body = WebPage.read(file);
+            } catch (ExportException e) {
+                throw WebException.notFound(e.getMessage());
+            }
+        } else {
+            throw WebException.notFound("no such file: " + Query.shorten(BROWSER + name));
+        }
+        // WebAssembly compilation needs 'wasm-unsafe-eval'; everything else as the other pages.
+        Http.send(
+                ex,
+                200,
+                WebPage.contentType(file),
+                body,
+                Map.of(
+                        "Cache-Control",
+                        "no-cache",
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self' "
+                                + "'wasm-unsafe-eval'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                                + "form-action 'self'"));
     }
 
     private static void sendFile(HttpExchange ex, StaticFiles.File f) throws IOException {

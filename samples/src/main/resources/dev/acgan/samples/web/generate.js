@@ -65,6 +65,7 @@
 
   async function loadModel(thenGenerate) {
     acgan.show(errorBox, null);
+    $('browser-link').href = '/browser/?' + acgan.qs({source: source()});
     try {
       model = await acgan.json('/api/model?' + acgan.qs({source: source()}));
     } catch (e) {

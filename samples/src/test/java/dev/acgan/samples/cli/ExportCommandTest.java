@@ -120,7 +120,7 @@ class ExportCommandTest {
         Path out = tmp.resolve("out");
         Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tflite", "--out", out.toString())
                 .expect(1);
-        assertOneLine(r, "acgan export: --format: unsupported export format 'tflite'; supported: [onnx, tfjs]");
+        assertOneLine(r, "acgan export: --format: unsupported export format 'tflite'; supported: [onnx, tfjs, web]");
         assertFalse(Files.exists(out));
     }
 
