@@ -8,6 +8,11 @@ public enum ExportFormat {
     /** ONNX, opset {@value OnnxExporter#OPSET}: {@value OnnxExporter#MODEL_FILE} in the output directory. */
     ONNX,
     /**
+     * TensorFlow.js layers model ({@code tf.loadLayersModel}): {@value TfjsExporter#MODEL_FILE} and its weight shards
+     * in the output directory; generators only.
+     */
+    TFJS,
+    /**
      * A static page that generates in the browser: {@value WebPage#INDEX}, its script and style,
      * {@value OnnxExporter#MODEL_FILE} and onnxruntime-web (WebAssembly) under {@code ort/}; generator only. See
      * {@link WebPage}.

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a checkpoint's generator (or discriminator) in an {@link ExportFormat} into a directory: the model file
- * ({@value OnnxExporter#MODEL_FILE} or {@value OnnxExporter#DISCRIMINATOR_FILE} for ONNX) and
- * {@value #DESCRIPTION_FILE}, which names the inputs, the outputs, the layout and the model the export came from; for
- * {@link ExportFormat#WEB} also the page that generates in the browser and its runtime ({@link WebPage#files()}).
+ * ({@value OnnxExporter#MODEL_FILE} or {@value OnnxExporter#DISCRIMINATOR_FILE} for ONNX; for TensorFlow.js
+ * {@value TfjsExporter#MODEL_FILE} and its weight shards, generator only) and {@value #DESCRIPTION_FILE}, which
+ * names the inputs, the outputs, the layout and the model the export came from; for {@link ExportFormat#WEB} also
+ * the page that generates in the browser and its runtime ({@link WebPage#files()}).
  *
  * <p>Nothing is half-written: the files go to a hidden directory beside the target, which is renamed into place
  * once complete. A target that exists and is not empty is refused unless {@code force} is given, in which case it
@@ -50,8 +52,9 @@ public final class Exporter {
      * What an export wrote.
      *
      * @param directory  the export directory
-     * @param model      the model file in it
-     * @param modelBytes the model file's size
+     * @param model      the model file in it ({@value TfjsExporter#MODEL_FILE} for TensorFlow.js)
+     * @param modelBytes the model's size: the model file's, for TensorFlow.js {@value TfjsExporter#MODEL_FILE}'s
+     *                   and its weight shards' together
      * @param format     the format
      */
     public record Result(Path directory, Path model, long modelBytes, ExportFormat format) {}
@@ -114,22 +117,32 @@ public final class Exporter {
                 page.put(f, WebPage.read(f));
             }
         }
-        byte[] model = switch (format) {
+        Map<String, byte[]> model = switch (format) {
             case ONNX, WEB ->
                 network == Network.GENERATOR
-                        ? OnnxExporter.generator(checkpoint)
-                        : OnnxExporter.discriminator(checkpoint);
+                        ? Map.of(OnnxExporter.MODEL_FILE, OnnxExporter.generator(checkpoint))
+                        : Map.of(OnnxExporter.DISCRIMINATOR_FILE, OnnxExporter.discriminator(checkpoint));
+            case TFJS -> {
+                if (network != Network.GENERATOR) {
+                    throw new ExportException(
+                            "--format tfjs exports the generator only; export the " + network.id() + " as onnx");
+                }
+                yield TfjsExporter.generator(checkpoint);
+            }
         };
-        String modelFile = network == Network.GENERATOR ? OnnxExporter.MODEL_FILE : OnnxExporter.DISCRIMINATOR_FILE;
-        byte[] description = description(checkpoint, format, network, modelFile);
-        write(out, force, modelFile, model, description, page);
+        String modelFile = model.keySet().iterator().next();
+        long modelBytes = model.values().stream().mapToLong(b -> b.length).sum();
+        Map<String, byte[]> files = new LinkedHashMap<>(model);
+        files.put(DESCRIPTION_FILE, description(checkpoint, format, network, model.keySet()));
+        files.putAll(page);
+        write(out, force, files);
         LOG.debug(
                 "Exported the {} of {} to {} ({} bytes)",
                 network.id(),
                 checkpoint.metadata().spec().name(),
                 out,
-                model.length);
-        return new Result(out, out.resolve(modelFile), model.length, format);
+                modelBytes);
+        return new Result(out, out.resolve(modelFile), modelBytes, format);
     }
 
     /**
@@ -148,6 +161,8 @@ public final class Exporter {
         checkTarget(out, force);
         byte[] model = switch (format) {
             case ONNX -> OnnxExporter.classifier(spec, weights);
+            case TFJS ->
+                throw new ExportException("--format tfjs exports generators only; export the classifier as " + "onnx");
             case WEB ->
                 throw new ExportException(
                         "format web exports a generator (a page that generates images), not a classifier; use --format "
@@ -176,7 +191,7 @@ public final class Exporter {
         d.put("classes", spec.numClasses());
         d.put("source", source);
         d.put("exportedBy", OnnxExporter.PRODUCER + " " + OnnxExporter.version());
-        write(out, force, modelFile, model, json(d), Map.of());
+        write(out, force, Map.of(modelFile, model, DESCRIPTION_FILE, json(d)));
         return new Result(out, out.resolve(modelFile), model.length, format);
     }
 
@@ -185,12 +200,11 @@ public final class Exporter {
      * reads beside the model ({@code acgan serve} serves it for its own page).
      */
     public static byte[] generatorDescription(Checkpoint checkpoint, ExportFormat format) {
-        return description(checkpoint, format, Network.GENERATOR, OnnxExporter.MODEL_FILE);
+        return description(checkpoint, format, Network.GENERATOR, List.of(OnnxExporter.MODEL_FILE));
     }
 
-    /** Writes the files into a hidden directory beside {@code out}, then renames it into place. */
-    private static void write(
-            Path out, boolean force, String modelFile, byte[] model, byte[] description, Map<String, byte[]> more) {
+    /** Writes the files (names may hold folders) into a hidden directory beside {@code out}, then renames it. */
+    private static void write(Path out, boolean force, Map<String, byte[]> files) {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) {
@@ -200,9 +214,7 @@ public final class Exporter {
         try {
             Files.createDirectories(parent);
             tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID()));
-            Files.write(tmp.resolve(modelFile), model);
-            Files.write(tmp.resolve(DESCRIPTION_FILE), description);
-            for (Map.Entry<String, byte[]> f : more.entrySet()) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Path p = tmp.resolve(f.getKey());
                 Path dir = p.getParent();
                 if (dir != null) {
@@ -274,13 +286,23 @@ public final class Exporter {
         }
     }
 
-    private static byte[] description(Checkpoint checkpoint, ExportFormat format, Network network, String modelFile) {
+    private static byte[] description(
+            Checkpoint checkpoint, ExportFormat format, Network network, Collection<String> modelFiles) {
         ModelSpec spec = checkpoint.metadata().spec();
+        boolean tfjs = format == ExportFormat.TFJS;
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("format", format.id());
-        d.put("opset", OnnxExporter.OPSET);
+        if (tfjs) {
+            d.put("tfjs", TfjsExporter.FORMAT + " for tf.loadLayersModel (@tensorflow/tfjs 4.x)");
+        } else {
+            d.put("opset", OnnxExporter.OPSET);
+        }
         d.put("network", network.id());
-        d.put("model", modelFile);
+        List<String> files = List.copyOf(modelFiles);
+        d.put("model", files.get(0));
+        if (tfjs) {
+            d.put("weights", files.subList(1, files.size()));
+        }
         List<Object> inputs = new ArrayList<>();
         List<Object> outputs = new ArrayList<>();
         List<Object> imageShape = List.of(
@@ -302,7 +324,10 @@ public final class Exporter {
             }
             conditional = spec.kind().conditionalDiscriminator();
         }
-        if (conditional) {
+        if (conditional && tfjs) {
+            // The TF.js ACGAN example's convention: the class index as a float32 [N, 1] tensor.
+            inputs.add(value(TfjsExporter.INPUT_LABEL, List.of("N", 1), "range", List.of(0, spec.numClasses() - 1)));
+        } else if (conditional) {
             Map<String, Object> label =
                     value(OnnxExporter.INPUT_LABEL, List.of("N"), "range", List.of(0, spec.numClasses() - 1));
             label.put("type", "int64");
@@ -310,7 +335,11 @@ public final class Exporter {
         }
         d.put("inputs", inputs);
         d.put("outputs", outputs);
-        d.put("batchNorm", "BatchNormalization (inference mode, the checkpoint's moving statistics)");
+        d.put(
+                "batchNorm",
+                tfjs
+                        ? "BatchNormalization layers (predict: the checkpoint's moving statistics)"
+                        : "BatchNormalization (inference mode, the checkpoint's moving statistics)");
         d.put("preset", spec.name());
         d.put("kind", spec.kind().name());
         d.put("classes", spec.numClasses());

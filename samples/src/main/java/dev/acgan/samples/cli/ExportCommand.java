@@ -9,6 +9,7 @@ import dev.acgan.export.ExportException;
 import dev.acgan.export.ExportFormat;
 import dev.acgan.export.Exporter;
 import dev.acgan.export.OnnxExporter;
+import dev.acgan.export.TfjsExporter;
 import dev.acgan.export.WebPage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,17 +23,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code acgan export}: a checkpoint's generator in a format other runtimes read (ONNX). */
+/** {@code acgan export}: a checkpoint's generator in a format other runtimes read (ONNX, TensorFlow.js). */
 @Command(
         name = "export",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        header = "Export a checkpoint's generator (or discriminator) for other runtimes (ONNX).",
+        header = "Export a checkpoint's generator (or discriminator) for other runtimes (ONNX, TensorFlow.js).",
         description = {
             "Export the generator of a checkpoint as an ONNX model (opset " + OnnxExporter.OPSET + ") that ONNX "
                     + "Runtime and other ONNX runtimes run without acgan or a JVM. DIR receives "
                     + OnnxExporter.MODEL_FILE + " and " + Exporter.DESCRIPTION_FILE + " (inputs, output, layout).",
+            "",
+            "--format tfjs writes the generator as a TensorFlow.js layers model instead: " + TfjsExporter.MODEL_FILE
+                    + " and its weight shards (group1-shard1of1.bin, ...), for tf.loadLayersModel of "
+                    + "@tensorflow/tfjs 4.x in a browser or Node.js. Its label input is the class index as float32 "
+                    + "[N, 1], as the TF.js ACGAN example feeds it.",
             "",
             "--network discriminator exports the discriminator of a training checkpoint instead, as "
                     + OnnxExporter.DISCRIMINATOR_FILE + "; --classifier exports the LeNet classifier of 'acgan "
@@ -53,6 +59,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  acgan export --checkpoint runs/mnist --out runs/mnist/onnx",
             "  acgan export --checkpoint runs/mnist/generator --format onnx --out web/model --force",
+            "  acgan export --checkpoint runs/mnist --format tfjs --out runs/mnist/tfjs",
             "  acgan export --checkpoint runs/mnist --format web --out runs/mnist/web",
             "  acgan export --checkpoint runs/mnist --network discriminator --out runs/mnist/onnx-d",
             "  acgan export --classifier mnist --out lenet-onnx"
@@ -81,7 +88,8 @@ final class ExportCommand implements Callable<Integer> {
             names = {"-f", "--format"},
             paramLabel = "FORMAT",
             defaultValue = "onnx",
-            description = "Export format: onnx, or web (a browser page with the ONNX model). Default: onnx.")
+            description = "Export format: onnx, tfjs (TensorFlow.js layers model; generator only), or web (a browser "
+                    + "page with the ONNX model). Default: onnx.")
     String format;
 
     @Option(
@@ -141,8 +149,9 @@ final class ExportCommand implements Callable<Integer> {
         String shape = "[N, " + image.height() + ", " + image.width() + ", " + image.channels() + "] NHWC in [-1, 1]";
         String io;
         if (net == Exporter.Network.GENERATOR) {
-            io = "inputs noise [N, " + model.latentDim() + "]"
-                    + (model.kind().conditionalGenerator() ? ", label [N] int64" : "") + "; output image " + shape;
+            String label = f == ExportFormat.TFJS ? ", label [N, 1] float32 (class index)" : ", label [N] int64";
+            io = "inputs noise [N, " + model.latentDim() + "]" + (model.kind().conditionalGenerator() ? label : "")
+                    + "; output image " + shape;
         } else {
             io = "inputs image " + shape + (model.kind().conditionalDiscriminator() ? ", label [N] int64" : "")
                     + "; outputs validity [N, 1]"
@@ -150,7 +159,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         w.printf(
                 Locale.ROOT,
-                "Wrote %s: %s %s of %s (%s, step %d), %,d bytes; %s%n",
+                "Wrote %s: %s %s of %s (%s, step %d), %,d bytes%s; %s%n",
                 result.model(),
                 f.id().toUpperCase(Locale.ROOT),
                 net.id(),
@@ -158,6 +167,7 @@ final class ExportCommand implements Callable<Integer> {
                 model.name(),
                 step,
                 result.modelBytes(),
+                f == ExportFormat.TFJS ? " with its weight shards" : "",
                 io);
         if (f == ExportFormat.WEB) {
             w.printf(

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.export.OnnxExporter;
+import dev.acgan.export.TfjsExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,10 +118,51 @@ class ExportCommandTest {
     @Test
     void unsupportedFormatIsOneLineAndWritesNothing() {
         Path out = tmp.resolve("out");
-        Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tfjs", "--out", out.toString())
+        Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tflite", "--out", out.toString())
                 .expect(1);
-        assertOneLine(r, "acgan export: --format: unsupported export format 'tfjs'; supported: [onnx, web]");
+        assertOneLine(r, "acgan export: --format: unsupported export format 'tflite'; supported: [onnx, tfjs, web]");
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void exportsTheGeneratorAsTfjs() throws IOException {
+        Path out = tmp.resolve("tfjs");
+        Cli.Result r = Cli.run("export", "--checkpoint", run.toString(), "--format", "tfjs", "--out", out.toString())
+                .expect(0);
+        Path model = out.resolve(TfjsExporter.MODEL_FILE);
+        assertTrue(r.out().contains("Wrote " + model + ": TFJS generator"), r.out());
+        assertTrue(r.out().contains("label [N, 1] float32 (class index)"), r.out());
+        assertEquals(List.of("export.json", "group1-shard1of1.bin", TfjsExporter.MODEL_FILE), names(out));
+        // The files the Java API gives for the same checkpoint: the command adds nothing of its own.
+        Path newest = run.resolve("checkpoints")
+                .resolve(Files.readString(run.resolve("checkpoints/latest")).strip());
+        for (Map.Entry<String, byte[]> f :
+                TfjsExporter.generator(Checkpoint.read(newest)).entrySet()) {
+            assertArrayEquals(f.getValue(), Files.readAllBytes(out.resolve(f.getKey())), f.getKey());
+        }
+        JsonNode description =
+                new ObjectMapper().readTree(out.resolve("export.json").toFile());
+        assertEquals("tfjs", description.get("format").asText());
+
+        Path refused = tmp.resolve("refused");
+        assertOneLine(
+                Cli.run(
+                                "export",
+                                "--checkpoint",
+                                run.toString(),
+                                "--format",
+                                "tfjs",
+                                "--network",
+                                "discriminator",
+                                "--out",
+                                refused.toString())
+                        .expect(1),
+                "acgan export: --format tfjs exports the generator only; export the discriminator as onnx");
+        assertOneLine(
+                Cli.run("export", "--classifier", "mnist", "--format", "tfjs", "--out", refused.toString())
+                        .expect(1),
+                "acgan export: --format tfjs exports generators only; export the classifier as onnx");
+        assertFalse(Files.exists(refused));
     }
 
     @Test
