@@ -2,6 +2,7 @@ package dev.acgan.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * A Spark context on this machine only: local mode, no web UI, driver bound to 127.0.0.1 (no port on
@@ -24,8 +25,13 @@ public final class LocalSpark {
                 .set("spark.sql.adaptive.enabled", "false");
     }
 
-    /** Starts a context with {@link #conf}. */
-    public static JavaSparkContext start(String master) {
-        return new JavaSparkContext(conf(master));
+    /** Starts (or joins) a session with {@link #conf}. */
+    public static SparkSession session(String master) {
+        return SparkSession.builder().config(conf(master)).getOrCreate();
+    }
+
+    /** The Java context of a session, for {@link SparkTraining}. */
+    public static JavaSparkContext context(SparkSession session) {
+        return JavaSparkContext.fromSparkContext(session.sparkContext());
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkTrainingTest {
 
+    static SparkSession session;
     static JavaSparkContext spark;
 
     @TempDir
@@ -40,13 +42,14 @@ class SparkTrainingTest {
 
     @BeforeAll
     static void start() {
-        spark = LocalSpark.start("local[2,2]");
+        session = LocalSpark.session("local[2,2]");
+        spark = LocalSpark.context(session);
     }
 
     @AfterAll
     static void stop() {
-        if (spark != null) {
-            spark.stop();
+        if (session != null) {
+            session.stop();
         }
     }
 
