@@ -271,6 +271,11 @@ public final class SparkTraining {
      * run).
      */
     public static Report resume(JavaSparkContext spark, Path outdir, Options options) {
+        return resume(spark, outdir, options, null);
+    }
+
+    /** {@link #resume(JavaSparkContext, Path, Options)} up to another step limit ({@code null}: the run's). */
+    public static Report resume(JavaSparkContext spark, Path outdir, Options options, Long maxSteps) {
         RunFiles files = new RunFiles(outdir);
         Path latest = files.latest();
         Checkpoint ckpt = Checkpoint.read(latest);
