@@ -292,11 +292,12 @@ public final class SparkTraining {
                 meta.spec().name(),
                 latest,
                 meta.position().step());
+        TrainingConfig cfg = maxSteps == null ? meta.config() : meta.config().withMaxSteps(maxSteps);
         return run(
                 spark,
                 backend,
                 meta.spec(),
-                meta.config(),
+                cfg,
                 data,
                 ckpt.tensors(),
                 meta.position().step(),
