@@ -556,14 +556,14 @@ public final class SparkTraining {
             Path target = checkpoints().resolve(String.format(Locale.ROOT, "step-%09d", step));
             c.write(target);
             c.generatorOnly().write(dir.resolve("generator"));
-            replace(latestPointer(), (target.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
+            replace(latestPointer(), (fileName(target) + "\n").getBytes(StandardCharsets.UTF_8));
             prune(keep);
             return target;
         }
 
         private void prune(int keep) {
             try (Stream<Path> s = Files.list(checkpoints())) {
-                List<Path> all = s.filter(p -> p.getFileName().toString().matches("step-\\d{9}"))
+                List<Path> all = s.filter(p -> fileName(p).matches("step-\\d{9}"))
                         .sorted(Comparator.comparing(Path::toString))
                         .collect(Collectors.toList());
                 for (int i = 0; i < all.size() - keep; i++) {
@@ -585,7 +585,7 @@ public final class SparkTraining {
 
         void writeGif() {
             try (Stream<Path> s = Files.list(samples())) {
-                List<Path> grids = s.filter(p -> p.getFileName().toString().matches("grid-step-\\d{9}\\.png"))
+                List<Path> grids = s.filter(p -> fileName(p).matches("grid-step-\\d{9}\\.png"))
                         .sorted(Comparator.comparing(Path::toString))
                         .collect(Collectors.toList());
                 if (grids.isEmpty()) {
@@ -593,7 +593,7 @@ public final class SparkTraining {
                 }
                 List<BufferedImage> frames = new ArrayList<>();
                 for (Path p : grids) {
-                    String name = p.getFileName().toString();
+                    String name = fileName(p);
                     long step = Long.parseLong(name.substring("grid-step-".length(), name.length() - 4));
                     frames.add(ImageGrid.caption(Images.read(p), "step " + step));
                 }
@@ -627,6 +627,11 @@ public final class SparkTraining {
             } catch (IOException e) {
                 LOG.warn("could not append to {}: {}", file, e.toString());
             }
+        }
+
+        private static String fileName(Path p) {
+            Path f = p.getFileName();
+            return f == null ? "" : f.toString();
         }
 
         private static void replace(Path file, byte[] content) {
