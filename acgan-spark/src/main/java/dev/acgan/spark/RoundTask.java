@@ -164,7 +164,7 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
         }
     }
 
-    private static String executorName() {
+    static String executorName() {
         try {
             org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
             if (env != null) {

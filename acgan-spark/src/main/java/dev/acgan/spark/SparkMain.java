@@ -6,6 +6,7 @@ import dev.acgan.api.spec.Presets;
 import dev.acgan.api.train.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -22,14 +23,20 @@ import picocli.CommandLine.Option;
         name = "acgan spark",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
-        subcommands = {SparkMain.Train.class, SparkMain.Generate.class, CommandLine.HelpCommand.class},
-        description = "Data-parallel training and synthetic data on Apache Spark.",
+        subcommands = {
+            SparkMain.Train.class,
+            SparkMain.Generate.class,
+            SparkMain.Sweep.class,
+            CommandLine.HelpCommand.class
+        },
+        description = "Data-parallel training, synthetic data and sweeps on Apache Spark.",
         footer = {
             "",
             "Examples:",
             "  acgan spark train --workers 2 --steps-per-round 10 --steps 500 --outdir runs/spark",
             "  acgan spark train --resume runs/spark --steps 1000",
             "  acgan spark generate --checkpoint runs/spark --per-class 1000 --out synthetic.parquet",
+            "  acgan spark sweep --seeds 1,2,3,4 --steps 500 --outdir runs/sweep",
             "  spark-submit --class dev.acgan.spark.SparkMain acgan-spark.jar train --workers 8 ..."
         })
 public final class SparkMain implements Callable<Integer> {
@@ -236,6 +243,100 @@ public final class SparkMain implements Callable<Integer> {
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(
                         Locale.ROOT, "Wrote %d images to %s in %.1f s (%.1f images/s)%n", rows, out, s, rows / s);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code sweep}. */
+    @Command(
+            name = "sweep",
+            mixinStandardHelpOptions = true,
+            description = "Train one run per seed as parallel tasks, judge each with the classifier, rank them.")
+    static final class Sweep implements Callable<Integer> {
+
+        @Option(
+                names = "--seeds",
+                required = true,
+                split = ",",
+                paramLabel = "S",
+                description = "The seeds, e.g. 1,2,3.")
+        List<Long> seeds;
+
+        @Option(
+                names = {"-m", "--model"},
+                paramLabel = "MODEL",
+                description = "As for train. Default: acgan.")
+        String model = "acgan";
+
+        @Option(
+                names = {"-d", "--dataset"},
+                paramLabel = "SPEC",
+                description = "As for train. Default: mnist.")
+        String dataset = "mnist";
+
+        @Option(
+                names = {"-s", "--steps"},
+                paramLabel = "N",
+                description = "Steps of each run. Default: 200.")
+        long steps = 200;
+
+        @Option(
+                names = {"-b", "--batch-size"},
+                paramLabel = "N",
+                description = "Batch. Default: 64.")
+        int batchSize = 64;
+
+        @Option(names = "--classifier", paramLabel = "NAME", description = "mnist | fashion-mnist. Default: mnist.")
+        String classifier = "mnist";
+
+        @Option(
+                names = "--eval-per-class",
+                paramLabel = "N",
+                description = "Generated images per class for the evaluation. Default: 100.")
+        int evalPerClass = 100;
+
+        @Option(names = "--backend", paramLabel = "NAME", description = "Backend on driver and executors.")
+        String backend;
+
+        @Option(names = "--threads-per-task", paramLabel = "N", description = "Threads of each task (0: default).")
+        int threads;
+
+        @Option(
+                names = {"-o", "--outdir"},
+                paramLabel = "DIR",
+                description = "Output. Default: runs/sweep.")
+        Path outdir = Path.of("runs", "sweep");
+
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[2].")
+        String master;
+
+        @Override
+        public Integer call() throws Exception {
+            DatasetInfo info = RoundTask.dataset(dataset).info();
+            ModelSpec spec = Presets.byName(Presets.byName(model).name(), info.image(), info.numClasses(), 100);
+            TrainingConfig base = TrainingConfig.forPreset(spec.name())
+                    .withBatchSize(batchSize)
+                    .withEpochs(Integer.MAX_VALUE / 2)
+                    .withMaxSteps(steps);
+            List<TrainingConfig> configs = seeds.stream().map(base::withSeed).toList();
+            SparkSweep.Options o = new SparkSweep.Options(dataset, backend, threads, classifier, evalPerClass);
+            try (SparkSession spark = session(master, 2)) {
+                List<SparkSweep.Result> results = SparkSweep.run(LocalSpark.context(spark), spec, configs, o, outdir);
+                System.out.println("rank  seed  conditional accuracy  classifier score  FID");
+                int rank = 1;
+                for (SparkSweep.Result r : results) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%4d  %4d  %20.1f%%  %16.2f  %.1f%n",
+                            rank++,
+                            r.seed(),
+                            100 * r.conditionalAccuracy(),
+                            r.classifierScore(),
+                            r.fid());
+                }
+                System.out.println(
+                        "Table: " + outdir.resolve(SparkSweep.TABLE_FILE) + "; best run: " + outdir.resolve("best"));
             }
             return 0;
         }
