@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             "  acgan serve                 web demo: generate and train in a browser",
             "  acgan backends",
             "  acgan bench                 benchmark the backends (--quick: a short smoke run)",
+            "  acgan spark train --workers 2   on Apache Spark (acgan spark --help; docs/spark.md)",
             "",
             "Exit codes: 0 success, 1 error, 2 bad command line, 130 interrupted (Ctrl-C)."
         })

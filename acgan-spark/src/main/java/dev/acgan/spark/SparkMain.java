@@ -1,0 +1,344 @@
+package dev.acgan.spark;
+
+import dev.acgan.api.data.DatasetInfo;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spec.Presets;
+import dev.acgan.api.train.TrainingConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code acgan spark train|generate}: the Spark jobs of this module from a command line. The main class for
+ * {@code spark-submit} (the cluster's master and resources come from spark-submit) and for
+ * {@code ./acgan spark} (Spark's local mode, {@code local[N]}, unless {@code --master} says otherwise).
+ */
+@Command(
+        name = "acgan spark",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        subcommands = {
+            SparkMain.Train.class,
+            SparkMain.Generate.class,
+            SparkMain.Sweep.class,
+            CommandLine.HelpCommand.class
+        },
+        description = "Data-parallel training, synthetic data and sweeps on Apache Spark.",
+        footer = {
+            "",
+            "Examples:",
+            "  acgan spark train --workers 2 --steps-per-round 10 --steps 500 --outdir runs/spark",
+            "  acgan spark train --resume runs/spark --steps 1000",
+            "  acgan spark generate --checkpoint runs/spark --per-class 1000 --out synthetic.parquet",
+            "  acgan spark sweep --seeds 1,2,3,4 --steps 500 --outdir runs/sweep",
+            "  spark-submit --class dev.acgan.spark.SparkMain acgan-spark.jar train --workers 8 ..."
+        })
+public final class SparkMain implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Runs the command line; exits with 0, 1 (one line on stderr) or 2 (bad command line). */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new SparkMain());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            System.err.println("acgan spark: " + message(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e;
+        // A task's failure reaches the driver wrapped by Spark; the first line of the root cause says it.
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    static SparkSession session(String master, int slots) {
+        String chosen = master != null ? master : System.getProperty("spark.master");
+        if (chosen == null) {
+            chosen = "local[" + slots + "]";
+        }
+        return SparkSession.builder().config(LocalSpark.conf(chosen)).getOrCreate();
+    }
+
+    /** {@code train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train with periodic model averaging.")
+    static final class Train implements Callable<Integer> {
+
+        @Option(names = "--workers", paramLabel = "N", description = "Workers (tasks) per round. Default: 2.")
+        int workers = 2;
+
+        @Option(
+                names = {"-H", "--steps-per-round"},
+                paramLabel = "H",
+                description = "Steps each worker runs between two averagings. Default: 10.")
+        int stepsPerRound = 10;
+
+        @Option(
+                names = {"-m", "--model"},
+                paramLabel = "MODEL",
+                description = "acgan | cgan | gan, or a preset name. Default: acgan.")
+        String model = "acgan";
+
+        @Option(
+                names = {"-d", "--dataset"},
+                paramLabel = "SPEC",
+                description =
+                        "mnist | fashion-mnist | idx:DIR | images:DIR, readable on every executor. Default: mnist.")
+        String dataset = "mnist";
+
+        @Option(
+                names = {"-s", "--steps"},
+                paramLabel = "N",
+                description = "Stop at this step of each worker (also when resuming). Default: 200 for a new run, the "
+                        + "run's own when resuming.")
+        Long steps;
+
+        @Option(
+                names = {"-b", "--batch-size"},
+                paramLabel = "N",
+                description = "Batch of each worker. Default: 64.")
+        int batchSize = 64;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of the run. Default: 42.")
+        long seed = 42;
+
+        @Option(names = "--backend", paramLabel = "NAME", description = "Backend on driver and executors.")
+        String backend;
+
+        @Option(
+                names = "--threads-per-task",
+                paramLabel = "N",
+                description = "Compute threads of each task's backend (0: its default). Default: 0.")
+        int threads;
+
+        @Option(
+                names = {"-o", "--outdir"},
+                paramLabel = "DIR",
+                description = "Run directory. Default: runs/spark.")
+        Path outdir = Path.of("runs", "spark");
+
+        @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR.")
+        Path resume;
+
+        @Option(
+                names = "--checkpoint-every",
+                paramLabel = "ROUNDS",
+                description = "A checkpoint every so many rounds. Default: 10.")
+        int checkpointEvery = 10;
+
+        @Option(
+                names = "--sample-every",
+                paramLabel = "ROUNDS",
+                description = "A sample grid every so many rounds (0: at the end only). Default: 10.")
+        int sampleEvery = 10;
+
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[workers].")
+        String master;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkTraining.Options o = new SparkTraining.Options(
+                    workers, stepsPerRound, dataset, backend, threads, checkpointEvery, sampleEvery, 3, -1, 0);
+            try (SparkSession spark = session(master, workers)) {
+                SparkTraining.Report r;
+                if (resume != null) {
+                    if (!Files.isDirectory(resume)) {
+                        throw new IllegalArgumentException(resume + ": no such run directory");
+                    }
+                    r = SparkTraining.resume(LocalSpark.context(spark), resume, null, steps);
+                } else {
+                    DatasetInfo info = RoundTask.dataset(dataset).info();
+                    ModelSpec spec = Presets.byName(Presets.byName(model).name(), info.image(), info.numClasses(), 100);
+                    TrainingConfig cfg = TrainingConfig.forPreset(spec.name())
+                            .withSeed(seed)
+                            .withBatchSize(batchSize)
+                            .withEpochs(Integer.MAX_VALUE / 2)
+                            .withMaxSteps(steps != null ? steps : 200);
+                    r = SparkTraining.train(LocalSpark.context(spark), spec, cfg, o, outdir);
+                }
+                double imagesPerSecond = imagesPerSecond(r, workers);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Done: step %d, %d rounds, %.1f real images/s over all workers, checkpoint %s%n",
+                        r.step(),
+                        r.rounds().size(),
+                        imagesPerSecond,
+                        r.checkpoint());
+            }
+            return 0;
+        }
+
+        private double imagesPerSecond(SparkTraining.Report r, int n) {
+            double ms = r.rounds().stream()
+                    .mapToDouble(SparkTraining.Round::roundMillis)
+                    .sum();
+            long steps =
+                    r.rounds().stream().mapToLong(SparkTraining.Round::steps).sum();
+            return ms == 0 ? 0 : steps * (double) n * batchSize / (ms / 1000);
+        }
+    }
+
+    /** {@code generate}. */
+    @Command(
+            name = "generate",
+            mixinStandardHelpOptions = true,
+            description = "K images per class from a checkpoint, as Parquet (row, label, noise_seed, png).")
+    static final class Generate implements Callable<Integer> {
+
+        @Option(
+                names = "--checkpoint",
+                required = true,
+                paramLabel = "DIR",
+                description = "A checkpoint directory (a run's generator/ or checkpoints/step-N).")
+        Path checkpoint;
+
+        @Option(names = "--per-class", paramLabel = "K", description = "Images per class. Default: 100.")
+        int perClass = 100;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise. Default: 42.")
+        long seed = 42;
+
+        @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions. Default: 2.")
+        int partitions = 2;
+
+        @Option(names = "--backend", paramLabel = "NAME", description = "Backend on the executors.")
+        String backend;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Parquet output (must not exist).")
+        Path out;
+
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[partitions].")
+        String master;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.exists(out)) {
+                throw new IllegalArgumentException(out + " exists; give a new path for the Parquet output");
+            }
+            SyntheticData.Options o =
+                    SyntheticData.Options.of(perClass, seed, partitions).withBackend(backend);
+            long t0 = System.nanoTime();
+            try (SparkSession spark = session(master, partitions)) {
+                long rows = SyntheticData.writeParquet(spark, checkpoint, o, out);
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(
+                        Locale.ROOT, "Wrote %d images to %s in %.1f s (%.1f images/s)%n", rows, out, s, rows / s);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code sweep}. */
+    @Command(
+            name = "sweep",
+            mixinStandardHelpOptions = true,
+            description = "Train one run per seed as parallel tasks, judge each with the classifier, rank them.")
+    static final class Sweep implements Callable<Integer> {
+
+        @Option(
+                names = "--seeds",
+                required = true,
+                split = ",",
+                paramLabel = "S",
+                description = "The seeds, e.g. 1,2,3.")
+        List<Long> seeds;
+
+        @Option(
+                names = {"-m", "--model"},
+                paramLabel = "MODEL",
+                description = "As for train. Default: acgan.")
+        String model = "acgan";
+
+        @Option(
+                names = {"-d", "--dataset"},
+                paramLabel = "SPEC",
+                description = "As for train. Default: mnist.")
+        String dataset = "mnist";
+
+        @Option(
+                names = {"-s", "--steps"},
+                paramLabel = "N",
+                description = "Steps of each run. Default: 200.")
+        long steps = 200;
+
+        @Option(
+                names = {"-b", "--batch-size"},
+                paramLabel = "N",
+                description = "Batch. Default: 64.")
+        int batchSize = 64;
+
+        @Option(names = "--classifier", paramLabel = "NAME", description = "mnist | fashion-mnist. Default: mnist.")
+        String classifier = "mnist";
+
+        @Option(
+                names = "--eval-per-class",
+                paramLabel = "N",
+                description = "Generated images per class for the evaluation. Default: 100.")
+        int evalPerClass = 100;
+
+        @Option(names = "--backend", paramLabel = "NAME", description = "Backend on driver and executors.")
+        String backend;
+
+        @Option(names = "--threads-per-task", paramLabel = "N", description = "Threads of each task (0: default).")
+        int threads;
+
+        @Option(
+                names = {"-o", "--outdir"},
+                paramLabel = "DIR",
+                description = "Output. Default: runs/sweep.")
+        Path outdir = Path.of("runs", "sweep");
+
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[2].")
+        String master;
+
+        @Override
+        public Integer call() throws Exception {
+            DatasetInfo info = RoundTask.dataset(dataset).info();
+            ModelSpec spec = Presets.byName(Presets.byName(model).name(), info.image(), info.numClasses(), 100);
+            TrainingConfig base = TrainingConfig.forPreset(spec.name())
+                    .withBatchSize(batchSize)
+                    .withEpochs(Integer.MAX_VALUE / 2)
+                    .withMaxSteps(steps);
+            List<TrainingConfig> configs = seeds.stream().map(base::withSeed).toList();
+            SparkSweep.Options o = new SparkSweep.Options(dataset, backend, threads, classifier, evalPerClass);
+            try (SparkSession spark = session(master, 2)) {
+                List<SparkSweep.Result> results = SparkSweep.run(LocalSpark.context(spark), spec, configs, o, outdir);
+                System.out.println("rank  seed  conditional accuracy  classifier score  FID");
+                int rank = 1;
+                for (SparkSweep.Result r : results) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%4d  %4d  %20.1f%%  %16.2f  %.1f%n",
+                            rank++,
+                            r.seed(),
+                            100 * r.conditionalAccuracy(),
+                            r.classifierScore(),
+                            r.fid());
+                }
+                System.out.println(
+                        "Table: " + outdir.resolve(SparkSweep.TABLE_FILE) + "; best run: " + outdir.resolve("best"));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.acgan.spark;
+
+import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.api.checkpoint.CheckpointMetadata;
+import dev.acgan.api.checkpoint.SafeTensors;
+import dev.acgan.api.data.DatasetSource;
+import dev.acgan.api.spec.ModelSpec;
+import dev.acgan.api.spec.SpecJson;
+import dev.acgan.api.spi.Backends;
+import dev.acgan.api.spi.GanBackend;
+import dev.acgan.api.tensor.ImageBatch;
+import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.TrainingConfig;
+import dev.acgan.eval.classifier.Classifier;
+import dev.acgan.eval.classifier.ClassifierData;
+import dev.acgan.eval.classifier.ImageSet;
+import dev.acgan.eval.metrics.EvaluationReport;
+import dev.acgan.eval.metrics.Evaluator;
+import dev.acgan.eval.metrics.GeneratedSamples;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+
+/**
+ * Sweeps: several recipes (typically seeds) trained as parallel Spark tasks, one complete local run per
+ * task with the usual {@link GanTrainer}, each evaluated with the classifier (conditional accuracy,
+ * classifier score, FID); the driver writes a ranked table ({@value #TABLE_FILE}, best first: conditional
+ * accuracy, then FID) and keeps the best run complete in {@code best/} (checkpoint, generator export, sample
+ * grid), as a run directory of {@code acgan train}.
+ */
+public final class SparkSweep {
+
+    /** The ranked table in the sweep's directory. */
+    public static final String TABLE_FILE = "sweep.csv";
+
+    private SparkSweep() {}
+
+    /**
+     * How to run and judge the sweep.
+     *
+     * @param dataset        the training data, as {@link dev.acgan.api.data.Datasets#fromSpec} reads it on each
+     *                       executor
+     * @param backend        the backend's name, or {@code null} for the default selection
+     * @param threadsPerTask compute threads of each task's backend, 0 for the backend's default
+     * @param classifier     the built-in classifier ({@code mnist}, {@code fashion-mnist}) that judges the runs
+     * @param evalPerClass   generated images per class for the evaluation
+     */
+    public record Options(String dataset, String backend, int threadsPerTask, String classifier, int evalPerClass)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Checks the ranges, naming the field. */
+        public Options {
+            if (dataset == null || dataset.isBlank()) {
+                throw new IllegalArgumentException("dataset must be given");
+            }
+            if (!Classifier.BUILT_IN.contains(classifier)) {
+                throw new IllegalArgumentException(
+                        "classifier must be one of " + Classifier.BUILT_IN + ", got '" + classifier + "'");
+            }
+            if (evalPerClass < 2 || threadsPerTask < 0) {
+                throw new IllegalArgumentException("evaluation images per class >= 2 and threads per task >= 0 "
+                        + "expected, got " + evalPerClass + ", " + threadsPerTask);
+            }
+        }
+    }
+
+    /**
+     * One run of the sweep, judged.
+     *
+     * @param index               its position in the list of recipes
+     * @param seed                its seed
+     * @param steps               steps trained
+     * @param conditionalAccuracy share of generated images the classifier puts in their requested class
+     * @param classifierScore     classifier score (inception score with the classifier)
+     * @param fid                 Frechet distance to the real test images in the classifier's features
+     * @param seconds             the task's time (training and evaluation)
+     * @param executor            where it ran
+     * @param stateSha256         SHA-256 of its final state
+     */
+    public record Result(
+            int index,
+            long seed,
+            long steps,
+            double conditionalAccuracy,
+            double classifierScore,
+            double fid,
+            double seconds,
+            String executor,
+            String stateSha256)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** A task's answer: the judged result and the run's checkpoint. */
+    record Outcome(Result result, byte[] metadataJson, byte[] tensors) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Trains every configuration as its own task (as many at once as the cluster has slots), ranks them and
+     * writes {@code outdir/}{@value #TABLE_FILE} and {@code outdir/best/}. Returns the results best first.
+     */
+    public static List<Result> run(
+            JavaSparkContext spark, ModelSpec spec, List<TrainingConfig> configs, Options options, Path outdir) {
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("a sweep needs at least one configuration");
+        }
+        spec.validate();
+        GanBackend backend = Backends.discover().select(options.backend());
+        if (Files.exists(outdir.resolve(TABLE_FILE))) {
+            throw new IllegalArgumentException(outdir + " already holds a sweep (" + TABLE_FILE + ")");
+        }
+        List<Integer> ids = IntStream.range(0, configs.size()).boxed().collect(Collectors.toList());
+        List<Outcome> outcomes = spark.parallelize(ids, configs.size())
+                .map(new RunOne(spec, configs, options))
+                .collect();
+        List<Outcome> ranked = new ArrayList<>(outcomes);
+        ranked.sort(Comparator.comparingDouble((Outcome o) -> -o.result().conditionalAccuracy())
+                .thenComparingDouble(o -> o.result().fid())
+                .thenComparingInt(o -> o.result().index()));
+        Outcome best = ranked.get(0);
+        CheckpointMetadata meta;
+        try {
+            meta = SparkTraining.JSON.readValue(best.metadataJson(), CheckpointMetadata.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SparkTraining.RunFiles files = new SparkTraining.RunFiles(outdir.resolve("best"));
+        files.prepare();
+        Checkpoint c = new Checkpoint(
+                meta, SafeTensors.decode(best.tensors(), "best run").tensors());
+        files.writeCheckpoint(meta.position().step(), c, 1);
+        files.writeGrid(backend, spec, meta.config().seed(), meta.position().step(), c.tensors());
+        StringBuilder table =
+                new StringBuilder("rank,index,seed,steps,conditional_accuracy,classifier_score,fid,seconds,executor\n");
+        int rank = 1;
+        List<Result> results = new ArrayList<>();
+        for (Outcome o : ranked) {
+            Result r = o.result();
+            results.add(r);
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%d,%d,%d,%d,%.4f,%.4f,%.2f,%.1f,%s%n",
+                    rank++,
+                    r.index(),
+                    r.seed(),
+                    r.steps(),
+                    r.conditionalAccuracy(),
+                    r.classifierScore(),
+                    r.fid(),
+                    r.seconds(),
+                    r.executor()));
+        }
+        try {
+            Files.writeString(outdir.resolve(TABLE_FILE), table, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outdir.resolve(TABLE_FILE), e);
+        }
+        return results;
+    }
+
+    /** One configuration, trained and judged in a task. */
+    static final class RunOne implements Function<Integer, Outcome> {
+        private static final long serialVersionUID = 1L;
+
+        // The spec and configurations travel as JSON (the API's records are not java.io.Serializable).
+        private final String spec;
+        private final ArrayList<String> configs = new ArrayList<>();
+        private final Options options;
+
+        RunOne(ModelSpec spec, List<TrainingConfig> configs, Options options) {
+            this.spec = SpecJson.toJson(spec);
+            try {
+                for (TrainingConfig c : configs) {
+                    this.configs.add(SparkTraining.JSON.writeValueAsString(c));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.options = options;
+        }
+
+        @Override
+        public Outcome call(Integer index) throws IOException {
+            long t0 = System.nanoTime();
+            SparkTraining.applyThreads(options.threadsPerTask());
+            TrainingConfig cfg = SparkTraining.JSON.readValue(configs.get(index), TrainingConfig.class);
+            ModelSpec spec = SpecJson.fromJson(this.spec);
+            DatasetSource data = RoundTask.dataset(options.dataset());
+            GanBackend backend = Backends.discover().select(options.backend());
+            try (GanTrainer trainer = GanTrainer.create(backend, spec, cfg, data)) {
+                trainer.run();
+                Checkpoint c = trainer.checkpoint();
+                byte[] tensors = SparkTraining.encode(c.tensors());
+                Classifier classifier = Classifier.builtIn(options.classifier());
+                ImageSet test = ClassifierData.test(options.classifier());
+                ImageBatch generated = GeneratedSamples.generate(
+                        trainer.model().generator(), options.evalPerClass(), GeneratedSamples.DEFAULT_SEED);
+                EvaluationReport report =
+                        Evaluator.evaluate(backend, classifier, test, generated, options.evalPerClass());
+                Result r = new Result(
+                        index,
+                        cfg.seed(),
+                        trainer.position().step(),
+                        report.conditionalAccuracy(),
+                        report.classifierScore(),
+                        report.fid(),
+                        (System.nanoTime() - t0) / 1e9,
+                        RoundTask.executorName(),
+                        SparkTraining.sha256(tensors));
+                return new Outcome(r, SparkTraining.JSON.writeValueAsBytes(c.metadata()), tensors);
+            }
+        }
+    }
+}

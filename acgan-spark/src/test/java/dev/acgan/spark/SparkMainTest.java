@@ -1,0 +1,128 @@
+package dev.acgan.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.acgan.api.checkpoint.Checkpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code acgan spark train|generate} as a user runs them (each call starts and stops its own local Spark). */
+class SparkMainTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String err) {}
+
+    static Run run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = SparkMain.run(args);
+            return new Run(code, String.join(" ", args) + "\n" + err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    static String[] train(Path outdir, String steps, String... more) {
+        List<String> a = new ArrayList<>(List.of(
+                "train",
+                "--master",
+                "local[2]",
+                "-H",
+                "2",
+                "--batch-size",
+                "8",
+                "--seed",
+                "7",
+                "--steps",
+                steps,
+                "--sample-every",
+                "1",
+                "--checkpoint-every",
+                "1",
+                "--outdir",
+                outdir.toString()));
+        a.addAll(List.of(more));
+        if (!a.contains("--workers")) {
+            a.addAll(List.of("--workers", "2"));
+        }
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRunAndGenerateWritesParquet() throws Exception {
+        Path straight = tmp.resolve("straight");
+        Path split = tmp.resolve("split");
+        assertEquals(0, run(train(straight, "4")).code());
+        assertEquals(0, run(train(split, "2")).code());
+        Run resumed = run("train", "--master", "local[2]", "--resume", split.toString(), "--steps", "4");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(
+                "step-000000004",
+                Files.readString(split.resolve("checkpoints/latest")).strip());
+        assertArrayEquals(
+                Files.readAllBytes(
+                        straight.resolve("checkpoints/step-000000004").resolve(Checkpoint.TENSORS_FILE)),
+                Files.readAllBytes(split.resolve("checkpoints/step-000000004").resolve(Checkpoint.TENSORS_FILE)));
+        // The run directory of acgan train: grids, GIF, generator export, metrics with one row per round.
+        assertTrue(Files.isRegularFile(split.resolve("samples/grid-step-000000002.png")));
+        assertTrue(Files.isRegularFile(split.resolve("samples/grid-step-000000004.png")));
+        assertTrue(Files.isRegularFile(split.resolve("samples/progress.gif")));
+        assertEquals(
+                4,
+                Checkpoint.read(split.resolve("generator"))
+                        .metadata()
+                        .position()
+                        .step());
+        assertEquals(3, Files.readAllLines(split.resolve("metrics.csv")).size());
+
+        Path out = tmp.resolve("synthetic.parquet");
+        Run g = run(
+                "generate",
+                "--master",
+                "local[2]",
+                "--checkpoint",
+                split.resolve("generator").toString(),
+                "--per-class",
+                "2",
+                "--out",
+                out.toString());
+        assertEquals(0, g.code(), g.err());
+        assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
+    }
+
+    @Test
+    void badInputIsOneLineAndExitOne() {
+        Run r = run(train(tmp.resolve("x"), "2", "--workers", "3"));
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("3 workers asked for"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("x")));
+
+        Run d = run(train(tmp.resolve("y"), "2", "--dataset", "idx:" + tmp.resolve("none")));
+        assertEquals(1, d.code(), d.err());
+        assertTrue(d.err().contains(tmp.resolve("none").toString()), d.err());
+
+        Run c = run(
+                "generate",
+                "--master",
+                "local[2]",
+                "--checkpoint",
+                tmp.resolve("nope").toString(),
+                "--out",
+                tmp.resolve("o").toString());
+        assertEquals(1, c.code(), c.err());
+        assertTrue(c.err().contains(tmp.resolve("nope").toString()), c.err());
+    }
+}
