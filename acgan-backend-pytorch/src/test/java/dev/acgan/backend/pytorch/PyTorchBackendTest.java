@@ -9,6 +9,7 @@ import dev.acgan.api.model.Precision;
 import dev.acgan.api.spi.BackendException;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.Capability;
+import dev.acgan.api.spi.ComputeProbe;
 import dev.acgan.api.spi.CpuFeatures;
 import dev.acgan.api.spi.GanBackend;
 import java.util.Map;
@@ -67,6 +68,23 @@ class PyTorchBackendTest {
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertEquals(Precision.FP32, b.resolvePrecision(Precision.AUTO));
         assertTrue(b.describeCompute(Precision.AUTO).startsWith("fp32"), b.describeCompute(Precision.AUTO));
+    }
+
+    @Test
+    void theBf16ProbeMultipliesWhereBf16IsOfferedAndSaysWhyNotElsewhere() throws Exception {
+        PyTorchBackend b = new PyTorchBackend();
+        ComputeProbe probe = b.computeProbe().orElseThrow();
+        java.util.Optional<String> why = b.precisionUnavailable(Precision.BF16);
+        if (why.isPresent()) {
+            UnsupportedOperationException e =
+                    assertThrows(UnsupportedOperationException.class, () -> probe.prepareGemm(8, Precision.BF16));
+            assertEquals(why.get(), e.getMessage());
+            return;
+        }
+        try (ComputeProbe.Sgemm gemm = probe.prepareGemm(64, Precision.BF16)) {
+            gemm.run();
+            assertEquals(64, gemm.n());
+        }
     }
 
     @Test
