@@ -68,11 +68,11 @@ class PyTorchResourcesTest {
         assumeAvailable(p);
         cycle(p, 2); // libtorch's, oneDNN's and the allocator's one-time caches
         long before = rssKb();
-        int models = 8;
+        int models = 6;
         cycle(p, models);
         long grownMb = (rssKb() - before) / 1024;
         // One model holds acgan-mnist's 3.1 million parameters and their Adam moments (37 MB) besides a step's
-        // activations, so a leak of each model would grow the process by about 300 MB over the cycle.
+        // activations, so a leak of each model would grow the process by over 200 MB over the cycle.
         System.out.printf("%s: resident memory after %d more models: %+d MB%n", p.label(), models, grownMb);
         assertTrue(grownMb < 64, "resident memory grew " + grownMb + " MB over " + models + " closed models");
     }
