@@ -48,14 +48,32 @@ final class NetworkCompiler {
 
     private final InferredNetwork net;
     private final Map<String, Tensor> parameters;
+    private final boolean bf16;
 
     /**
      * @param net        the network
      * @param parameters every parameter and statistic by canonical name ({@code <role>/<node>/<param>})
+     * @param bf16       compute the convolutions and matrix products on bfloat16 operands
      */
-    NetworkCompiler(InferredNetwork net, Map<String, Tensor> parameters) {
+    NetworkCompiler(InferredNetwork net, Map<String, Tensor> parameters, boolean bf16) {
         this.net = net;
         this.parameters = parameters;
+        this.bf16 = bf16;
+    }
+
+    /** The precision this network computes in. */
+    dev.acgan.api.model.Precision precision() {
+        return bf16 ? dev.acgan.api.model.Precision.BF16 : dev.acgan.api.model.Precision.FP32;
+    }
+
+    /** An operand of a convolution or matrix product: itself in fp32, rounded to bfloat16 in bf16. */
+    private Tensor narrowed(Tensor x) {
+        return bf16 ? x.to(torch.ScalarType.BFloat16) : x;
+    }
+
+    /** The result of a convolution or matrix product as float32 (cast back from bfloat16 in bf16). */
+    private Tensor widened(Tensor y) {
+        return bf16 ? y.to(torch.ScalarType.Float) : y;
     }
 
     /**
@@ -103,7 +121,7 @@ final class NetworkCompiler {
         int[] outShape = node.outputShape();
         Tensor x = in.get(0);
         if (layer instanceof Dense d) {
-            Tensor y = x.matmul(param(node, "kernel"));
+            Tensor y = widened(narrowed(x).matmul(narrowed(param(node, "kernel"))));
             return d.useBias() ? y.add(param(node, "bias")) : y;
         }
         if (layer instanceof Embedding) {
@@ -133,7 +151,7 @@ final class NetworkCompiler {
         if (layer instanceof Conv2D c) {
             int[] inShape = node.inputShapes().get(0);
             Tensor nchw = samePad(
-                    nchw(x),
+                    nchw(narrowed(x)),
                     c.padding(),
                     inShape[0],
                     inShape[1],
@@ -142,35 +160,31 @@ final class NetworkCompiler {
                     c.strideH(),
                     c.strideW(),
                     0);
-            // The weight contiguous: slow_conv2d's backward allocates the weight's gradient in the weight's
+            // The weight contiguous: with oneDNN off, slow_conv2d's backward allocates the weight's gradient in the
+            // weight's
             // suggested memory format and then requires it contiguous, and the permuted view of a kernel with one
             // output channel (acgan-hq's last convolution) reads as channels-last. slow_conv2d's forward makes
             // the same copy, so the values are unchanged.
-            Tensor y = nhwc(torch.conv2d(
-                    nchw,
-                    torchKernel(param(node, "kernel")).contiguous(),
-                    new TensorOptional(),
-                    new long[] {c.strideH(), c.strideW()},
-                    new long[] {0, 0},
-                    new long[] {1, 1},
-                    1));
+            Tensor kernel = torchKernel(narrowed(param(node, "kernel"))).contiguous();
+            long[] stride = {c.strideH(), c.strideW()};
+            Tensor y = nhwc(widened(
+                    torch.conv2d(nchw, kernel, new TensorOptional(), stride, new long[] {0, 0}, new long[] {1, 1}, 1)));
             return c.useBias() ? y.add(param(node, "bias")) : y;
         }
         if (layer instanceof Conv2DTranspose c) {
             int[] inShape = node.inputShapes().get(0);
-            // slow_conv_transpose2d (im2col and a matrix product), not conv_transpose2d: libtorch 2.5.1's oneDNN
-            // deconvolution returns wrong values for some channel counts (1 output channel; 3 with a 5x5 kernel),
-            // should it ever be switched back on (see the TCK guide, "What a new backend needed").
-            Tensor full = torch.slow_conv_transpose2d(
-                    nchw(x).contiguous(),
-                    torchKernel(param(node, "kernel")),
-                    new long[] {c.kernelH(), c.kernelW()},
+            // Unpadded, then cropped: libtorch's conv_transpose2d with its own padding is not used (an earlier
+            // version saw wrong oneDNN results with it; unpadded, the TCK passes in fp32 and bf16).
+            Tensor full = widened(torch.conv_transpose2d(
+                    nchw(narrowed(x)),
+                    torchKernel(narrowed(param(node, "kernel"))),
                     new TensorOptional(),
                     new long[] {c.strideH(), c.strideW()},
                     new long[] {0, 0},
                     new long[] {0, 0},
                     1,
-                    1);
+                    1,
+                    1));
             long fullH = (long) (inShape[0] - 1) * c.strideH() + c.kernelH();
             long fullW = (long) (inShape[1] - 1) * c.strideW() + c.kernelW();
             long top = c.padding() == Padding.SAME ? Math.max(c.kernelH() - c.strideH(), 0) / 2 : 0;

@@ -3,6 +3,7 @@ package dev.acgan.backend.pytorch;
 import dev.acgan.api.model.ClassifierModel;
 import dev.acgan.api.model.GanModel;
 import dev.acgan.api.model.Generator;
+import dev.acgan.api.model.Precision;
 import dev.acgan.api.spec.ClassifierSpec;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spi.Capability;
@@ -23,12 +24,20 @@ import org.slf4j.LoggerFactory;
  * model, generator or classifier, not at discovery; the first load unpacks ~430 MB of libraries into JavaCPP's cache
  * ({@code ~/.javacpp/cache}, or {@code -Dorg.bytedeco.javacpp.cachedir}).
  *
+ * <p>oneDNN: on (libtorch's default), so libtorch runs convolutions on oneDNN's primitives (fp32: AVX-512 or AVX2
+ * kernels; bf16: AMX tiles or AVX512_BF16); the system property {@code acgan.pytorch.onednn=off} turns it off
+ * process-wide, for libtorch's native convolutions (im2col and OpenBLAS) in fp32 and no bf16.
+ *
  * <p>Threads: libtorch's intra-op pool is process-wide; it is set once, when the natives load, to the system
  * property {@value #THREADS_PROPERTY} if given, else {@code OMP_NUM_THREADS}, else the available processors, so that results are
  * deterministic at that count and a host can keep two backends in one JVM from oversubscribing the cores. Inter-op
  * parallelism is not used (every op is run by the calling thread).
  *
- * <p>Precision: fp32 only for now (bf16 would follow the TensorFlow backend's casts; see the TCK guide).
+ * <p>Precision: {@link Precision#FP32} everywhere, and {@link Precision#BF16} (mixed precision: the operands of every
+ * convolution, transposed convolution and Dense product rounded to bfloat16, the product's result cast back to
+ * float32; weights, gradients' accumulation into them, BatchNorm, losses and Adam stay float32) where the CPU has
+ * AMX-BF16 or AVX512_BF16, which is also where {@link Precision#AUTO} picks it ({@link OneDnnIsa}; the system property
+ * {@code acgan.pytorch.bf16=off} or the environment variable {@code ACGAN_PYTORCH_BF16=off} turns it off).
  */
 public final class PyTorchBackend implements GanBackend {
 
@@ -42,8 +51,17 @@ public final class PyTorchBackend implements GanBackend {
     private static final Object LOAD_LOCK = new Object();
     private static volatile boolean loaded;
 
-    /** The backend; loads nothing. */
-    public PyTorchBackend() {}
+    private final OneDnnIsa isa;
+
+    /** The backend on this machine, in this process's environment; loads nothing. */
+    public PyTorchBackend() {
+        this(OneDnnIsa.current());
+    }
+
+    /** The backend as on a CPU with these flags and settings (tests of the bf16 decision). */
+    PyTorchBackend(OneDnnIsa isa) {
+        this.isa = isa;
+    }
 
     /** Loads libtorch (once per process) and sets its intra-op thread count. */
     static void loadNatives() {
@@ -54,10 +72,9 @@ public final class PyTorchBackend implements GanBackend {
             if (!loaded) {
                 int threads = threads();
                 torch.set_num_threads(threads);
-                // libtorch 2.5.1's oneDNN (mkldnn) convolutions compute wrong backward-data and transposed
-                // convolutions for some channel counts (1 channel; 3 with a 5x5 kernel), and not even consistently,
-                // found by the TCK; its native convolutions (im2col and BLAS) are exact and deterministic.
-                torch.globalContext().setUserEnabledMkldnn(false);
+                // oneDNN (mkldnn) on unless acgan.pytorch.onednn=off: its convolutions, with transposed ones
+                // computed unpadded and cropped by the NetworkCompiler, pass the whole TCK in fp32 and bf16.
+                torch.globalContext().setUserEnabledMkldnn(OneDnn.on());
                 LOG.debug("libtorch loaded, {} intra-op threads", threads);
                 loaded = true;
             }
@@ -107,7 +124,8 @@ public final class PyTorchBackend implements GanBackend {
 
     @Override
     public String version() {
-        return "PyTorch 2.5.1 (libtorch through org.bytedeco:pytorch 2.5.1-1.5.11, CPU, oneDNN off)";
+        return "PyTorch 2.5.1 (libtorch through org.bytedeco:pytorch 2.5.1-1.5.11, CPU, oneDNN "
+                + (OneDnn.on() ? "on" : "off") + ")";
     }
 
     @Override
@@ -115,40 +133,69 @@ public final class PyTorchBackend implements GanBackend {
         return 30;
     }
 
+    /** Declares {@link Capability#BF16} where the CPU has AMX-BF16 or AVX512_BF16 and bf16 is not switched off. */
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(
+        Set<Capability> c = EnumSet.of(
                 Capability.CPU,
                 Capability.DETERMINISTIC,
                 Capability.GRADIENTS,
                 Capability.CONCURRENT_GENERATION,
                 Capability.CLASSIFIER);
-    }
-
-    @Override
-    public Optional<String> precisionUnavailable(dev.acgan.api.model.Precision precision) {
-        if (precision == dev.acgan.api.model.Precision.BF16) {
-            return Optional.of("the PyTorch backend computes in fp32 only (bf16 is not implemented yet)");
+        if (isa.bf16Unavailable().isEmpty()) {
+            c.add(Capability.BF16);
         }
-        return Optional.empty();
+        return c;
     }
 
     @Override
-    public String describeCompute(dev.acgan.api.model.Precision precision) {
-        resolvePrecision(precision);
-        return "fp32 (libtorch 2.5.1 native convolutions, im2col and OpenBLAS; oneDNN off; " + threads()
-                + " intra-op threads)";
+    public Optional<String> precisionUnavailable(Precision precision) {
+        return precision == Precision.BF16 ? isa.bf16Unavailable() : Optional.empty();
+    }
+
+    /** E.g. {@code bf16: convolutions and matrix products on bfloat16 operands, AMX-BF16 tiles (oneDNN ...)}. */
+    @Override
+    public String describeCompute(Precision precision) {
+        Precision p = resolvePrecision(precision);
+        if (p == Precision.BF16) {
+            return "bf16: convolutions and matrix products on bfloat16 operands, "
+                    + (isa.amx() ? "AMX-BF16 tiles" : "AVX512_BF16 dot products") + " (oneDNN " + isa.isa()
+                    + "), float32 accumulation, weights, BatchNorm, losses and optimizer; " + threads()
+                    + " intra-op threads";
+        }
+        return "fp32: convolutions "
+                + (OneDnn.on()
+                        ? "on oneDNN " + isa.fp32Isa()
+                        : "on libtorch's native kernels (oneDNN off by " + OneDnn.PROPERTY + ")")
+                + ", Dense products on OpenBLAS; " + threads() + " intra-op threads";
     }
 
     @Override
     public GanModel createModel(
             ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors state) {
-        return new PyTorchModel(spec, generatorOptimizer, discriminatorOptimizer, state);
+        return createModel(spec, generatorOptimizer, discriminatorOptimizer, state, Precision.FP32);
+    }
+
+    @Override
+    public GanModel createModel(
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors state,
+            Precision precision) {
+        Precision p = resolvePrecision(precision);
+        return new PyTorchModel(spec, generatorOptimizer, discriminatorOptimizer, state, p == Precision.BF16);
     }
 
     @Override
     public Generator loadGenerator(ModelSpec spec, NamedTensors weights) {
-        return PyTorchGenerator.standalone(spec, weights);
+        return loadGenerator(spec, weights, Precision.FP32);
+    }
+
+    @Override
+    public Generator loadGenerator(ModelSpec spec, NamedTensors weights, Precision precision) {
+        Precision p = resolvePrecision(precision);
+        return PyTorchGenerator.standalone(spec, weights, p == Precision.BF16);
     }
 
     @Override

@@ -52,7 +52,7 @@ final class PyTorchClassifier implements ClassifierModel {
         network.trainableParameters().forEach(p -> trainable.add(p.name()));
         PyTorchBackend.loadNatives();
         this.state = new Parameters(full, trainable);
-        this.compiler = new NetworkCompiler(network, state.asMap());
+        this.compiler = new NetworkCompiler(network, state.asMap(), false);
         this.classNode = network.output(NetworkSpec.OUT_CLASS).name();
         this.logitsNode = network.output(NetworkSpec.OUT_CLASS).node().inputs().get(0);
         this.featureNode = spec.network().outputs().get(ClassifierSpec.OUT_FEATURES);

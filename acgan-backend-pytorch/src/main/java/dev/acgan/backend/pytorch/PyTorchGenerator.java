@@ -46,8 +46,12 @@ final class PyTorchGenerator implements Generator {
         this.release = release;
     }
 
-    /** A generator over its own copy of the generator's parameters and statistics; other entries are ignored. */
-    static PyTorchGenerator standalone(ModelSpec spec, NamedTensors weights) {
+    /**
+     * A generator over its own copy of the generator's parameters and statistics; other entries are ignored.
+     *
+     * @param bf16 compute the convolutions and matrix products on bfloat16 operands
+     */
+    static PyTorchGenerator standalone(ModelSpec spec, NamedTensors weights, boolean bf16) {
         InferredModel inferred = spec.validate();
         Map<String, Tensor> values = new LinkedHashMap<>();
         for (ParameterSpec p : inferred.generator().parameters()) {
@@ -66,7 +70,7 @@ final class PyTorchGenerator implements Generator {
         ResourceGuard guard = new ResourceGuard("this PyTorch generator of " + spec.name());
         return new PyTorchGenerator(
                 spec,
-                new NetworkCompiler(inferred.generator(), parameters.asMap()),
+                new NetworkCompiler(inferred.generator(), parameters.asMap(), bf16),
                 guard::shared,
                 () -> guard.close(parameters::close));
     }
@@ -104,6 +108,11 @@ final class PyTorchGenerator implements Generator {
     @Override
     public ModelSpec spec() {
         return spec;
+    }
+
+    @Override
+    public dev.acgan.api.model.Precision precision() {
+        return compiler.precision();
     }
 
     @Override

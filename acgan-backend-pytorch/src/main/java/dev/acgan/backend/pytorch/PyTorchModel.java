@@ -55,8 +55,13 @@ final class PyTorchModel implements GanModel {
     private long generatorIterations;
     private long discriminatorIterations;
 
+    /** @param bf16 compute the convolutions and matrix products on bfloat16 operands (fp32 master weights) */
     PyTorchModel(
-            ModelSpec spec, AdamConfig generatorOptimizer, AdamConfig discriminatorOptimizer, NamedTensors initial) {
+            ModelSpec spec,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            NamedTensors initial,
+            boolean bf16) {
         this.spec = spec;
         this.inferred = spec.validate();
         this.generatorOptimizer = generatorOptimizer;
@@ -68,8 +73,8 @@ final class PyTorchModel implements GanModel {
         inferred.discriminator().trainableParameters().forEach(p -> trainable.add(p.name()));
         PyTorchBackend.loadNatives();
         this.state = new Parameters(full, trainable);
-        this.g = new NetworkCompiler(inferred.generator(), state.asMap());
-        this.d = new NetworkCompiler(inferred.discriminator(), state.asMap());
+        this.g = new NetworkCompiler(inferred.generator(), state.asMap(), bf16);
+        this.d = new NetworkCompiler(inferred.discriminator(), state.asMap(), bf16);
         setIterations(full);
         this.generatorView = new PyTorchGenerator(spec, g, this::readLocked, null);
         this.discriminatorView = new Discriminator() {
@@ -99,6 +104,11 @@ final class PyTorchModel implements GanModel {
     @Override
     public ModelSpec spec() {
         return spec;
+    }
+
+    @Override
+    public dev.acgan.api.model.Precision precision() {
+        return g.precision();
     }
 
     @Override

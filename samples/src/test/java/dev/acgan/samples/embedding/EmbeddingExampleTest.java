@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the embedding example ({@code samples/embedding}, the host application docs/embedding.md shows) the
  * way a host application team would: its source compiled on its own against acgan-api and Guice, then
- * started in two JVMs whose classpaths differ only in the backend (TensorFlow's jars, or ND4J's). Both
+ * started in three JVMs whose classpaths differ only in the backend (TensorFlow's jars, ND4J's or PyTorch's). All
  * load the same checkpoint; the backend each one reports must be the one on its classpath, and the
  * images must agree within the TCK's output tolerance.
  */
@@ -83,12 +83,17 @@ class EmbeddingExampleTest {
     }
 
     @Test
-    void sameCodeOnEitherBackendGivesTheSameImages() throws Exception {
-        BufferedImage tf = runWith("tensorflow", "nd4j");
-        BufferedImage nd4j = runWith("nd4j", "tensorflow");
-        assertEquals(tf.getWidth(), nd4j.getWidth());
-        assertEquals(tf.getHeight(), nd4j.getHeight());
+    void sameCodeOnEveryBackendGivesTheSameImages() throws Exception {
+        BufferedImage tf = runWith("tensorflow");
         assertEquals(10 * 28, tf.getHeight(), "one row of 28-pixel images per class");
+        for (String other : List.of("nd4j", "pytorch")) {
+            assertSameImage(tf, runWith(other), other);
+        }
+    }
+
+    private static void assertSameImage(BufferedImage tf, BufferedImage other, String backend) {
+        assertEquals(tf.getWidth(), other.getWidth());
+        assertEquals(tf.getHeight(), other.getHeight());
         // The TCK holds generated pixels within OUTPUT_ATOL + OUTPUT_RTOL (about 1.1e-4 on [-1, 1], i.e.
         // 0.014 of one 8-bit level); after rounding to 0..255 that can flip a pixel by one level, no more.
         double levelsPerUnit = 255.0 / 2.0;
@@ -99,29 +104,30 @@ class EmbeddingExampleTest {
         for (int y = 0; y < tf.getHeight(); y++) {
             for (int x = 0; x < tf.getWidth(); x++) {
                 int d = Math.abs(
-                        tf.getRaster().getSample(x, y, 0) - nd4j.getRaster().getSample(x, y, 0));
+                        tf.getRaster().getSample(x, y, 0) - other.getRaster().getSample(x, y, 0));
                 maxDiff = Math.max(maxDiff, d);
                 differing += d > 0 ? 1 : 0;
             }
         }
         System.out.printf(
-                "embedding example: %d of %d pixels differ between tensorflow and nd4j, by at most %d level(s)%n",
-                differing, pixels, maxDiff);
-        assertTrue(maxDiff <= allowed, "pixels differ by up to " + maxDiff + " levels; allowed " + allowed);
+                "embedding example: %d of %d pixels differ between tensorflow and %s, by at most %d level(s)%n",
+                differing, pixels, backend, maxDiff);
+        assertTrue(maxDiff <= allowed, backend + ": pixels differ by up to " + maxDiff + " levels; allowed " + allowed);
         // A one-level flip needs a pixel within the tolerance of a rounding edge: at most about twice
         // 0.014 / 1 of the pixels at the tolerance's full width (measured here: far fewer).
         double flipShare = 2 * (ParityTolerances.OUTPUT_ATOL + ParityTolerances.OUTPUT_RTOL) * levelsPerUnit;
         assertTrue(
                 differing <= Math.ceil(pixels * flipShare),
-                differing + " of " + pixels + " pixels differ (by one level)");
+                backend + ": " + differing + " of " + pixels + " pixels differ (by one level)");
     }
 
-    /** Runs the example in a fresh JVM with the backend {@code use} and without {@code drop}. */
-    private static BufferedImage runWith(String use, String drop) throws Exception {
+    /** Runs the example in a fresh JVM with the backend {@code use} and without the others' artifacts. */
+    private static BufferedImage runWith(String use) throws Exception {
         List<String> cp = new ArrayList<>();
         cp.add(classes.toString());
         classpath().stream()
-                .filter(p -> !isBackend(p, drop) && !isSamplesOwn(p))
+                .filter(p -> isBackend(p, use) || BACKENDS.stream().noneMatch(b -> isBackend(p, b)))
+                .filter(p -> !isSamplesOwn(p))
                 .forEach(cp::add);
         Path out = tmp.resolve("out-" + use);
         Path log = tmp.resolve("log-" + use + ".txt");
@@ -172,13 +178,21 @@ class EmbeddingExampleTest {
                 .anyMatch(p::contains);
     }
 
-    /** Whether a classpath entry belongs to a backend: its module or its native library's artifacts. */
+    private static final List<String> BACKENDS = List.of("tensorflow", "nd4j", "pytorch");
+
+    /**
+     * Whether a classpath entry belongs to a backend: its module or its native library's artifacts (OpenBLAS to both
+     * ND4J and PyTorch).
+     */
     private static boolean isBackend(String entry, String backend) {
         String p = entry.replace('\\', '/');
         return switch (backend) {
             case "tensorflow" -> p.contains("acgan-backend-tensorflow") || p.contains("/org/tensorflow/");
             case "nd4j" ->
                 Stream.of("acgan-backend-nd4j", "/org/nd4j/", "/org/bytedeco/openblas/", "/org/deeplearning4j/")
+                        .anyMatch(p::contains);
+            case "pytorch" ->
+                Stream.of("acgan-backend-pytorch", "/org/bytedeco/pytorch/", "/org/bytedeco/openblas/")
                         .anyMatch(p::contains);
             default -> throw new IllegalArgumentException(backend);
         };
