@@ -1,7 +1,6 @@
 package dev.acgan.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.acgan.api.data.Datasets;
 import dev.acgan.api.data.IdxDataset;
@@ -17,7 +16,6 @@ import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.AdamConfig;
-import dev.acgan.tck.ParityTolerances;
 import dev.acgan.tck.oracle.ReferenceBackend;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -72,30 +70,13 @@ class OnnxClassifierExportTest {
                 new int[] {8, expected.featureLength()},
                 onnx.get(OnnxExporter.OUTPUT_FEATURES).shape());
         double max = Math.max(
-                within("class", onnx.get(OnnxExporter.OUTPUT_CLASS).data(), expected.probabilities()),
-                within("features", onnx.get(OnnxExporter.OUTPUT_FEATURES).data(), expected.features()));
+                ExportChecks.assertWithinOutputTolerance(
+                        "class", "onnx", onnx.get(OnnxExporter.OUTPUT_CLASS).data(), expected.probabilities()),
+                ExportChecks.assertWithinOutputTolerance(
+                        "features",
+                        "onnx",
+                        onnx.get(OnnxExporter.OUTPUT_FEATURES).data(),
+                        expected.features()));
         System.out.printf(Locale.ROOT, "lenet on %s: max |onnx - %s| = %.3g%n", backendName, backendName, max);
-    }
-
-    private static double within(String what, float[] a, float[] e) {
-        assertEquals(e.length, a.length, what + " size");
-        double max = 0;
-        for (int i = 0; i < e.length; i++) {
-            double diff = Math.abs(a[i] - e[i]);
-            max = Math.max(max, diff);
-            double allowed = ParityTolerances.OUTPUT_RTOL * Math.abs(e[i]) + ParityTolerances.OUTPUT_ATOL;
-            if (diff > allowed) {
-                throw new AssertionError(String.format(
-                        Locale.ROOT,
-                        "%s element %d differs by %.3g (onnx %.7f, backend %.7f), allowed %.3g",
-                        what,
-                        i,
-                        diff,
-                        a[i],
-                        e[i],
-                        allowed));
-            }
-        }
-        return max;
     }
 }

@@ -11,7 +11,6 @@ import dev.acgan.api.data.Datasets;
 import dev.acgan.api.model.DiscriminatorOutput;
 import dev.acgan.api.model.Generator;
 import dev.acgan.api.spec.ModelSpec;
-import dev.acgan.api.spec.ParameterSpec;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
@@ -96,10 +95,9 @@ class OnnxExportParityTest {
         Map<String, Tensor> onnx = OnnxRuntimeRunner.run(Files.readAllBytes(d.model()), inputs);
         assertArrayEquals(
                 new int[] {IMAGES, 1}, onnx.get(OnnxExporter.OUTPUT_VALIDITY).shape());
-        double maxDiffD = within(
-                spec,
-                backendName,
-                "validity",
+        double maxDiffD = ExportChecks.assertWithinOutputTolerance(
+                spec.name() + " on " + backendName + ": validity",
+                "onnx",
                 onnx.get(OnnxExporter.OUTPUT_VALIDITY).data(),
                 judged.validity());
         if (spec.kind().auxiliaryClassifier()) {
@@ -108,10 +106,9 @@ class OnnxExportParityTest {
                     onnx.get(OnnxExporter.OUTPUT_CLASS).shape());
             maxDiffD = Math.max(
                     maxDiffD,
-                    within(
-                            spec,
-                            backendName,
-                            "class",
+                    ExportChecks.assertWithinOutputTolerance(
+                            spec.name() + " on " + backendName + ": class",
+                            "onnx",
                             onnx.get(OnnxExporter.OUTPUT_CLASS).data(),
                             judged.classProbabilities()));
         } else {
@@ -159,19 +156,7 @@ class OnnxExportParityTest {
         GanBackend backend = new ReferenceBackend();
         for (String preset : new String[] {Presets.ACGAN_FAST, Presets.CGAN_MNIST}) {
             ModelSpec spec = Presets.byName(preset);
-            SplittableRandom rnd = new SplittableRandom(3);
-            Map<String, Tensor> weights = new LinkedHashMap<>();
-            for (ParameterSpec p : spec.validate().generator().parameters()) {
-                float[] data = new float[p.size()];
-                double scale = p.shape().length == 1 ? 1 : Math.sqrt(2.0 / p.shape()[p.shape().length - 2]);
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = p.name().endsWith("moving_variance")
-                            ? (float) (0.05 + rnd.nextDouble() * 2)
-                            : (float) (rnd.nextDouble(-1, 1) * scale);
-                }
-                weights.put(p.name(), new Tensor(p.shape(), data));
-            }
-            NamedTensors named = new NamedTensors(weights);
+            NamedTensors named = ExportChecks.randomGeneratorWeights(spec, 3);
             double maxDiff = compare(backend, spec, named, OnnxExporter.generator(spec, named));
             System.out.printf(Locale.ROOT, "%s with random BatchNorm statistics: max diff %.3g%n", preset, maxDiff);
         }
@@ -195,10 +180,9 @@ class OnnxExportParityTest {
                 },
                 actual.shape(),
                 "output shape (NHWC)");
-        return within(
-                spec,
-                backend.name(),
-                "image",
+        return ExportChecks.assertWithinOutputTolerance(
+                spec.name() + " on " + backend.name() + ": image",
+                "onnx",
                 actual.data(),
                 expected.toLayout(Layout.NHWC).pixels());
     }
@@ -217,30 +201,5 @@ class OnnxExportParityTest {
             labels[i] = i % spec.numClasses();
         }
         return labels;
-    }
-
-    /** Asserts every element within the TCK's output tolerance; returns the largest absolute difference. */
-    private static double within(ModelSpec spec, String backend, String what, float[] a, float[] e) {
-        assertEquals(e.length, a.length, what + " size");
-        double max = 0;
-        for (int i = 0; i < e.length; i++) {
-            double diff = Math.abs(a[i] - e[i]);
-            max = Math.max(max, diff);
-            double allowed = ParityTolerances.OUTPUT_RTOL * Math.abs(e[i]) + ParityTolerances.OUTPUT_ATOL;
-            if (diff > allowed) {
-                throw new AssertionError(String.format(
-                        Locale.ROOT,
-                        "%s on %s: %s element %d differs by %.3g (onnx %.7f, backend %.7f), allowed %.3g",
-                        spec.name(),
-                        backend,
-                        what,
-                        i,
-                        diff,
-                        a[i],
-                        e[i],
-                        allowed));
-            }
-        }
-        return max;
     }
 }

@@ -120,19 +120,7 @@ class TfjsExportParityTest {
         TfjsNode.require();
         for (String preset : new String[] {Presets.ACGAN_HQ, Presets.CGAN_MNIST}) {
             ModelSpec spec = Presets.byName(preset);
-            SplittableRandom rnd = new SplittableRandom(3);
-            Map<String, Tensor> weights = new LinkedHashMap<>();
-            for (ParameterSpec p : spec.validate().generator().parameters()) {
-                float[] data = new float[p.size()];
-                double scale = p.shape().length == 1 ? 1 : Math.sqrt(2.0 / p.shape()[p.shape().length - 2]);
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = p.name().endsWith("moving_variance")
-                            ? (float) (0.05 + rnd.nextDouble() * 2)
-                            : (float) (rnd.nextDouble(-1, 1) * scale);
-                }
-                weights.put(p.name(), new Tensor(p.shape(), data));
-            }
-            NamedTensors named = new NamedTensors(weights);
+            NamedTensors named = ExportChecks.randomGeneratorWeights(spec, 3);
             Path out = tmp.resolve(preset);
             Files.createDirectories(out);
             for (Map.Entry<String, byte[]> f :
@@ -249,28 +237,11 @@ class TfjsExportParityTest {
                 },
                 actual.shape(),
                 "output shape (NHWC)");
-        float[] e = expected.toLayout(Layout.NHWC).pixels();
-        float[] a = actual.data();
-        assertEquals(e.length, a.length, "image values");
-        double max = 0;
-        for (int i = 0; i < e.length; i++) {
-            double diff = Math.abs(a[i] - e[i]);
-            max = Math.max(max, diff);
-            double allowed = ParityTolerances.OUTPUT_RTOL * Math.abs(e[i]) + ParityTolerances.OUTPUT_ATOL;
-            if (diff > allowed) {
-                throw new AssertionError(String.format(
-                        Locale.ROOT,
-                        "%s on %s: element %d differs by %.3g (tfjs %.7f, backend %.7f), allowed %.3g",
-                        spec.name(),
-                        backend.name(),
-                        i,
-                        diff,
-                        a[i],
-                        e[i],
-                        allowed));
-            }
-        }
-        return max;
+        return ExportChecks.assertWithinOutputTolerance(
+                spec.name() + " on " + backend.name() + ": image",
+                "tfjs",
+                actual.data(),
+                expected.toLayout(Layout.NHWC).pixels());
     }
 
     private static NamedTensors zeros(ModelSpec spec) {
