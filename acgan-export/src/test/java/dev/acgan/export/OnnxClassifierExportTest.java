@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OnnxClassifierExportTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"tensorflow", "nd4j", ReferenceBackend.NAME})
+    @ValueSource(strings = {"tensorflow", "nd4j", "pytorch", ReferenceBackend.NAME})
     void exportedLenetMatchesTheBackend(String backendName) throws Exception {
         GanBackend backend = backendName.equals(ReferenceBackend.NAME)
                 ? new ReferenceBackend()

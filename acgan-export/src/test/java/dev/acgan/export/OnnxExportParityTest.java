@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exported ONNX generator computes what the backends' generators compute: for every preset, a checkpoint made
- * by a few training steps on the TensorFlow backend and on the ND4J backend is written, read back and exported;
+ * by a few training steps on each of the TensorFlow, ND4J and PyTorch backends is written, read back and exported;
  * ONNX Runtime's images for ten noise vectors (one per class) must match the images of the generator of the
  * backend that trained it, element by element within the TCK's output tolerance
  * ({@link ParityTolerances#OUTPUT_RTOL} relative plus {@link ParityTolerances#OUTPUT_ATOL} absolute).
@@ -51,7 +51,7 @@ class OnnxExportParityTest {
     Path tmp;
 
     static Stream<Arguments> presetsAndBackends() {
-        return Stream.of("tensorflow", "nd4j")
+        return Stream.of("tensorflow", "nd4j", "pytorch")
                 .flatMap(b -> Presets.names().stream().map(p -> Arguments.of(p, b)));
     }
 

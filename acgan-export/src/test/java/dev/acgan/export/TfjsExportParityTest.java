@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exported TensorFlow.js generator computes what the backends' generators compute: for every preset, a
- * checkpoint made by a few training steps on the TensorFlow backend and on the ND4J backend is written, read back
+ * checkpoint made by a few training steps on each of the TensorFlow, ND4J and PyTorch backends is written, read back
  * and exported with {@code --format tfjs}; {@code src/test/node/generate.js} loads it with {@code
  * tf.loadLayersModel} of {@code @tensorflow/tfjs} 4.22.0 under Node.js and generates ten images (one per class) fed
  * as the TF.js ACGAN example's page feeds its generator; they must match the images of the generator of the backend
@@ -60,7 +60,7 @@ class TfjsExportParityTest {
     Path tmp;
 
     static Stream<Arguments> presetsAndBackends() {
-        return Stream.of("tensorflow", "nd4j")
+        return Stream.of("tensorflow", "nd4j", "pytorch")
                 .flatMap(b -> Presets.names().stream().map(p -> Arguments.of(p, b)));
     }
 
