@@ -22,6 +22,7 @@ import dev.acgan.api.train.TrainingPosition;
 import dev.acgan.eval.render.AnimatedGif;
 import dev.acgan.eval.render.ImageGrid;
 import dev.acgan.eval.render.Images;
+import dev.acgan.eval.render.LossPlot;
 import dev.acgan.eval.render.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -257,12 +258,13 @@ public final class SparkTraining {
                     + "); resume it or choose another directory");
         }
         checkSlots(spark, options);
-        DatasetSource data = RoundTask.dataset(options.dataset());
-        NamedTensors state =
-                StateNames.completeAndCheck(inferred, ParameterInitializer.initialize(inferred, cfg.seed()));
-        files.prepare();
-        writeOptions(files, options);
-        return run(spark, backend, spec, cfg, data, state, 0, options, files);
+        try (Data data = Data.open(spark, options.dataset(), spec, options.workers())) {
+            NamedTensors state =
+                    StateNames.completeAndCheck(inferred, ParameterInitializer.initialize(inferred, cfg.seed()));
+            files.prepare();
+            writeOptions(files, options);
+            return run(spark, backend, spec, cfg, data, state, 0, options, files);
+        }
     }
 
     /**
@@ -285,7 +287,6 @@ public final class SparkTraining {
         Options opts = options != null ? options : readOptions(files);
         GanBackend backend = Backends.discover().select(opts.backend());
         checkSlots(spark, opts);
-        DatasetSource data = RoundTask.dataset(opts.dataset());
         CheckpointMetadata meta = ckpt.metadata();
         LOG.info(
                 "resuming {} from {} (step {})",
@@ -293,16 +294,18 @@ public final class SparkTraining {
                 latest,
                 meta.position().step());
         TrainingConfig cfg = maxSteps == null ? meta.config() : meta.config().withMaxSteps(maxSteps);
-        return run(
-                spark,
-                backend,
-                meta.spec(),
-                cfg,
-                data,
-                ckpt.tensors(),
-                meta.position().step(),
-                opts,
-                files);
+        try (Data data = Data.open(spark, opts.dataset(), meta.spec(), opts.workers())) {
+            return run(
+                    spark,
+                    backend,
+                    meta.spec(),
+                    cfg,
+                    data,
+                    ckpt.tensors(),
+                    meta.position().step(),
+                    opts,
+                    files);
+        }
     }
 
     private static void checkSlots(JavaSparkContext spark, Options options) {
@@ -326,7 +329,7 @@ public final class SparkTraining {
             GanBackend backend,
             ModelSpec spec,
             TrainingConfig cfg,
-            DatasetSource data,
+            Data data,
             NamedTensors initial,
             long startStep,
             Options o,
@@ -347,7 +350,7 @@ public final class SparkTraining {
         LOG.info(
                 "training {} on {} with {} workers x {} steps per round, {} steps, backend {}",
                 spec.name(),
-                data.info().name(),
+                data.name(),
                 o.workers(),
                 o.stepsPerRound(),
                 total,
@@ -367,9 +370,14 @@ public final class SparkTraining {
             try {
                 List<Integer> workers = IntStream.range(0, o.workers()).boxed().collect(Collectors.toList());
                 spark.setJobDescription("acgan round " + round + " (steps " + (step + 1) + ".." + (step + steps) + ")");
-                results = spark.parallelize(workers, o.workers())
-                        .map(new RoundTask(bc, o, round, step, steps))
-                        .collect();
+                RoundTask task = new RoundTask(bc, o, round, step, steps);
+                results = data.read() != null
+                        ? data.read()
+                                .shares()
+                                .mapPartitionsWithIndex(
+                                        new RoundTask.OnShares(task, data.read().info()), true)
+                                .collect()
+                        : spark.parallelize(workers, o.workers()).map(task).collect();
             } finally {
                 bc.destroy();
             }
@@ -438,6 +446,7 @@ public final class SparkTraining {
                 Checkpoint c = new Checkpoint(
                         metadata(spec, cfg, position(step, share0, cfg), backend, data, createdAt), state);
                 lastCheckpoint = files.writeCheckpoint(step, c, o.keep());
+                files.writeLossPlot(spec.name());
             }
             if (last || (o.sampleEveryRounds() > 0 && round % o.sampleEveryRounds() == 0)) {
                 files.writeGrid(backend, spec, cfg.seed(), step, state);
@@ -452,12 +461,7 @@ public final class SparkTraining {
     }
 
     private static CheckpointMetadata metadata(
-            ModelSpec spec,
-            TrainingConfig cfg,
-            TrainingPosition pos,
-            GanBackend backend,
-            DatasetSource data,
-            String createdAt) {
+            ModelSpec spec, TrainingConfig cfg, TrainingPosition pos, GanBackend backend, Data data, String createdAt) {
         return new CheckpointMetadata(
                 Checkpoint.FORMAT_VERSION,
                 CheckpointType.TRAINING,
@@ -465,11 +469,35 @@ public final class SparkTraining {
                 cfg,
                 pos,
                 backend.name(),
-                data.info().name(),
+                data.name(),
                 createdAt,
                 List.of(),
                 null,
                 0);
+    }
+
+    /**
+     * The training data as the driver sees it: its name and size, and, for a dataset Spark reads
+     * ({@code parquet:} and {@code binaryfile:}), the cached shares; otherwise the executors read it by spec.
+     */
+    private record Data(String name, int size, SparkDataset read) implements AutoCloseable {
+
+        static Data open(JavaSparkContext spark, String dataset, ModelSpec spec, int workers) {
+            if (SparkDataset.handles(dataset)) {
+                SparkDataset d = SparkDataset.load(spark, dataset, spec, workers);
+                LOG.info("read {}: {} images in {} shares", dataset, d.size(), workers);
+                return new Data(d.info().name(), d.size(), d);
+            }
+            DatasetSource ds = RoundTask.dataset(dataset);
+            return new Data(ds.info().name(), ds.size(), null);
+        }
+
+        @Override
+        public void close() {
+            if (read != null) {
+                read.close();
+            }
+        }
     }
 
     /** Sets the compute threads of the backends that read them from system properties (0: leave as is). */
@@ -510,6 +538,39 @@ public final class SparkTraining {
             return JSON.readValue(Files.readAllBytes(p), Options.class);
         } catch (IOException e) {
             throw new IllegalArgumentException(p + ": cannot read the run's Spark options: " + e.getMessage(), e);
+        }
+    }
+
+    /** A round's losses as {@link LossPlot} plots them: the totals (the components are not collected). */
+    record RoundLoss(long step, double dTotal, double gTotal) implements LossPlot.Row {
+        @Override
+        public double dRealAdv() {
+            return 0;
+        }
+
+        @Override
+        public double dFakeAdv() {
+            return 0;
+        }
+
+        @Override
+        public double dRealAux() {
+            return 0;
+        }
+
+        @Override
+        public double dFakeAux() {
+            return 0;
+        }
+
+        @Override
+        public double gAdv() {
+            return 0;
+        }
+
+        @Override
+        public double gAux() {
+            return 0;
         }
     }
 
@@ -600,6 +661,27 @@ public final class SparkTraining {
                 AnimatedGif.write(frames, 25, 200, samples().resolve("progress.gif"));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not write {}: {}", samples().resolve("progress.gif"), e.toString());
+            }
+        }
+
+        /**
+         * {@code loss.png}: the discriminator's and generator's loss of every round in {@code metrics.csv}
+         * (mean over the workers and the round's steps), against the step.
+         */
+        void writeLossPlot(String model) {
+            Path csv = dir.resolve("metrics.csv");
+            try {
+                List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+                List<LossPlot.Row> rows = new ArrayList<>();
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.split(",", -1);
+                    rows.add(new RoundLoss(Long.parseLong(f[1]), Double.parseDouble(f[3]), Double.parseDouble(f[4])));
+                }
+                if (!rows.isEmpty()) {
+                    LossPlot.write(rows, model + ", per round, mean over workers", dir.resolve("loss.png"));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not write {}: {}", dir.resolve("loss.png"), e.toString());
             }
         }
 

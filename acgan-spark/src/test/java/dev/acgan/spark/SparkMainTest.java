@@ -101,6 +101,15 @@ class SparkMainTest {
                 out.toString());
         assertEquals(0, g.code(), g.err());
         assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
+        assertTrue(Files.isRegularFile(split.resolve("loss.png")), "loss.png after the resumed run");
+
+        // The synthetic Parquet is a training set Spark reads (model shape and classes from its rows).
+        Path onSynthetic = tmp.resolve("on-synthetic");
+        Run p = run(train(onSynthetic, "2", "--dataset", "parquet:" + out, "--workers", "1"));
+        assertEquals(0, p.code(), p.err());
+        assertEquals(
+                "parquet:" + out,
+                Checkpoint.read(onSynthetic.resolve("generator")).metadata().dataset());
     }
 
     @Test
@@ -113,6 +122,12 @@ class SparkMainTest {
         Run d = run(train(tmp.resolve("y"), "2", "--dataset", "idx:" + tmp.resolve("none")));
         assertEquals(1, d.code(), d.err());
         assertTrue(d.err().contains(tmp.resolve("none").toString()), d.err());
+
+        Run q = run(train(tmp.resolve("z"), "2", "--dataset", "parquet:" + tmp.resolve("none.parquet")));
+        assertEquals(1, q.code(), q.err());
+        assertTrue(q.err().contains(tmp.resolve("none.parquet").toString()), q.err());
+        assertEquals(2, q.err().strip().split("\n").length, q.err());
+        assertTrue(Files.notExists(tmp.resolve("z")));
 
         Run c = run(
                 "generate",
