@@ -159,17 +159,38 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[workers].")
         String master;
 
+        @Option(
+                names = "--tensorboard",
+                paramLabel = "DIR",
+                description = "Write TensorBoard event files into DIR (per round: D and G loss, round and "
+                        + "averaging time; the sample grids). Default: none.")
+        Path tensorboard;
+
         @Override
         public Integer call() throws Exception {
             SparkTraining.Options o = new SparkTraining.Options(
-                    workers, stepsPerRound, dataset, backend, threads, checkpointEvery, sampleEvery, 3, -1, 0);
+                    workers,
+                    stepsPerRound,
+                    dataset,
+                    backend,
+                    threads,
+                    checkpointEvery,
+                    sampleEvery,
+                    3,
+                    -1,
+                    0,
+                    tensorboard == null ? null : tensorboard.toString());
             try (SparkSession spark = session(master, workers)) {
                 SparkTraining.Report r;
                 if (resume != null) {
                     if (!Files.isDirectory(resume)) {
                         throw new IllegalArgumentException(resume + ": no such run directory");
                     }
-                    r = SparkTraining.resume(LocalSpark.context(spark), resume, null, steps);
+                    SparkTraining.Options previous = null;
+                    if (tensorboard != null) {
+                        previous = SparkTraining.readOptions(resume).withTensorBoard(tensorboard.toString());
+                    }
+                    r = SparkTraining.resume(LocalSpark.context(spark), resume, previous, steps);
                 } else {
                     DatasetInfo info = SparkDataset.handles(dataset)
                             ? SparkDataset.describe(LocalSpark.context(spark), dataset)

@@ -1,5 +1,6 @@
 package dev.acgan.spark;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointException;
@@ -24,6 +25,7 @@ import dev.acgan.eval.render.ImageGrid;
 import dev.acgan.eval.render.Images;
 import dev.acgan.eval.render.LossPlot;
 import dev.acgan.eval.render.SampleGrid;
+import dev.acgan.tensorboard.TensorBoardListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serializable;
@@ -101,6 +103,8 @@ public final class SparkTraining {
      * @param failRound             fault injection for tests: the round whose task {@code failWorker} fails on
      *                              its first attempt ({@code -1}: none)
      * @param failWorker            see {@code failRound}
+     * @param tensorboard           a directory for TensorBoard event files of the rounds' losses and the sample
+     *                              grids, or {@code null} for none (a resumed run adds a file there)
      */
     public record Options(
             int workers,
@@ -112,12 +116,14 @@ public final class SparkTraining {
             int sampleEveryRounds,
             int keep,
             long failRound,
-            int failWorker)
+            int failWorker,
+            String tensorboard)
             implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
         /** Checks the ranges, naming the field. */
+        @JsonCreator
         public Options {
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be at least 1, got " + workers);
@@ -133,6 +139,48 @@ public final class SparkTraining {
                         + "every >= 0 rounds and keep >= 1 expected, got " + threadsPerTask + ", "
                         + checkpointEveryRounds + ", " + sampleEveryRounds + ", " + keep);
             }
+        }
+
+        /** The options without TensorBoard events. */
+        public Options(
+                int workers,
+                int stepsPerRound,
+                String dataset,
+                String backend,
+                int threadsPerTask,
+                int checkpointEveryRounds,
+                int sampleEveryRounds,
+                int keep,
+                long failRound,
+                int failWorker) {
+            this(
+                    workers,
+                    stepsPerRound,
+                    dataset,
+                    backend,
+                    threadsPerTask,
+                    checkpointEveryRounds,
+                    sampleEveryRounds,
+                    keep,
+                    failRound,
+                    failWorker,
+                    null);
+        }
+
+        /** The same with TensorBoard event files in {@code dir} ({@code null}: none). */
+        public Options withTensorBoard(String dir) {
+            return new Options(
+                    workers,
+                    stepsPerRound,
+                    dataset,
+                    backend,
+                    threadsPerTask,
+                    checkpointEveryRounds,
+                    sampleEveryRounds,
+                    keep,
+                    failRound,
+                    failWorker,
+                    dir);
         }
 
         /** {@code N} workers, {@code H} steps per round on {@code dataset}; defaults for the rest. */
@@ -152,7 +200,8 @@ public final class SparkTraining {
                     sampleEveryRounds,
                     keep,
                     failRound,
-                    failWorker);
+                    failWorker,
+                    tensorboard);
         }
 
         /** The same with compute threads per task. */
@@ -167,7 +216,8 @@ public final class SparkTraining {
                     sampleEveryRounds,
                     keep,
                     failRound,
-                    failWorker);
+                    failWorker,
+                    tensorboard);
         }
 
         /** The same with the checkpoint and sample periods in rounds. */
@@ -182,7 +232,8 @@ public final class SparkTraining {
                     sampleEvery,
                     keep,
                     failRound,
-                    failWorker);
+                    failWorker,
+                    tensorboard);
         }
 
         /** The same with a fault injected: task {@code worker} of round {@code round} fails on its first try. */
@@ -197,7 +248,8 @@ public final class SparkTraining {
                     sampleEveryRounds,
                     keep,
                     round,
-                    worker);
+                    worker,
+                    tensorboard);
         }
     }
 
@@ -339,14 +391,34 @@ public final class SparkTraining {
             throw new IllegalArgumentException("the run in " + files.dir() + " is complete (step " + startStep + " of "
                     + total + "); raise the epochs or steps to continue");
         }
+        byte[] encoded = encode(initial);
+        try (TensorBoardListener tb =
+                o.tensorboard() == null ? null : TensorBoardListener.open(Path.of(o.tensorboard()), startStep)) {
+            return rounds(spark, backend, spec, cfg, data, initial, encoded, startStep, o, files, tb);
+        }
+    }
+
+    private static Report rounds(
+            JavaSparkContext spark,
+            GanBackend backend,
+            ModelSpec spec,
+            TrainingConfig cfg,
+            Data data,
+            NamedTensors initial,
+            byte[] initialEncoded,
+            long startStep,
+            Options o,
+            RunFiles files,
+            TensorBoardListener tb) {
+        long total = totalSteps(cfg, data.size(), o.workers());
         int share0 = PartitionView.sizeOf(data.size(), 0, o.workers());
         String createdAt = Instant.now().toString();
         NamedTensors state = initial;
+        byte[] encoded = initialEncoded;
         long step = startStep;
         long round = (startStep + o.stepsPerRound() - 1) / o.stepsPerRound();
         List<Round> rounds = new ArrayList<>();
         Path lastCheckpoint = null;
-        byte[] encoded = encode(state);
         LOG.info(
                 "training {} on {} with {} workers x {} steps per round, {} steps, backend {}",
                 spec.name(),
@@ -429,6 +501,13 @@ public final class SparkTraining {
                     results.stream().map(RoundTask.Result::executor).collect(Collectors.toList()));
             rounds.add(done);
             files.appendMetrics(done);
+            if (tb != null) {
+                tb.scalar(TensorBoardListener.D_TOTAL, step, d);
+                tb.scalar(TensorBoardListener.G_TOTAL, step, g);
+                tb.scalar("spark/round_ms", step, done.roundMillis());
+                tb.scalar("spark/average_ms", step, done.averageMillis());
+                tb.flush();
+            }
             LOG.info(String.format(
                     Locale.ROOT,
                     "round %d: step %d/%d, D %.4f, G %.4f, %.0f ms (averaging %.1f ms of %d bytes)",
@@ -449,7 +528,11 @@ public final class SparkTraining {
                 files.writeLossPlot(spec.name());
             }
             if (last || (o.sampleEveryRounds() > 0 && round % o.sampleEveryRounds() == 0)) {
-                files.writeGrid(backend, spec, cfg.seed(), step, state);
+                BufferedImage grid = files.writeGrid(backend, spec, cfg.seed(), step, state);
+                if (tb != null && grid != null) {
+                    tb.image("samples/grid", step, grid);
+                    tb.flush();
+                }
             }
         }
         files.writeGif();
@@ -530,6 +613,11 @@ public final class SparkTraining {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + files.dir().resolve(SPARK_FILE), e);
         }
+    }
+
+    /** The options a run in {@code outdir} was started with (its {@value #SPARK_FILE}). */
+    static Options readOptions(Path outdir) {
+        return readOptions(new RunFiles(outdir));
     }
 
     private static Options readOptions(RunFiles files) {
@@ -635,12 +723,15 @@ public final class SparkTraining {
             }
         }
 
-        void writeGrid(GanBackend backend, ModelSpec spec, long seed, long step, NamedTensors state) {
+        /** Writes the grid of {@code step} and returns it ({@code null} when it could not be made). */
+        BufferedImage writeGrid(GanBackend backend, ModelSpec spec, long seed, long step, NamedTensors state) {
             try (Generator g = backend.loadGenerator(spec, StateNames.generatorOnly(state))) {
                 BufferedImage img = SampleGrid.training(spec, seed).render(g);
                 Images.writePng(img, samples().resolve(String.format(Locale.ROOT, "grid-step-%09d.png", step)));
+                return img;
             } catch (RuntimeException e) {
                 LOG.warn("could not write the sample grid of step {}: {}", step, e.toString());
+                return null;
             }
         }
 

@@ -14,6 +14,8 @@ import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
 import dev.acgan.api.train.TrainingConfig;
 import dev.acgan.eval.render.LossPlot;
+import dev.acgan.tensorboard.EventFileWriter;
+import dev.acgan.tensorboard.TensorBoardListener;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Event;
+import org.tensorflow.proto.Summary;
 
 /**
  * Training on images Spark reads itself ({@code parquet:} and {@code binaryfile:}), in local mode
@@ -138,6 +142,30 @@ class SparkDatasetTest {
         assertArrayEquals(tensors, Files.readAllBytes(pq.checkpoint().resolve(Checkpoint.TENSORS_FILE)));
         assertArrayEquals(tensors, Files.readAllBytes(bin.checkpoint().resolve(Checkpoint.TENSORS_FILE)));
 
+        // Resuming a run on Parquet reads it again: 2 steps + resume to 4 = the 4 steps in one go. Both parts
+        // write TensorBoard events (the resumed part into a second file of the same directory).
+        Path pq2 = tmp.resolve("pq2");
+        Path tb = tmp.resolve("tb");
+        SparkTraining.Report first = SparkTraining.train(
+                spark,
+                SPEC,
+                CONFIG.withMaxSteps(2),
+                options(2, "parquet:" + tmp.resolve("digits.parquet")).withTensorBoard(tb.toString()),
+                pq2);
+        SparkTraining.Report resumed = SparkTraining.resume(spark, pq2, null, 4L);
+        assertEquals(pq.stateSha256(), resumed.stateSha256(), "resumed on Parquet");
+        List<Path> files = EventFileWriter.eventFiles(tb);
+        assertEquals(2, files.size(), files.toString());
+        List<String> logged = new ArrayList<>();
+        for (Path f : files) {
+            logged.addAll(summaries(f));
+        }
+        double d2 = first.rounds().get(0).dLoss();
+        double g4 = resumed.rounds().get(0).gLoss();
+        assertTrue(logged.contains(TensorBoardListener.D_TOTAL + "@2=" + (float) d2), logged.toString());
+        assertTrue(logged.contains(TensorBoardListener.G_TOTAL + "@4=" + (float) g4), logged.toString());
+        assertTrue(logged.contains("samples/grid@4=image"), logged.toString());
+
         // loss.png: the discriminator's and generator's charts of the rounds.
         for (String run : List.of("api", "pq", "bin")) {
             Path loss = tmp.resolve(run).resolve("loss.png");
@@ -160,6 +188,26 @@ class SparkDatasetTest {
                 spark, SPEC, CONFIG.withMaxSteps(2), options(1, "parquet:" + synthetic), tmp.resolve("syn"));
         assertEquals(2, syn.step());
         assertTrue(Files.exists(tmp.resolve("syn").resolve("loss.png")));
+    }
+
+    /** The summary values of an event file as {@code tag@step=value} (TFRecords: length, CRC, data, CRC). */
+    static List<String> summaries(Path file) throws Exception {
+        List<String> out = new ArrayList<>();
+        java.nio.ByteBuffer buf =
+                java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (buf.remaining() >= 12) {
+            int length = (int) buf.getLong();
+            buf.getInt();
+            byte[] data = new byte[length];
+            buf.get(data);
+            buf.getInt();
+            Event e = Event.parseFrom(data);
+            for (Summary.Value v : e.getSummary().getValueList()) {
+                out.add(v.getTag() + "@" + e.getStep() + "="
+                        + (v.hasImage() ? "image" : Float.toString(v.getSimpleValue())));
+            }
+        }
+        return out;
     }
 
     @Test
