@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.tensorboard.EventFileWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,10 +66,25 @@ class SparkMainTest {
     void resumedRunEqualsUninterruptedRunAndGenerateWritesParquet() throws Exception {
         Path straight = tmp.resolve("straight");
         Path split = tmp.resolve("split");
-        assertEquals(0, run(train(straight, "4")).code());
+        assertEquals(
+                0,
+                run(train(straight, "4", "--tensorboard", tmp.resolve("tb").toString()))
+                        .code());
+        assertEquals(1, EventFileWriter.eventFiles(tmp.resolve("tb")).size());
         assertEquals(0, run(train(split, "2")).code());
-        Run resumed = run("train", "--master", "local[2]", "--resume", split.toString(), "--steps", "4");
+        Path tb2 = tmp.resolve("tb2");
+        Run resumed = run(
+                "train",
+                "--master",
+                "local[2]",
+                "--resume",
+                split.toString(),
+                "--steps",
+                "4",
+                "--tensorboard",
+                tb2.toString());
         assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(1, EventFileWriter.eventFiles(tb2).size(), "--tensorboard given when resuming");
         assertEquals(
                 "step-000000004",
                 Files.readString(split.resolve("checkpoints/latest")).strip());
