@@ -191,12 +191,24 @@ final class SparkDataset implements AutoCloseable {
         return new DatasetInfo(spec, (int) Math.min(count, Integer.MAX_VALUE), shape, classes);
     }
 
+    /** The session of the driver's thread, else the default one, else one on {@code spark}'s context. */
+    private static SparkSession session(JavaSparkContext spark) {
+        scala.Option<SparkSession> active = SparkSession.getActiveSession();
+        if (active.isDefined()) {
+            return active.get();
+        }
+        scala.Option<SparkSession> fallback = SparkSession.getDefaultSession();
+        if (fallback.isDefined()) {
+            return fallback.get();
+        }
+        return SparkSession.builder().config(spark.getConf()).getOrCreate();
+    }
+
     /** The rows in their order (columns file, row, label, image) and, for folders, the class names. */
     private record Source(Dataset<Row> ordered, List<String> folders) {
 
         static Source open(JavaSparkContext spark, String spec) {
-            SparkSession session =
-                    SparkSession.builder().config(spark.getConf()).getOrCreate();
+            SparkSession session = session(spark);
             if (spec.startsWith(PARQUET)) {
                 String path = spec.substring(PARQUET.length());
                 Dataset<Row> df = read(spec, () -> session.read().parquet(path));
