@@ -5,8 +5,10 @@ import dev.acgan.api.checkpoint.CheckpointMetadata;
 import dev.acgan.api.checkpoint.CheckpointType;
 import dev.acgan.api.checkpoint.SafeTensors;
 import dev.acgan.api.data.BatchIterator;
+import dev.acgan.api.data.DatasetInfo;
 import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.data.Datasets;
+import dev.acgan.api.spec.ImageShape;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
@@ -16,12 +18,16 @@ import dev.acgan.api.train.StepResult;
 import dev.acgan.api.train.TrainingConfig;
 import dev.acgan.api.train.TrainingPosition;
 import java.io.Serializable;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
 
 /**
  * One worker's part of one round, run in a Spark task: rebuild the trainer from the broadcast state with
@@ -96,6 +102,25 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
 
     @Override
     public Result call(Integer worker) {
+        return run(worker, () -> {
+            DatasetSource all;
+            try {
+                all = dataset(options.dataset());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(
+                        "executor " + executorName() + " cannot read dataset '" + options.dataset() + "': "
+                                + e.getMessage(),
+                        e);
+            }
+            return new PartitionView(all, worker, options.workers());
+        });
+    }
+
+    /**
+     * The round of worker {@code worker} on the share {@code data} supplies (read after the fault injection
+     * point, so an injected fault costs no data).
+     */
+    Result run(int worker, Supplier<DatasetSource> data) {
         long t0 = System.nanoTime();
         TaskContext ctx = TaskContext.get();
         String executor = executorName();
@@ -111,13 +136,7 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
         } catch (java.io.IOException e) {
             throw new IllegalStateException("executor " + executor + ": unreadable round state: " + e, e);
         }
-        DatasetSource all;
-        try {
-            all = dataset(options.dataset());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                    "executor " + executor + " cannot read dataset '" + options.dataset() + "': " + e.getMessage(), e);
-        }
+        DatasetSource share = data.get();
         GanBackend backend;
         try {
             backend = Backends.discover().select(options.backend());
@@ -128,7 +147,6 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
             throw new IllegalStateException("executor " + executor + " selected backend " + backend.name()
                     + " but the driver runs " + meta.backend() + "; the same backend must be on every executor");
         }
-        DatasetSource share = new PartitionView(all, worker, options.workers());
         TrainingConfig cfg = meta.config().withSeed(workerSeed(meta.config().seed(), worker));
         TrainingPosition pos = position(step, share.size(), cfg.batchSize());
         NamedTensors state =
@@ -175,5 +193,41 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
             // fall through
         }
         return "unknown";
+    }
+
+    /**
+     * The round run over the cached shares of a {@link SparkDataset}: partition {@code k} holds worker
+     * {@code k}'s examples, and its task runs worker {@code k}'s round on them.
+     */
+    static final class OnShares
+            implements Function2<Integer, Iterator<Tuple2<Integer, SparkDataset.Example>>, Iterator<Result>>,
+                    Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final RoundTask task;
+        private final String name;
+        private final int size;
+        private final int[] shape;
+        private final String[] classNames;
+
+        OnShares(RoundTask task, DatasetInfo info) {
+            this.task = task;
+            this.name = info.name();
+            this.size = info.size();
+            this.shape = new int[] {
+                info.image().height(), info.image().width(), info.image().channels()
+            };
+            this.classNames = info.classNames().toArray(new String[0]);
+        }
+
+        @Override
+        public Iterator<Result> call(Integer partition, Iterator<Tuple2<Integer, SparkDataset.Example>> rows) {
+            int workers = task.options.workers();
+            DatasetInfo info =
+                    new DatasetInfo(name, size, new ImageShape(shape[0], shape[1], shape[2]), List.of(classNames));
+            return List.of(task.run(partition, () -> SparkDataset.share(rows, info, partition, workers)))
+                    .iterator();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.acgan.spark;
 
+import dev.acgan.api.data.DatasetException;
 import dev.acgan.api.data.DatasetInfo;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.Presets;
@@ -63,8 +64,9 @@ public final class SparkMain implements Callable<Integer> {
 
     private static String message(Throwable e) {
         Throwable t = e;
-        // A task's failure reaches the driver wrapped by Spark; the first line of the root cause says it.
-        while (t.getCause() != null && t.getCause() != t) {
+        // A task's failure reaches the driver wrapped by Spark; the first line of the root cause says it,
+        // unless a dataset error (which names the file and row) wraps the decoder's own.
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof DatasetException)) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.toString() : t.getMessage();
@@ -103,7 +105,9 @@ public final class SparkMain implements Callable<Integer> {
                 names = {"-d", "--dataset"},
                 paramLabel = "SPEC",
                 description =
-                        "mnist | fashion-mnist | idx:DIR | images:DIR, readable on every executor. Default: mnist.")
+                        "mnist | fashion-mnist | idx:DIR | images:DIR, read by every executor (at the same path), or "
+                                + "read by Spark: parquet:PATH (columns label int, png binary; as `spark generate` "
+                                + "writes) | binaryfile:DIR (DIR/CLASS/IMAGE). Default: mnist.")
         String dataset = "mnist";
 
         @Option(
@@ -155,19 +159,42 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: local[workers].")
         String master;
 
+        @Option(
+                names = "--tensorboard",
+                paramLabel = "DIR",
+                description = "Write TensorBoard event files into DIR (per round: D and G loss, round and "
+                        + "averaging time; the sample grids). Default: none.")
+        Path tensorboard;
+
         @Override
         public Integer call() throws Exception {
             SparkTraining.Options o = new SparkTraining.Options(
-                    workers, stepsPerRound, dataset, backend, threads, checkpointEvery, sampleEvery, 3, -1, 0);
+                    workers,
+                    stepsPerRound,
+                    dataset,
+                    backend,
+                    threads,
+                    checkpointEvery,
+                    sampleEvery,
+                    3,
+                    -1,
+                    0,
+                    tensorboard == null ? null : tensorboard.toString());
             try (SparkSession spark = session(master, workers)) {
                 SparkTraining.Report r;
                 if (resume != null) {
                     if (!Files.isDirectory(resume)) {
                         throw new IllegalArgumentException(resume + ": no such run directory");
                     }
-                    r = SparkTraining.resume(LocalSpark.context(spark), resume, null, steps);
+                    SparkTraining.Options previous = null;
+                    if (tensorboard != null) {
+                        previous = SparkTraining.readOptions(resume).withTensorBoard(tensorboard.toString());
+                    }
+                    r = SparkTraining.resume(LocalSpark.context(spark), resume, previous, steps);
                 } else {
-                    DatasetInfo info = RoundTask.dataset(dataset).info();
+                    DatasetInfo info = SparkDataset.handles(dataset)
+                            ? SparkDataset.describe(LocalSpark.context(spark), dataset)
+                            : RoundTask.dataset(dataset).info();
                     ModelSpec spec = Presets.byName(Presets.byName(model).name(), info.image(), info.numClasses(), 100);
                     TrainingConfig cfg = TrainingConfig.forPreset(spec.name())
                             .withSeed(seed)

@@ -1,5 +1,6 @@
 package dev.acgan.spark;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.CheckpointException;
@@ -22,7 +23,9 @@ import dev.acgan.api.train.TrainingPosition;
 import dev.acgan.eval.render.AnimatedGif;
 import dev.acgan.eval.render.ImageGrid;
 import dev.acgan.eval.render.Images;
+import dev.acgan.eval.render.LossPlot;
 import dev.acgan.eval.render.SampleGrid;
+import dev.acgan.tensorboard.TensorBoardListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serializable;
@@ -100,6 +103,8 @@ public final class SparkTraining {
      * @param failRound             fault injection for tests: the round whose task {@code failWorker} fails on
      *                              its first attempt ({@code -1}: none)
      * @param failWorker            see {@code failRound}
+     * @param tensorboard           a directory for TensorBoard event files of the rounds' losses and the sample
+     *                              grids, or {@code null} for none (a resumed run adds a file there)
      */
     public record Options(
             int workers,
@@ -111,12 +116,14 @@ public final class SparkTraining {
             int sampleEveryRounds,
             int keep,
             long failRound,
-            int failWorker)
+            int failWorker,
+            String tensorboard)
             implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
         /** Checks the ranges, naming the field. */
+        @JsonCreator
         public Options {
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be at least 1, got " + workers);
@@ -132,6 +139,48 @@ public final class SparkTraining {
                         + "every >= 0 rounds and keep >= 1 expected, got " + threadsPerTask + ", "
                         + checkpointEveryRounds + ", " + sampleEveryRounds + ", " + keep);
             }
+        }
+
+        /** The options without TensorBoard events. */
+        public Options(
+                int workers,
+                int stepsPerRound,
+                String dataset,
+                String backend,
+                int threadsPerTask,
+                int checkpointEveryRounds,
+                int sampleEveryRounds,
+                int keep,
+                long failRound,
+                int failWorker) {
+            this(
+                    workers,
+                    stepsPerRound,
+                    dataset,
+                    backend,
+                    threadsPerTask,
+                    checkpointEveryRounds,
+                    sampleEveryRounds,
+                    keep,
+                    failRound,
+                    failWorker,
+                    null);
+        }
+
+        /** The same with TensorBoard event files in {@code dir} ({@code null}: none). */
+        public Options withTensorBoard(String dir) {
+            return new Options(
+                    workers,
+                    stepsPerRound,
+                    dataset,
+                    backend,
+                    threadsPerTask,
+                    checkpointEveryRounds,
+                    sampleEveryRounds,
+                    keep,
+                    failRound,
+                    failWorker,
+                    dir);
         }
 
         /** {@code N} workers, {@code H} steps per round on {@code dataset}; defaults for the rest. */
@@ -151,7 +200,8 @@ public final class SparkTraining {
                     sampleEveryRounds,
                     keep,
                     failRound,
-                    failWorker);
+                    failWorker,
+                    tensorboard);
         }
 
         /** The same with compute threads per task. */
@@ -166,7 +216,8 @@ public final class SparkTraining {
                     sampleEveryRounds,
                     keep,
                     failRound,
-                    failWorker);
+                    failWorker,
+                    tensorboard);
         }
 
         /** The same with the checkpoint and sample periods in rounds. */
@@ -181,7 +232,8 @@ public final class SparkTraining {
                     sampleEvery,
                     keep,
                     failRound,
-                    failWorker);
+                    failWorker,
+                    tensorboard);
         }
 
         /** The same with a fault injected: task {@code worker} of round {@code round} fails on its first try. */
@@ -196,7 +248,8 @@ public final class SparkTraining {
                     sampleEveryRounds,
                     keep,
                     round,
-                    worker);
+                    worker,
+                    tensorboard);
         }
     }
 
@@ -257,12 +310,13 @@ public final class SparkTraining {
                     + "); resume it or choose another directory");
         }
         checkSlots(spark, options);
-        DatasetSource data = RoundTask.dataset(options.dataset());
-        NamedTensors state =
-                StateNames.completeAndCheck(inferred, ParameterInitializer.initialize(inferred, cfg.seed()));
-        files.prepare();
-        writeOptions(files, options);
-        return run(spark, backend, spec, cfg, data, state, 0, options, files);
+        try (Data data = Data.open(spark, options.dataset(), spec, options.workers())) {
+            NamedTensors state =
+                    StateNames.completeAndCheck(inferred, ParameterInitializer.initialize(inferred, cfg.seed()));
+            files.prepare();
+            writeOptions(files, options);
+            return run(spark, backend, spec, cfg, data, state, 0, options, files);
+        }
     }
 
     /**
@@ -285,7 +339,6 @@ public final class SparkTraining {
         Options opts = options != null ? options : readOptions(files);
         GanBackend backend = Backends.discover().select(opts.backend());
         checkSlots(spark, opts);
-        DatasetSource data = RoundTask.dataset(opts.dataset());
         CheckpointMetadata meta = ckpt.metadata();
         LOG.info(
                 "resuming {} from {} (step {})",
@@ -293,16 +346,18 @@ public final class SparkTraining {
                 latest,
                 meta.position().step());
         TrainingConfig cfg = maxSteps == null ? meta.config() : meta.config().withMaxSteps(maxSteps);
-        return run(
-                spark,
-                backend,
-                meta.spec(),
-                cfg,
-                data,
-                ckpt.tensors(),
-                meta.position().step(),
-                opts,
-                files);
+        try (Data data = Data.open(spark, opts.dataset(), meta.spec(), opts.workers())) {
+            return run(
+                    spark,
+                    backend,
+                    meta.spec(),
+                    cfg,
+                    data,
+                    ckpt.tensors(),
+                    meta.position().step(),
+                    opts,
+                    files);
+        }
     }
 
     private static void checkSlots(JavaSparkContext spark, Options options) {
@@ -326,7 +381,7 @@ public final class SparkTraining {
             GanBackend backend,
             ModelSpec spec,
             TrainingConfig cfg,
-            DatasetSource data,
+            Data data,
             NamedTensors initial,
             long startStep,
             Options o,
@@ -336,18 +391,38 @@ public final class SparkTraining {
             throw new IllegalArgumentException("the run in " + files.dir() + " is complete (step " + startStep + " of "
                     + total + "); raise the epochs or steps to continue");
         }
+        byte[] encoded = encode(initial);
+        try (TensorBoardListener tb =
+                o.tensorboard() == null ? null : TensorBoardListener.open(Path.of(o.tensorboard()), startStep)) {
+            return rounds(spark, backend, spec, cfg, data, initial, encoded, startStep, o, files, tb);
+        }
+    }
+
+    private static Report rounds(
+            JavaSparkContext spark,
+            GanBackend backend,
+            ModelSpec spec,
+            TrainingConfig cfg,
+            Data data,
+            NamedTensors initial,
+            byte[] initialEncoded,
+            long startStep,
+            Options o,
+            RunFiles files,
+            TensorBoardListener tb) {
+        long total = totalSteps(cfg, data.size(), o.workers());
         int share0 = PartitionView.sizeOf(data.size(), 0, o.workers());
         String createdAt = Instant.now().toString();
         NamedTensors state = initial;
+        byte[] encoded = initialEncoded;
         long step = startStep;
         long round = (startStep + o.stepsPerRound() - 1) / o.stepsPerRound();
         List<Round> rounds = new ArrayList<>();
         Path lastCheckpoint = null;
-        byte[] encoded = encode(state);
         LOG.info(
                 "training {} on {} with {} workers x {} steps per round, {} steps, backend {}",
                 spec.name(),
-                data.info().name(),
+                data.name(),
                 o.workers(),
                 o.stepsPerRound(),
                 total,
@@ -367,9 +442,14 @@ public final class SparkTraining {
             try {
                 List<Integer> workers = IntStream.range(0, o.workers()).boxed().collect(Collectors.toList());
                 spark.setJobDescription("acgan round " + round + " (steps " + (step + 1) + ".." + (step + steps) + ")");
-                results = spark.parallelize(workers, o.workers())
-                        .map(new RoundTask(bc, o, round, step, steps))
-                        .collect();
+                RoundTask task = new RoundTask(bc, o, round, step, steps);
+                results = data.read() != null
+                        ? data.read()
+                                .shares()
+                                .mapPartitionsWithIndex(
+                                        new RoundTask.OnShares(task, data.read().info()), true)
+                                .collect()
+                        : spark.parallelize(workers, o.workers()).map(task).collect();
             } finally {
                 bc.destroy();
             }
@@ -421,6 +501,13 @@ public final class SparkTraining {
                     results.stream().map(RoundTask.Result::executor).collect(Collectors.toList()));
             rounds.add(done);
             files.appendMetrics(done);
+            if (tb != null) {
+                tb.scalar(TensorBoardListener.D_TOTAL, step, d);
+                tb.scalar(TensorBoardListener.G_TOTAL, step, g);
+                tb.scalar("spark/round_ms", step, done.roundMillis());
+                tb.scalar("spark/average_ms", step, done.averageMillis());
+                tb.flush();
+            }
             LOG.info(String.format(
                     Locale.ROOT,
                     "round %d: step %d/%d, D %.4f, G %.4f, %.0f ms (averaging %.1f ms of %d bytes)",
@@ -438,9 +525,14 @@ public final class SparkTraining {
                 Checkpoint c = new Checkpoint(
                         metadata(spec, cfg, position(step, share0, cfg), backend, data, createdAt), state);
                 lastCheckpoint = files.writeCheckpoint(step, c, o.keep());
+                files.writeLossPlot(spec.name());
             }
             if (last || (o.sampleEveryRounds() > 0 && round % o.sampleEveryRounds() == 0)) {
-                files.writeGrid(backend, spec, cfg.seed(), step, state);
+                BufferedImage grid = files.writeGrid(backend, spec, cfg.seed(), step, state);
+                if (tb != null && grid != null) {
+                    tb.image("samples/grid", step, grid);
+                    tb.flush();
+                }
             }
         }
         files.writeGif();
@@ -452,12 +544,7 @@ public final class SparkTraining {
     }
 
     private static CheckpointMetadata metadata(
-            ModelSpec spec,
-            TrainingConfig cfg,
-            TrainingPosition pos,
-            GanBackend backend,
-            DatasetSource data,
-            String createdAt) {
+            ModelSpec spec, TrainingConfig cfg, TrainingPosition pos, GanBackend backend, Data data, String createdAt) {
         return new CheckpointMetadata(
                 Checkpoint.FORMAT_VERSION,
                 CheckpointType.TRAINING,
@@ -465,11 +552,35 @@ public final class SparkTraining {
                 cfg,
                 pos,
                 backend.name(),
-                data.info().name(),
+                data.name(),
                 createdAt,
                 List.of(),
                 null,
                 0);
+    }
+
+    /**
+     * The training data as the driver sees it: its name and size, and, for a dataset Spark reads
+     * ({@code parquet:} and {@code binaryfile:}), the cached shares; otherwise the executors read it by spec.
+     */
+    private record Data(String name, int size, SparkDataset read) implements AutoCloseable {
+
+        static Data open(JavaSparkContext spark, String dataset, ModelSpec spec, int workers) {
+            if (SparkDataset.handles(dataset)) {
+                SparkDataset d = SparkDataset.load(spark, dataset, spec, workers);
+                LOG.info("read {}: {} images in {} shares", dataset, d.size(), workers);
+                return new Data(d.info().name(), d.size(), d);
+            }
+            DatasetSource ds = RoundTask.dataset(dataset);
+            return new Data(ds.info().name(), ds.size(), null);
+        }
+
+        @Override
+        public void close() {
+            if (read != null) {
+                read.close();
+            }
+        }
     }
 
     /** Sets the compute threads of the backends that read them from system properties (0: leave as is). */
@@ -504,12 +615,50 @@ public final class SparkTraining {
         }
     }
 
+    /** The options a run in {@code outdir} was started with (its {@value #SPARK_FILE}). */
+    static Options readOptions(Path outdir) {
+        return readOptions(new RunFiles(outdir));
+    }
+
     private static Options readOptions(RunFiles files) {
         Path p = files.dir().resolve(SPARK_FILE);
         try {
             return JSON.readValue(Files.readAllBytes(p), Options.class);
         } catch (IOException e) {
             throw new IllegalArgumentException(p + ": cannot read the run's Spark options: " + e.getMessage(), e);
+        }
+    }
+
+    /** A round's losses as {@link LossPlot} plots them: the totals (the components are not collected). */
+    record RoundLoss(long step, double dTotal, double gTotal) implements LossPlot.Row {
+        @Override
+        public double dRealAdv() {
+            return 0;
+        }
+
+        @Override
+        public double dFakeAdv() {
+            return 0;
+        }
+
+        @Override
+        public double dRealAux() {
+            return 0;
+        }
+
+        @Override
+        public double dFakeAux() {
+            return 0;
+        }
+
+        @Override
+        public double gAdv() {
+            return 0;
+        }
+
+        @Override
+        public double gAux() {
+            return 0;
         }
     }
 
@@ -574,12 +723,15 @@ public final class SparkTraining {
             }
         }
 
-        void writeGrid(GanBackend backend, ModelSpec spec, long seed, long step, NamedTensors state) {
+        /** Writes the grid of {@code step} and returns it ({@code null} when it could not be made). */
+        BufferedImage writeGrid(GanBackend backend, ModelSpec spec, long seed, long step, NamedTensors state) {
             try (Generator g = backend.loadGenerator(spec, StateNames.generatorOnly(state))) {
                 BufferedImage img = SampleGrid.training(spec, seed).render(g);
                 Images.writePng(img, samples().resolve(String.format(Locale.ROOT, "grid-step-%09d.png", step)));
+                return img;
             } catch (RuntimeException e) {
                 LOG.warn("could not write the sample grid of step {}: {}", step, e.toString());
+                return null;
             }
         }
 
@@ -600,6 +752,27 @@ public final class SparkTraining {
                 AnimatedGif.write(frames, 25, 200, samples().resolve("progress.gif"));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not write {}: {}", samples().resolve("progress.gif"), e.toString());
+            }
+        }
+
+        /**
+         * {@code loss.png}: the discriminator's and generator's loss of every round in {@code metrics.csv}
+         * (mean over the workers and the round's steps), against the step.
+         */
+        void writeLossPlot(String model) {
+            Path csv = dir.resolve("metrics.csv");
+            try {
+                List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+                List<LossPlot.Row> rows = new ArrayList<>();
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.split(",", -1);
+                    rows.add(new RoundLoss(Long.parseLong(f[1]), Double.parseDouble(f[3]), Double.parseDouble(f[4])));
+                }
+                if (!rows.isEmpty()) {
+                    LossPlot.write(rows, model + ", per round, mean over workers", dir.resolve("loss.png"));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not write {}: {}", dir.resolve("loss.png"), e.toString());
             }
         }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.acgan.api.checkpoint.Checkpoint;
+import dev.acgan.tensorboard.EventFileWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,10 +66,25 @@ class SparkMainTest {
     void resumedRunEqualsUninterruptedRunAndGenerateWritesParquet() throws Exception {
         Path straight = tmp.resolve("straight");
         Path split = tmp.resolve("split");
-        assertEquals(0, run(train(straight, "4")).code());
+        assertEquals(
+                0,
+                run(train(straight, "4", "--tensorboard", tmp.resolve("tb").toString()))
+                        .code());
+        assertEquals(1, EventFileWriter.eventFiles(tmp.resolve("tb")).size());
         assertEquals(0, run(train(split, "2")).code());
-        Run resumed = run("train", "--master", "local[2]", "--resume", split.toString(), "--steps", "4");
+        Path tb2 = tmp.resolve("tb2");
+        Run resumed = run(
+                "train",
+                "--master",
+                "local[2]",
+                "--resume",
+                split.toString(),
+                "--steps",
+                "4",
+                "--tensorboard",
+                tb2.toString());
         assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(1, EventFileWriter.eventFiles(tb2).size(), "--tensorboard given when resuming");
         assertEquals(
                 "step-000000004",
                 Files.readString(split.resolve("checkpoints/latest")).strip());
@@ -101,6 +117,15 @@ class SparkMainTest {
                 out.toString());
         assertEquals(0, g.code(), g.err());
         assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
+        assertTrue(Files.isRegularFile(split.resolve("loss.png")), "loss.png after the resumed run");
+
+        // The synthetic Parquet is a training set Spark reads (model shape and classes from its rows).
+        Path onSynthetic = tmp.resolve("on-synthetic");
+        Run p = run(train(onSynthetic, "2", "--dataset", "parquet:" + out, "--workers", "1"));
+        assertEquals(0, p.code(), p.err());
+        assertEquals(
+                "parquet:" + out,
+                Checkpoint.read(onSynthetic.resolve("generator")).metadata().dataset());
     }
 
     @Test
@@ -113,6 +138,12 @@ class SparkMainTest {
         Run d = run(train(tmp.resolve("y"), "2", "--dataset", "idx:" + tmp.resolve("none")));
         assertEquals(1, d.code(), d.err());
         assertTrue(d.err().contains(tmp.resolve("none").toString()), d.err());
+
+        Run q = run(train(tmp.resolve("z"), "2", "--dataset", "parquet:" + tmp.resolve("none.parquet")));
+        assertEquals(1, q.code(), q.err());
+        assertTrue(q.err().contains(tmp.resolve("none.parquet").toString()), q.err());
+        assertEquals(2, q.err().strip().split("\n").length, q.err());
+        assertTrue(Files.notExists(tmp.resolve("z")));
 
         Run c = run(
                 "generate",

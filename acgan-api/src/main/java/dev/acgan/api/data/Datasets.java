@@ -51,6 +51,42 @@ public final class Datasets {
         return ImageFolderDataset.load(dir, shape, resize);
     }
 
+    /**
+     * Decodes one image file held in memory (PNG, JPEG, BMP, GIF) into {@code shape.size()} bytes, NHWC,
+     * exactly as {@link ImageFolderDataset} decodes a file: 8-bit grey unchanged, colour to grey by BT.601
+     * luma, grey to RGB repeated, alpha dropped. For datasets read by other means (Parquet columns of PNG
+     * bytes, say).
+     *
+     * @param encoded the image file's bytes
+     * @param source  names the image in errors (a file and row, say)
+     * @param shape   the shape wanted: 1 or 3 channels; an image of another height or width is an error
+     * @throws DatasetException naming {@code source} when the bytes are not a readable image or its size differs
+     */
+    public static byte[] decodeImage(byte[] encoded, String source, ImageShape shape) {
+        if (shape.channels() != 1 && shape.channels() != 3) {
+            throw new IllegalArgumentException(
+                    "images decode to 1 (greyscale) or 3 (RGB) channels, not " + shape.channels());
+        }
+        java.awt.image.BufferedImage img = ImageDecoder.read(encoded, source);
+        if (img.getHeight() != shape.height() || img.getWidth() != shape.width()) {
+            throw new DatasetException(source + ": image is " + img.getHeight() + "x" + img.getWidth()
+                    + " (height x width) but " + shape.height() + "x" + shape.width() + " is expected");
+        }
+        return ImageDecoder.toBytes(img, shape.channels());
+    }
+
+    /**
+     * The shape {@link #decodeImage} would give an image file held in memory by default: its height and
+     * width, 1 channel if it is greyscale, else 3 (as {@link ImageFolderDataset#inferShape} reads a folder's
+     * first image).
+     *
+     * @throws DatasetException naming {@code source} when the bytes are not a readable image
+     */
+    public static ImageShape imageShape(byte[] encoded, String source) {
+        java.awt.image.BufferedImage img = ImageDecoder.read(encoded, source);
+        return new ImageShape(img.getHeight(), img.getWidth(), ImageDecoder.isGrey(img) ? 1 : 3);
+    }
+
     /** The training split of the dataset named by {@code spec}; see the class comment for the forms. */
     public static DatasetSource fromSpec(String spec) {
         return fromSpec(spec, Split.TRAIN);

@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +49,37 @@ final class ImageDecoder {
         } catch (IOException e) {
             throw new DatasetException(file + ": cannot read: " + e, e);
         }
-        BufferedImage img;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return read(in, length, file.toString());
+        } catch (IOException e) {
+            throw new DatasetException(file + ": cannot decode image: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads an image from the bytes of an image file, with the checks of {@link #read(Path)}; {@code source}
+     * names it in errors (a file and row, say).
+     */
+    static BufferedImage read(byte[] encoded, String source) {
+        if (encoded == null || encoded.length == 0) {
+            throw new DatasetException(source + ": no image bytes (empty or null)");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            return read(in, encoded.length, source);
+        } catch (IOException e) {
+            throw new DatasetException(source + ": cannot decode image: " + e.getMessage(), e);
+        }
+    }
+
+    private static BufferedImage read(ImageInputStream in, long length, String source) {
+        BufferedImage img;
+        try {
             if (in == null) {
-                throw new DatasetException(file + ": cannot open");
+                throw new DatasetException(source + ": cannot open");
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new DatasetException(file + ": not a readable image (no decoder recognises its content)");
+                throw new DatasetException(source + ": not a readable image (no decoder recognises its content)");
             }
             ImageReader reader = readers.next();
             try {
@@ -64,7 +88,7 @@ final class ImageDecoder {
                 long height = reader.getHeight(0);
                 long pixels = width * height;
                 if (width <= 0 || height <= 0 || pixels > MAX_PIXELS || pixels > MAX_PIXELS_PER_BYTE * length) {
-                    throw new DatasetException(file + ": header declares an image of " + width + "x" + height
+                    throw new DatasetException(source + ": header declares an image of " + width + "x" + height
                             + " pixels (width x height), "
                             + (width <= 0 || height <= 0
                                     ? "which is empty"
@@ -80,10 +104,10 @@ final class ImageDecoder {
         } catch (DatasetException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new DatasetException(file + ": cannot decode image: " + e.getMessage(), e);
+            throw new DatasetException(source + ": cannot decode image: " + e.getMessage(), e);
         }
         if (img == null) {
-            throw new DatasetException(file + ": not a readable image (no decoder recognises its content)");
+            throw new DatasetException(source + ": not a readable image (no decoder recognises its content)");
         }
         return img;
     }

@@ -76,4 +76,41 @@ class DatasetsTest {
             assertTrue(e.getMessage().contains(Datasets.SPEC_FORMS), e.getMessage());
         }
     }
+
+    @Test
+    void decodeImageReadsBytesAsAFolderReadsFilesAndNamesTheSourceOfBadOnes() throws Exception {
+        IdxDataset mnist = EmbeddedMnist.load();
+        BufferedImage grey = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int p = 0; p < 28 * 28; p++) {
+            grey.getRaster().setSample(p % 28, p / 28, 0, mnist.rawByte(3, p));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ImageIO.write(grey, "png", out);
+        byte[] png = out.toByteArray();
+        assertEquals(new ImageShape(28, 28, 1), Datasets.imageShape(png, "digit"));
+        byte[] px = Datasets.decodeImage(png, "digit", new ImageShape(28, 28, 1));
+        for (int p = 0; p < px.length; p++) {
+            assertEquals(mnist.rawByte(3, p), px[p] & 0xff, "pixel " + p);
+        }
+        // As images:DIR reads the same file.
+        Files.createDirectories(dir.resolve("c"));
+        Files.write(dir.resolve("c").resolve("a.png"), png);
+        ImageFolderDataset folder = Datasets.imageFolder(dir, new ImageShape(28, 28, 3), false);
+        byte[] rgb = Datasets.decodeImage(png, "digit", new ImageShape(28, 28, 3));
+        for (int i = 0; i < rgb.length; i++) {
+            assertEquals(folder.rawByte(0, i), rgb[i] & 0xff, "byte " + i);
+        }
+
+        DatasetException size = assertThrows(
+                DatasetException.class, () -> Datasets.decodeImage(png, "f.parquet: row 4", new ImageShape(32, 32, 1)));
+        assertTrue(size.getMessage().startsWith("f.parquet: row 4: image is 28x28"), size.getMessage());
+        byte[] half = java.util.Arrays.copyOf(png, png.length / 2);
+        DatasetException damaged = assertThrows(
+                DatasetException.class,
+                () -> Datasets.decodeImage(half, "f.parquet: row 5", new ImageShape(28, 28, 1)));
+        assertTrue(damaged.getMessage().startsWith("f.parquet: row 5: "), damaged.getMessage());
+        DatasetException empty =
+                assertThrows(DatasetException.class, () -> Datasets.imageShape(new byte[0], "f.parquet: row 6"));
+        assertTrue(empty.getMessage().startsWith("f.parquet: row 6: "), empty.getMessage());
+    }
 }
