@@ -331,7 +331,11 @@ public final class GanTrainer implements Trainer {
      * precision, and returns its result. With the EMA on, the model's generator entries are replaced by the
      * EMA for the call ({@link GanModel#loadState} of the full state) and the exact previous state is loaded
      * back afterwards, whatever {@code use} does; the generator must not be kept beyond the call. Call it
-     * between steps, on the training thread (a listener does).
+     * between steps, on the training thread (a listener does). The restore is exact where {@link GanModel#state()}
+     * is lossless, as on the backends that keep float32 weights (the TCK checks that training goes on bit for
+     * bit); the swap was measured at about 16 ms over the generation itself for 100 images of acgan-fast on
+     * TensorFlow, against about 60 ms for building a separate generator with
+     * {@link dev.acgan.api.spi.GanBackend#loadGenerator}.
      */
     public <T> T withSamplingGenerator(Function<Generator, T> use) {
         if (ema == null) {
