@@ -61,7 +61,7 @@ class GeneratorEmaTest {
             // Updates after steps 10 and 20 only (EMA_EVERY = 10), with decay^10; computed here in double and
             // rounded to float value by value as the trainer does, so equality is exact.
             assertEquals(10, GanTrainer.EMA_EVERY);
-            double a = Math.pow(DECAY, GanTrainer.EMA_EVERY);
+            double a = StrictMath.pow(DECAY, GanTrainer.EMA_EVERY);
             NamedTensors expected = weights.get(0L);
             for (long step : new long[] {10, 20}) {
                 Map<String, Tensor> next = new LinkedHashMap<>();

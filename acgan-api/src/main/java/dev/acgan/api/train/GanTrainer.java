@@ -104,11 +104,19 @@ public final class GanTrainer implements Trainer {
         if (config.emaEnabled()) {
             NamedTensors start = emaStart != null ? emaStart : model.generatorState();
             this.ema = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : start.asMap().entrySet()) {
-                ema.put(e.getKey(), e.getValue().data().clone());
-                emaShapes.put(e.getKey(), e.getValue().shape());
+            // The generator's canonical order, whatever order the source (a checkpoint file) had.
+            for (dev.acgan.api.spec.ParameterSpec p : inferred.generator().parameters()) {
+                Tensor t = start.get(p.name());
+                if (!java.util.Arrays.equals(t.shape(), p.shape())) {
+                    throw new IllegalArgumentException("generator EMA tensor '" + p.name() + "' has shape "
+                            + java.util.Arrays.toString(t.shape()) + ", the model expects "
+                            + java.util.Arrays.toString(p.shape()));
+                }
+                ema.put(p.name(), t.data().clone());
+                emaShapes.put(p.name(), p.shape().clone());
             }
-            this.emaDecayK = Math.pow(config.generatorEma(), EMA_EVERY);
+            // StrictMath: the same factor, so the same average, on every JVM and CPU.
+            this.emaDecayK = StrictMath.pow(config.generatorEma(), EMA_EVERY);
         } else {
             this.ema = null;
             this.emaDecayK = 0;
