@@ -73,6 +73,35 @@ class EmaCliTest {
     }
 
     @Test
+    void resumedRunContinuesTheAverageExactly() {
+        Path straight = tmp.resolve("straight");
+        Path split = tmp.resolve("split");
+        List<String> common = List.of(
+                "train",
+                "--batch-size",
+                "8",
+                "--ema",
+                "0.9",
+                "--eval-every",
+                "0",
+                "--sample-every",
+                "0",
+                "--checkpoint-every",
+                "0");
+        Cli.run(common, "--steps", "12", "--outdir", straight.toString()).expect(0);
+        Cli.run(common, "--steps", "6", "--outdir", split.toString()).expect(0);
+        // --ema is not repeated: the run's config.yaml and checkpoint carry it.
+        Cli.run("train", "--resume", split.toString(), "--steps", "12").expect(0);
+        Checkpoint a = Checkpoint.read(new RunLayout(straight).checkpoint(12));
+        Checkpoint b = Checkpoint.read(new RunLayout(split).checkpoint(12));
+        assertTrue(b.hasGeneratorEma());
+        assertEquals(a.tensors(), b.tensors());
+        assertEquals(
+                Checkpoint.read(straight.resolve("generator")).tensors(),
+                Checkpoint.read(split.resolve("generator")).tensors());
+    }
+
+    @Test
     void badDecayIsOneLineAndExit1() {
         for (String bad : new String[] {"1", "-0.5", "NaN"}) {
             Cli.Result r = Cli.run("train", "--ema", bad, "--steps", "1").expect(1);
