@@ -74,9 +74,10 @@ public final class OnnxExporter {
 
     private OnnxExporter() {}
 
-    /** The ONNX model of the checkpoint's generator (a training checkpoint or a generator export). */
+    /** The ONNX model of the checkpoint's generator (a training checkpoint, with its generator EMA where it has one, or a generator export). */
     public static byte[] generator(Checkpoint checkpoint) {
-        return generator(checkpoint.metadata().spec(), checkpoint.tensors(), provenance(checkpoint.metadata()));
+        return generator(
+                checkpoint.metadata().spec(), checkpoint.generatorWeights(), provenance(checkpoint.metadata()));
     }
 
     /** The ONNX model of a generator from its spec and weights (canonical names and layouts). */

@@ -52,11 +52,12 @@ public final class TfjsExporter {
     private TfjsExporter() {}
 
     /**
-     * The files of the checkpoint's generator (a training checkpoint or a generator export), by name:
+     * The files of the checkpoint's generator (a training checkpoint, with its generator EMA where it has one, or a generator export), by name:
      * {@value #MODEL_FILE} first, then the weight shards.
      */
     public static Map<String, byte[]> generator(Checkpoint checkpoint) {
-        return generator(checkpoint.metadata().spec(), checkpoint.tensors(), provenance(checkpoint.metadata()));
+        return generator(
+                checkpoint.metadata().spec(), checkpoint.generatorWeights(), provenance(checkpoint.metadata()));
     }
 
     /** The files of a generator from its spec and weights (canonical names and layouts), by name. */

@@ -386,6 +386,12 @@ public final class SparkTraining {
             long startStep,
             Options o,
             RunFiles files) {
+        if (cfg.emaEnabled() || initial.names().stream().anyMatch(n -> n.startsWith(StateNames.EMA))) {
+            // The generator EMA is the single-machine loop's (GanTrainer); the rounds here do not keep one.
+            throw new IllegalArgumentException("--ema is not supported by acgan spark train: the run in "
+                    + files.dir() + " was started with a generator EMA (generatorEma " + cfg.generatorEma()
+                    + "); continue it with acgan train --resume");
+        }
         long total = totalSteps(cfg, data.size(), o.workers());
         if (startStep >= total) {
             throw new IllegalArgumentException("the run in " + files.dir() + " is complete (step " + startStep + " of "

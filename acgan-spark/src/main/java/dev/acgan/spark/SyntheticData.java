@@ -3,7 +3,6 @@ package dev.acgan.spark;
 import dev.acgan.api.checkpoint.Checkpoint;
 import dev.acgan.api.checkpoint.SafeTensors;
 import dev.acgan.api.model.Generator;
-import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.SpecJson;
 import dev.acgan.api.spi.Backends;
@@ -129,7 +128,7 @@ public final class SyntheticData {
                     + ") has no class-conditional generator; images per class need one");
         }
         Backends.discover().select(options.backend()); // fails here, on the driver, when it is missing
-        NamedTensors weights = StateNames.generatorOnly(c.tensors());
+        NamedTensors weights = c.generatorWeights();
         Payload payload = new Payload(SpecJson.toJson(spec), SafeTensors.encode(weights, Map.of()));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Payload> bc = jsc.broadcast(payload);

@@ -65,7 +65,27 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
     // Strict like SpecJson: a mistyped field in a hand-edited checkpoint.json is an error, not ignored.
     private static final ObjectMapper JSON = SpecJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** A generator-only export of this checkpoint (same spec and position, generator tensors only). */
+    /**
+     * The generator weights this checkpoint stands for, the one rule every reader of a generator follows: in a
+     * training checkpoint with a generator EMA ({@link StateNames#EMA} entries, see
+     * {@link dev.acgan.api.train.TrainingConfig#generatorEma()}) the averaged weights under the plain
+     * {@code generator/...} names, else its {@code generator/...} tensors as they are.
+     */
+    public NamedTensors generatorWeights() {
+        NamedTensors generator = StateNames.generatorOnly(tensors);
+        NamedTensors ema = StateNames.emaGenerator(tensors);
+        return ema.size() == 0 ? generator : generator.merge(ema);
+    }
+
+    /** Whether this checkpoint holds a generator EMA ({@link StateNames#EMA} entries). */
+    public boolean hasGeneratorEma() {
+        return tensors.names().stream().anyMatch(n -> n.startsWith(StateNames.EMA));
+    }
+
+    /**
+     * A generator-only export of this checkpoint (same spec and position, the {@link #generatorWeights()}:
+     * the EMA weights when the checkpoint has them; its config's {@code generatorEma} then says so).
+     */
     public Checkpoint generatorOnly() {
         CheckpointMetadata m = metadata;
         return new Checkpoint(
@@ -81,7 +101,7 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
                         m.history(),
                         null,
                         0),
-                StateNames.generatorOnly(tensors));
+                generatorWeights());
     }
 
     /**
@@ -232,7 +252,12 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
         }
         try {
             if (meta.type() == CheckpointType.TRAINING) {
-                tensors = StateNames.completeAndCheck(model, tensors);
+                NamedTensors ema = tensors.withPrefix(StateNames.EMA);
+                tensors = StateNames.completeAndCheck(model, StateNames.withoutEma(tensors));
+                if (ema.size() > 0) {
+                    checkEma(model, ema);
+                    tensors = tensors.merge(ema);
+                }
             } else {
                 checkGenerator(model, tensors);
             }
@@ -240,6 +265,28 @@ public record Checkpoint(CheckpointMetadata metadata, NamedTensors tensors) {
             throw new CheckpointException(tensorFile + ": " + e.getMessage(), e);
         }
         return new Checkpoint(meta, tensors);
+    }
+
+    /** The {@link StateNames#EMA} entries: exactly one per generator parameter and statistic, shaped like it. */
+    private static void checkEma(InferredModel model, NamedTensors ema) {
+        java.util.Set<String> expected = new java.util.LinkedHashSet<>();
+        for (ParameterSpec p : model.generator().parameters()) {
+            String name = StateNames.EMA + p.name();
+            expected.add(name);
+            if (!ema.contains(name)) {
+                throw new IllegalArgumentException("generator EMA lacks '" + name + "'");
+            }
+            Tensor t = ema.get(name);
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new IllegalArgumentException("'" + name + "' has shape " + Arrays.toString(t.shape())
+                        + ", the spec expects " + Arrays.toString(p.shape()));
+            }
+        }
+        for (String name : ema.names()) {
+            if (!expected.contains(name)) {
+                throw new IllegalArgumentException("generator EMA tensor '" + name + "' is not a generator entry");
+            }
+        }
     }
 
     private static void checkGenerator(InferredModel model, NamedTensors tensors) {

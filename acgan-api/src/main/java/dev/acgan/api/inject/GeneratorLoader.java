@@ -6,7 +6,10 @@ import dev.acgan.api.model.Precision;
 import dev.acgan.api.spi.GanBackend;
 import java.nio.file.Path;
 
-/** Loads generators from checkpoints (training or generator-only) on one backend. */
+/**
+ * Loads generators from checkpoints (training or generator-only) on one backend, with
+ * {@link Checkpoint#generatorWeights()}: a training checkpoint's generator EMA where it has one.
+ */
 public final class GeneratorLoader {
 
     private final GanBackend backend;
@@ -23,7 +26,7 @@ public final class GeneratorLoader {
 
     /** The generator of a checkpoint already read, in fp32; the caller closes it. */
     public Generator load(Checkpoint checkpoint) {
-        return backend.loadGenerator(checkpoint.metadata().spec(), checkpoint.tensors());
+        return backend.loadGenerator(checkpoint.metadata().spec(), checkpoint.generatorWeights());
     }
 
     /**
@@ -42,6 +45,6 @@ public final class GeneratorLoader {
      * @throws dev.acgan.api.spi.BackendException when the precision is not available on the backend
      */
     public Generator load(Checkpoint checkpoint, Precision precision) {
-        return backend.loadGenerator(checkpoint.metadata().spec(), checkpoint.tensors(), precision);
+        return backend.loadGenerator(checkpoint.metadata().spec(), checkpoint.generatorWeights(), precision);
     }
 }

@@ -67,6 +67,15 @@ public interface GanModel extends AutoCloseable {
     NamedTensors state();
 
     /**
+     * The generator's parameters and statistics (the {@code generator/...} entries of {@link #state()}, as
+     * {@link StateNames#generatorOnly} keeps them), copied out. The default copies the whole state; a
+     * backend may override it to copy only the generator.
+     */
+    default NamedTensors generatorState() {
+        return StateNames.generatorOnly(state());
+    }
+
+    /**
      * Replaces the state. Must contain every parameter and statistic; Adam entries are optional
      * (absent means a fresh optimizer). A tensor of the wrong shape or an unknown name is rejected.
      */

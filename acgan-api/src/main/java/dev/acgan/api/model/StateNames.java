@@ -37,6 +37,14 @@ public final class StateNames {
     public static final String ITERATIONS_DISCRIMINATOR = "adam/iterations/discriminator";
     /** Update counter of a classifier's optimizer. */
     public static final String ITERATIONS_CLASSIFIER = "adam/iterations/" + ClassifierSpec.ROLE;
+    /**
+     * Prefix of the exponential moving average of the generator's weights in a training checkpoint
+     * ({@link dev.acgan.api.train.TrainingConfig#generatorEma()}): {@code ema/generator/...}, one tensor per
+     * entry of {@link #generatorOnly}, shaped like it. These tensors are the training loop's, never a
+     * backend's: {@link GanModel#loadState} does not accept them, and a generator export holds the averaged
+     * weights under the plain generator names instead.
+     */
+    public static final String EMA = "ema/";
 
     private StateNames() {}
 
@@ -113,5 +121,27 @@ public final class StateNames {
     /** Only the generator's parameters and statistics (what a generator export holds). */
     public static NamedTensors generatorOnly(NamedTensors state) {
         return state.withPrefix("generator/");
+    }
+
+    /** The {@value #EMA} entries of a state, under the plain generator names (empty when there are none). */
+    public static NamedTensors emaGenerator(NamedTensors state) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : state.asMap().entrySet()) {
+            if (e.getKey().startsWith(EMA)) {
+                out.put(e.getKey().substring(EMA.length()), e.getValue());
+            }
+        }
+        return new NamedTensors(out);
+    }
+
+    /** The state without its {@value #EMA} entries: what a backend's {@link GanModel#loadState} accepts. */
+    public static NamedTensors withoutEma(NamedTensors state) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : state.asMap().entrySet()) {
+            if (!e.getKey().startsWith(EMA)) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return new NamedTensors(out);
     }
 }

@@ -10,8 +10,10 @@ import dev.acgan.api.data.DatasetSource;
 import dev.acgan.api.model.DiscriminatorBatch;
 import dev.acgan.api.model.DiscriminatorLosses;
 import dev.acgan.api.model.GanModel;
+import dev.acgan.api.model.Generator;
 import dev.acgan.api.model.GeneratorBatch;
 import dev.acgan.api.model.GeneratorLosses;
+import dev.acgan.api.model.StateNames;
 import dev.acgan.api.spec.InferredModel;
 import dev.acgan.api.spec.ModelSpec;
 import dev.acgan.api.spec.ParameterInitializer;
@@ -22,10 +24,14 @@ import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.SeedStreams.Purpose;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The standard {@link Trainer}: the step of the Keras / TensorFlow.js ACGAN example, generalised to
@@ -40,8 +46,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Because every draw is derived from (seed, purpose, step), a run resumed from a checkpoint continues
  * exactly as the uninterrupted run would have. A step whose loss is not finite throws
  * {@link TrainingDivergedException} before its position is recorded or any listener sees it.
+ *
+ * <p><b>Generator EMA.</b> With {@link TrainingConfig#generatorEma()} {@code = d > 0} the trainer also keeps an
+ * exponential moving average of every generator parameter and BatchNorm moving statistic (every entry
+ * {@link StateNames#generatorOnly} keeps), in Java float arrays, starting from the initial weights. It is
+ * updated after the generator step of every step {@code s} that is a multiple of {@value #EMA_EVERY}, as
+ * {@code ema = d^K * ema + (1 - d^K) * w} with {@code K = }{@value #EMA_EVERY}, computed in double and rounded
+ * to float value by value in a fixed order, so it is deterministic. Checkpoints hold it under
+ * {@link StateNames#EMA}; {@link #samplingWeights()} and {@link #withSamplingGenerator} give the weights that
+ * samples, evaluations and exports use.
  */
 public final class GanTrainer implements Trainer {
+
+    /**
+     * Steps between updates of the generator EMA. Reading the generator's weights copies them out of the
+     * backend's (often native) memory, which costs about as much as a small training step; updating every
+     * {@value} steps with the decay raised to the {@value}-th power keeps that cost near a tenth while the
+     * average (over about {@code 1 / (1 - d)} steps, a thousand for {@code d = 0.999}) barely changes. The
+     * average lags the weights by at most {@value}{@code - 1} steps.
+     */
+    public static final int EMA_EVERY = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GanTrainer.class);
 
     private final GanModel model;
     private final InferredModel inferred;
@@ -54,13 +80,20 @@ public final class GanTrainer implements Trainer {
     private BatchIterator batches;
     private int batchesEpoch = -1;
     private final EpochAccumulator epochStats = new EpochAccumulator();
+    /** The generator EMA by generator entry name, in the generator's order; null when it is off. */
+    private final Map<String, float[]> ema;
+    /** Shapes of the {@link #ema} entries. */
+    private final Map<String, int[]> emaShapes = new LinkedHashMap<>();
+    /** {@code generatorEma^EMA_EVERY}. */
+    private final double emaDecayK;
 
     private GanTrainer(
             GanModel model,
             TrainingConfig config,
             DatasetSource data,
             TrainingPosition position,
-            List<EpochResult> history) {
+            List<EpochResult> history,
+            NamedTensors emaStart) {
         this.model = model;
         this.inferred = model.spec().validate();
         this.config = config;
@@ -68,6 +101,26 @@ public final class GanTrainer implements Trainer {
         this.position = position;
         this.history = new ArrayList<>(history);
         checkDataset(model.spec(), data.info());
+        if (config.emaEnabled()) {
+            NamedTensors start = emaStart != null ? emaStart : model.generatorState();
+            this.ema = new LinkedHashMap<>();
+            // The generator's canonical order, whatever order the source (a checkpoint file) had.
+            for (dev.acgan.api.spec.ParameterSpec p : inferred.generator().parameters()) {
+                Tensor t = start.get(p.name());
+                if (!java.util.Arrays.equals(t.shape(), p.shape())) {
+                    throw new IllegalArgumentException("generator EMA tensor '" + p.name() + "' has shape "
+                            + java.util.Arrays.toString(t.shape()) + ", the model expects "
+                            + java.util.Arrays.toString(p.shape()));
+                }
+                ema.put(p.name(), t.data().clone());
+                emaShapes.put(p.name(), p.shape().clone());
+            }
+            // StrictMath: the same factor, so the same average, on every JVM and CPU.
+            this.emaDecayK = StrictMath.pow(config.generatorEma(), EMA_EVERY);
+        } else {
+            this.ema = null;
+            this.emaDecayK = 0;
+        }
     }
 
     /**
@@ -87,7 +140,7 @@ public final class GanTrainer implements Trainer {
                 cfg.discriminatorOptimizer(),
                 ParameterInitializer.initialize(inferred, cfg.seed()),
                 cfg.precision());
-        return new GanTrainer(model, cfg, data, TrainingPosition.start(), List.of());
+        return new GanTrainer(model, cfg, data, TrainingPosition.start(), List.of(), null);
     }
 
     /**
@@ -95,6 +148,8 @@ public final class GanTrainer implements Trainer {
      *
      * @param config the configuration to continue with; {@code null} keeps the checkpoint's. Changing the
      *               seed, batch size or precision makes the continuation differ from the uninterrupted run.
+     *               The generator EMA continues from the checkpoint's ({@link StateNames#EMA}); where the
+     *               checkpoint has none but the configuration turns it on, it starts from the current weights.
      * @throws dev.acgan.api.spi.BackendException when the precision (the checkpoint's, unless {@code config}
      *                                            gives another) is not available on the backend
      */
@@ -108,13 +163,30 @@ public final class GanTrainer implements Trainer {
         TrainingConfig chosen = config != null ? config : meta.config();
         TrainingConfig cfg = chosen.withPrecision(backend.resolvePrecision(chosen.precision()));
         checkDataset(meta.spec(), data.info());
+        NamedTensors saved = StateNames.emaGenerator(checkpoint.tensors());
+        NamedTensors emaStart = null;
+        if (cfg.emaEnabled() && saved.size() > 0) {
+            emaStart = saved;
+        } else if (cfg.emaEnabled()) {
+            LOG.info(
+                    "the checkpoint at step {} has no generator EMA: the EMA (decay {}) starts from its weights",
+                    meta.position().step(),
+                    cfg.generatorEma());
+        } else if (saved.size() > 0) {
+            LOG.info("generator EMA off: the checkpoint's EMA weights are dropped; samples use the raw generator");
+        }
         GanModel model = backend.createModel(
                 meta.spec(),
                 cfg.generatorOptimizer(),
                 cfg.discriminatorOptimizer(),
-                checkpoint.tensors(),
+                StateNames.withoutEma(checkpoint.tensors()),
                 cfg.precision());
-        return new GanTrainer(model, cfg, data, meta.position(), meta.history());
+        try {
+            return new GanTrainer(model, cfg, data, meta.position(), meta.history(), emaStart);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     private static void checkDataset(ModelSpec spec, DatasetInfo info) {
@@ -197,12 +269,15 @@ public final class GanTrainer implements Trainer {
         long t2 = System.nanoTime();
         GeneratorLosses g = model.trainGenerator(new GeneratorBatch(
                 gNoise, gLabels, config.generatorTarget(), config.auxWeightGenerator(), gMasksG, gMasksD));
-        long t3 = System.nanoTime();
         if (!Double.isFinite(d.total()) || !Double.isFinite(g.total())) {
             throw new TrainingDivergedException(
                     s + 1,
                     !Double.isFinite(d.total()) ? "discriminator loss " + d.total() : "generator loss " + g.total());
         }
+        if (ema != null && (s + 1) % EMA_EVERY == 0) {
+            updateEma(model.generatorState());
+        }
+        long t3 = System.nanoTime();
 
         int perEpoch = batchesPerEpoch();
         StepResult result = new StepResult(
@@ -223,6 +298,64 @@ public final class GanTrainer implements Trainer {
             }
         }
         return result;
+    }
+
+    private void updateEma(NamedTensors weights) {
+        double a = emaDecayK;
+        double b = 1 - a;
+        for (Map.Entry<String, float[]> e : ema.entrySet()) {
+            float[] avg = e.getValue();
+            float[] w = weights.get(e.getKey()).data();
+            for (int i = 0; i < avg.length; i++) {
+                avg[i] = (float) (a * avg[i] + b * w[i]);
+            }
+        }
+    }
+
+    /** Whether this trainer keeps a generator EMA ({@link TrainingConfig#generatorEma()} > 0). */
+    public boolean emaEnabled() {
+        return ema != null;
+    }
+
+    /**
+     * The generator weights that samples, evaluations and exports use: the EMA (under the plain generator
+     * names) when it is on, else the generator's current weights. A copy.
+     */
+    public NamedTensors samplingWeights() {
+        if (ema == null) {
+            return model.generatorState();
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : ema.entrySet()) {
+            out.put(
+                    e.getKey(),
+                    new Tensor(emaShapes.get(e.getKey()), e.getValue().clone()));
+        }
+        return new NamedTensors(out);
+    }
+
+    /**
+     * Runs {@code use} with the generator of {@link #samplingWeights()} in inference mode, in the training's
+     * precision, and returns its result. With the EMA on, the model's generator entries are replaced by the
+     * EMA for the call ({@link GanModel#loadState} of the full state) and the exact previous state is loaded
+     * back afterwards, whatever {@code use} does; the generator must not be kept beyond the call. Call it
+     * between steps, on the training thread (a listener does). The restore is exact where {@link GanModel#state()}
+     * is lossless, as on the backends that keep float32 weights (the TCK checks that training goes on bit for
+     * bit); the swap was measured at about 16 ms over the generation itself for 100 images of acgan-fast on
+     * TensorFlow, against about 60 ms for building a separate generator with
+     * {@link dev.acgan.api.spi.GanBackend#loadGenerator}.
+     */
+    public <T> T withSamplingGenerator(Function<Generator, T> use) {
+        if (ema == null) {
+            return use.apply(model.generator());
+        }
+        NamedTensors saved = model.state();
+        model.loadState(saved.merge(samplingWeights()));
+        try {
+            return use.apply(model.generator());
+        } finally {
+            model.loadState(saved);
+        }
     }
 
     @Override
@@ -273,6 +406,11 @@ public final class GanTrainer implements Trainer {
     @Override
     public Checkpoint checkpoint() {
         NamedTensors state = model.state();
+        if (ema != null) {
+            Map<String, Tensor> withEma = new LinkedHashMap<>(state.asMap());
+            samplingWeights().asMap().forEach((name, t) -> withEma.put(StateNames.EMA + name, t));
+            state = new NamedTensors(withEma);
+        }
         String nonFinite = state.firstNonFinite();
         if (nonFinite != null) {
             throw new TrainingDivergedException(position.step(), nonFinite + " is not finite");

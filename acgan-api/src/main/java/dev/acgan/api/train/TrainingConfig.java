@@ -1,5 +1,7 @@
 package dev.acgan.api.train;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.acgan.api.model.Precision;
 
 /**
@@ -24,6 +26,9 @@ import dev.acgan.api.model.Precision;
  * @param precision              the arithmetic of convolutions and matrix products; {@code null} (a checkpoint
  *                               written before precisions existed) reads as {@link Precision#FP32}. A trainer
  *                               records the precision it resolved ({@link Precision#AUTO} never stays)
+ * @param generatorEma           decay of the exponential moving average of the generator's weights, in [0, 1);
+ *                               0 (the default, and what a checkpoint written before it existed reads as) is
+ *                               off. With it on, samples, evaluations and exported generators use the average
  */
 public record TrainingConfig(
         long seed,
@@ -39,7 +44,12 @@ public record TrainingConfig(
         float auxWeightReal,
         float auxWeightFake,
         float auxWeightGenerator,
-        Precision precision) {
+        Precision precision,
+        // A checkpoint.json written before the EMA existed has no such field: it reads as 0, off.
+        @JsonSetter(nulls = Nulls.AS_EMPTY) double generatorEma) {
+
+    /** The range of {@link #generatorEma()} (1 would never move from the initial weights). */
+    private static final String EMA_RANGE = "[0, 1) (0: off)";
 
     /** Validates ranges with messages naming the field; a missing precision is fp32. */
     public TrainingConfig {
@@ -69,6 +79,48 @@ public record TrainingConfig(
                 throw new IllegalArgumentException("auxiliary weights must be finite and non-negative");
             }
         }
+        if (!(generatorEma >= 0 && generatorEma < 1)) {
+            throw new IllegalArgumentException("generatorEma must be in " + EMA_RANGE + ", got " + generatorEma);
+        }
+    }
+
+    /** Without a generator EMA: the components as before {@link #generatorEma()} existed. */
+    public TrainingConfig(
+            long seed,
+            int batchSize,
+            int generatorBatchFactor,
+            int epochs,
+            long maxSteps,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            float realLabel,
+            float fakeLabel,
+            float generatorTarget,
+            float auxWeightReal,
+            float auxWeightFake,
+            float auxWeightGenerator,
+            Precision precision) {
+        this(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision,
+                0);
+    }
+
+    /** Whether an exponential moving average of the generator's weights is kept ({@link #generatorEma()} > 0). */
+    public boolean emaEnabled() {
+        return generatorEma > 0;
     }
 
     /** In fp32: the components without a precision, as before precisions existed. */
@@ -153,7 +205,8 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                precision);
+                precision,
+                generatorEma);
     }
 
     /** With another batch size. */
@@ -172,7 +225,8 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                precision);
+                precision,
+                generatorEma);
     }
 
     /** With another number of epochs. */
@@ -191,7 +245,8 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                precision);
+                precision,
+                generatorEma);
     }
 
     /** With a step limit (0: none). */
@@ -210,7 +265,8 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                precision);
+                precision,
+                generatorEma);
     }
 
     /** With other optimizers. */
@@ -229,7 +285,8 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                precision);
+                precision,
+                generatorEma);
     }
 
     /** With the real-image target (label smoothing) used for both the discriminator and generator steps. */
@@ -248,7 +305,8 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                precision);
+                precision,
+                generatorEma);
     }
 
     /** With other auxiliary-class weights (real, fake, generator). */
@@ -267,7 +325,31 @@ public record TrainingConfig(
                 real,
                 fake,
                 generator,
-                precision);
+                precision,
+                generatorEma);
+    }
+
+    /**
+     * With an exponential moving average of the generator's weights, {@code decay} in [0, 1) (0: off). The
+     * average is what sampling, evaluation and the exported generator use; see {@link GanTrainer}.
+     */
+    public TrainingConfig withGeneratorEma(double decay) {
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision,
+                decay);
     }
 
     /** With another precision ({@link Precision#AUTO} is resolved by the trainer). */
@@ -286,6 +368,7 @@ public record TrainingConfig(
                 auxWeightReal,
                 auxWeightFake,
                 auxWeightGenerator,
-                p);
+                p,
+                generatorEma);
     }
 }

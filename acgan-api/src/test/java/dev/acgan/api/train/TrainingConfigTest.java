@@ -59,6 +59,46 @@ class TrainingConfigTest {
     }
 
     @Test
+    void generatorEmaIsOffByDefaultKeptByEveryWitherAndValidated() {
+        assertEquals(0, TrainingConfig.defaults().generatorEma());
+        assertEquals(0, TrainingConfig.forPreset("acgan-fast").generatorEma());
+        assertEquals(0, new TrainingConfig(1, 10, 1, 1, 0, ADAM, ADAM, 1f, 0f, 1f, 1f, 1f, 1f, null).generatorEma());
+        TrainingConfig e = TrainingConfig.defaults().withGeneratorEma(0.999);
+        assertEquals(0.999, e.generatorEma());
+        assertEquals(true, e.emaEnabled());
+        assertEquals(false, TrainingConfig.defaults().emaEnabled());
+        assertEquals(
+                0.999,
+                e.withSeed(1)
+                        .withBatchSize(2)
+                        .withEpochs(3)
+                        .withMaxSteps(4)
+                        .withOptimizers(ADAM, ADAM)
+                        .withLabelSmoothing(0.9f)
+                        .withAuxiliaryWeights(1f, 1f, 1f)
+                        .withPrecision(Precision.BF16)
+                        .generatorEma());
+        assertEquals(TrainingConfig.defaults(), e.withGeneratorEma(0));
+        for (double bad : new double[] {-0.1, 1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertMessage(
+                    "generatorEma must be in [0, 1) (0: off), got " + bad,
+                    () -> TrainingConfig.defaults().withGeneratorEma(bad));
+        }
+    }
+
+    @Test
+    void aConfigWrittenBeforeTheEmaExistedReadsWithTheEmaOff() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = dev.acgan.api.spec.SpecJson.mapper();
+        TrainingConfig c = TrainingConfig.defaults().withMaxSteps(7);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(c);
+        assertEquals(0.0, tree.get("generatorEma").asDouble());
+        tree.remove("generatorEma");
+        assertEquals(c, json.treeToValue(tree, TrainingConfig.class));
+        TrainingConfig on = c.withGeneratorEma(0.99);
+        assertEquals(on, json.readValue(json.writeValueAsString(on), TrainingConfig.class));
+    }
+
+    @Test
     void precisionParsesItsLabels() {
         assertEquals(Precision.BF16, Precision.parse(" BF16 ", "--precision"));
         assertEquals(Precision.AUTO, Precision.parse("auto", "--precision"));

@@ -159,6 +159,16 @@ final class TrainCommand implements Callable<Integer> {
     String auxWeights;
 
     @Option(
+            names = "--ema",
+            paramLabel = "DECAY",
+            description = "Keep an exponential moving average of the generator's weights with this decay, in "
+                    + "[0, 1) (e.g. 0.999, an average over about the last 1,000 steps); the sample grids, "
+                    + "--eval-every, generator/ and everything that loads the run's generator use it, and "
+                    + "metrics.csv also gets the raw generator's numbers. 0: off. Default: 0 (a resumed run: its "
+                    + "own).")
+    Double ema;
+
+    @Option(
             names = "--seed",
             paramLabel = "S",
             description = "The one seed of weights, data order, noise and dropout. Default: "
@@ -281,6 +291,7 @@ final class TrainCommand implements Callable<Integer> {
         s.beta1 = beta1;
         s.labelSmoothing = labelSmoothing;
         s.auxWeights = auxWeights;
+        s.ema = ema;
         s.seed = seed;
         s.outdir = outdir;
         s.checkpointEvery = checkpointEvery;
@@ -331,7 +342,9 @@ final class TrainCommand implements Callable<Integer> {
                 .withMaxSteps(length.maxSteps())
                 .withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing)
-                .withPrecision(resolved);
+                .withPrecision(resolved)
+                .withGeneratorEma(s.ema == null ? 0 : s.ema);
+        s.ema = cfg.emaEnabled() ? cfg.generatorEma() : null;
         if (s.auxWeights != null) {
             float[] w = TrainSettings.auxWeights(s.auxWeights);
             cfg = cfg.withAuxiliaryWeights(w[0], w[1], w[2]);
@@ -375,6 +388,7 @@ final class TrainCommand implements Callable<Integer> {
                 s.seed,
                 dir);
         printCompute(out, factory.backend(), asked, resolved);
+        printEma(out, cfg);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
             return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), null);
@@ -500,7 +514,8 @@ final class TrainCommand implements Callable<Integer> {
                     explicit.precision == null ? " (--precision " + asked.label() + " of its configuration)" : "");
         }
         s.precision = asked.label();
-        TrainingConfig cfg = old.withPrecision(resolved);
+        TrainingConfig cfg = old.withPrecision(resolved).withGeneratorEma(s.ema != null ? s.ema : old.generatorEma());
+        s.ema = cfg.emaEnabled() ? cfg.generatorEma() : null;
         if (explicit.epochs != null || explicit.steps != null) {
             RunLength length = RunLength.of(explicit.epochs, explicit.steps, perEpoch);
             cfg = cfg.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
@@ -564,6 +579,7 @@ final class TrainCommand implements Callable<Integer> {
                 cfg.seed(),
                 dir);
         printCompute(out, factory.backend(), asked, resolved);
+        printEma(out, cfg);
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
@@ -578,6 +594,18 @@ final class TrainCommand implements Callable<Integer> {
                 "  compute: %s%s%n",
                 backend.describeCompute(resolved),
                 asked == Precision.AUTO ? " (chosen by --precision auto)" : "");
+    }
+
+    /** With {@code --ema}: the line that says the samples and the exported generator are the average. */
+    static void printEma(PrintWriter out, TrainingConfig cfg) {
+        if (cfg.emaEnabled()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  generator EMA: decay %s, updated every %d steps; sample grids, quality and generator/ use "
+                            + "the averaged weights%n",
+                    cfg.generatorEma(),
+                    GanTrainer.EMA_EVERY);
+        }
     }
 
     /** The run directory (or null) and the checkpoint directory that {@code --resume DIR} names. */
@@ -692,7 +720,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.println("Outputs in " + dir + ":");
         row(out, layout, r.checkpoint(), "training checkpoint (latest; the last " + s.keep + " are kept)");
-        row(out, layout, layout.generator(), "generator-only export");
+        row(
+                out,
+                layout,
+                layout.generator(),
+                "generator-only export"
+                        + (trainer.emaEnabled()
+                                ? " (EMA weights, decay " + trainer.config().generatorEma() + ")"
+                                : ""));
         row(
                 out,
                 layout,

@@ -34,6 +34,7 @@ import java.util.Objects;
     "beta1",
     "label-smoothing",
     "aux-weights",
+    "ema",
     "seed",
     "outdir",
     "checkpoint-every",
@@ -116,6 +117,12 @@ public final class TrainSettings {
      */
     @JsonProperty("aux-weights")
     public String auxWeights;
+    /**
+     * Decay of the exponential moving average of the generator's weights, in [0, 1) (0: off); null: off for a
+     * new run, the run's own when resuming.
+     */
+    @JsonProperty("ema")
+    public Double ema;
     /** The seed. */
     @JsonProperty("seed")
     public Long seed;
@@ -232,6 +239,10 @@ public final class TrainSettings {
         }
         if (beta1 != null && !(beta1 >= 0 && beta1 < 1)) {
             throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
+        }
+        if (ema != null && !(ema >= 0 && ema < 1)) {
+            throw new IllegalArgumentException(
+                    "--ema (the generator EMA decay) must be in [0, 1), 0 for off, e.g. 0.999; got " + ema);
         }
         if (precision != null) {
             Precision.parse(precision, "--precision");

@@ -26,6 +26,9 @@ import java.util.Locale;
  * @param evalScore        their classifier score, or NaN
  * @param evalFid          their FID, or NaN
  * @param evalCheckerboard their checkerboard ratio ({@link dev.acgan.eval.metrics.Checkerboard}), or NaN
+ * @param evalRawFid       with a generator EMA ({@code --eval-every} then measures the averaged generator): the
+ *                         FID of the raw, non-averaged generator at the same step, or NaN
+ * @param evalRawAccuracy  the same for the conditional accuracy, or NaN
  */
 public record MetricsRow(
         long step,
@@ -43,19 +46,24 @@ public record MetricsRow(
         double evalAccuracy,
         double evalScore,
         double evalFid,
-        double evalCheckerboard)
+        double evalCheckerboard,
+        double evalRawFid,
+        double evalRawAccuracy)
         implements LossPlot.Row {
 
     /** The CSV header line. */
     public static final String HEADER = "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,"
             + "g_total,g_adv,g_aux,seconds,images_per_second,eval_accuracy,eval_classifier_score,eval_fid,"
-            + "eval_checkerboard";
+            + "eval_checkerboard,eval_raw_fid,eval_raw_accuracy";
     /** Fields of a line written before the quality columns existed; such lines are still read. */
     private static final int LOSS_FIELDS = 12;
     /** Fields of a line written before the checkerboard column existed; such lines are still read. */
     private static final int FID_FIELDS = 15;
 
-    private static final int FIELDS = 16;
+    /** Fields of a line written before the raw-generator columns existed; such lines are still read. */
+    private static final int CHECKERBOARD_FIELDS = 16;
+
+    private static final int FIELDS = 18;
 
     /** The row of a step result, without quality numbers. */
     public static MetricsRow of(StepResult r) {
@@ -73,6 +81,8 @@ public record MetricsRow(
                 r.generator().auxiliary(),
                 s,
                 s > 0 ? r.realImages() / s : 0,
+                Double.NaN,
+                Double.NaN,
                 Double.NaN,
                 Double.NaN,
                 Double.NaN,
@@ -97,7 +107,35 @@ public record MetricsRow(
                 q.conditionalAccuracy(),
                 q.classifierScore(),
                 q.fid(),
-                q.checkerboard());
+                q.checkerboard(),
+                evalRawFid,
+                evalRawAccuracy);
+    }
+
+    /**
+     * This row with the FID and conditional accuracy of the raw generator, measured beside the averaged one when
+     * the run keeps a generator EMA.
+     */
+    public MetricsRow withRawQuality(GeneratedQuality raw) {
+        return new MetricsRow(
+                step,
+                epoch,
+                dTotal,
+                dRealAdv,
+                dFakeAdv,
+                dRealAux,
+                dFakeAux,
+                gTotal,
+                gAdv,
+                gAux,
+                seconds,
+                imagesPerSecond,
+                evalAccuracy,
+                evalScore,
+                evalFid,
+                evalCheckerboard,
+                raw.fid(),
+                raw.conditionalAccuracy());
     }
 
     /** Whether the run evaluated its generator after this step (a classifier score is always measured then). */
@@ -109,7 +147,7 @@ public record MetricsRow(
     public String toCsv() {
         return String.format(
                 Locale.ROOT,
-                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%s,%s,%s,%s",
+                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%s,%s,%s,%s,%s,%s",
                 step,
                 epoch,
                 dTotal,
@@ -125,17 +163,23 @@ public record MetricsRow(
                 optional(evalAccuracy, "%.4f"),
                 optional(evalScore, "%.4f"),
                 optional(evalFid, "%.3f"),
-                optional(evalCheckerboard, "%.4f"));
+                optional(evalCheckerboard, "%.4f"),
+                optional(evalRawFid, "%.3f"),
+                optional(evalRawAccuracy, "%.4f"));
     }
 
     /**
-     * Parses a CSV line written by {@link #toCsv()} (or by a version without the quality columns or without
-     * the checkerboard column: the missing numbers are NaN); throws {@link IllegalArgumentException} if
+     * Parses a CSV line written by {@link #toCsv()} (or by a version without the quality columns, the
+     * checkerboard column or the raw-generator columns: the missing numbers are NaN); throws
+     * {@link IllegalArgumentException} if
      * malformed.
      */
     public static MetricsRow parse(String line) {
         String[] f = line.strip().split(",", -1);
-        if (f.length != FIELDS && f.length != FID_FIELDS && f.length != LOSS_FIELDS) {
+        if (f.length != FIELDS
+                && f.length != CHECKERBOARD_FIELDS
+                && f.length != FID_FIELDS
+                && f.length != LOSS_FIELDS) {
             throw new IllegalArgumentException("expected " + FIELDS + " fields, got " + f.length);
         }
         boolean quality = f.length >= FID_FIELDS;
@@ -156,7 +200,9 @@ public record MetricsRow(
                     quality ? opt(f[12]) : Double.NaN,
                     quality ? opt(f[13]) : Double.NaN,
                     quality ? opt(f[14]) : Double.NaN,
-                    f.length == FIELDS ? opt(f[15]) : Double.NaN);
+                    f.length >= CHECKERBOARD_FIELDS ? opt(f[15]) : Double.NaN,
+                    f.length == FIELDS ? opt(f[16]) : Double.NaN,
+                    f.length == FIELDS ? opt(f[17]) : Double.NaN);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@link #close()}, so the final checkpoint is written and reported before the JVM exits.
  *
  * <p>With a {@link QualityProbe} it also measures the generator every {@code eval-every} steps and at the
- * last step, into the same {@code metrics.csv} row. A step that diverges (a loss or weight not finite, see
+ * last step, into the same {@code metrics.csv} row. With a generator EMA ({@link GanTrainer#emaEnabled()}) the
+ * grids, the GIF and the measurement use the averaged generator ({@link GanTrainer#withSamplingGenerator}), and
+ * the row also gets the raw generator's FID and accuracy ({@code eval_raw_fid}, {@code eval_raw_accuracy}). A step that diverges (a loss or weight not finite, see
  * {@link TrainingDivergedException}) ends the run without writing that state: the result names the last
  * good checkpoint.
  *
@@ -380,7 +382,12 @@ public final class TrainingSession implements AutoCloseable {
 
     private MetricsRow measure(QualityProbe probe, MetricsRow row) {
         try {
-            MetricsRow measured = row.withQuality(probe.measure(trainer.model().generator()));
+            // With a generator EMA the run's generator is the average (what generator/ holds); the raw one is
+            // measured too, so that one run shows what the average bought.
+            MetricsRow measured = row.withQuality(trainer.withSamplingGenerator(probe::measure));
+            if (trainer.emaEnabled()) {
+                measured = measured.withRawQuality(probe.measure(trainer.model().generator()));
+            }
             lastQuality = measured;
             progress.message(qualityLine(measured));
             return measured;
@@ -401,12 +408,19 @@ public final class TrainingSession implements AutoCloseable {
         if (!Double.isNaN(row.evalCheckerboard())) {
             b.append(String.format(java.util.Locale.ROOT, ", checkerboard %.2f", row.evalCheckerboard()));
         }
+        if (!Double.isNaN(row.evalRawFid())) {
+            b.append(String.format(java.util.Locale.ROOT, " (EMA; raw generator: FID %.1f", row.evalRawFid()));
+            if (!Double.isNaN(row.evalRawAccuracy())) {
+                b.append(String.format(java.util.Locale.ROOT, ", accuracy %.1f%%", 100 * row.evalRawAccuracy()));
+            }
+            b.append(')');
+        }
         return b.toString();
     }
 
     private void writeGrid(long step) {
         try {
-            BufferedImage img = grid.render(trainer.model().generator());
+            BufferedImage img = trainer.withSamplingGenerator(grid::render);
             Path file = layout.grid(step);
             Images.writePng(img, file);
             lastGridStep = step;

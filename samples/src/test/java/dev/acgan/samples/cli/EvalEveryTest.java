@@ -45,7 +45,10 @@ class EvalEveryTest {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
         assertEquals(MetricsRow.HEADER, lines.get(0));
         assertTrue(
-                lines.get(0).endsWith(",eval_accuracy,eval_classifier_score,eval_fid,eval_checkerboard"), lines.get(0));
+                lines.get(0)
+                        .endsWith(",eval_accuracy,eval_classifier_score,eval_fid,eval_checkerboard,eval_raw_fid,"
+                                + "eval_raw_accuracy"),
+                lines.get(0));
         List<MetricsRow> rows = MetricsCsv.readKeeping(run.resolve("metrics.csv"), Long.MAX_VALUE);
         assertEquals(
                 List.of(2L, 4L, 5L),
@@ -61,6 +64,9 @@ class EvalEveryTest {
                 // A generator after a few steps makes blotchy noise, not real digits: the ratio is finite and
                 // positive, whatever its size.
                 assertTrue(r.evalCheckerboard() > 0 && Double.isFinite(r.evalCheckerboard()), r.toString());
+                // Without --ema there is no raw generator beside the run's one: those columns stay empty.
+                assertTrue(lines.get((int) r.step()).endsWith(",,"), lines.get((int) r.step()));
+                assertTrue(Double.isNaN(r.evalRawFid()) && Double.isNaN(r.evalRawAccuracy()), r.toString());
             } else {
                 assertTrue(lines.get((int) r.step()).endsWith(",,,,"), lines.get((int) r.step()));
             }
@@ -108,10 +114,13 @@ class EvalEveryTest {
                 }
             }
         }
-        // metrics.csv as the version before the checkerboard column wrote it: 15 fields.
+        // metrics.csv as the version before the checkerboard column wrote it: 15 fields (the last three of today's
+        // 18 cut off: checkerboard, raw FID, raw accuracy).
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
-        List<String> oldLines =
-                lines.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        List<String> oldLines = lines.stream()
+                .map(l -> String.join(
+                        ",", java.util.Arrays.asList(l.split(",", -1)).subList(0, 15)))
+                .toList();
         assertTrue(oldLines.get(0).endsWith(",eval_fid"), oldLines.get(0));
         Files.write(old.resolve("metrics.csv"), oldLines, StandardCharsets.UTF_8);
 
@@ -121,7 +130,8 @@ class EvalEveryTest {
         assertEquals(MetricsRow.HEADER, resumed.get(0));
         assertEquals(7, resumed.size(), resumed.toString());
         for (int i = 1; i <= 5; i++) {
-            assertEquals(oldLines.get(i) + ",", resumed.get(i), "row " + i + " kept, checkerboard empty");
+            assertEquals(
+                    oldLines.get(i) + ",,,", resumed.get(i), "row " + i + " kept, checkerboard and raw columns empty");
         }
         MetricsRow last = MetricsRow.parse(resumed.get(6));
         assertEquals(6, last.step());
@@ -147,5 +157,15 @@ class EvalEveryTest {
                 MetricsRow.parse(old.withQuality(new dev.acgan.eval.metrics.GeneratedQuality(0.5, 3.25, 12.5, 1.375))
                         .toCsv());
         assertEquals(1.375, withRatio.evalCheckerboard());
+        MetricsRow beforeRaw =
+                MetricsRow.parse("7,0,1.5,0.3,0.3,0.45,0.45,2.0,1.0,1.0,0.1000,80.0,0.5000,3.2500,12.500,1.3750");
+        assertEquals(1.375, beforeRaw.evalCheckerboard());
+        assertTrue(Double.isNaN(beforeRaw.evalRawFid()) && Double.isNaN(beforeRaw.evalRawAccuracy()));
+        MetricsRow raw = MetricsRow.parse(beforeRaw
+                .withRawQuality(new dev.acgan.eval.metrics.GeneratedQuality(0.25, 2.5, 20.5, 1.5))
+                .toCsv());
+        assertEquals(20.5, raw.evalRawFid());
+        assertEquals(0.25, raw.evalRawAccuracy());
+        assertEquals(12.5, raw.evalFid());
     }
 }

@@ -57,7 +57,8 @@ class TrainAndGenerateTest {
         assertEquals(MetricsRow.HEADER, lines.get(0));
         assertEquals(
                 "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,g_total,g_adv,g_aux,seconds,"
-                        + "images_per_second,eval_accuracy,eval_classifier_score,eval_fid,eval_checkerboard",
+                        + "images_per_second,eval_accuracy,eval_classifier_score,eval_fid,eval_checkerboard,eval_raw_fid,"
+                        + "eval_raw_accuracy",
                 lines.get(0));
         assertEquals(4, lines.size());
         for (int i = 1; i <= 3; i++) {

@@ -42,6 +42,7 @@ class TrainSettingsTest {
         s.evalClassifier = "fashion-mnist";
         s.precision = "auto";
         s.auxWeights = "2,0,1.5";
+        s.ema = 0.999;
         s.tensorboard = "runs/tb/x";
         Path f = tmp.resolve("c.yaml");
         ConfigFiles.write(s, "a comment\nsecond line", f);
