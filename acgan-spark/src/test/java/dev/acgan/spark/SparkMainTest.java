@@ -103,6 +103,30 @@ class SparkMainTest {
                         .position()
                         .step());
         assertEquals(3, Files.readAllLines(split.resolve("metrics.csv")).size());
+        // config.yaml: acgan train's keys (the periods in steps), the Spark options in its header, the new
+        // step limit after --resume.
+        String yaml = Files.readString(split.resolve("config.yaml"));
+        for (String line : List.of(
+                "# Spark: workers 2, steps-per-round (H) 2, threads-per-task 0, checkpoint-every 1 rounds",
+                "\nmodel: \"acgan-fast\"\n",
+                "\ndataset: \"mnist\"\n",
+                "\nsteps: 4\n",
+                "\nbatch-size: 8\n",
+                "\nlearning-rate: 2.0E-4\n",
+                "\naux-weights: \"2,0,3\"\n",
+                "\nseed: 7\n",
+                "\ncheckpoint-every: 2\n",
+                "\nsample-every: 2\n",
+                "\ntensorboard: \"" + tb2 + "\"\n")) {
+            assertTrue(yaml.contains(line), line + " in\n" + yaml);
+        }
+        // Resuming a complete run is one line, exit 1, and leaves the directory as it was.
+        byte[] before = Files.readAllBytes(split.resolve("config.yaml"));
+        Run complete = run("train", "--master", "local[2]", "--resume", split.toString(), "--steps", "4");
+        assertEquals(1, complete.code(), complete.err());
+        assertTrue(complete.err().contains("is complete (step 4 of 4)"), complete.err());
+        assertArrayEquals(before, Files.readAllBytes(split.resolve("config.yaml")));
+        assertEquals(3, Files.readAllLines(split.resolve("metrics.csv")).size());
 
         Path out = tmp.resolve("synthetic.parquet");
         Run g = run(
