@@ -251,6 +251,12 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--backend", paramLabel = "NAME", description = "Backend on the executors.")
         String backend;
 
+        @Option(
+                names = "--threads-per-task",
+                paramLabel = "N",
+                description = "Compute threads of each task's backend (0: its default). Default: 0.")
+        int threads;
+
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Parquet output (must not exist).")
         Path out;
 
@@ -262,8 +268,9 @@ public final class SparkMain implements Callable<Integer> {
             if (Files.exists(out)) {
                 throw new IllegalArgumentException(out + " exists; give a new path for the Parquet output");
             }
-            SyntheticData.Options o =
-                    SyntheticData.Options.of(perClass, seed, partitions).withBackend(backend);
+            SyntheticData.Options o = SyntheticData.Options.of(perClass, seed, partitions)
+                    .withBackend(backend)
+                    .withThreadsPerTask(threads);
             long t0 = System.nanoTime();
             try (SparkSession spark = session(master, partitions)) {
                 long rows = SyntheticData.writeParquet(spark, checkpoint, o, out);
