@@ -62,11 +62,14 @@ public final class SparkMain implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         Throwable t = e;
         // A task's failure reaches the driver wrapped by Spark; the first line of the root cause says it,
-        // unless a dataset error (which names the file and row) wraps the decoder's own.
-        while (t.getCause() != null && t.getCause() != t && !(t instanceof DatasetException)) {
+        // unless a dataset error (which names the file and row) or an executor's (which names it) wraps it.
+        while (t.getCause() != null
+                && t.getCause() != t
+                && !(t instanceof DatasetException)
+                && !(t instanceof RoundTask.ExecutorException)) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.toString() : t.getMessage();

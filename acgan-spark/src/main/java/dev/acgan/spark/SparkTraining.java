@@ -348,6 +348,7 @@ public final class SparkTraining {
                 latest,
                 meta.position().step());
         TrainingConfig cfg = maxSteps == null ? meta.config() : meta.config().withMaxSteps(maxSteps);
+        checkModelFitsData(latest, meta.spec(), opts.dataset());
         try (Data data = Data.open(spark, opts.dataset(), meta.spec(), opts.workers())) {
             return run(
                     spark,
@@ -359,6 +360,23 @@ public final class SparkTraining {
                     meta.position().step(),
                     opts,
                     files);
+        }
+    }
+
+    /**
+     * A checkpoint of another model than the run's dataset feeds (another image shape or number of classes) is
+     * refused on the driver, naming the checkpoint, before any task runs. A dataset Spark reads is checked row by
+     * row against the model when it is loaded.
+     */
+    private static void checkModelFitsData(Path checkpoint, ModelSpec spec, String dataset) {
+        if (SparkDataset.handles(dataset)) {
+            return;
+        }
+        var info = RoundTask.dataset(dataset).info();
+        if (!info.image().equals(spec.image()) || info.numClasses() != spec.numClasses()) {
+            throw new IllegalArgumentException(checkpoint + ": a checkpoint of model " + spec.name() + " ("
+                    + spec.image() + ", " + spec.numClasses() + " classes), but the run's dataset '" + dataset
+                    + "' holds " + info.image() + " images of " + info.numClasses() + " classes");
         }
     }
 
