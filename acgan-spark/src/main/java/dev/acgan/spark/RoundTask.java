@@ -71,6 +71,22 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
         private static final long serialVersionUID = 1L;
     }
 
+    /**
+     * A task's failure that names its executor: {@code acgan spark} prints its message, not its cause's (which
+     * does not say where it happened).
+     */
+    static final class ExecutorException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ExecutorException(String message) {
+            super(message);
+        }
+
+        ExecutorException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final Broadcast<Input> input;
     private final SparkTraining.Options options;
     private final long round;
@@ -107,7 +123,7 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
             try {
                 all = dataset(options.dataset());
             } catch (RuntimeException e) {
-                throw new IllegalStateException(
+                throw new ExecutorException(
                         "executor " + executorName() + " cannot read dataset '" + options.dataset() + "': "
                                 + e.getMessage(),
                         e);
@@ -134,17 +150,17 @@ final class RoundTask implements Function<Integer, RoundTask.Result>, Serializab
         try {
             meta = SparkTraining.JSON.readValue(in.metadataJson(), CheckpointMetadata.class);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("executor " + executor + ": unreadable round state: " + e, e);
+            throw new ExecutorException("executor " + executor + ": unreadable round state: " + e, e);
         }
         DatasetSource share = data.get();
         GanBackend backend;
         try {
             backend = Backends.discover().select(options.backend());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("executor " + executor + ": " + e.getMessage(), e);
+            throw new ExecutorException("executor " + executor + ": " + e.getMessage(), e);
         }
         if (!backend.name().equals(meta.backend())) {
-            throw new IllegalStateException("executor " + executor + " selected backend " + backend.name()
+            throw new ExecutorException("executor " + executor + " selected backend " + backend.name()
                     + " but the driver runs " + meta.backend() + "; the same backend must be on every executor");
         }
         TrainingConfig cfg = meta.config().withSeed(workerSeed(meta.config().seed(), worker));

@@ -62,11 +62,14 @@ public final class SparkMain implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         Throwable t = e;
         // A task's failure reaches the driver wrapped by Spark; the first line of the root cause says it,
-        // unless a dataset error (which names the file and row) wraps the decoder's own.
-        while (t.getCause() != null && t.getCause() != t && !(t instanceof DatasetException)) {
+        // unless a dataset error (which names the file and row) or an executor's (which names it) wraps it.
+        while (t.getCause() != null
+                && t.getCause() != t
+                && !(t instanceof DatasetException)
+                && !(t instanceof RoundTask.ExecutorException)) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.toString() : t.getMessage();
@@ -251,6 +254,12 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--backend", paramLabel = "NAME", description = "Backend on the executors.")
         String backend;
 
+        @Option(
+                names = "--threads-per-task",
+                paramLabel = "N",
+                description = "Compute threads of each task's backend (0: its default). Default: 0.")
+        int threads;
+
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Parquet output (must not exist).")
         Path out;
 
@@ -262,8 +271,9 @@ public final class SparkMain implements Callable<Integer> {
             if (Files.exists(out)) {
                 throw new IllegalArgumentException(out + " exists; give a new path for the Parquet output");
             }
-            SyntheticData.Options o =
-                    SyntheticData.Options.of(perClass, seed, partitions).withBackend(backend);
+            SyntheticData.Options o = SyntheticData.Options.of(perClass, seed, partitions)
+                    .withBackend(backend)
+                    .withThreadsPerTask(threads);
             long t0 = System.nanoTime();
             try (SparkSession spark = session(master, partitions)) {
                 long rows = SyntheticData.writeParquet(spark, checkpoint, o, out);
@@ -279,16 +289,37 @@ public final class SparkMain implements Callable<Integer> {
     @Command(
             name = "sweep",
             mixinStandardHelpOptions = true,
-            description = "Train one run per seed as parallel tasks, judge each with the classifier, rank them.")
+            description = "Train one run per recipe (the cartesian product of the lists given) as parallel tasks, "
+                    + "judge each with the classifier, rank them.")
     static final class Sweep implements Callable<Integer> {
 
+        @Option(names = "--seeds", paramLabel = "S,...", description = "Seeds, e.g. 1,2,3. Default: 42.")
+        String seeds = "42";
+
         @Option(
-                names = "--seeds",
-                required = true,
-                split = ",",
-                paramLabel = "S",
-                description = "The seeds, e.g. 1,2,3.")
-        List<Long> seeds;
+                names = {"--learning-rate", "--lr"},
+                paramLabel = "LR,...",
+                description = "Adam learning rates (both networks), e.g. 1e-4,2e-4. Default: 2e-4.")
+        String learningRates = "2e-4";
+
+        @Option(
+                names = "--beta1",
+                paramLabel = "B,...",
+                description = "Adam beta1 values (both networks), e.g. 0.5,0.9. Default: 0.5.")
+        String beta1s = "0.5";
+
+        @Option(
+                names = "--aux-weights",
+                paramLabel = "R,F,G:...",
+                description = "Class-loss weights REAL,FAKE,GENERATOR of an ACGAN, recipes separated by ':', e.g. "
+                        + "2,0,3:1,1,1. Default: the model's recipe.")
+        String auxWeights;
+
+        @Option(
+                names = {"-b", "--batch-size"},
+                paramLabel = "N,...",
+                description = "Batch sizes, e.g. 32,64. Default: 64.")
+        String batchSizes = "64";
 
         @Option(
                 names = {"-m", "--model"},
@@ -299,7 +330,7 @@ public final class SparkMain implements Callable<Integer> {
         @Option(
                 names = {"-d", "--dataset"},
                 paramLabel = "SPEC",
-                description = "As for train. Default: mnist.")
+                description = "As for train (read by every executor; not parquet: or binaryfile:). Default: mnist.")
         String dataset = "mnist";
 
         @Option(
@@ -307,12 +338,6 @@ public final class SparkMain implements Callable<Integer> {
                 paramLabel = "N",
                 description = "Steps of each run. Default: 200.")
         long steps = 200;
-
-        @Option(
-                names = {"-b", "--batch-size"},
-                paramLabel = "N",
-                description = "Batch. Default: 64.")
-        int batchSize = 64;
 
         @Option(names = "--classifier", paramLabel = "NAME", description = "mnist | fashion-mnist. Default: mnist.")
         String classifier = "mnist";
@@ -340,24 +365,46 @@ public final class SparkMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (steps < 1) {
+                throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+            }
+            if (SparkDataset.handles(dataset)) {
+                throw new IllegalArgumentException("--dataset " + dataset + ": a sweep reads datasets by spec "
+                        + "(mnist, fashion-mnist, idx:DIR, images:DIR); parquet: and binaryfile: are for train");
+            }
+            List<Long> seedList = SweepLists.longs("--seeds", seeds);
+            List<Double> lrs = SweepLists.positive("--learning-rate", learningRates);
+            List<Double> b1s = SweepLists.beta1("--beta1", beta1s);
+            List<float[]> aux = auxWeights == null ? null : SweepLists.auxWeights("--aux-weights", auxWeights);
+            List<Integer> batches = SweepLists.batchSizes("--batch-size", batchSizes);
+            if (Files.exists(outdir.resolve(SparkSweep.TABLE_FILE))) {
+                throw new IllegalArgumentException(
+                        outdir + " already holds a sweep (" + SparkSweep.TABLE_FILE + "); choose another --outdir");
+            }
             DatasetInfo info = RoundTask.dataset(dataset).info();
             ModelSpec spec = Presets.byName(Presets.byName(model).name(), info.image(), info.numClasses(), 100);
             TrainingConfig base = TrainingConfig.forPreset(spec.name())
-                    .withBatchSize(batchSize)
                     .withEpochs(Integer.MAX_VALUE / 2)
                     .withMaxSteps(steps);
-            List<TrainingConfig> configs = seeds.stream().map(base::withSeed).toList();
+            List<TrainingConfig> configs = SweepLists.product(base, batches, lrs, b1s, aux, seedList);
             SparkSweep.Options o = new SparkSweep.Options(dataset, backend, threads, classifier, evalPerClass);
+            System.out.printf(Locale.ROOT, "Sweep: %d runs of %d steps (%s)%n", configs.size(), steps, spec.name());
             try (SparkSession spark = session(master, 2)) {
                 List<SparkSweep.Result> results = SparkSweep.run(LocalSpark.context(spark), spec, configs, o, outdir);
-                System.out.println("rank  seed  conditional accuracy  classifier score  FID");
+                System.out.println(
+                        "rank  seed  batch  learning rate  beta1  aux weights  conditional accuracy  classifier score"
+                                + "  FID");
                 int rank = 1;
                 for (SparkSweep.Result r : results) {
                     System.out.printf(
                             Locale.ROOT,
-                            "%4d  %4d  %20.1f%%  %16.2f  %.1f%n",
+                            "%4d  %4d  %5d  %13s  %5s  %11s  %19.1f%%  %16.2f  %.1f%n",
                             rank++,
                             r.seed(),
+                            r.batchSize(),
+                            r.learningRate(),
+                            r.beta1(),
+                            r.auxWeights(),
                             100 * r.conditionalAccuracy(),
                             r.classifierScore(),
                             r.fid());

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,8 +37,9 @@ import org.apache.spark.api.java.function.Function;
  * Sweeps: several recipes (typically seeds) trained as parallel Spark tasks, one complete local run per
  * task with the usual {@link GanTrainer}, each evaluated with the classifier (conditional accuracy,
  * classifier score, FID); the driver writes a ranked table ({@value #TABLE_FILE}, best first: conditional
- * accuracy, then FID) and keeps the best run complete in {@code best/} (checkpoint, generator export, sample
- * grid), as a run directory of {@code acgan train}.
+ * accuracy, then FID; each run's recipe in its row) and keeps the best run complete in {@code best/}
+ * (checkpoint, generator export, sample grid and GIF, {@code config.yaml}), as a run directory of
+ * {@code acgan train}.
  */
 public final class SparkSweep {
 
@@ -81,6 +83,10 @@ public final class SparkSweep {
      *
      * @param index               its position in the list of recipes
      * @param seed                its seed
+     * @param batchSize           its batch size
+     * @param learningRate        its Adam learning rate (both networks)
+     * @param beta1               its Adam beta1 (both networks)
+     * @param auxWeights          its class-loss weights {@code REAL,FAKE,GENERATOR}, as {@code --aux-weights}
      * @param steps               steps trained
      * @param conditionalAccuracy share of generated images the classifier puts in their requested class
      * @param classifierScore     classifier score (inception score with the classifier)
@@ -92,6 +98,10 @@ public final class SparkSweep {
     public record Result(
             int index,
             long seed,
+            int batchSize,
+            double learningRate,
+            double beta1,
+            String auxWeights,
             long steps,
             double conditionalAccuracy,
             double classifierScore,
@@ -143,8 +153,23 @@ public final class SparkSweep {
                 meta, SafeTensors.decode(best.tensors(), "best run").tensors());
         files.writeCheckpoint(meta.position().step(), c, 1);
         files.writeGrid(backend, spec, meta.config().seed(), meta.position().step(), c.tensors());
-        StringBuilder table =
-                new StringBuilder("rank,index,seed,steps,conditional_accuracy,classifier_score,fid,seconds,executor\n");
+        files.writeGif();
+        SparkTraining.writeConfig(
+                files.dir(),
+                "The best run of a sweep (rank 1 of " + ranked.size() + " in " + outdir.resolve(TABLE_FILE)
+                        + "), trained in one Spark task as acgan train does, written " + Instant.now() + ".\n"
+                        + "The recipe again in one process: acgan train --config "
+                        + files.dir().resolve(SparkTraining.CONFIG_FILE) + " --outdir NEW_DIR",
+                spec,
+                meta.config(),
+                options.dataset(),
+                backend.name(),
+                meta.position().step(),
+                1,
+                meta.position().step(),
+                null);
+        StringBuilder table = new StringBuilder("rank,index,seed,batch_size,learning_rate,beta1,aux_weights,steps,"
+                + "conditional_accuracy,classifier_score,fid,seconds,executor\n");
         int rank = 1;
         List<Result> results = new ArrayList<>();
         for (Outcome o : ranked) {
@@ -152,10 +177,14 @@ public final class SparkSweep {
             results.add(r);
             table.append(String.format(
                     Locale.ROOT,
-                    "%d,%d,%d,%d,%.4f,%.4f,%.2f,%.1f,%s%n",
+                    "%d,%d,%d,%d,%s,%s,\"%s\",%d,%.4f,%.4f,%.2f,%.1f,%s%n",
                     rank++,
                     r.index(),
                     r.seed(),
+                    r.batchSize(),
+                    r.learningRate(),
+                    r.beta1(),
+                    r.auxWeights(),
                     r.steps(),
                     r.conditionalAccuracy(),
                     r.classifierScore(),
@@ -213,6 +242,10 @@ public final class SparkSweep {
                 Result r = new Result(
                         index,
                         cfg.seed(),
+                        cfg.batchSize(),
+                        cfg.generatorOptimizer().learningRate(),
+                        cfg.generatorOptimizer().beta1(),
+                        SparkTraining.auxWeights(cfg),
                         trainer.position().step(),
                         report.conditionalAccuracy(),
                         report.classifierScore(),

@@ -18,6 +18,7 @@ import dev.acgan.api.spec.SpecJson;
 import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.NamedTensors;
+import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.TrainingConfig;
 import dev.acgan.api.train.TrainingPosition;
 import dev.acgan.eval.render.AnimatedGif;
@@ -38,6 +39,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -346,6 +348,7 @@ public final class SparkTraining {
                 latest,
                 meta.position().step());
         TrainingConfig cfg = maxSteps == null ? meta.config() : meta.config().withMaxSteps(maxSteps);
+        checkModelFitsData(latest, meta.spec(), opts.dataset());
         try (Data data = Data.open(spark, opts.dataset(), meta.spec(), opts.workers())) {
             return run(
                     spark,
@@ -357,6 +360,23 @@ public final class SparkTraining {
                     meta.position().step(),
                     opts,
                     files);
+        }
+    }
+
+    /**
+     * A checkpoint of another model than the run's dataset feeds (another image shape or number of classes) is
+     * refused on the driver, naming the checkpoint, before any task runs. A dataset Spark reads is checked row by
+     * row against the model when it is loaded.
+     */
+    private static void checkModelFitsData(Path checkpoint, ModelSpec spec, String dataset) {
+        if (SparkDataset.handles(dataset)) {
+            return;
+        }
+        var info = RoundTask.dataset(dataset).info();
+        if (!info.image().equals(spec.image()) || info.numClasses() != spec.numClasses()) {
+            throw new IllegalArgumentException(checkpoint + ": a checkpoint of model " + spec.name() + " ("
+                    + spec.image() + ", " + spec.numClasses() + " classes), but the run's dataset '" + dataset
+                    + "' holds " + info.image() + " images of " + info.numClasses() + " classes");
         }
     }
 
@@ -397,6 +417,7 @@ public final class SparkTraining {
             throw new IllegalArgumentException("the run in " + files.dir() + " is complete (step " + startStep + " of "
                     + total + "); raise the epochs or steps to continue");
         }
+        writeConfig(files, spec, cfg, o, backend.name());
         byte[] encoded = encode(initial);
         try (TensorBoardListener tb =
                 o.tensorboard() == null ? null : TensorBoardListener.open(Path.of(o.tensorboard()), startStep)) {
@@ -619,6 +640,109 @@ public final class SparkTraining {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + files.dir().resolve(SPARK_FILE), e);
         }
+    }
+
+    /** The file of a run's effective settings, with the keys of {@code acgan train}'s. */
+    public static final String CONFIG_FILE = "config.yaml";
+
+    /**
+     * Writes {@value #CONFIG_FILE}: the run's recipe under the keys of {@code acgan train}'s {@code config.yaml}
+     * (so {@code acgan train --config} repeats it in one process, for a dataset that command reads), with the
+     * periods in steps ({@code H} times the rounds), and a header naming the Spark options; {@value #SPARK_FILE}
+     * stays what {@code --resume} reads. Rewritten, atomically, when a run is resumed (its step limit may change).
+     */
+    static void writeConfig(RunFiles files, ModelSpec spec, TrainingConfig cfg, Options o, String backend) {
+        Path dir = files.dir();
+        String header = String.format(
+                Locale.ROOT,
+                "Effective settings of 'acgan spark train', written %s.%n"
+                        + "Spark: workers %d, steps-per-round (H) %d, threads-per-task %d, checkpoint-every %d rounds, "
+                        + "sample-every %d rounds (%s; steps below are each worker's).%n"
+                        + "Continue this run:          acgan spark train --resume %s --steps N%n"
+                        + "The recipe in one process: acgan train --config %s --outdir NEW_DIR",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                o.workers(),
+                o.stepsPerRound(),
+                o.threadsPerTask(),
+                o.checkpointEveryRounds(),
+                o.sampleEveryRounds(),
+                SPARK_FILE,
+                dir,
+                dir.resolve(CONFIG_FILE));
+        writeConfig(
+                dir,
+                header,
+                spec,
+                cfg,
+                o.dataset(),
+                backend,
+                (long) o.checkpointEveryRounds() * o.stepsPerRound(),
+                o.keep(),
+                (long) o.sampleEveryRounds() * o.stepsPerRound(),
+                o.tensorboard());
+    }
+
+    /**
+     * Writes {@code dir/}{@value #CONFIG_FILE} atomically: {@code header} as comment lines, then the keys of
+     * {@code acgan train}'s {@code config.yaml} ({@code eval-every: 0}: no in-training quality probe).
+     */
+    static void writeConfig(
+            Path dir,
+            String header,
+            ModelSpec spec,
+            TrainingConfig cfg,
+            String dataset,
+            String backend,
+            long checkpointEvery,
+            int keep,
+            long sampleEvery,
+            String tensorboard) {
+        StringBuilder y = new StringBuilder();
+        header.lines().forEach(l -> y.append("# ").append(l).append('\n'));
+        AdamConfig adam = cfg.generatorOptimizer();
+        key(y, "backend", quote(backend));
+        key(y, "model", quote(spec.name()));
+        key(y, "dataset", quote(dataset));
+        key(y, "steps", Long.toString(cfg.maxSteps()));
+        key(y, "batch-size", Integer.toString(cfg.batchSize()));
+        key(y, "latent-dim", Integer.toString(spec.latentDim()));
+        key(y, "learning-rate", Double.toString(adam.learningRate()));
+        key(y, "beta1", Double.toString(adam.beta1()));
+        key(y, "label-smoothing", Float.toString(cfg.realLabel()));
+        key(y, "aux-weights", quote(auxWeights(cfg)));
+        key(y, "seed", Long.toString(cfg.seed()));
+        key(y, "outdir", quote(dir.toString()));
+        key(y, "checkpoint-every", Long.toString(checkpointEvery));
+        key(y, "keep", Integer.toString(keep));
+        key(y, "sample-every", Long.toString(sampleEvery));
+        key(y, "eval-every", "0");
+        key(y, "precision", cfg.precision().name().toLowerCase(Locale.ROOT));
+        if (tensorboard != null) {
+            key(y, "tensorboard", quote(tensorboard));
+        }
+        RunFiles.replace(dir.resolve(CONFIG_FILE), y.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The class-loss weights {@code REAL,FAKE,GENERATOR} as {@code acgan train --aux-weights} takes them. */
+    static String auxWeights(TrainingConfig cfg) {
+        return number(cfg.auxWeightReal()) + "," + number(cfg.auxWeightFake()) + "," + number(cfg.auxWeightGenerator());
+    }
+
+    private static void key(StringBuilder y, String key, String value) {
+        y.append(key).append(": ").append(value).append('\n');
+    }
+
+    /** A YAML double-quoted scalar (JSON's escapes are YAML's). */
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String number(float v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : Float.toString(v);
     }
 
     /** The options a run in {@code outdir} was started with (its {@value #SPARK_FILE}). */

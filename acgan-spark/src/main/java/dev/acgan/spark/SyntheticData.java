@@ -106,6 +106,11 @@ public final class SyntheticData {
         public Options withBackend(String name) {
             return new Options(perClass, seed, partitions, rowsPerBatch, name, threadsPerTask);
         }
+
+        /** The same with compute threads per task (0: the backend's default). */
+        public Options withThreadsPerTask(int threads) {
+            return new Options(perClass, seed, partitions, rowsPerBatch, backend, threads);
+        }
     }
 
     /** The noise seed of row {@code row}. */

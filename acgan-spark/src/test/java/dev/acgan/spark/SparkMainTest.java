@@ -103,6 +103,30 @@ class SparkMainTest {
                         .position()
                         .step());
         assertEquals(3, Files.readAllLines(split.resolve("metrics.csv")).size());
+        // config.yaml: acgan train's keys (the periods in steps), the Spark options in its header, the new
+        // step limit after --resume.
+        String yaml = Files.readString(split.resolve("config.yaml"));
+        for (String line : List.of(
+                "# Spark: workers 2, steps-per-round (H) 2, threads-per-task 0, checkpoint-every 1 rounds",
+                "\nmodel: \"acgan-fast\"\n",
+                "\ndataset: \"mnist\"\n",
+                "\nsteps: 4\n",
+                "\nbatch-size: 8\n",
+                "\nlearning-rate: 2.0E-4\n",
+                "\naux-weights: \"2,0,3\"\n",
+                "\nseed: 7\n",
+                "\ncheckpoint-every: 2\n",
+                "\nsample-every: 2\n",
+                "\ntensorboard: \"" + tb2 + "\"\n")) {
+            assertTrue(yaml.contains(line), line + " in\n" + yaml);
+        }
+        // Resuming a complete run is one line, exit 1, and leaves the directory as it was.
+        byte[] before = Files.readAllBytes(split.resolve("config.yaml"));
+        Run complete = run("train", "--master", "local[2]", "--resume", split.toString(), "--steps", "4");
+        assertEquals(1, complete.code(), complete.err());
+        assertTrue(complete.err().contains("is complete (step 4 of 4)"), complete.err());
+        assertArrayEquals(before, Files.readAllBytes(split.resolve("config.yaml")));
+        assertEquals(3, Files.readAllLines(split.resolve("metrics.csv")).size());
 
         Path out = tmp.resolve("synthetic.parquet");
         Run g = run(
@@ -155,5 +179,52 @@ class SparkMainTest {
                 tmp.resolve("o").toString());
         assertEquals(1, c.code(), c.err());
         assertTrue(c.err().contains(tmp.resolve("nope").toString()), c.err());
+    }
+
+    @Test
+    void sweepOverRecipesRanksEachWithItsRecipeAndBadListsAreOneLine() throws Exception {
+        for (String[] bad :
+                new String[][] {{"--learning-rate", "1e-4,x"}, {"--aux-weights", "2,0,3:1,1"}, {"--batch-size", "0"}}) {
+            Run r = run("sweep", bad[0], bad[1], "--outdir", tmp.resolve("bad").toString());
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("acgan spark: " + bad[0] + ": "), r.err());
+            assertEquals(2, r.err().strip().split("\n").length, r.err());
+            assertTrue(Files.notExists(tmp.resolve("bad")));
+        }
+        Path out = tmp.resolve("sweep");
+        Run s = run(
+                "sweep",
+                "--master",
+                "local[2]",
+                "--seeds",
+                "3",
+                "--lr",
+                "1e-4,2e-4",
+                "--aux-weights",
+                "1,1,1",
+                "--batch-size",
+                "4",
+                "--steps",
+                "2",
+                "--eval-per-class",
+                "5",
+                "--outdir",
+                out.toString());
+        assertEquals(0, s.code(), s.err());
+        List<String> table = Files.readAllLines(out.resolve(SparkSweep.TABLE_FILE));
+        assertEquals(3, table.size(), String.join("\n", table));
+        assertTrue(table.get(0).startsWith("rank,index,seed,batch_size,learning_rate,beta1,aux_weights,steps,"));
+        String lrs = table.get(1).split(",")[4] + " " + table.get(2).split(",")[4];
+        assertTrue(lrs.equals("1.0E-4 2.0E-4") || lrs.equals("2.0E-4 1.0E-4"), lrs);
+        assertTrue(table.get(1).contains(",3,4," + table.get(1).split(",")[4] + ",0.5,\"1,1,1\",2,"), table.get(1));
+        Path best = out.resolve("best");
+        String yaml = Files.readString(best.resolve("config.yaml"));
+        assertTrue(yaml.contains("\nlearning-rate: " + table.get(1).split(",")[4] + "\n"), yaml);
+        assertTrue(yaml.contains("\naux-weights: \"1,1,1\"\n") && yaml.contains("\nbatch-size: 4\n"), yaml);
+        assertTrue(
+                Files.isRegularFile(best.resolve("checkpoints/step-000000002").resolve(Checkpoint.TENSORS_FILE)));
+        assertTrue(Files.isRegularFile(best.resolve("generator").resolve(Checkpoint.METADATA_FILE)));
+        assertTrue(Files.isRegularFile(best.resolve("samples/grid-step-000000002.png")));
+        assertTrue(Files.isRegularFile(best.resolve("samples/progress.gif")));
     }
 }
