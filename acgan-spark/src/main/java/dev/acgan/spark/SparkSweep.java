@@ -10,13 +10,17 @@ import dev.acgan.api.spi.Backends;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.tensor.ImageBatch;
 import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.StepResult;
+import dev.acgan.api.train.Trainer;
 import dev.acgan.api.train.TrainingConfig;
+import dev.acgan.api.train.TrainingListener;
 import dev.acgan.eval.classifier.Classifier;
 import dev.acgan.eval.classifier.ClassifierData;
 import dev.acgan.eval.classifier.ImageSet;
 import dev.acgan.eval.metrics.EvaluationReport;
 import dev.acgan.eval.metrics.Evaluator;
 import dev.acgan.eval.metrics.GeneratedSamples;
+import dev.acgan.eval.render.LossPlot;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -113,10 +117,18 @@ public final class SparkSweep {
         private static final long serialVersionUID = 1L;
     }
 
-    /** A task's answer: the judged result and the run's checkpoint. */
-    record Outcome(Result result, byte[] metadataJson, byte[] tensors) implements Serializable {
+    /**
+     * A task's answer: the judged result, the run's checkpoint and its {@code metrics.csv} rows (one per step,
+     * the first twelve columns of {@code acgan train}'s).
+     */
+    record Outcome(Result result, byte[] metadataJson, byte[] tensors, ArrayList<double[]> metrics)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
     }
+
+    /** The header of the best run's {@code metrics.csv}: the loss columns of {@code acgan train}'s. */
+    static final String METRICS_HEADER = "step,epoch,d_total,d_real_adv,d_fake_adv,d_real_aux,d_fake_aux,"
+            + "g_total,g_adv,g_aux,seconds,images_per_second";
 
     /**
      * Trains every configuration as its own task (as many at once as the cluster has slots), ranks them and
@@ -154,6 +166,7 @@ public final class SparkSweep {
         files.writeCheckpoint(meta.position().step(), c, 1);
         files.writeGrid(backend, spec, meta.config().seed(), meta.position().step(), c.tensors());
         files.writeGif();
+        writeMetrics(files.dir(), best, spec);
         SparkTraining.writeConfig(
                 files.dir(),
                 "The best run of a sweep (rank 1 of " + ranked.size() + " in " + outdir.resolve(TABLE_FILE)
@@ -200,6 +213,97 @@ public final class SparkSweep {
         return results;
     }
 
+    /** The best run's {@code metrics.csv} (a row per step) and {@code loss.png} (every loss component). */
+    private static void writeMetrics(Path dir, Outcome best, ModelSpec spec) {
+        StringBuilder m = new StringBuilder(METRICS_HEADER).append('\n');
+        List<StepLoss> rows = new ArrayList<>();
+        for (double[] r : best.metrics()) {
+            rows.add(new StepLoss(r));
+            m.append((long) r[0]).append(',').append((long) r[1]);
+            for (int i = 2; i < r.length; i++) {
+                m.append(',').append(String.format(Locale.ROOT, i < 10 ? "%.6f" : "%.4f", r[i]));
+            }
+            m.append('\n');
+        }
+        try {
+            Files.writeString(dir.resolve("metrics.csv"), m, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("metrics.csv"), e);
+        }
+        if (!rows.isEmpty()) {
+            LossPlot.write(
+                    rows,
+                    spec.name() + ", run " + best.result().index() + " of the sweep, per step",
+                    dir.resolve("loss.png"));
+        }
+    }
+
+    /** A {@code metrics.csv} row as {@link LossPlot} reads it. */
+    record StepLoss(double[] r) implements LossPlot.Row {
+        @Override
+        public long step() {
+            return (long) r[0];
+        }
+
+        @Override
+        public double dTotal() {
+            return r[2];
+        }
+
+        @Override
+        public double dRealAdv() {
+            return r[3];
+        }
+
+        @Override
+        public double dFakeAdv() {
+            return r[4];
+        }
+
+        @Override
+        public double dRealAux() {
+            return r[5];
+        }
+
+        @Override
+        public double dFakeAux() {
+            return r[6];
+        }
+
+        @Override
+        public double gTotal() {
+            return r[7];
+        }
+
+        @Override
+        public double gAdv() {
+            return r[8];
+        }
+
+        @Override
+        public double gAux() {
+            return r[9];
+        }
+    }
+
+    static double[] row(StepResult r) {
+        double s = r.seconds();
+        return new double[] {
+            r.step(),
+            r.epoch(),
+            r.discriminator().total(),
+            r.discriminator().realAdversarial(),
+            r.discriminator().fakeAdversarial(),
+            r.discriminator().realAuxiliary(),
+            r.discriminator().fakeAuxiliary(),
+            r.generator().total(),
+            r.generator().adversarial(),
+            r.generator().auxiliary(),
+            s,
+            s > 0 ? r.realImages() / s : 0
+        };
+    }
+
     /** One configuration, trained and judged in a task. */
     static final class RunOne implements Function<Integer, Outcome> {
         private static final long serialVersionUID = 1L;
@@ -230,6 +334,13 @@ public final class SparkSweep {
             DatasetSource data = RoundTask.dataset(options.dataset());
             GanBackend backend = Backends.discover().select(options.backend());
             try (GanTrainer trainer = GanTrainer.create(backend, spec, cfg, data)) {
+                ArrayList<double[]> metrics = new ArrayList<>();
+                trainer.addListener(new TrainingListener() {
+                    @Override
+                    public void onStep(Trainer t, StepResult r) {
+                        metrics.add(row(r));
+                    }
+                });
                 trainer.run();
                 Checkpoint c = trainer.checkpoint();
                 byte[] tensors = SparkTraining.encode(c.tensors());
@@ -253,7 +364,7 @@ public final class SparkSweep {
                         (System.nanoTime() - t0) / 1e9,
                         RoundTask.executorName(),
                         SparkTraining.sha256(tensors));
-                return new Outcome(r, SparkTraining.JSON.writeValueAsBytes(c.metadata()), tensors);
+                return new Outcome(r, SparkTraining.JSON.writeValueAsBytes(c.metadata()), tensors, metrics);
             }
         }
     }

@@ -312,12 +312,24 @@ public final class SparkTraining {
                     + "); resume it or choose another directory");
         }
         checkSlots(spark, options);
+        boolean existed = Files.exists(outdir);
         try (Data data = Data.open(spark, options.dataset(), spec, options.workers())) {
             NamedTensors state =
                     StateNames.completeAndCheck(inferred, ParameterInitializer.initialize(inferred, cfg.seed()));
             files.prepare();
             writeOptions(files, options);
             return run(spark, backend, spec, cfg, data, state, 0, options, files);
+        } catch (Throwable e) { // also Spark's SparkException, which Scala throws unchecked
+            // A run that fails before its first checkpoint leaves no directory it created (a resumable one
+            // keeps what its last checkpoint left).
+            if (!existed && Files.exists(outdir) && !files.holdsRun()) {
+                try {
+                    RunFiles.deleteTree(outdir);
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
         }
     }
 
@@ -947,7 +959,7 @@ public final class SparkTraining {
             }
         }
 
-        private static void deleteTree(Path p) throws IOException {
+        static void deleteTree(Path p) throws IOException {
             try (Stream<Path> w = Files.walk(p)) {
                 for (Path q : w.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
                     Files.deleteIfExists(q);

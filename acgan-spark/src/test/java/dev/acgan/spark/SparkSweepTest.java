@@ -59,6 +59,14 @@ class SparkSweepTest {
             assertEquals(t.checkpoint().tensors(), kept.tensors());
             assertTrue(Files.isRegularFile(bestDir.resolve("generator").resolve(Checkpoint.METADATA_FILE)));
             assertTrue(Files.isRegularFile(bestDir.resolve("samples/grid-step-000000003.png")));
+            List<String> metrics = Files.readAllLines(bestDir.resolve("metrics.csv"));
+            assertEquals(SparkSweep.METRICS_HEADER, metrics.get(0));
+            assertEquals(4, metrics.size(), metrics.toString());
+            assertTrue(metrics.get(3).startsWith("3,"), metrics.get(3));
+            assertEquals(
+                    900,
+                    javax.imageio.ImageIO.read(bestDir.resolve("loss.png").toFile())
+                            .getWidth());
         }
     }
 }

@@ -127,4 +127,22 @@ class SyntheticDataTest {
                 () -> SyntheticData.generate(spark, missing, SyntheticData.Options.of(1, 1, 1)));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     }
+
+    @Test
+    void aCheckpointWithoutAClassConditionalGeneratorIsOneErrorNamingIt() {
+        Path gan = tmp.resolve("gan");
+        try (GanTrainer t = GanTrainer.create(
+                Backends.discover().select(),
+                Presets.byName("gan"),
+                TrainingConfig.forPreset("gan").withBatchSize(8),
+                Datasets.embeddedMnist())) {
+            t.checkpoint().write(gan);
+        }
+        IllegalArgumentException g = assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticData.writeParquet(spark, gan, SyntheticData.Options.of(1, 1, 1), tmp.resolve("g.pq")));
+        assertTrue(g.getMessage().startsWith(gan + ": model "), g.getMessage());
+        assertTrue(g.getMessage().contains("has no class-conditional generator"), g.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("g.pq")));
+    }
 }
