@@ -58,12 +58,13 @@ class GeneratorEmaTest {
                 }
             });
             t.run();
-            // Updates after steps 10 and 20 only (EMA_EVERY = 10), with decay^10; computed here in double and
-            // rounded to float value by value as the trainer does, so equality is exact.
+            // Updates after steps 10 and 20 only (EMA_EVERY = 10), with the warmed-up decay min(d, (1 + t) / (10 +
+            // t)) to the 10th power; computed here in double and rounded to float value by value as the trainer
+            // does, so equality is exact.
             assertEquals(10, GanTrainer.EMA_EVERY);
-            double a = StrictMath.pow(DECAY, GanTrainer.EMA_EVERY);
             NamedTensors expected = weights.get(0L);
             for (long step : new long[] {10, 20}) {
+                double a = StrictMath.pow(Math.min(DECAY, (1.0 + step) / (10.0 + step)), 10);
                 Map<String, Tensor> next = new LinkedHashMap<>();
                 for (String name : expected.names()) {
                     float[] e = expected.get(name).data();
@@ -83,6 +84,16 @@ class GeneratorEmaTest {
             assertTrue(ema.contains("generator/bn1/moving_mean"), ema.names().toString());
             assertNotEquals(t.model().generatorState(), ema);
         }
+    }
+
+    @Test
+    void theDecayWarmsUpToTheConfiguredOne() {
+        // min(d, (1 + t) / (10 + t)): 11/20 after 10 steps, then d once (1 + t) / (10 + t) passes it (t > 8,990
+        // for 0.999), each raised to EMA_EVERY.
+        assertEquals(StrictMath.pow(0.55, 10), GanTrainer.emaFactor(0.999, 10));
+        assertEquals(StrictMath.pow(1001.0 / 1010.0, 10), GanTrainer.emaFactor(0.999, 1000));
+        assertEquals(StrictMath.pow(0.999, 10), GanTrainer.emaFactor(0.999, 9000));
+        assertEquals(StrictMath.pow(0.999, 10), GanTrainer.emaFactor(0.999, 1_000_000));
     }
 
     @Test
