@@ -49,6 +49,10 @@ final class NetworkCompiler {
     private final InferredNetwork net;
     private final Map<String, Tensor> parameters;
     private final boolean bf16;
+    private final TransposedForm transposedForm;
+
+    /** The system property that picks how transposed convolutions are computed: {@code phase} or {@code direct}. */
+    static final String TRANSPOSED_PROPERTY = "acgan.pytorch.transposedConv";
 
     /**
      * @param net        the network
@@ -59,6 +63,7 @@ final class NetworkCompiler {
         this.net = net;
         this.parameters = parameters;
         this.bf16 = bf16;
+        this.transposedForm = TransposedForm.parse(System.getProperty(TRANSPOSED_PROPERTY));
     }
 
     /** The precision this network computes in. */
@@ -173,28 +178,16 @@ final class NetworkCompiler {
         }
         if (layer instanceof Conv2DTranspose c) {
             int[] inShape = node.inputShapes().get(0);
-            // Unpadded, then cropped: libtorch's conv_transpose2d with its own padding is not used (an earlier
-            // version saw wrong oneDNN results with it; unpadded, the TCK passes in fp32 and bf16).
-            Tensor full = widened(torch.conv_transpose2d(
-                    nchw(narrowed(x)),
-                    torchKernel(narrowed(param(node, "kernel"))),
-                    new TensorOptional(),
-                    new long[] {c.strideH(), c.strideW()},
-                    new long[] {0, 0},
-                    new long[] {0, 0},
-                    1,
-                    1,
-                    1));
-            long fullH = (long) (inShape[0] - 1) * c.strideH() + c.kernelH();
-            long fullW = (long) (inShape[1] - 1) * c.strideW() + c.kernelW();
-            long top = c.padding() == Padding.SAME ? Math.max(c.kernelH() - c.strideH(), 0) / 2 : 0;
-            long left = c.padding() == Padding.SAME ? Math.max(c.kernelW() - c.strideW(), 0) / 2 : 0;
-            long bottom = outShape[0] - fullH + top;
-            long right = outShape[1] - fullW + left;
-            Tensor cropped = top == 0 && left == 0 && bottom == 0 && right == 0
-                    ? full
-                    : torch.constant_pad_nd(full, -left, right, -top, bottom);
-            Tensor y = nhwc(cropped);
+            Tensor y = transposedConvolution(
+                    x,
+                    param(node, "kernel"),
+                    c,
+                    inShape[0],
+                    inShape[1],
+                    outShape[0],
+                    outShape[1],
+                    bf16,
+                    transposedForm);
             return c.useBias() ? y.add(param(node, "bias")) : y;
         }
         if (layer instanceof MaxPool2D m) {
@@ -252,6 +245,126 @@ final class NetworkCompiler {
         }
         throw new IllegalArgumentException("the PyTorch backend cannot compile layer " + layer + " (node '"
                 + node.name() + "' of the " + net.role() + ")");
+    }
+
+    /**
+     * A Conv2DTranspose of an NHWC {@code x} with a {@code [kH, kW, out, in]} kernel, cropped (or zero-extended) to
+     * the spec's output size exactly as TensorFlow's {@code Conv2DBackpropInput}; the result is float32 NHWC. In bf16
+     * both operands are rounded to bfloat16 first.
+     *
+     * <p>{@link TransposedForm#DIRECT} is libtorch's {@code conv_transpose2d}, unpadded, then cropped.
+     * {@link TransposedForm#PHASE} computes the same sums as one stride-1 convolution (oneDNN's brgemm kernels, on
+     * AMX in bf16): output row {@code q s + p} of the unpadded transposed convolution is {@code sum_j x[q - j]
+     * k[j s + p]}, a correlation of {@code x} with the taps {@code k[p::s]} reversed. The kernel is zero-extended to a
+     * multiple of the stride ({@code m = ceil(k / s)} taps per phase), split into its {@code sH sW} phases, reversed
+     * and stacked as {@code sH sW out} output channels, all by differentiable views and one copy, so that autograd
+     * gives the kernel's gradient; the convolution, padded by {@code m - 1} on every side, yields {@code H + m - 1}
+     * rows per phase, the phases are interleaved ({@code s (H + m - 1) >= (H - 1) s + max(k, s)} rows: every row of
+     * the unpadded output, then zeros) and the result cropped to the spec's window.
+     */
+    static Tensor transposedConvolution(
+            Tensor x,
+            Tensor kernel,
+            Conv2DTranspose c,
+            int inH,
+            int inW,
+            int outH,
+            int outW,
+            boolean bf16,
+            TransposedForm form) {
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        int sh = c.strideH();
+        int sw = c.strideW();
+        long top = c.padding() == Padding.SAME ? Math.max(kh - sh, 0) / 2 : 0;
+        long left = c.padding() == Padding.SAME ? Math.max(kw - sw, 0) / 2 : 0;
+        Tensor xb = bf16 ? x.to(torch.ScalarType.BFloat16) : x;
+        Tensor kb = bf16 ? kernel.to(torch.ScalarType.BFloat16) : kernel;
+        if (form == TransposedForm.DIRECT) {
+            // Unpadded, then cropped: libtorch's conv_transpose2d with its own padding is not used (an earlier
+            // version saw wrong oneDNN results with it; unpadded, the TCK passes in fp32 and bf16).
+            Tensor full = torch.conv_transpose2d(
+                    nchw(xb),
+                    torchKernel(kb),
+                    new TensorOptional(),
+                    new long[] {sh, sw},
+                    new long[] {0, 0},
+                    new long[] {0, 0},
+                    1,
+                    1,
+                    1);
+            if (bf16) {
+                full = full.to(torch.ScalarType.Float);
+            }
+            long fullH = (long) (inH - 1) * sh + kh;
+            long fullW = (long) (inW - 1) * sw + kw;
+            long bottom = outH - fullH + top;
+            long right = outW - fullW + left;
+            Tensor cropped = top == 0 && left == 0 && bottom == 0 && right == 0
+                    ? full
+                    : torch.constant_pad_nd(full, -left, right, -top, bottom);
+            return nhwc(cropped);
+        }
+        int mh = ceilDiv(kh, sh);
+        int mw = ceilDiv(kw, sw);
+        long outC = kernel.size(2);
+        long inC = kernel.size(3);
+        if (mh * sh != kh || mw * sw != kw) {
+            kb = torch.constant_pad_nd(kb, new long[] {0, 0, 0, 0, 0, (long) mw * sw - kw, 0, (long) mh * sh - kh});
+        }
+        // [mh, sh, mw, sw, out, in] -> taps reversed -> [sh, sw, out, in, mh, mw] -> OIHW with sh sw out channels
+        Tensor weight = kb.reshape(mh, sh, mw, sw, outC, inC)
+                .flip(0, 2)
+                .permute(1, 3, 4, 5, 0, 2)
+                .reshape((long) sh * sw * outC, inC, mh, mw);
+        Tensor phases = nhwc(torch.conv2d(
+                nchw(xb),
+                weight,
+                new TensorOptional(),
+                new long[] {1, 1},
+                new long[] {mh - 1, mw - 1},
+                new long[] {1, 1},
+                1));
+        long rows = inH + mh - 1;
+        long cols = inW + mw - 1;
+        // [n, rows, cols, sh, sw, out] -> [n, rows, sh, cols, sw, out], copied once (and widened in bf16)
+        Tensor interleaved = phases.reshape(-1, rows, cols, sh, sw, outC).permute(0, 1, 3, 2, 4, 5);
+        interleaved = bf16
+                ? interleaved.to(
+                        torch.ScalarType.Float,
+                        false,
+                        false,
+                        new org.bytedeco.pytorch.MemoryFormatOptional(torch.MemoryFormat.Contiguous))
+                : interleaved.contiguous();
+        Tensor full = interleaved.reshape(-1, rows * sh, cols * sw, outC);
+        long bottom = outH - rows * sh + top;
+        long right = outW - cols * sw + left;
+        if (bottom <= 0 && right <= 0) {
+            return full.narrow(1, top, outH).narrow(2, left, outW);
+        }
+        return torch.constant_pad_nd(full, new long[] {0, 0, -left, right, -top, bottom});
+    }
+
+    /** How a Conv2DTranspose is computed: system property {@value #TRANSPOSED_PROPERTY}, default {@code phase}. */
+    enum TransposedForm {
+        /** libtorch's {@code conv_transpose2d}, unpadded, then cropped. */
+        DIRECT,
+        /** One stride-1 convolution over the kernel's stride phases, interleaved, then cropped. */
+        PHASE;
+
+        /** The form named by {@code value} ({@code direct} or {@code phase}; {@code null} or blank: phase). */
+        static TransposedForm parse(String value) {
+            if (value == null || value.isBlank()) {
+                return PHASE;
+            }
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "direct" -> DIRECT;
+                case "phase" -> PHASE;
+                default ->
+                    throw new IllegalArgumentException(
+                            "system property " + TRANSPOSED_PROPERTY + "='" + value + "': expected direct or phase");
+            };
+        }
     }
 
     /** NHWC to libtorch's NCHW: a permuted view, channels-last in memory. */
