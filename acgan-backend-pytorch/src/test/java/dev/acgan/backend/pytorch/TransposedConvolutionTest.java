@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 /**
- * The phase (sub-pixel) form of the transposed convolution against libtorch's {@code conv_transpose2d} (the direct
+ * The phase and sub-pixel forms of the transposed convolution against libtorch's {@code conv_transpose2d} (the direct
  * form): values, and the gradients of the input and the kernel, over kernels larger than, equal to and smaller than
  * the stride, unequal strides and kernel sides, 'same' and 'valid' (output sizes as the spec's shape inference gives them), odd and even input sizes. Tolerance: the largest
  * difference at most 1e-5 of the largest magnitude in fp32 (only the order of the sums differs), 1e-2 in bf16 (both
@@ -39,27 +39,39 @@ class TransposedConvolutionTest {
     };
 
     @Test
+    void subpixelFormMatchesTheDirectFormInFp32() {
+        assertEquals(0, worst(false, TransposedForm.SUBPIXEL), 1e-5);
+    }
+
+    @Test
+    void subpixelFormMatchesTheDirectFormInBf16() {
+        assertEquals(0, worst(true, TransposedForm.SUBPIXEL), 1e-2);
+    }
+
+    @Test
     void phaseFormMatchesTheDirectFormInFp32() {
-        assertEquals(0, worst(false), 1e-5);
+        assertEquals(0, worst(false, TransposedForm.PHASE), 1e-5);
     }
 
     @Test
     void phaseFormMatchesTheDirectFormInBf16() {
-        assertEquals(0, worst(true), 1e-2);
+        assertEquals(0, worst(true, TransposedForm.PHASE), 1e-2);
     }
 
     @Test
     void theFormIsParsedFromItsProperty() {
-        assertEquals(TransposedForm.PHASE, TransposedForm.parse(null));
-        assertEquals(TransposedForm.DIRECT, TransposedForm.parse(" Direct"));
-        assertEquals(TransposedForm.PHASE, TransposedForm.parse("phase"));
+        assertEquals(TransposedForm.PHASE, TransposedForm.parse(null, true));
+        assertEquals(TransposedForm.DIRECT, TransposedForm.parse("auto", false));
+        assertEquals(TransposedForm.DIRECT, TransposedForm.parse(" Direct", true));
+        assertEquals(TransposedForm.PHASE, TransposedForm.parse("phase", false));
+        assertEquals(TransposedForm.SUBPIXEL, TransposedForm.parse("subpixel", false));
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> TransposedForm.parse("subpixel"));
+                assertThrows(IllegalArgumentException.class, () -> TransposedForm.parse("phases", false));
         assertTrue(e.getMessage().contains(NetworkCompiler.TRANSPOSED_PROPERTY), e.getMessage());
     }
 
     /** The largest relative difference (to the largest magnitude) of output, input gradient and kernel gradient. */
-    private static double worst(boolean bf16) {
+    private static double worst(boolean bf16, TransposedForm form) {
         PyTorchBackend.loadNatives();
         double worst = 0;
         try (PointerScope scope = new PointerScope()) {
@@ -83,7 +95,7 @@ class TransposedConvolutionTest {
                         Tensor k = torch.randn(s[0], s[1], 3, 4);
                         Tensor g = torch.randn(2, outH, outW, 3);
                         Tensor[] direct = run(x, k, g, c, in, outH, outW, bf16, TransposedForm.DIRECT);
-                        Tensor[] phase = run(x, k, g, c, in, outH, outW, bf16, TransposedForm.PHASE);
+                        Tensor[] phase = run(x, k, g, c, in, outH, outW, bf16, form);
                         String what = java.util.Arrays.toString(s) + " " + padding + " " + in;
                         assertArrayEquals(
                                 direct[0].sizes().vec().get(),
