@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * kernels; bf16: AMX tiles or AVX512_BF16); the system property {@code acgan.pytorch.onednn=off} turns it off
  * process-wide, for libtorch's native convolutions (im2col and OpenBLAS) in fp32 and no bf16.
  *
+ * <p>Transposed convolutions of stride &gt; 1: in bf16 as one stride-1 convolution per stride phase of the kernel
+ * (oneDNN's brgemm kernels, AMX), interleaved; in fp32 libtorch's {@code conv_transpose2d}. The system property
+ * {@code acgan.pytorch.transposedConv=auto|direct|phase|subpixel} (read when a model, generator or classifier is made)
+ * picks the form.
+ *
  * <p>Threads: libtorch's intra-op pool is process-wide; it is set once, when the natives load, to the system
  * property {@value #THREADS_PROPERTY} if given, else {@code OMP_NUM_THREADS}, else the available processors, so that results are
  * deterministic at that count and a host can keep two backends in one JVM from oversubscribing the cores. Inter-op
