@@ -30,6 +30,7 @@ import dev.acgan.api.tensor.NamedTensors;
 import dev.acgan.api.tensor.Tensor;
 import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.LearningRateSchedule;
 import dev.acgan.api.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -369,6 +370,49 @@ public abstract class GanBackendTck {
             t.run();
             assertEquals(5, t.position().step());
             assertEquals(straight, t.model().state());
+        }
+    }
+
+    @Test
+    @DisplayName("learning-rate schedule: a milestone continues exactly as a run resumed with the lower rate")
+    void learningRateMilestoneIsAnExactRestart(@TempDir Path dir) {
+        require(Capability.DETERMINISTIC);
+        ModelSpec spec = TckFixtures.tinyAcgan();
+        DatasetSource data = syntheticDataset(spec, 20, 2);
+        TrainingConfig constant =
+                TrainingConfig.defaults().withBatchSize(6).withSeed(8).withMaxSteps(4);
+        TrainingConfig scheduled = constant.withLearningRateSchedule(LearningRateSchedule.parse("0.5@2"));
+        NamedTensors withMilestone;
+        try (GanTrainer t = GanTrainer.create(backend(), spec, scheduled, data)) {
+            for (int i = 0; i < 3; i++) {
+                t.step();
+            }
+            t.checkpoint().write(dir.resolve("after-milestone"));
+            t.run();
+            withMilestone = t.model().state();
+        }
+        try (GanTrainer t = GanTrainer.create(backend(), spec, constant.withMaxSteps(2), data)) {
+            t.run();
+            t.checkpoint().write(dir.resolve("before-milestone"));
+        }
+        AdamConfig half = constant.generatorOptimizer()
+                .withLearningRate(constant.generatorOptimizer().learningRate() * 0.5);
+        try (GanTrainer t = GanTrainer.resume(
+                backend(),
+                Checkpoint.read(dir.resolve("before-milestone")),
+                constant.withOptimizers(half, half),
+                data)) {
+            t.run();
+            assertEquals(withMilestone, t.model().state(), "2 steps, then 2 at half the rate from the checkpoint");
+        }
+        try (GanTrainer t =
+                GanTrainer.resume(backend(), Checkpoint.read(dir.resolve("after-milestone")), scheduled, data)) {
+            t.run();
+            assertEquals(withMilestone, t.model().state(), "resumed after the milestone: still half the rate");
+        }
+        try (GanTrainer t = GanTrainer.create(backend(), spec, constant, data)) {
+            t.run();
+            assertNotEquals(withMilestone, t.model().state(), "the constant rate trains differently");
         }
     }
 

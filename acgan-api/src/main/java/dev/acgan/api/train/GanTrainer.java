@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * and rounded to float value by value in a fixed order, so it is deterministic. Checkpoints hold it under
  * {@link StateNames#EMA}; {@link #samplingWeights()} and {@link #withSamplingGenerator} give the weights that
  * samples, evaluations and exports use.
+ *
+ * <p><b>Learning-rate schedule.</b> Backends take Adam's learning rate when they compile a model, so at each
+ * milestone of {@link TrainingConfig#learningRateSchedule()} the trainer compiles the model again with the scaled
+ * rates and moves the whole state over, Adam moments and step counters included: the run continues exactly as
+ * one stopped at the milestone and resumed with the lower rate (the TCK checks this on every backend). The cost is
+ * one compilation and one state copy per milestone.
  */
 public final class GanTrainer implements Trainer {
 
@@ -70,7 +76,13 @@ public final class GanTrainer implements Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GanTrainer.class);
 
-    private final GanModel model;
+    /** Replaced by a recompiled one at each learning-rate milestone ({@link #applySchedule}). */
+    private GanModel model;
+    /** Compiles the model again at learning-rate milestones. */
+    private final GanBackend backend;
+    /** The factor of the configured learning rates that {@link #model} was compiled with. */
+    private double rateFactor;
+
     private final InferredModel inferred;
     private final TrainingConfig config;
     private final DatasetSource data;
@@ -89,13 +101,17 @@ public final class GanTrainer implements Trainer {
     private final double emaDecay;
 
     private GanTrainer(
+            GanBackend backend,
             GanModel model,
+            double rateFactor,
             TrainingConfig config,
             DatasetSource data,
             TrainingPosition position,
             List<EpochResult> history,
             NamedTensors emaStart) {
+        this.backend = backend;
         this.model = model;
+        this.rateFactor = rateFactor;
         this.inferred = model.spec().validate();
         this.config = config;
         this.data = data;
@@ -134,13 +150,9 @@ public final class GanTrainer implements Trainer {
         InferredModel inferred = spec.validate();
         checkDataset(spec, data.info());
         TrainingConfig cfg = config.withPrecision(backend.resolvePrecision(config.precision()));
-        GanModel model = backend.createModel(
-                spec,
-                cfg.generatorOptimizer(),
-                cfg.discriminatorOptimizer(),
-                ParameterInitializer.initialize(inferred, cfg.seed()),
-                cfg.precision());
-        return new GanTrainer(model, cfg, data, TrainingPosition.start(), List.of(), null);
+        double factor = cfg.learningRateSchedule().factorAt(0);
+        GanModel model = compile(backend, spec, cfg, factor, ParameterInitializer.initialize(inferred, cfg.seed()));
+        return new GanTrainer(backend, model, factor, cfg, data, TrainingPosition.start(), List.of(), null);
     }
 
     /**
@@ -175,18 +187,51 @@ public final class GanTrainer implements Trainer {
         } else if (saved.size() > 0) {
             LOG.info("generator EMA off: the checkpoint's EMA weights are dropped; samples use the raw generator");
         }
-        GanModel model = backend.createModel(
-                meta.spec(),
-                cfg.generatorOptimizer(),
-                cfg.discriminatorOptimizer(),
-                StateNames.withoutEma(checkpoint.tensors()),
-                cfg.precision());
+        double factor = cfg.learningRateSchedule().factorAt(meta.position().step());
+        GanModel model = compile(backend, meta.spec(), cfg, factor, StateNames.withoutEma(checkpoint.tensors()));
         try {
-            return new GanTrainer(model, cfg, data, meta.position(), meta.history(), emaStart);
+            return new GanTrainer(backend, model, factor, cfg, data, meta.position(), meta.history(), emaStart);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The model with both optimizers' learning rates times {@code factor}, in the configuration's precision. */
+    private static GanModel compile(
+            GanBackend backend, ModelSpec spec, TrainingConfig cfg, double factor, NamedTensors state) {
+        return backend.createModel(
+                spec,
+                scaled(cfg.generatorOptimizer(), factor),
+                scaled(cfg.discriminatorOptimizer(), factor),
+                state,
+                cfg.precision());
+    }
+
+    private static AdamConfig scaled(AdamConfig adam, double factor) {
+        return factor == 1 ? adam : adam.withLearningRate(adam.learningRate() * factor);
+    }
+
+    /**
+     * At a learning-rate milestone, compiles the model again with the new rates and moves the whole state over (Adam
+     * moments and step counters included, so the update continues as a resumed run would). The old model is closed
+     * only once the new one holds the state; if compiling fails, training goes on with nothing changed.
+     */
+    private void applySchedule(long stepsDone) {
+        double factor = config.learningRateSchedule().factorAt(stepsDone);
+        if (factor == rateFactor) {
+            return;
+        }
+        GanModel next = compile(backend, model.spec(), config, factor, model.state());
+        model.close();
+        model = next;
+        rateFactor = factor;
+        LOG.info(
+                "step {}: learning rates x{} (generator {}, discriminator {})",
+                stepsDone,
+                factor,
+                scaled(config.generatorOptimizer(), factor).learningRate(),
+                scaled(config.discriminatorOptimizer(), factor).learningRate());
     }
 
     private static void checkDataset(ModelSpec spec, DatasetInfo info) {
@@ -238,6 +283,7 @@ public final class GanTrainer implements Trainer {
         }
         ImageBatch real = batches.next();
         long s = position.step();
+        applySchedule(s);
         ModelSpec spec = model.spec();
         int n = real.count();
         Tensor fakeNoise =

@@ -11,7 +11,11 @@ import dev.acgan.api.model.GanModel;
  */
 public interface Trainer extends AutoCloseable {
 
-    /** The model being trained (owned by the trainer; closed with it). */
+    /**
+     * The model being trained (owned by the trainer; closed with it). A trainer may replace it between steps (at a
+     * {@link LearningRateSchedule} milestone {@link GanTrainer} compiles it again), so ask for it where it is used
+     * rather than keeping it.
+     */
     GanModel model();
 
     /** The configuration. */

@@ -29,6 +29,8 @@ import dev.acgan.api.model.Precision;
  * @param generatorEma           decay of the exponential moving average of the generator's weights, in [0, 1);
  *                               0 (the default, and what a checkpoint written before it existed reads as) is
  *                               off. With it on, samples, evaluations and exported generators use the average
+ * @param learningRateSchedule   factors of both optimizers' learning rates by step ({@link LearningRateSchedule});
+ *                               {@code null} (a checkpoint written before schedules existed) is the constant rate
  */
 public record TrainingConfig(
         long seed,
@@ -46,7 +48,8 @@ public record TrainingConfig(
         float auxWeightGenerator,
         Precision precision,
         // A checkpoint.json written before the EMA existed has no such field: it reads as 0, off.
-        @JsonSetter(nulls = Nulls.AS_EMPTY) double generatorEma) {
+        @JsonSetter(nulls = Nulls.AS_EMPTY) double generatorEma,
+        LearningRateSchedule learningRateSchedule) {
 
     /** The range of {@link #generatorEma()} (1 would never move from the initial weights). */
     private static final String EMA_RANGE = "[0, 1) (0: off)";
@@ -54,6 +57,7 @@ public record TrainingConfig(
     /** Validates ranges with messages naming the field; a missing precision is fp32. */
     public TrainingConfig {
         precision = precision == null ? Precision.FP32 : precision;
+        learningRateSchedule = learningRateSchedule == null ? LearningRateSchedule.CONSTANT : learningRateSchedule;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
@@ -82,6 +86,42 @@ public record TrainingConfig(
         if (!(generatorEma >= 0 && generatorEma < 1)) {
             throw new IllegalArgumentException("generatorEma must be in " + EMA_RANGE + ", got " + generatorEma);
         }
+    }
+
+    /** Without a learning-rate schedule: the components as before {@link #learningRateSchedule()} existed. */
+    public TrainingConfig(
+            long seed,
+            int batchSize,
+            int generatorBatchFactor,
+            int epochs,
+            long maxSteps,
+            AdamConfig generatorOptimizer,
+            AdamConfig discriminatorOptimizer,
+            float realLabel,
+            float fakeLabel,
+            float generatorTarget,
+            float auxWeightReal,
+            float auxWeightFake,
+            float auxWeightGenerator,
+            Precision precision,
+            double generatorEma) {
+        this(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision,
+                generatorEma,
+                LearningRateSchedule.CONSTANT);
     }
 
     /** Without a generator EMA: the components as before {@link #generatorEma()} existed. */
@@ -115,7 +155,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                0);
+                0,
+                LearningRateSchedule.CONSTANT);
     }
 
     /** Whether an exponential moving average of the generator's weights is kept ({@link #generatorEma()} > 0). */
@@ -206,7 +247,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /** With another batch size. */
@@ -226,7 +268,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /** With another number of epochs. */
@@ -246,7 +289,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /** With a step limit (0: none). */
@@ -266,7 +310,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /** With other optimizers. */
@@ -286,7 +331,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /** With the real-image target (label smoothing) used for both the discriminator and generator steps. */
@@ -306,7 +352,8 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /** With other auxiliary-class weights (real, fake, generator). */
@@ -326,7 +373,8 @@ public record TrainingConfig(
                 fake,
                 generator,
                 precision,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 
     /**
@@ -349,7 +397,32 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 precision,
-                decay);
+                decay,
+                learningRateSchedule);
+    }
+
+    /**
+     * With a learning-rate schedule ({@link LearningRateSchedule#CONSTANT} for none); {@link GanTrainer} applies it
+     * to both optimizers.
+     */
+    public TrainingConfig withLearningRateSchedule(LearningRateSchedule schedule) {
+        return new TrainingConfig(
+                seed,
+                batchSize,
+                generatorBatchFactor,
+                epochs,
+                maxSteps,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                realLabel,
+                fakeLabel,
+                generatorTarget,
+                auxWeightReal,
+                auxWeightFake,
+                auxWeightGenerator,
+                precision,
+                generatorEma,
+                schedule);
     }
 
     /** With another precision ({@link Precision#AUTO} is resolved by the trainer). */
@@ -369,6 +442,7 @@ public record TrainingConfig(
                 auxWeightFake,
                 auxWeightGenerator,
                 p,
-                generatorEma);
+                generatorEma,
+                learningRateSchedule);
     }
 }

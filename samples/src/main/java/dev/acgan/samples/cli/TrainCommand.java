@@ -14,6 +14,7 @@ import dev.acgan.api.spec.Presets;
 import dev.acgan.api.spi.GanBackend;
 import dev.acgan.api.train.AdamConfig;
 import dev.acgan.api.train.GanTrainer;
+import dev.acgan.api.train.LearningRateSchedule;
 import dev.acgan.api.train.TrainingConfig;
 import dev.acgan.api.train.TrainingPosition;
 import dev.acgan.eval.classifier.Classifier;
@@ -169,6 +170,15 @@ final class TrainCommand implements Callable<Integer> {
     Double ema;
 
     @Option(
+            names = "--lr-schedule",
+            paramLabel = "FACTOR@STEP,...",
+            description = "Multiply both learning rates by FACTOR after STEP steps, e.g. 0.5@6000 (half the rate "
+                    + "for the second half of a 12,000-step run) or 0.5@6000,0.25@9000; the model is compiled "
+                    + "again at each milestone with its Adam state. \"\": the constant rate. Default: constant "
+                    + "(a resumed run: its own).")
+    String lrSchedule;
+
+    @Option(
             names = "--seed",
             paramLabel = "S",
             description = "The one seed of weights, data order, noise and dropout. Default: "
@@ -292,6 +302,7 @@ final class TrainCommand implements Callable<Integer> {
         s.labelSmoothing = labelSmoothing;
         s.auxWeights = auxWeights;
         s.ema = ema;
+        s.lrSchedule = lrSchedule;
         s.seed = seed;
         s.outdir = outdir;
         s.checkpointEvery = checkpointEvery;
@@ -343,8 +354,10 @@ final class TrainCommand implements Callable<Integer> {
                 .withOptimizers(adam, adam)
                 .withLabelSmoothing((float) (double) s.labelSmoothing)
                 .withPrecision(resolved)
-                .withGeneratorEma(s.ema == null ? 0 : s.ema);
+                .withGeneratorEma(s.ema == null ? 0 : s.ema)
+                .withLearningRateSchedule(LearningRateSchedule.parse(s.lrSchedule));
         s.ema = cfg.emaEnabled() ? cfg.generatorEma() : null;
+        s.lrSchedule = scheduleSetting(cfg);
         if (s.auxWeights != null) {
             float[] w = TrainSettings.auxWeights(s.auxWeights);
             cfg = cfg.withAuxiliaryWeights(w[0], w[1], w[2]);
@@ -389,6 +402,7 @@ final class TrainCommand implements Callable<Integer> {
                 dir);
         printCompute(out, factory.backend(), asked, resolved);
         printEma(out, cfg);
+        printSchedule(out, cfg);
         out.flush();
         try (GanTrainer trainer = factory.create(modelSpec, cfg, data)) {
             return runSession(layout, trainer, s, mode, evalClassifier, factory.backend(), null);
@@ -514,8 +528,12 @@ final class TrainCommand implements Callable<Integer> {
                     explicit.precision == null ? " (--precision " + asked.label() + " of its configuration)" : "");
         }
         s.precision = asked.label();
-        TrainingConfig cfg = old.withPrecision(resolved).withGeneratorEma(s.ema != null ? s.ema : old.generatorEma());
+        TrainingConfig cfg = old.withPrecision(resolved)
+                .withGeneratorEma(s.ema != null ? s.ema : old.generatorEma())
+                .withLearningRateSchedule(
+                        s.lrSchedule != null ? LearningRateSchedule.parse(s.lrSchedule) : old.learningRateSchedule());
         s.ema = cfg.emaEnabled() ? cfg.generatorEma() : null;
+        s.lrSchedule = scheduleSetting(cfg);
         if (explicit.epochs != null || explicit.steps != null) {
             RunLength length = RunLength.of(explicit.epochs, explicit.steps, perEpoch);
             cfg = cfg.withEpochs(length.epochs()).withMaxSteps(length.maxSteps());
@@ -580,6 +598,7 @@ final class TrainCommand implements Callable<Integer> {
                 dir);
         printCompute(out, factory.backend(), asked, resolved);
         printEma(out, cfg);
+        printSchedule(out, cfg);
         out.flush();
         // TrainerFactory.resume(Path, data) keeps the checkpoint's limits; the longer run needs the config.
         try (GanTrainer trainer = GanTrainer.resume(factory.backend(), ckpt, cfg, data)) {
@@ -594,6 +613,34 @@ final class TrainCommand implements Callable<Integer> {
                 "  compute: %s%s%n",
                 backend.describeCompute(resolved),
                 asked == Precision.AUTO ? " (chosen by --precision auto)" : "");
+    }
+
+    /** The {@code lr-schedule} setting that config.yaml records: absent for the constant rate. */
+    private static String scheduleSetting(TrainingConfig cfg) {
+        return cfg.learningRateSchedule().isConstant()
+                ? null
+                : cfg.learningRateSchedule().toString();
+    }
+
+    /** With {@code --lr-schedule}: the line that says when the learning rates change. */
+    static void printSchedule(PrintWriter out, TrainingConfig cfg) {
+        if (!cfg.learningRateSchedule().isConstant()) {
+            StringBuilder b = new StringBuilder();
+            for (LearningRateSchedule.Milestone m : cfg.learningRateSchedule().milestones()) {
+                b.append(b.length() == 0 ? "" : ", ")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "%s after step %d",
+                                cfg.generatorOptimizer().learningRate() * m.factor(),
+                                m.step()));
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "  learning rate: %s, then %s (--lr-schedule %s)%n",
+                    cfg.generatorOptimizer().learningRate(),
+                    b,
+                    cfg.learningRateSchedule());
+        }
     }
 
     /** With {@code --ema}: the line that says the samples and the exported generator are the average. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.acgan.api.model.Precision;
+import dev.acgan.api.train.LearningRateSchedule;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import java.util.Objects;
     "label-smoothing",
     "aux-weights",
     "ema",
+    "lr-schedule",
     "seed",
     "outdir",
     "checkpoint-every",
@@ -123,6 +125,12 @@ public final class TrainSettings {
      */
     @JsonProperty("ema")
     public Double ema;
+    /**
+     * Learning-rate milestones {@code FACTOR@STEP,...} ({@link dev.acgan.api.train.LearningRateSchedule}); null: the
+     * constant rate for a new run, the run's own when resuming.
+     */
+    @JsonProperty("lr-schedule")
+    public String lrSchedule;
     /** The seed. */
     @JsonProperty("seed")
     public Long seed;
@@ -243,6 +251,13 @@ public final class TrainSettings {
         if (ema != null && !(ema >= 0 && ema < 1)) {
             throw new IllegalArgumentException(
                     "--ema (the generator EMA decay) must be in [0, 1), 0 for off, e.g. 0.999; got " + ema);
+        }
+        if (lrSchedule != null) {
+            try {
+                LearningRateSchedule.parse(lrSchedule);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--lr-schedule: " + e.getMessage(), e);
+            }
         }
         if (precision != null) {
             Precision.parse(precision, "--precision");

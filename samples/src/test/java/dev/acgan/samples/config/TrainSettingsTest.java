@@ -43,6 +43,7 @@ class TrainSettingsTest {
         s.precision = "auto";
         s.auxWeights = "2,0,1.5";
         s.ema = 0.999;
+        s.lrSchedule = "0.5@6000";
         s.tensorboard = "runs/tb/x";
         Path f = tmp.resolve("c.yaml");
         ConfigFiles.write(s, "a comment\nsecond line", f);
@@ -57,12 +58,16 @@ class TrainSettingsTest {
     @Test
     void kebabCaseKeysAsOnTheCommandLine() throws Exception {
         Path f = tmp.resolve("c.yaml");
-        Files.writeString(f, "batch-size: 16\nlearning-rate: 0.001\nlabel-smoothing: 1\nmodel: cgan\n");
+        Files.writeString(
+                f,
+                "batch-size: 16\nlearning-rate: 0.001\nlabel-smoothing: 1\nmodel: cgan\n"
+                        + "lr-schedule: 0.5@6000,0.25@9000\n");
         TrainSettings s = ConfigFiles.read(f);
         assertEquals(16, s.batchSize);
         assertEquals(0.001, s.learningRate);
         assertEquals(1.0, s.labelSmoothing);
         assertEquals("cgan", s.model);
+        assertEquals("0.5@6000,0.25@9000", s.lrSchedule, "unquoted, as a person writes it");
         assertNull(s.seed);
     }
 
