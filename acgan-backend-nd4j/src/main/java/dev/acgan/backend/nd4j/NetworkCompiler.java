@@ -432,7 +432,7 @@ final class NetworkCompiler {
      * {@code [n, h, w, 1, c]} to {@code [n, h, w, fw, c]}, seen as {@code [n, h, 1, w*fw*c]}, to
      * {@code [n, h, fh, w*fw*c]}, seen as {@code [n, h*fh, w*fw, c]}. Concat's gradient is slices, summed
      * per input. SameDiff's tile (the TensorFlow backend's formulation) gives the same values, but libnd4j's
-     * tile and tile_bp copy element by element: 5-7x slower, some 80% of an acgan-hq step.
+     * tile and tile_bp copy element by element: 7-30x slower, some 80% of an acgan-hq step.
      */
     static SDVariable upSampling2d(SameDiff sd, SDVariable x, int[] inShape, int fh, int fw) {
         int h = inShape[0];
