@@ -14,7 +14,7 @@ import dev.acgan.api.train.TrainingConfig;
  * {@link OpTimer} on every graph of the model), and JavaCPP's tracked native bytes, per step. Run from the
  * module directory after {@code mvn test-compile}:
  * <pre>
- * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.acgan.backend.nd4j.Nd4jBenchmark [steps] [batch] [top]
+ * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.acgan.backend.nd4j.Nd4jBenchmark  [steps] [batch] [top] [preset]
  * </pre>
  */
 public final class Nd4jBenchmark {
@@ -25,9 +25,10 @@ public final class Nd4jBenchmark {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        String preset = args.length > 3 ? args[3] : Presets.ACGAN_MNIST;
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withMaxSteps(steps);
-        try (GanTrainer t = GanTrainer.create(
-                new Nd4jBackend(), Presets.byName(Presets.ACGAN_MNIST), cfg, Datasets.embeddedMnist())) {
+        try (GanTrainer t =
+                GanTrainer.create(new Nd4jBackend(), Presets.byName(preset), cfg, Datasets.embeddedMnist())) {
             OpTimer timer = new OpTimer();
             Nd4jModel m = (Nd4jModel) t.model();
             for (org.nd4j.autodiff.samediff.SameDiff sd : m.graphs()) {
