@@ -218,7 +218,7 @@ public record TrainingConfig(
     /**
      * The recommended configuration for a preset ({@link dev.acgan.api.spec.Presets}): {@link #defaults()},
      * the seed examples' step, for {@code acgan-mnist}, {@code cgan-mnist} and {@code gan-mlp}; for
-     * {@code acgan-fast} and {@code acgan-hq} (acgan-fast's discriminator) the same with the class loss weighted 2 on real images, 0 on fakes in the
+     * {@code acgan-fast}, {@code acgan-hq} and {@code acgan-hq-wide} (acgan-fast's discriminator, or twice as wide) the same with the class loss weighted 2 on real images, 0 on fakes in the
      * discriminator step (the older Keras example's weights) and 3 in the generator step. Measured on the
      * embedded MNIST (TensorFlow, seed 42, batch 64): conditional accuracy after 500 / 1,500 / 2,000 steps
      * 77.0 / 95.6 / 94.2% with the weights 1/1/1, 91.9 / 97.4 / 97.8% with 2/0/3.
@@ -226,6 +226,7 @@ public record TrainingConfig(
     public static TrainingConfig forPreset(String preset) {
         return dev.acgan.api.spec.Presets.ACGAN_FAST.equalsIgnoreCase(preset)
                         || dev.acgan.api.spec.Presets.ACGAN_HQ.equalsIgnoreCase(preset)
+                        || dev.acgan.api.spec.Presets.ACGAN_HQ_WIDE.equalsIgnoreCase(preset)
                 ? defaults().withAuxiliaryWeights(2, 0, 3)
                 : defaults();
     }

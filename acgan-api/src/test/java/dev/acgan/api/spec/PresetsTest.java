@@ -252,7 +252,9 @@ class PresetsTest {
 
     @Test
     void byNameAcceptsPresetAndKindNamesCaseInsensitively() {
-        assertEquals(List.of("acgan-fast", "acgan-hq", "acgan-mnist", "cgan-mnist", "gan-mlp"), Presets.names());
+        assertEquals(
+                List.of("acgan-fast", "acgan-hq", "acgan-hq-wide", "acgan-mnist", "cgan-mnist", "gan-mlp"),
+                Presets.names());
         assertEquals(Presets.acgan(ImageShape.mnist(), 10, 100), Presets.byName("acgan-mnist"));
         assertEquals(Presets.acganFast(ImageShape.mnist(), 10, 100), Presets.byName("acgan-fast"));
         assertEquals(Presets.acganFast(ImageShape.mnist(), 10, 100), Presets.byName("ACGAN"));
@@ -264,7 +266,7 @@ class PresetsTest {
                 Presets.byName("acgan", new ImageShape(32, 32, 3), 5, 16).image());
         SpecException e = assertThrows(SpecException.class, () -> Presets.byName("wgan"));
         assertEquals(
-                "unknown preset 'wgan'; known presets: [acgan-fast, acgan-hq, acgan-mnist, cgan-mnist, gan-mlp]",
+                "unknown preset 'wgan'; known presets: [acgan-fast, acgan-hq, acgan-hq-wide, acgan-mnist, cgan-mnist, gan-mlp]",
                 e.getMessage());
     }
 

@@ -130,4 +130,21 @@ class UpSampling2DTest {
         assertEquals(TrainingConfig.forPreset(Presets.ACGAN_FAST), TrainingConfig.forPreset(Presets.ACGAN_HQ));
         assertTrue(Presets.names().contains(Presets.ACGAN_HQ));
     }
+
+    @Test
+    void acganHqWideIsAcganHqWithATwiceAsWideDiscriminator() {
+        ModelSpec hq = Presets.byName(Presets.ACGAN_HQ);
+        ModelSpec wide = Presets.byName("ACGAN-HQ-WIDE");
+        assertEquals(Presets.ACGAN_HQ_WIDE, wide.name());
+        assertEquals(hq.generator(), wide.generator());
+        InferredModel model = wide.validate();
+        assertArrayEquals(
+                new int[] {14, 14, 64}, model.discriminator().node("conv1").outputShape());
+        assertArrayEquals(
+                new int[] {7, 7, 128}, model.discriminator().node("conv2").outputShape());
+        // the discriminator's multiply-adds, by hand: Conv 4x4 1->64 on 14x14, 4x4 64->128 on 7x7, two heads
+        long macs = 14 * 14 * 16 * 64 + 7 * 7 * 16 * 64 * 128 + 7 * 7 * 128 * 11;
+        assertEquals(2 * macs, FlopCounter.forward(model.discriminator()));
+        assertEquals(TrainingConfig.forPreset(Presets.ACGAN_HQ), TrainingConfig.forPreset(Presets.ACGAN_HQ_WIDE));
+    }
 }

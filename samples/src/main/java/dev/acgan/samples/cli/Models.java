@@ -6,8 +6,7 @@ import java.util.Locale;
 /** The model names {@code --model} accepts. */
 final class Models {
 
-    static final String CHOICES =
-            "acgan, cgan or gan (or the preset names acgan-fast, acgan-hq, acgan-mnist, cgan-mnist, gan-mlp)";
+    static final String CHOICES = "acgan, cgan or gan (or the preset names " + String.join(", ", Presets.names()) + ")";
 
     private Models() {}
 
@@ -16,13 +15,17 @@ final class Models {
         if (model == null) {
             throw new CliException("no model given; choose " + CHOICES);
         }
-        return switch (model.strip().toLowerCase(Locale.ROOT)) {
-            case "acgan", Presets.ACGAN_FAST -> Presets.ACGAN_FAST;
-            case Presets.ACGAN_HQ -> Presets.ACGAN_HQ;
-            case Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
-            case "cgan", Presets.CGAN_MNIST -> Presets.CGAN_MNIST;
-            case "gan", "vanilla", Presets.GAN_MLP -> Presets.GAN_MLP;
-            default -> throw new CliException("unknown model '" + model + "'; choose " + CHOICES);
+        String name = model.strip().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "acgan" -> Presets.ACGAN_FAST;
+            case "cgan" -> Presets.CGAN_MNIST;
+            case "gan", "vanilla" -> Presets.GAN_MLP;
+            default -> {
+                if (!Presets.names().contains(name)) {
+                    throw new CliException("unknown model '" + model + "'; choose " + CHOICES);
+                }
+                yield name;
+            }
         };
     }
 }

@@ -140,7 +140,7 @@ class ErrorsTest {
     void unknownModel() {
         assertEquals(
                 "acgan train: unknown model 'dcgan'; choose acgan, cgan or gan (or the preset names acgan-fast, acgan-hq, "
-                        + "acgan-mnist, cgan-mnist, gan-mlp)",
+                        + "acgan-hq-wide, acgan-mnist, cgan-mnist, gan-mlp)",
                 fails(1, "acgan train:", "train", "--model", "dcgan"));
     }
 
