@@ -47,8 +47,9 @@ public record TrainRequest(
         long evalEvery,
         long seed) {
 
-    /** Models that can be trained: the three kinds, and the seed's ACGAN network by its preset name. */
-    public static final List<String> MODELS = List.of("acgan", Presets.ACGAN_MNIST, "cgan", "gan");
+    /** Models that can be trained: the three kinds, and the resize-then-convolve ACGANs and the seed's by preset name. */
+    public static final List<String> MODELS =
+            List.of("acgan", Presets.ACGAN_HQ, Presets.ACGAN_HQ_WIDE, Presets.ACGAN_MNIST, "cgan", "gan");
     /** Datasets that can be chosen. */
     public static final List<String> DATASETS = List.of("mnist", "fashion-mnist");
     /** Limits. */
@@ -78,12 +79,10 @@ public record TrainRequest(
     /** The preset of a model name. */
     static String presetOf(String model) {
         return switch (model) {
-            case "acgan", Presets.ACGAN_FAST -> Presets.ACGAN_FAST;
-            case Presets.ACGAN_HQ -> Presets.ACGAN_HQ;
-            case Presets.ACGAN_MNIST -> Presets.ACGAN_MNIST;
-            case "cgan", Presets.CGAN_MNIST -> Presets.CGAN_MNIST;
-            case "gan", Presets.GAN_MLP -> Presets.GAN_MLP;
-            default -> null;
+            case "acgan" -> Presets.ACGAN_FAST;
+            case "cgan" -> Presets.CGAN_MNIST;
+            case "gan" -> Presets.GAN_MLP;
+            default -> Presets.names().contains(model) ? model : null;
         };
     }
 

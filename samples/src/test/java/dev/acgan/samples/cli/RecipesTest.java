@@ -46,7 +46,7 @@ class RecipesTest {
     void theFifteenMinuteRecipeTrainsAndIsKept() {
         Path recipe = RECIPES.resolve("acgan-hq-15min.yaml");
         TrainSettings r = ConfigFiles.read(recipe);
-        assertEquals(Presets.ACGAN_HQ, r.model);
+        assertEquals(Presets.ACGAN_HQ_WIDE, r.model);
         assertTrue(r.ema != null && r.ema > 0, "the recipe samples from the generator EMA");
         Path run = tmp.resolve("run");
         Cli.run(
@@ -63,8 +63,9 @@ class RecipesTest {
                         run.toString())
                 .expect(0);
         TrainSettings kept = ConfigFiles.read(run.resolve("config.yaml"));
-        assertEquals(Presets.ACGAN_HQ, kept.model);
+        assertEquals(Presets.ACGAN_HQ_WIDE, kept.model);
         assertEquals(r.ema, kept.ema);
+        assertEquals(r.lrSchedule, kept.lrSchedule);
         assertEquals(r.sampleEvery, kept.sampleEvery);
         assertEquals(2L, kept.steps, "the command line wins over the recipe");
     }

@@ -221,7 +221,9 @@ class WebApiTest {
     @Test
     void badTrainingOptionsAre400() throws Exception {
         Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put("{\"model\":\"biggan\"}", "model must be one of acgan, acgan-mnist, cgan, gan");
+        cases.put(
+                "{\"model\":\"biggan\"}",
+                "model must be one of acgan, acgan-hq, acgan-hq-wide, acgan-mnist, cgan, gan");
         cases.put("{\"dataset\":\"images:/etc\"}", "dataset must be one of mnist, fashion-mnist");
         cases.put("{\"dataset\":\"../../x\"}", "dataset must be one of");
         cases.put("{\"backend\":\"cuda\"}", "unknown backend 'cuda'");
