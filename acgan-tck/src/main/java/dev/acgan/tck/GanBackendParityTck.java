@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * }</pre>
  *
  * Coverage: loss parity on the four custom specs of {@link TckFixtures#customSpecs()} at batch sizes 1, 7
- * and 100 in both {@link ParityChecks.Setting}s, and on the five presets of {@link TckFixtures#presets()} at batch sizes 1, 7 and 100
+ * and 100 in both {@link ParityChecks.Setting}s, and on the six presets of {@link TckFixtures#presets()} at batch sizes 1, 7 and 100
  * (standard setting, real MNIST digits); gradient parity and finite-difference spot checks on the custom
  * specs (skipped without {@link dev.acgan.api.spi.Capability#GRADIENTS}); update parity (two D+G steps)
  * on the custom specs at batch 7 and one step of each ACGAN preset at batch 2; inference parity of both
@@ -94,7 +94,14 @@ public abstract class GanBackendParityTck {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(
-            strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ, Presets.CGAN_MNIST, Presets.GAN_MLP})
+            strings = {
+                Presets.ACGAN_MNIST,
+                Presets.ACGAN_FAST,
+                Presets.ACGAN_HQ,
+                Presets.ACGAN_HQ_WIDE,
+                Presets.CGAN_MNIST,
+                Presets.GAN_MLP
+            })
     @DisplayName("loss parity, presets on real MNIST digits, batch 1, 7 and 100, standard targets and weights")
     void lossParityPresets(String preset) {
         print(checks().lossParity(Presets.byName(preset), SEED, List.of(ParityChecks.Setting.STANDARD), 1, 7, 100));
@@ -128,7 +135,7 @@ public abstract class GanBackendParityTck {
      * Adam turns a near-zero gradient element's flipped sign into a whole step of the other way.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ})
+    @ValueSource(strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ, Presets.ACGAN_HQ_WIDE})
     @DisplayName("update parity, one D+G Adam step, ACGAN presets, batch 2 (1 in bf16)")
     void updateParityAcganPreset(String preset) {
         print(checks().updateParity(Presets.byName(preset), SEED, precision() == Precision.BF16 ? 1 : 2, 1));
@@ -143,7 +150,14 @@ public abstract class GanBackendParityTck {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(
-            strings = {Presets.ACGAN_MNIST, Presets.ACGAN_FAST, Presets.ACGAN_HQ, Presets.CGAN_MNIST, Presets.GAN_MLP})
+            strings = {
+                Presets.ACGAN_MNIST,
+                Presets.ACGAN_FAST,
+                Presets.ACGAN_HQ,
+                Presets.ACGAN_HQ_WIDE,
+                Presets.CGAN_MNIST,
+                Presets.GAN_MLP
+            })
     @DisplayName("inference parity: generated images (both modes) and discriminator outputs, presets, batch 3")
     void inferenceParityPresets(String preset) {
         print(checks().inferenceParity(Presets.byName(preset), SEED, 3));

@@ -286,6 +286,7 @@ public final class TckFixtures {
                 Presets.byName(Presets.ACGAN_MNIST),
                 Presets.byName(Presets.ACGAN_FAST),
                 Presets.byName(Presets.ACGAN_HQ),
+                Presets.byName(Presets.ACGAN_HQ_WIDE),
                 Presets.byName(Presets.CGAN_MNIST),
                 Presets.byName(Presets.GAN_MLP));
     }
