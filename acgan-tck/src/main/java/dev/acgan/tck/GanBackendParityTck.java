@@ -81,6 +81,11 @@ public abstract class GanBackendParityTck {
         return TckFixtures.customSpecs().stream().map(ModelSpec::name);
     }
 
+    /** Names of the presets of {@link TckFixtures#presets()} (parameter source). */
+    public static Stream<String> presetNames() {
+        return TckFixtures.presets().stream().map(ModelSpec::name);
+    }
+
     private static void print(ParityReport report) {
         System.out.println("[tck parity] " + report);
     }
@@ -93,15 +98,7 @@ public abstract class GanBackendParityTck {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(
-            strings = {
-                Presets.ACGAN_MNIST,
-                Presets.ACGAN_FAST,
-                Presets.ACGAN_HQ,
-                Presets.ACGAN_HQ_WIDE,
-                Presets.CGAN_MNIST,
-                Presets.GAN_MLP
-            })
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#presetNames")
     @DisplayName("loss parity, presets on real MNIST digits, batch 1, 7 and 100, standard targets and weights")
     void lossParityPresets(String preset) {
         print(checks().lossParity(Presets.byName(preset), SEED, List.of(ParityChecks.Setting.STANDARD), 1, 7, 100));
@@ -149,15 +146,7 @@ public abstract class GanBackendParityTck {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(
-            strings = {
-                Presets.ACGAN_MNIST,
-                Presets.ACGAN_FAST,
-                Presets.ACGAN_HQ,
-                Presets.ACGAN_HQ_WIDE,
-                Presets.CGAN_MNIST,
-                Presets.GAN_MLP
-            })
+    @MethodSource("dev.acgan.tck.GanBackendParityTck#presetNames")
     @DisplayName("inference parity: generated images (both modes) and discriminator outputs, presets, batch 3")
     void inferenceParityPresets(String preset) {
         print(checks().inferenceParity(Presets.byName(preset), SEED, 3));

@@ -165,7 +165,7 @@ public final class Presets {
      * 64, the generator and everything else unchanged. It is the model of the 15-minute recipe
      * ({@code recipes/acgan-hq-15min.yaml}), where it gave a lower FID than acgan-hq in every seed tried
      * (docs/training.md, "The 15-minute recipe"). The discriminator's multiply-adds per image grow from
-     * about 1.7 to 6.6 million (the generator's are 15.7 million), and it runs three times per step.
+     * about 1.7 to 6.7 million (the generator's are 15.5 million), and it runs three times per step.
      */
     public static ModelSpec acganHqWide(ImageShape image, int classes, int latentDim) {
         return resizeThenConvolve(ACGAN_HQ_WIDE, image, classes, latentDim, new int[] {64, 128});
