@@ -122,8 +122,10 @@ class BrowserTest {
         type("seed", "5");
         new Select(byId("scale")).selectByValue("3");
         byId("generate").click();
-        wait.until(d -> naturalWidth("gen-image") == (3 * CELL + ImageGrid.PAD) * 3);
-        assertEquals((CELL + ImageGrid.PAD) * 3, naturalHeight("gen-image"));
+        // both sizes in one wait: choosing the scale generates too, so a second image may start loading between
+        // two separate reads, and an image that is loading has natural size 0
+        wait.until(d -> naturalWidth("gen-image") == (3 * CELL + ImageGrid.PAD) * 3
+                && naturalHeight("gen-image") == (CELL + ImageGrid.PAD) * 3);
         String time = byId("gen-time").getText();
         assertTrue(time.matches("3 images in \\d+ ms.*class 7, seed 5.*"), time);
         assertTrue(byId("error").getAttribute("hidden") != null, "no error shown");
